@@ -1,0 +1,213 @@
+//! The bundled fonts: found once, memory-mapped, parsed once and shared by every conversion
+//! in the process. Picks faces per role and language and falls back per character.
+
+use crate::record::Language;
+use crate::template::Family;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Environment variable naming the fonts directory.
+pub const FONT_DIR_ENV: &str = "BULLETIN_FONT_DIR";
+
+/// Index of a face in the [`FontBook`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub u16);
+
+struct FaceSpec {
+    file: &'static str,
+    index: u32,
+    family: Family,
+    bold: bool,
+    /// Simplified (SC) or Traditional (TC) face of the Noto collection.
+    traditional: bool,
+}
+
+const FACES: &[FaceSpec] = &[
+    FaceSpec { file: "FandolSong-Regular.otf", index: 0, family: Family::Song, bold: false, traditional: false },
+    FaceSpec { file: "FandolSong-Bold.otf", index: 0, family: Family::Song, bold: true, traditional: false },
+    FaceSpec { file: "FandolHei-Regular.otf", index: 0, family: Family::Hei, bold: false, traditional: false },
+    FaceSpec { file: "FandolHei-Bold.otf", index: 0, family: Family::Hei, bold: true, traditional: false },
+    FaceSpec { file: "FandolFang-Regular.otf", index: 0, family: Family::Fang, bold: false, traditional: false },
+    FaceSpec { file: "FandolKai-Regular.otf", index: 0, family: Family::Kai, bold: false, traditional: false },
+    // NotoSerifCJK-Regular.ttc holds JP, KR, SC, TC, HK faces in this order.
+    FaceSpec { file: "NotoSerifCJK-Regular.ttc", index: 2, family: Family::Serif, bold: false, traditional: false },
+    FaceSpec { file: "NotoSerifCJK-Regular.ttc", index: 3, family: Family::Serif, bold: false, traditional: true },
+];
+
+const NOTO_SC: FaceId = FaceId(6);
+const NOTO_TC: FaceId = FaceId(7);
+
+pub struct Face {
+    pub file: &'static str,
+    pub index: u32,
+    pub shaper: rustybuzz::Face<'static>,
+    pub pdf: krilla::text::Font,
+    pub units_per_em: f32,
+}
+
+/// All bundled faces, parsed. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct FontBook {
+    inner: Arc<Vec<Face>>,
+    dir: PathBuf,
+}
+
+/// The face to use for one role, and whether bold must be synthesised (no bold face).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaceChoice {
+    pub primary: FaceId,
+    pub synthetic_bold: bool,
+}
+
+impl FontBook {
+    /// Finds the fonts directory: `explicit`, else $BULLETIN_FONT_DIR, else `fonts/` next to
+    /// the executable or up to three levels above it (cargo's target dirs), else the source tree.
+    pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, String> {
+        let has_fonts = |d: &Path| d.join(FACES[0].file).is_file();
+        if let Some(dir) = explicit {
+            return if has_fonts(dir) {
+                Ok(dir.to_path_buf())
+            } else {
+                Err(format!("font directory {} does not hold {}", dir.display(), FACES[0].file))
+            };
+        }
+        if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
+            let dir = PathBuf::from(dir);
+            return if has_fonts(&dir) {
+                Ok(dir)
+            } else {
+                Err(format!("{FONT_DIR_ENV}={} does not hold {}", dir.display(), FACES[0].file))
+            };
+        }
+        let mut candidates = Vec::new();
+        if let Ok(exe) = std::env::current_exe() {
+            let mut dir = exe.parent().map(Path::to_path_buf);
+            for _ in 0..4 {
+                let Some(d) = dir else { break };
+                candidates.push(d.join("fonts"));
+                candidates.push(d.join("share/bulletin/fonts"));
+                dir = d.parent().map(Path::to_path_buf);
+            }
+        }
+        candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts"));
+        candidates
+            .into_iter()
+            .find(|d| has_fonts(d))
+            .ok_or_else(|| format!("cannot find the fonts directory; pass --font-dir or set {FONT_DIR_ENV}"))
+    }
+
+    /// Loads every bundled face from `dir`; files are mapped once per process.
+    pub fn load(dir: &Path) -> Result<FontBook, String> {
+        let mut faces = Vec::with_capacity(FACES.len());
+        for spec in FACES {
+            let path = dir.join(spec.file);
+            let data = map_file(&path)?;
+            let shaper = rustybuzz::Face::from_slice(data, spec.index)
+                .ok_or_else(|| format!("{}: not a usable font (face {})", path.display(), spec.index))?;
+            let pdf = krilla::text::Font::new(krilla::Data::from(data), spec.index)
+                .ok_or_else(|| format!("{}: the PDF writer cannot read this font", path.display()))?;
+            let units_per_em = shaper.units_per_em() as f32;
+            faces.push(Face { file: spec.file, index: spec.index, shaper, pdf, units_per_em });
+        }
+        Ok(FontBook { inner: Arc::new(faces), dir: dir.to_path_buf() })
+    }
+
+    /// Locates and loads in one step.
+    pub fn discover(explicit: Option<&Path>) -> Result<FontBook, String> {
+        FontBook::load(&FontBook::locate(explicit)?)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn face(&self, id: FaceId) -> &Face {
+        &self.inner[id.0 as usize]
+    }
+
+    pub fn choose(&self, family: Family, bold: bool, language: Language) -> FaceChoice {
+        // Fandol covers GB 2312 with Simplified forms; Traditional text is set in Noto TC.
+        if language == Language::TraditionalChinese {
+            return FaceChoice { primary: NOTO_TC, synthetic_bold: bold };
+        }
+        let wanted = |b: bool| {
+            FACES
+                .iter()
+                .position(|s| s.family == family && s.bold == b && !s.traditional)
+                .map(|i| FaceId(i as u16))
+        };
+        match (bold, wanted(bold)) {
+            (_, Some(id)) => FaceChoice { primary: id, synthetic_bold: false },
+            (true, None) => FaceChoice {
+                primary: wanted(false).unwrap_or(NOTO_SC),
+                synthetic_bold: true,
+            },
+            (false, None) => FaceChoice { primary: NOTO_SC, synthetic_bold: false },
+        }
+    }
+
+    /// The face that draws `c`: the primary if it has the glyph, else the first fallback
+    /// that does; `None` when no bundled font has it.
+    pub fn face_for_char(&self, primary: FaceId, c: char, language: Language) -> Option<FaceId> {
+        if self.has_glyph(primary, c) {
+            return Some(primary);
+        }
+        let noto = if language == Language::TraditionalChinese { [NOTO_TC, NOTO_SC] } else { [NOTO_SC, NOTO_TC] };
+        let chain = [FaceId(0), FaceId(2), FaceId(5), FaceId(4), noto[0], noto[1]];
+        chain.into_iter().find(|&f| f != primary && self.has_glyph(f, c))
+    }
+
+    pub fn has_glyph(&self, id: FaceId, c: char) -> bool {
+        self.face(id).shaper.glyph_index(c).is_some_and(|g| g.0 != 0)
+    }
+}
+
+/// Maps a font file for the rest of the process; repeated loads share one mapping.
+fn map_file(path: &Path) -> Result<&'static [u8], String> {
+    static MAPPED: OnceLock<Mutex<HashMap<PathBuf, &'static [u8]>>> = OnceLock::new();
+    let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut mapped = MAPPED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(data) = mapped.get(&key) {
+        return Ok(data);
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open font {}: {e}", path.display()))?;
+    // SAFETY: the font files are read-only assets; bulletin never writes them, and a
+    // mapping that outlives the process's use of it is intended (fonts live for the process).
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| format!("cannot map font {}: {e}", path.display()))?;
+    let data: &'static [u8] = Box::leak(Box::new(map));
+    mapped.insert(key, data);
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> FontBook {
+        FontBook::discover(None).expect("bundled fonts")
+    }
+
+    #[test]
+    fn picks_faces_by_role_and_language() {
+        let b = book();
+        let song = b.choose(Family::Song, false, Language::SimplifiedChinese);
+        assert_eq!(b.face(song.primary).file, "FandolSong-Regular.otf");
+        let kai_bold = b.choose(Family::Kai, true, Language::SimplifiedChinese);
+        assert!(kai_bold.synthetic_bold);
+        let tc = b.choose(Family::Song, false, Language::TraditionalChinese);
+        assert_eq!((b.face(tc.primary).file, b.face(tc.primary).index), ("NotoSerifCJK-Regular.ttc", 3));
+    }
+
+    #[test]
+    fn falls_back_per_character() {
+        let b = book();
+        let song = FaceId(0);
+        assert_eq!(b.face_for_char(song, '中', Language::SimplifiedChinese), Some(song));
+        // 𠮷 (U+20BB7) is outside GB 2312: Fandol lacks it, Noto has it.
+        let f = b.face_for_char(song, '𠮷', Language::SimplifiedChinese).expect("covered by Noto");
+        assert_eq!(b.face(f).file, "NotoSerifCJK-Regular.ttc");
+        assert_eq!(b.face_for_char(song, '\u{E000}', Language::SimplifiedChinese), None);
+    }
+}

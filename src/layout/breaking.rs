@@ -1,0 +1,126 @@
+//! Where a line may break: UAX #14 for Latin text, tailored by the Chinese line-breaking
+//! prohibitions (clreq §3.1.7, 禁则) wherever a CJK character or punctuation mark is involved.
+
+/// Marks that must not begin a line (行首禁则): closing brackets and quotes, pause and stop
+/// marks, and their half-width forms.
+pub fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '】' | '〕' | '〉'
+            | '〗' | '〙' | '〛' | '］' | '｝' | '”' | '’' | '…' | '—' | '·' | '・' | '％' | '‰'
+            | '．' | '～' | '〜' | '々' | '〃' | ')' | ']' | '}' | ',' | '.' | ';' | ':' | '?'
+            | '!' | '%' | '｡' | '､' | '｣' | '\u{FE50}'..='\u{FE57}'
+    )
+}
+
+/// Marks that must not end a line (行尾禁则): opening brackets and quotes.
+pub fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '〖' | '〘' | '〚' | '［' | '｛' | '“' | '‘'
+            | '(' | '[' | '{' | '｢' | '￥' | '＄'
+    )
+}
+
+/// Full-width punctuation whose glyph leaves half an em blank on its right (closing marks).
+pub fn is_closing_punct(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '，' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '】' | '〕' | '〉'
+            | '〗' | '］' | '｝' | '”' | '’'
+    )
+}
+
+/// Full-width punctuation whose glyph leaves half an em blank on its left (opening marks).
+pub fn is_opening_punct(c: char) -> bool {
+    matches!(c, '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '〖' | '［' | '｛' | '“' | '‘')
+}
+
+/// Characters set on the CJK em grid: ideographs, kana, CJK and full-width punctuation,
+/// and the marks Chinese text shares with Latin (curly quotes, dashes, ellipsis).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}' | '\u{3000}'..='\u{303F}' | '\u{3040}'..='\u{30FF}'
+        | '\u{3100}'..='\u{312F}' | '\u{31C0}'..='\u{31EF}' | '\u{3200}'..='\u{33FF}'
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}'
+        | '\u{20000}'..='\u{3FFFF}'
+        | '“' | '”' | '‘' | '’' | '—' | '…' | '·'
+    )
+}
+
+/// `allowed[i]` tells whether a line may break before the character starting at byte `i`
+/// of `text`. Only char boundaries are meaningful; the result has `text.len() + 1` entries.
+pub fn break_opportunities(text: &str) -> Vec<bool> {
+    let mut allowed = vec![false; text.len() + 1];
+    for (i, op) in unicode_linebreak::linebreaks(text) {
+        if op == unicode_linebreak::BreakOpportunity::Allowed {
+            allowed[i] = true;
+        }
+    }
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if let Some(p) = prev {
+            if is_cjk(p) || is_cjk(c) {
+                allowed[i] = cjk_break_allowed(p, c);
+            }
+        }
+        prev = Some(c);
+    }
+    allowed[0] = false;
+    allowed
+}
+
+fn cjk_break_allowed(before: char, after: char) -> bool {
+    if after.is_whitespace() {
+        return false;
+    }
+    if before.is_whitespace() {
+        return true;
+    }
+    // —— and …… are one mark set in two ems; never split them.
+    if before == after && matches!(before, '—' | '…') {
+        return false;
+    }
+    !no_line_start(after) && !no_line_end(before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn breaks(text: &str) -> Vec<usize> {
+        let allowed = break_opportunities(text);
+        text.char_indices().filter(|(i, _)| allowed[*i]).map(|(i, _)| text[..i].chars().count()).collect()
+    }
+
+    #[test]
+    fn no_break_before_closing_or_after_opening_marks() {
+        // 牢记“国之大者”，推动
+        let b = breaks("牢记“国之大者”，推动");
+        assert!(b.contains(&2), "before the opening quote: {b:?}");
+        assert!(!b.contains(&3), "after the opening quote");
+        assert!(!b.contains(&7) && !b.contains(&8), "before ” and ，");
+        assert!(b.contains(&9));
+    }
+
+    #[test]
+    fn half_width_comma_in_chinese_stays_with_its_word() {
+        let b = breaks("2月18日,自治区");
+        assert!(!b.contains(&5), "no break before ','");
+        assert!(b.contains(&6));
+        assert!(!b.contains(&3), "no break inside 18: {b:?}");
+    }
+
+    #[test]
+    fn dashes_and_ellipses_are_not_split() {
+        let b = breaks("他说——好……");
+        assert!(!b.contains(&3) && !b.contains(&6));
+    }
+
+    #[test]
+    fn latin_words_break_only_at_spaces() {
+        let b = breaks("the quick brown");
+        assert_eq!(b, vec![4, 10]);
+    }
+}

@@ -1,0 +1,98 @@
+//! The layout engine: Article + Template + FontBook -> positioned pages. Nothing here knows
+//! about PDF; renderers draw the [`Item`]s as they are.
+
+mod breaking;
+mod pages;
+mod text;
+
+pub use breaking::{is_cjk, no_line_end, no_line_start};
+pub use pages::layout;
+
+use crate::fonts::FaceId;
+use crate::qr::QrMatrix;
+use crate::record::ImageBlock;
+use crate::template::Color;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The laid-out article.
+#[derive(Debug, Clone)]
+pub struct Pages {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+    /// Characters that no bundled font can draw.
+    pub missing_chars: Vec<char>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+/// Something drawn on a page. Coordinates are points from the page's top-left corner.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Text(TextRun),
+    /// A horizontal rule from `x1` to `x2` centred on `y`.
+    Rule { x1: f32, x2: f32, y: f32, thickness: f32, color: Color },
+    /// A vertical rule from `y1` to `y2` centred on `x`.
+    VRule { x: f32, y1: f32, y2: f32, thickness: f32, color: Color },
+    Image { x: f32, y: f32, width: f32, height: f32, image: Arc<ImageBlock> },
+    /// A QR code whose top-left module is at (x, y); the quiet zone lies outside.
+    Qr { x: f32, y: f32, module: f32, matrix: Arc<QrMatrix>, url: String },
+}
+
+/// Glyphs of one face on one baseline; `text` is what they spell, for extraction.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub face: FaceId,
+    pub size: f32,
+    /// Left end of the baseline.
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    pub glyphs: Vec<PlacedGlyph>,
+    pub text: String,
+    pub color: Color,
+    /// No bold face exists for this role: the renderer strokes the outline to embolden.
+    pub synthetic_bold: bool,
+    byte_start: usize,
+    byte_end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub id: u16,
+    /// Advance in points, including justification and compression.
+    pub x_advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// Bytes of the run's `text` this glyph's cluster covers.
+    pub text_range: Range<usize>,
+}
+
+impl Item {
+    fn shift(&mut self, dx: f32, dy: f32) {
+        match self {
+            Item::Text(r) => {
+                r.x += dx;
+                r.y += dy;
+            }
+            Item::Rule { x1, x2, y, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y += dy;
+            }
+            Item::VRule { x, y1, y2, .. } => {
+                *x += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+            Item::Image { x, y, .. } | Item::Qr { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+        }
+    }
+}

@@ -1,0 +1,492 @@
+//! Blocks to boxes, boxes to pages: the article's reading order set on the template's pages,
+//! with headings kept with what follows, no single paragraph line left at a page's top or
+//! bottom, images kept with their captions and table headers repeated.
+
+use super::text::{shape, Line, Shaped, TextStyle};
+use super::{Item, Page, Pages};
+use crate::fonts::FontBook;
+use crate::qr::QrMatrix;
+use crate::record::{Article, Block, ImageBlock};
+use crate::template::{Align, Color, Furniture, Length, Style, Template};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Smallest printed QR module that phone cameras and zbar read reliably.
+const MIN_QR_MODULE_MM: f32 = 0.4;
+const RULE_GRAY: Color = Color(0x99, 0x99, 0x99);
+const TABLE_LINE: Color = Color(0x44, 0x44, 0x44);
+
+/// A vertical slice of content that pagination places whole.
+#[derive(Debug, Clone, Default)]
+struct Boxed {
+    height: f32,
+    space_before: f32,
+    space_after: f32,
+    /// Items with y relative to the box's top, x absolute on the page.
+    items: Vec<Item>,
+    keep_with_next: bool,
+    /// For table rows: the header row to repeat when this row starts a page.
+    repeat_header: Option<Arc<Boxed>>,
+}
+
+struct Builder<'a> {
+    article: &'a Article,
+    template: &'a Template,
+    fonts: &'a FontBook,
+    left: f32,
+    width: f32,
+    boxes: Vec<Boxed>,
+    missing: BTreeSet<char>,
+}
+
+/// Lays out `article`; `qr` is the code for its url, drawn at the end when present.
+pub fn layout(article: &Article, template: &Template, fonts: &FontBook, qr: Option<&Arc<QrMatrix>>) -> Pages {
+    let page = &template.page;
+    let mut b = Builder {
+        article,
+        template,
+        fonts,
+        left: page.margin_left.pt(),
+        width: page.text_width(),
+        boxes: Vec::new(),
+        missing: BTreeSet::new(),
+    };
+    b.head();
+    for block in &article.body {
+        b.block(block);
+    }
+    b.attachments();
+    if let (Some(matrix), Some(url)) = (qr, &article.url) {
+        b.qr(matrix, url);
+    }
+    let mut pages = paginate(&b.boxes, page.margin_top.pt(), page.height.pt() - page.margin_bottom.pt());
+    let total = pages.len();
+    for (i, p) in pages.iter_mut().enumerate() {
+        if let Some(h) = &template.header {
+            b.furniture(p, h, i + 1, total, true);
+        }
+        if let Some(f) = &template.footer {
+            b.furniture(p, f, i + 1, total, false);
+        }
+    }
+    Pages {
+        width: page.width.pt(),
+        height: page.height.pt(),
+        pages,
+        missing_chars: b.missing.into_iter().collect(),
+    }
+}
+
+impl Builder<'_> {
+    fn text_style(&self, style: &Style, bold: bool) -> TextStyle {
+        TextStyle {
+            face: self.fonts.choose(style.family, style.bold || bold, self.article.language),
+            size: style.size.pt(),
+            color: style.color,
+            language: self.article.language,
+        }
+    }
+
+    fn shape(&mut self, text: &str, style: &Style, bold: bool) -> Shaped {
+        let ts = self.text_style(style, bold);
+        shape(text, ts, self.fonts, &mut self.missing)
+    }
+
+    /// Lines of `text` in `style`, `width` wide, starting at `x`.
+    fn set_lines(&mut self, text: &str, style: &Style, bold: bool, width: f32, first_indent: f32) -> Vec<Line> {
+        let shaped = self.shape(text, style, bold);
+        shaped.lines(width, first_indent, style.align)
+    }
+
+    /// Boxes for a paragraph-like block, with orphan and widow control.
+    fn paragraph(&mut self, text: &str, style: &Style, keep_all: bool) {
+        let em = style.size.pt();
+        let side = style.side_indent * em;
+        let width = self.width - 2.0 * side;
+        let lines = self.set_lines(text, style, false, width, style.first_line_indent * em);
+        let x = self.left + side;
+        self.push_lines(lines, style, x, keep_all);
+    }
+
+    fn push_lines(&mut self, lines: Vec<Line>, style: &Style, x: f32, keep_all: bool) {
+        let n = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let mut bx = line_box(line, style, x);
+            if i == 0 {
+                bx.space_before = style.space_before.pt();
+            }
+            if i + 1 == n {
+                bx.space_after = style.space_after.pt();
+            }
+            bx.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            self.boxes.push(bx);
+        }
+    }
+
+    fn rule(&mut self, thickness: f32, color: Color, space_before: f32, space_after: f32) {
+        self.boxes.push(Boxed {
+            height: thickness,
+            space_before,
+            space_after,
+            items: vec![Item::Rule {
+                x1: self.left,
+                x2: self.left + self.width,
+                y: thickness / 2.0,
+                thickness,
+                color,
+            }],
+            ..Default::default()
+        });
+    }
+
+    /// Breadcrumb, title, subtitle and the meta line, as the web page shows them.
+    fn head(&mut self) {
+        let t = self.template;
+        let a = self.article;
+        if !a.channel.is_empty() {
+            let text = format!("{}{}", t.labels.breadcrumb, a.channel.join(&t.labels.breadcrumb_separator));
+            self.paragraph(&text, &t.styles.breadcrumb, true);
+            self.rule(0.5, RULE_GRAY, 0.0, 4.0);
+        }
+        self.paragraph(&a.title, &t.styles.title, true);
+        if let Some(sub) = &a.subtitle {
+            self.paragraph(sub, &t.styles.subtitle, true);
+        }
+        let mut meta = Vec::new();
+        if let Some(p) = &a.published {
+            meta.push(format!("{}{}", t.labels.published, p));
+        }
+        if let Some(s) = &a.source {
+            meta.push(format!("{}{}", t.labels.source, s));
+        }
+        if let Some(au) = &a.author {
+            meta.push(format!("{}{}", t.labels.author, au));
+        }
+        if !meta.is_empty() {
+            self.paragraph(&meta.join("\u{3000}\u{3000}"), &t.styles.meta, true);
+        }
+        self.rule(0.75, RULE_GRAY, 0.0, 12.0);
+    }
+
+    fn block(&mut self, block: &Block) {
+        let styles = &self.template.styles;
+        match block {
+            Block::Paragraph(text) => self.paragraph(text, &styles.body, false),
+            Block::Quote(text) => self.paragraph(text, &styles.quote, false),
+            Block::Heading { level, text } => {
+                let style = match level {
+                    1 => &styles.heading1,
+                    2 => &styles.heading2,
+                    _ => &styles.heading3,
+                };
+                self.paragraph(text, style, true);
+            }
+            Block::List { ordered, items } => {
+                let markers: Vec<String> = (1..=items.len())
+                    .map(|n| if *ordered { format!("{n}.") } else { "•".to_owned() })
+                    .collect();
+                self.list(items, &markers);
+            }
+            Block::Table { rows } => self.table(rows),
+            Block::Image(img) => self.image(img),
+        }
+    }
+
+    /// Items with a hanging marker: the marker in the indent, text lines aligned after it.
+    fn list(&mut self, items: &[String], markers: &[String]) {
+        let style = self.template.styles.list.clone();
+        let em = style.size.pt();
+        let marker_x = self.left + style.side_indent * em;
+        let text_x = marker_x + 2.0 * em;
+        let width = self.left + self.width - text_x;
+        let mut body_style = style.clone();
+        body_style.align = Align::Justify;
+        for (item, marker) in items.iter().zip(markers) {
+            let lines = self.set_lines(item, &body_style, false, width, 0.0);
+            let first_box = self.boxes.len();
+            self.push_lines(lines, &body_style, text_x, false);
+            let marker_line = self.set_lines(marker, &style, false, 2.0 * em, 0.0).remove(0);
+            let marker_box = line_box(marker_line, &style, marker_x);
+            self.boxes[first_box].items.extend(marker_box.items);
+        }
+    }
+
+    fn table(&mut self, rows: &[Vec<String>]) {
+        let style = self.template.styles.table.clone();
+        let pad_x = 4.0;
+        let pad_y = 3.0;
+        let columns = rows[0].len();
+        // Column widths follow the longest cell of each column, within sensible bounds.
+        let natural: Vec<f32> = (0..columns)
+            .map(|c| {
+                rows.iter()
+                    .map(|r| self.shape(&r[c], &style, false).natural_width())
+                    .fold(0.0, f32::max)
+                    + 2.0 * pad_x
+            })
+            .collect();
+        let min = (3.0 * style.size.pt() + 2.0 * pad_x).min(self.width / columns as f32);
+        let total: f32 = natural.iter().sum();
+        let mut widths: Vec<f32> = if total <= self.width {
+            natural.iter().map(|w| w * self.width / total).collect()
+        } else {
+            natural.iter().map(|w| (w * self.width / total).max(min)).collect()
+        };
+        let scale = self.width / widths.iter().sum::<f32>();
+        widths.iter_mut().for_each(|w| *w *= scale);
+
+        let mut header: Option<Arc<Boxed>> = None;
+        for (r, row) in rows.iter().enumerate() {
+            let is_header = r == 0;
+            let mut cell_style = style.clone();
+            cell_style.align = if is_header { Align::Center } else { Align::Left };
+            let mut x = self.left;
+            let mut items = Vec::new();
+            let mut max_lines = 1;
+            for (c, cell) in row.iter().enumerate() {
+                let lines = self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
+                max_lines = max_lines.max(lines.len());
+                for (i, line) in lines.into_iter().enumerate() {
+                    let lb = line_box(line, &cell_style, x + pad_x);
+                    for mut item in lb.items {
+                        item.shift(0.0, pad_y + i as f32 * cell_style.line_pitch());
+                        items.push(item);
+                    }
+                }
+                x += widths[c];
+            }
+            let height = max_lines as f32 * style.line_pitch() + 2.0 * pad_y;
+            let thick = if is_header { 0.75 } else { 0.5 };
+            for y in [0.0, height] {
+                items.push(Item::Rule { x1: self.left, x2: self.left + self.width, y, thickness: thick, color: TABLE_LINE });
+            }
+            let mut vx = self.left;
+            for c in 0..=columns {
+                items.push(Item::VRule { x: vx, y1: 0.0, y2: height, thickness: 0.5, color: TABLE_LINE });
+                if c < columns {
+                    vx += widths[c];
+                }
+            }
+            let bx = Boxed {
+                height,
+                space_before: if is_header { style.space_before.pt() } else { 0.0 },
+                space_after: if r + 1 == rows.len() { style.space_after.pt() } else { 0.0 },
+                items,
+                keep_with_next: is_header,
+                repeat_header: if is_header { None } else { header.clone() },
+            };
+            if is_header {
+                header = Some(Arc::new(Boxed { space_before: 0.0, ..bx.clone() }));
+            }
+            self.boxes.push(bx);
+        }
+    }
+
+    fn image(&mut self, img: &ImageBlock) {
+        let page = &self.template.page;
+        let max_h = 0.5 * (page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt());
+        // Pixels at 96 dpi, shrunk to the column and to half the text height.
+        let mut w = img.width_px as f32 * 0.75;
+        let mut h = img.height_px as f32 * 0.75;
+        let scale = (self.width / w).min(max_h / h).min(1.0);
+        w *= scale;
+        h *= scale;
+        let caption_style = self.template.styles.caption.clone();
+        self.boxes.push(Boxed {
+            height: h,
+            space_before: 6.0,
+            space_after: 4.0,
+            items: vec![Item::Image {
+                x: self.left + (self.width - w) / 2.0,
+                y: 0.0,
+                width: w,
+                height: h,
+                image: Arc::new(img.clone()),
+            }],
+            keep_with_next: img.caption.is_some(),
+            repeat_header: None,
+        });
+        if let Some(caption) = &img.caption {
+            self.paragraph(caption, &caption_style, true);
+            if let Some(last) = self.boxes.last_mut() {
+                last.keep_with_next = false;
+            }
+        }
+    }
+
+    fn attachments(&mut self) {
+        if self.article.attachments.is_empty() {
+            return;
+        }
+        let style = self.template.styles.body.clone();
+        let label = self.template.labels.attachments.clone();
+        let mut head_style = style.clone();
+        head_style.space_before = Length(style.size.pt());
+        self.paragraph(&label, &head_style, true);
+        let names: Vec<String> = self.article.attachments.iter().map(|a| a.name.clone()).collect();
+        let markers: Vec<String> = (1..=names.len()).map(|n| format!("{n}.")).collect();
+        self.list(&names, &markers);
+    }
+
+    /// The QR code, its quiet zone kept clear, with the caption below the quiet zone.
+    fn qr(&mut self, matrix: &Arc<QrMatrix>, url: &str) {
+        let modules = matrix.width() as f32 + 8.0;
+        let size = self.template.qr.size.pt().max(modules * Length::mm(MIN_QR_MODULE_MM).pt());
+        let module = size / modules;
+        let x = self.left + (self.width - size) / 2.0;
+        self.boxes.push(Boxed {
+            height: size,
+            space_before: 18.0,
+            space_after: 0.0,
+            items: vec![Item::Qr {
+                x: x + 4.0 * module,
+                y: 4.0 * module,
+                module,
+                matrix: matrix.clone(),
+                url: url.to_owned(),
+            }],
+            keep_with_next: true,
+            repeat_header: None,
+        });
+        let caption = self.template.qr.caption.clone();
+        let style = self.template.qr.caption_style.clone();
+        self.paragraph(&caption, &style, true);
+        if let Some(last) = self.boxes.last_mut() {
+            last.keep_with_next = false;
+        }
+    }
+
+    /// Running header (top) or footer (bottom) of one page.
+    fn furniture(&mut self, page: &mut Page, f: &Furniture, number: usize, total: usize, top: bool) {
+        let a = self.article;
+        let text = f
+            .text
+            .replace("{page}", &number.to_string())
+            .replace("{pages}", &total.to_string())
+            .replace("{title}", &a.title)
+            .replace("{issuer}", a.issuer.as_deref().unwrap_or(""))
+            .replace("{source}", a.source.as_deref().unwrap_or(""));
+        if text.trim().is_empty() {
+            return;
+        }
+        let page_height = self.template.page.height.pt();
+        let baseline = if top { f.baseline_from_edge.pt() } else { page_height - f.baseline_from_edge.pt() };
+        let lines = self.set_lines(&text, &f.style, false, self.width, 0.0);
+        if let Some(line) = lines.into_iter().next() {
+            for mut run in line.runs {
+                run.x += self.left;
+                run.y = baseline;
+                page.items.push(Item::Text(run));
+            }
+        }
+        if f.rule {
+            let y = if top { baseline + 0.5 * f.style.size.pt() } else { baseline - 1.2 * f.style.size.pt() };
+            page.items.push(Item::Rule { x1: self.left, x2: self.left + self.width, y, thickness: 0.5, color: RULE_GRAY });
+        }
+    }
+}
+
+/// A line as a box one line pitch high; the em box is centred in the pitch.
+fn line_box(line: Line, style: &Style, x: f32) -> Boxed {
+    let size = style.size.pt();
+    let pitch = style.line_pitch();
+    // CJK fonts put the ideographic em box from 0.88 em above to 0.12 em below the baseline.
+    let baseline = (pitch - size) / 2.0 + 0.88 * size;
+    let items = line
+        .runs
+        .into_iter()
+        .map(|mut run| {
+            run.x += x;
+            run.y = baseline;
+            Item::Text(run)
+        })
+        .collect();
+    Boxed { height: pitch, items, ..Default::default() }
+}
+
+fn paginate(boxes: &[Boxed], top: f32, bottom: f32) -> Vec<Page> {
+    const EPS: f32 = 0.01;
+    let mut pages = vec![Page::default()];
+    let mut y = top;
+    let mut pending_space = 0.0f32;
+    let mut has_content = false;
+    let gap_between = |a: &Boxed, b: &Boxed| a.space_after.max(b.space_before);
+    for (i, b) in boxes.iter().enumerate() {
+        let mut gap = if has_content { pending_space.max(b.space_before) } else { 0.0 };
+        // Height of the chain of boxes that must stay together with this one.
+        let mut chain = b.height;
+        let mut k = i;
+        while boxes[k].keep_with_next && k + 1 < boxes.len() {
+            chain += gap_between(&boxes[k], &boxes[k + 1]) + boxes[k + 1].height;
+            k += 1;
+        }
+        let fits_box = y + gap + b.height <= bottom + EPS;
+        let fits_chain = y + gap + chain <= bottom + EPS;
+        let chain_fits_page = chain <= bottom - top + EPS;
+        if has_content && (!fits_box || (!fits_chain && chain_fits_page)) {
+            pages.push(Page::default());
+            y = top;
+            gap = 0.0;
+            if let Some(header) = &b.repeat_header {
+                place(pages.last_mut(), header, y);
+                y += header.height;
+            }
+        }
+        place(pages.last_mut(), b, y + gap);
+        y += gap + b.height;
+        pending_space = b.space_after;
+        has_content = true;
+    }
+    pages
+}
+
+fn place(page: Option<&mut Page>, b: &Boxed, y: f32) {
+    if let Some(page) = page {
+        page.items.extend(b.items.iter().cloned().map(|mut item| {
+            item.shift(0.0, y);
+            item
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(h: f32, keep: bool) -> Boxed {
+        Boxed {
+            height: h,
+            keep_with_next: keep,
+            items: vec![Item::Rule { x1: 0.0, x2: 1.0, y: 0.0, thickness: 1.0, color: Color::default() }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn kept_chains_move_to_the_next_page_together() {
+        // Page holds 10 units: 8 single lines, then a heading kept with two lines.
+        let mut boxes: Vec<Boxed> = (0..8).map(|_| line(1.0, false)).collect();
+        boxes.push(line(1.0, true));
+        boxes.push(line(1.0, true));
+        boxes.push(line(1.0, false));
+        let pages = paginate(&boxes, 0.0, 10.0);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].items.len(), 8);
+        assert_eq!(pages[1].items.len(), 3);
+    }
+
+    #[test]
+    fn table_header_repeats_on_a_new_page() {
+        let header = line(2.0, true);
+        let mut boxes = vec![header.clone()];
+        for _ in 0..6 {
+            let mut row = line(2.0, false);
+            row.repeat_header = Some(Arc::new(header.clone()));
+            boxes.push(row);
+        }
+        let pages = paginate(&boxes, 0.0, 10.0);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].items.len(), 5);
+        assert_eq!(pages[1].items.len(), 3, "header + 2 rows");
+    }
+}

@@ -1,0 +1,462 @@
+//! Setting one paragraph: shaping with per-character font fallback, punctuation compression,
+//! line breaking with the Chinese prohibitions, and justification.
+
+use super::breaking::{break_opportunities, is_cjk, is_closing_punct, is_opening_punct, no_line_start};
+use super::{PlacedGlyph, TextRun};
+use crate::fonts::{FaceChoice, FaceId, FontBook};
+use crate::record::Language;
+use crate::template::{Align, Color};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+const EPSILON: f32 = 0.01;
+
+/// How a piece of text is set.
+#[derive(Debug, Clone, Copy)]
+pub struct TextStyle {
+    pub face: FaceChoice,
+    pub size: f32,
+    pub color: Color,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone)]
+struct Glyph {
+    id: u16,
+    advance: f32,
+    x_offset: f32,
+    y_offset: f32,
+}
+
+/// The smallest unit of line composition: one grapheme-ish cluster as the shaper returns it.
+#[derive(Debug, Clone)]
+struct Cluster {
+    range: Range<usize>,
+    face: FaceId,
+    glyphs: Vec<Glyph>,
+    first: char,
+    last: char,
+    /// Natural width after adjacent-punctuation compression.
+    width: f32,
+    /// Compression already applied on each side.
+    squeeze_left: f32,
+    squeeze_right: f32,
+    /// Further compression this cluster could take to make a line fit.
+    spare_left: f32,
+    spare_right: f32,
+    hard_break: bool,
+    space: bool,
+}
+
+/// A paragraph shaped and ready to be broken into lines.
+pub struct Shaped {
+    text: String,
+    clusters: Vec<Cluster>,
+    break_before: Vec<bool>,
+    style: TextStyle,
+}
+
+/// One composed line: its runs (x relative to the line's left edge, y = 0 at the baseline).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub runs: Vec<TextRun>,
+    pub width: f32,
+}
+
+/// Characters no bundled font can draw are collected in `missing`.
+pub fn shape(text: &str, style: TextStyle, fonts: &FontBook, missing: &mut BTreeSet<char>) -> Shaped {
+    let text: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let primary = style.face.primary;
+    // Assign a face to every char; whitespace follows its neighbour to keep runs long.
+    let mut faces: Vec<(usize, char, FaceId)> = Vec::with_capacity(text.len());
+    let mut last_face = primary;
+    for (i, c) in text.char_indices() {
+        let face = if c.is_whitespace() {
+            last_face
+        } else {
+            match fonts.face_for_char(primary, c, style.language) {
+                Some(f) => f,
+                None => {
+                    missing.insert(c);
+                    primary
+                }
+            }
+        };
+        last_face = face;
+        faces.push((i, c, face));
+    }
+    let mut clusters = Vec::new();
+    let mut run_start = 0;
+    while run_start < faces.len() {
+        let (byte_start, c, face) = faces[run_start];
+        if c == '\n' {
+            clusters.push(Cluster {
+                range: byte_start..byte_start + 1,
+                face,
+                glyphs: Vec::new(),
+                first: c,
+                last: c,
+                width: 0.0,
+                squeeze_left: 0.0,
+                squeeze_right: 0.0,
+                spare_left: 0.0,
+                spare_right: 0.0,
+                hard_break: true,
+                space: true,
+            });
+            run_start += 1;
+            continue;
+        }
+        let mut run_end = run_start + 1;
+        while run_end < faces.len() && faces[run_end].2 == face && faces[run_end].1 != '\n' {
+            run_end += 1;
+        }
+        let byte_end = faces.get(run_end).map_or(text.len(), |f| f.0);
+        shape_run(&text, byte_start..byte_end, face, &style, fonts, &mut clusters);
+        run_start = run_end;
+    }
+    compress_adjacent_punctuation(&mut clusters, style.size);
+    let opportunities = break_opportunities(&text);
+    let break_before = clusters.iter().map(|c| opportunities[c.range.start]).collect();
+    Shaped { text, clusters, break_before, style }
+}
+
+fn shape_run(
+    text: &str,
+    range: Range<usize>,
+    face_id: FaceId,
+    style: &TextStyle,
+    fonts: &FontBook,
+    out: &mut Vec<Cluster>,
+) {
+    let face = fonts.face(face_id);
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(&text[range.clone()]);
+    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    if let Ok(lang) = style.language.tag().parse::<rustybuzz::Language>() {
+        buffer.set_language(lang);
+    }
+    buffer.guess_segment_properties();
+    let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+    let scale = style.size / face.units_per_em;
+    let infos = shaped.glyph_infos();
+    let positions = shaped.glyph_positions();
+    let first_new = out.len();
+    for (info, pos) in infos.iter().zip(positions) {
+        let start = range.start + info.cluster as usize;
+        let glyph = Glyph {
+            id: info.glyph_id as u16,
+            advance: pos.x_advance as f32 * scale,
+            x_offset: pos.x_offset as f32 * scale,
+            y_offset: pos.y_offset as f32 * scale,
+        };
+        let in_this_run = out.len() > first_new;
+        match out.last_mut() {
+            Some(c) if in_this_run && c.range.start == start => {
+                c.width += glyph.advance;
+                c.glyphs.push(glyph);
+            }
+            _ => {
+                let first = text[start..].chars().next().unwrap_or(' ');
+                out.push(Cluster {
+                    range: start..start,
+                    face: face_id,
+                    width: glyph.advance,
+                    glyphs: vec![glyph],
+                    first,
+                    last: first,
+                    squeeze_left: 0.0,
+                    squeeze_right: 0.0,
+                    spare_left: 0.0,
+                    spare_right: 0.0,
+                    hard_break: false,
+                    space: first.is_whitespace(),
+                });
+            }
+        }
+    }
+    // Close each cluster's byte range at the next cluster's start.
+    for i in first_new..out.len() {
+        let end = out.get(i + 1).map_or(range.end, |n| n.range.start);
+        let c = &mut out[i];
+        c.range.end = end.max(c.range.start);
+        c.last = text[c.range.clone()].chars().last().unwrap_or(c.first);
+        // A full-width mark has half an em of blank that compression may take.
+        if c.width >= 0.9 * style.size && c.range.len() == c.first.len_utf8() {
+            if is_closing_punct(c.first) {
+                c.spare_right = 0.5 * style.size;
+            } else if is_opening_punct(c.first) {
+                c.spare_left = 0.5 * style.size;
+            }
+        }
+    }
+}
+
+/// Adjacent punctuation takes half-width space (clreq §3.1.6): "。”" or "）（" never leave a
+/// full em of blank between the marks.
+fn compress_adjacent_punctuation(clusters: &mut [Cluster], _size: f32) {
+    for i in 1..clusters.len() {
+        let (before, after) = clusters.split_at_mut(i);
+        let a = &mut before[i - 1];
+        let b = &mut after[0];
+        let b_is_punct = b.spare_left > 0.0 || b.spare_right > 0.0;
+        if a.spare_right > 0.0 && b_is_punct {
+            a.squeeze_right += a.spare_right;
+            a.width -= a.spare_right;
+            a.spare_right = 0.0;
+        } else if is_opening_punct(a.first) && b.spare_left > 0.0 {
+            b.squeeze_left += b.spare_left;
+            b.width -= b.spare_left;
+            b.spare_left = 0.0;
+        }
+    }
+}
+
+impl Shaped {
+    pub fn is_empty(&self) -> bool {
+        self.clusters.is_empty()
+    }
+
+    /// Natural width of the whole text on one line.
+    pub fn natural_width(&self) -> f32 {
+        self.clusters.iter().map(|c| c.width).sum()
+    }
+
+    /// Breaks into lines of `width`, the first indented by `first_indent`.
+    pub fn lines(&self, width: f32, first_indent: f32, align: Align) -> Vec<Line> {
+        let n = self.clusters.len();
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut first = true;
+        while start < n {
+            if !first {
+                while start < n && self.clusters[start].space && !self.clusters[start].hard_break {
+                    start += 1;
+                }
+                if start == n {
+                    break;
+                }
+            }
+            let indent = if first { first_indent } else { 0.0 };
+            let avail = (width - indent).max(self.style.size);
+            let mut used = 0.0;
+            let mut end = start;
+            let mut hard = false;
+            while end < n {
+                let c = &self.clusters[end];
+                if c.hard_break {
+                    hard = true;
+                    break;
+                }
+                if used + c.width > avail + EPSILON && !c.space {
+                    break;
+                }
+                used += c.width;
+                end += 1;
+            }
+            if hard || end == n {
+                lines.push(self.compose(start, end, indent, avail, align, false));
+                start = if hard { end + 1 } else { end };
+                first = false;
+                continue;
+            }
+            let end = self.choose_break(start, end, avail);
+            lines.push(self.compose(start, end, indent, avail, align, true));
+            start = end;
+            first = false;
+        }
+        if lines.is_empty() {
+            lines.push(Line { runs: Vec::new(), width: 0.0 });
+        }
+        lines
+    }
+
+    /// `overflow` is the first cluster that did not fit. Prefer breaking right there; else
+    /// pull one prohibited mark onto the line by compressing punctuation (push-in); else move
+    /// characters down to the last allowed break (push-out); never overflow the measure.
+    fn choose_break(&self, start: usize, overflow: usize, avail: f32) -> usize {
+        let allowed = |i: usize| i >= self.clusters.len() || self.break_before[i];
+        if allowed(overflow) && overflow > start {
+            return overflow;
+        }
+        let c = &self.clusters[overflow];
+        if no_line_start(c.first) && allowed(overflow + 1) {
+            let range = start..overflow + 1;
+            let natural: f32 = self.clusters[range.clone()].iter().map(|c| c.width).sum();
+            let spare: f32 = self.clusters[range].iter().map(|c| c.spare_left + c.spare_right).sum();
+            if natural - spare <= avail + EPSILON {
+                return overflow + 1;
+            }
+        }
+        if let Some(b) = (start + 1..overflow).rev().find(|&b| allowed(b)) {
+            return b;
+        }
+        // A single unbreakable word longer than the line: break it where it overflows.
+        overflow.max(start + 1)
+    }
+
+    fn compose(&self, start: usize, end: usize, indent: f32, avail: f32, align: Align, justify: bool) -> Line {
+        let mut last = end;
+        while last > start && self.clusters[last - 1].space {
+            last -= 1;
+        }
+        let clusters = &self.clusters[start..last];
+        let natural: f32 = clusters.iter().map(|c| c.width).sum();
+        let mut squeeze = vec![(0.0f32, 0.0f32); clusters.len()];
+        let mut extra = vec![0.0f32; clusters.len()];
+        let mut width = natural;
+        if natural > avail + EPSILON {
+            // Push-in: take the overflow from the punctuation's spare blank, proportionally.
+            let spare: f32 = clusters.iter().map(|c| c.spare_left + c.spare_right).sum();
+            if spare > 0.0 {
+                let ratio = ((natural - avail) / spare).min(1.0);
+                for (s, c) in squeeze.iter_mut().zip(clusters) {
+                    *s = (c.spare_left * ratio, c.spare_right * ratio);
+                }
+                width = natural - spare * ratio;
+            }
+        } else if justify && align == Align::Justify && clusters.len() > 1 {
+            let english = self.style.language == Language::English;
+            let gaps: Vec<usize> = (0..clusters.len() - 1)
+                .filter(|&i| {
+                    let (a, b) = (&clusters[i], &clusters[i + 1]);
+                    if english {
+                        a.space
+                    } else {
+                        a.space || b.space || is_cjk(a.last) || is_cjk(b.first)
+                    }
+                })
+                .collect();
+            if !gaps.is_empty() {
+                let each = (avail - natural) / gaps.len() as f32;
+                for g in gaps {
+                    extra[g] = each;
+                }
+                width = avail;
+            }
+        }
+        let offset = match align {
+            Align::Center => ((avail - width) / 2.0).max(0.0),
+            Align::Right => (avail - width).max(0.0),
+            _ => 0.0,
+        };
+        let mut runs: Vec<TextRun> = Vec::new();
+        let mut x = indent + offset;
+        for (i, c) in clusters.iter().enumerate() {
+            let (sq_l, sq_r) = squeeze[i];
+            let left = c.squeeze_left + sq_l;
+            let adjust = extra[i] - sq_l - sq_r - c.squeeze_left - c.squeeze_right;
+            let same_run = runs.last().is_some_and(|r| r.face == c.face && r.byte_end == c.range.start);
+            if !same_run {
+                runs.push(TextRun {
+                    face: c.face,
+                    size: self.style.size,
+                    x,
+                    y: 0.0,
+                    glyphs: Vec::new(),
+                    text: String::new(),
+                    color: self.style.color,
+                    synthetic_bold: self.style.face.synthetic_bold,
+                    byte_start: c.range.start,
+                    byte_end: c.range.start,
+                });
+            }
+            let Some(run) = runs.last_mut() else { continue };
+            let base = run.byte_start;
+            let count = c.glyphs.len();
+            for (k, g) in c.glyphs.iter().enumerate() {
+                let mut advance = g.advance;
+                let mut x_offset = g.x_offset;
+                if k == 0 {
+                    x_offset -= left;
+                }
+                if k + 1 == count {
+                    advance += adjust;
+                }
+                run.glyphs.push(PlacedGlyph {
+                    id: g.id,
+                    x_advance: advance,
+                    x_offset,
+                    y_offset: g.y_offset,
+                    text_range: c.range.start - base..c.range.end - base,
+                });
+                x += advance;
+            }
+            run.byte_end = c.range.end;
+        }
+        for run in &mut runs {
+            run.text = self.text[run.byte_start..run.byte_end].to_owned();
+        }
+        Line { runs, width: width + offset }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Family;
+
+    fn style(fonts: &FontBook) -> TextStyle {
+        TextStyle {
+            face: fonts.choose(Family::Song, false, Language::SimplifiedChinese),
+            size: 12.0,
+            color: Color::default(),
+            language: Language::SimplifiedChinese,
+        }
+    }
+
+    fn line_texts(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.runs.iter().map(|r| r.text.as_str()).collect()).collect()
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_and_respect_prohibitions() {
+        let fonts = FontBook::discover(None).unwrap();
+        let text = "赵世德指出，2024年，全区生态环境系统在自治区党委和政府的坚强领导下，在生态环境部的指导帮助下，始终牢记“国之大者”，推动落实习近平总书记对内蒙古重要指示精神和“两件大事”取得新成效。";
+        let shaped = shape(text, style(&fonts), &fonts, &mut BTreeSet::new());
+        for width in [120.0, 150.0, 156.0, 168.0, 200.0, 333.0] {
+            let lines = shaped.lines(width, 24.0, Align::Justify);
+            let texts = line_texts(&lines);
+            assert_eq!(texts.concat(), text, "width {width}");
+            for (i, (l, t)) in lines.iter().zip(&texts).enumerate() {
+                let first = t.chars().next().unwrap();
+                assert!(i == 0 || !no_line_start(first), "line starts with {first} at width {width}: {texts:?}");
+                let last = t.chars().last().unwrap();
+                assert!(!super::super::breaking::no_line_end(last), "line ends with {last}");
+                let indent = if i == 0 { 24.0 } else { 0.0 };
+                assert!(l.width <= width - indent + 0.05, "overflow at width {width}");
+                if i + 1 < lines.len() {
+                    assert!((l.width - (width - indent)).abs() < 0.05, "line {i} not justified: {} vs {width}", l.width);
+                    let drawn: f32 = l.runs.iter().flat_map(|r| &r.glyphs).map(|g| g.x_advance).sum();
+                    assert!((drawn - l.width).abs() < 0.05);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn adjacent_punctuation_is_half_width() {
+        let fonts = FontBook::discover(None).unwrap();
+        let s = style(&fonts);
+        let pair = shape("。”", s, &fonts, &mut BTreeSet::new()).natural_width();
+        let single = shape("。", s, &fonts, &mut BTreeSet::new()).natural_width();
+        assert!((single - 12.0).abs() < 0.1, "full-width stop: {single}");
+        assert!(pair < 2.0 * single - 5.0, "pair {pair} should be compressed");
+    }
+
+    #[test]
+    fn missing_characters_are_reported() {
+        let fonts = FontBook::discover(None).unwrap();
+        let mut missing = BTreeSet::new();
+        shape("a\u{E000}b", style(&fonts), &fonts, &mut missing);
+        assert_eq!(missing.into_iter().collect::<Vec<_>>(), vec!['\u{E000}']);
+    }
+}

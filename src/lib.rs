@@ -1,0 +1,93 @@
+//! bulletin turns a structured article record into print-ready publications:
+//! a PDF (A4, CJK fonts subset and embedded), a DOCX and a QR code of the online page.
+//!
+//! Data flows one way: [`record`] parses and validates, [`layout`] sets the article on pages,
+//! [`render`] writes PDF and DOCX, [`qr`] encodes the url, [`output`] writes files atomically.
+
+pub mod fonts;
+pub mod layout;
+pub mod output;
+pub mod qr;
+pub mod record;
+pub mod render;
+pub mod template;
+
+use fonts::FontBook;
+use record::Article;
+use std::sync::Arc;
+use template::Template;
+
+/// Which files to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub pdf: bool,
+    pub docx: bool,
+    pub qr: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats { pdf: true, docx: true, qr: true }
+    }
+}
+
+impl Formats {
+    /// Parses a comma-separated list such as "pdf,docx,qr".
+    pub fn parse(list: &str) -> Result<Formats, String> {
+        let mut f = Formats { pdf: false, docx: false, qr: false };
+        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match name.to_ascii_lowercase().as_str() {
+                "pdf" => f.pdf = true,
+                "docx" => f.docx = true,
+                "qr" => f.qr = true,
+                other => return Err(format!("unknown format `{other}`; choose from pdf, docx, qr")),
+            }
+        }
+        if !(f.pdf || f.docx || f.qr) {
+            return Err("no output format given; choose from pdf, docx, qr".into());
+        }
+        Ok(f)
+    }
+}
+
+/// The converted files of one article, in memory until [`output::write_atomically`].
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// (file name, bytes), e.g. ("nmg-sthjt-2025-02-18.pdf", ...).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Pages of the PDF (0 when no PDF was made).
+    pub pages: usize,
+    /// Problems worth telling the user that did not stop the conversion.
+    pub warnings: Vec<String>,
+}
+
+/// Converts one validated article. Nothing is written to disk here.
+pub fn convert(article: &Article, template: &Template, fonts: &FontBook, formats: Formats) -> Result<Outputs, String> {
+    let qr = article.url.as_deref().map(qr::QrMatrix::encode).transpose()?.map(Arc::new);
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let mut pages = 0;
+    if formats.pdf {
+        let laid_out = layout::layout(article, template, fonts, qr.as_ref());
+        if !laid_out.missing_chars.is_empty() {
+            let list: Vec<String> = laid_out
+                .missing_chars
+                .iter()
+                .map(|c| format!("U+{:04X} '{c}'", *c as u32))
+                .collect();
+            warnings.push(format!("no bundled font has these characters (drawn as empty boxes): {}", list.join(", ")));
+        }
+        pages = laid_out.pages.len();
+        files.push((format!("{}.pdf", article.id), render::pdf::render(article, &laid_out, fonts)?));
+    }
+    if formats.docx {
+        files.push((format!("{}.docx", article.id), render::docx::render(article, template, qr.as_deref())?));
+    }
+    if formats.qr {
+        if let Some(matrix) = &qr {
+            files.push((format!("{}.qr.png", article.id), matrix.to_png()?));
+            files.push((format!("{}.qr.svg", article.id), matrix.to_svg().into_bytes()));
+        }
+    }
+    Ok(Outputs { files, pages, warnings })
+}

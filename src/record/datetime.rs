@@ -1,0 +1,175 @@
+//! Publication timestamps: "2025-02-18 18:03", "2025-02-18" or RFC 3339.
+
+use std::fmt;
+
+/// A calendar date with optional time and UTC offset, exactly as the record states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    /// Hour, minute, second when the record gives a time.
+    pub time: Option<(u8, u8, u8)>,
+    /// Offset from UTC in minutes, when the record gives one (RFC 3339).
+    pub utc_offset_minutes: Option<i16>,
+}
+
+impl Timestamp {
+    pub fn parse(s: &str) -> Result<Timestamp, String> {
+        let s = s.trim();
+        let err = || {
+            format!(
+                "`{s}` is not a date; use \"2025-02-18 18:03\", \"2025-02-18\" or RFC 3339 (\"2025-02-18T18:03:00+08:00\")"
+            )
+        };
+        if s.len() < 10 || !s.is_char_boundary(10) {
+            return Err(err());
+        }
+        let (date, rest) = s.split_at(10);
+        let year = num(&date[0..4]).ok_or_else(err)?;
+        let month = num(&date[5..7]).ok_or_else(err)?;
+        let day = num(&date[8..10]).ok_or_else(err)?;
+        if &date[4..5] != "-" || &date[7..8] != "-" {
+            return Err(err());
+        }
+        let mut ts = Timestamp {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+            time: None,
+            utc_offset_minutes: None,
+        };
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(format!("`{s}` is not a real calendar date"));
+        }
+        if rest.is_empty() {
+            return Ok(ts);
+        }
+        let sep = rest.as_bytes()[0];
+        if sep != b' ' && sep != b'T' && sep != b't' {
+            return Err(err());
+        }
+        let rest = &rest[1..];
+        // Time: HH:MM or HH:MM:SS, optional fraction, then optional Z / ±HH:MM.
+        let (clock, zone) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let clock = clock.split('.').next().unwrap_or(clock);
+        let parts: Vec<&str> = clock.split(':').collect();
+        if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|p| p.len() != 2) {
+            return Err(err());
+        }
+        let hour = num(parts[0]).ok_or_else(err)?;
+        let minute = num(parts[1]).ok_or_else(err)?;
+        let second = match parts.get(2) {
+            Some(p) => num(p).ok_or_else(err)?,
+            None => 0,
+        };
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(format!("`{s}` has an impossible time of day"));
+        }
+        ts.time = Some((hour as u8, minute as u8, second as u8));
+        if sep != b' ' && zone.is_empty() {
+            // RFC 3339 requires an offset; "T" without one is ambiguous.
+            return Err(err());
+        }
+        if !zone.is_empty() {
+            if zone.eq_ignore_ascii_case("z") {
+                ts.utc_offset_minutes = Some(0);
+            } else {
+                let sign: i16 = if zone.starts_with('-') { -1 } else { 1 };
+                let hm: Vec<&str> = zone[1..].split(':').collect();
+                if hm.len() != 2 || hm.iter().any(|p| p.len() != 2) {
+                    return Err(err());
+                }
+                let h = num(hm[0]).ok_or_else(err)?;
+                let m = num(hm[1]).ok_or_else(err)?;
+                if h > 23 || m > 59 {
+                    return Err(err());
+                }
+                ts.utc_offset_minutes = Some(sign * (h as i16 * 60 + m as i16));
+            }
+        }
+        Ok(ts)
+    }
+
+    /// ISO 8601 form for document metadata (W3CDTF in DOCX core properties).
+    pub fn to_iso(&self) -> String {
+        let mut s = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        let (h, m, sec) = self.time.unwrap_or((0, 0, 0));
+        s.push_str(&format!("T{h:02}:{m:02}:{sec:02}"));
+        match self.utc_offset_minutes {
+            Some(0) => s.push('Z'),
+            Some(off) => {
+                let sign = if off < 0 { '-' } else { '+' };
+                let off = off.unsigned_abs();
+                s.push_str(&format!("{sign}{:02}:{:02}", off / 60, off % 60));
+            }
+            None => s.push('Z'),
+        }
+        s
+    }
+}
+
+/// As printed on the page: "2025-02-18 18:03" or "2025-02-18".
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
+        if let Some((h, m, _)) = self.time {
+            write!(f, " {h:02}:{m:02}")?;
+        }
+        Ok(())
+    }
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_three_documented_forms() {
+        let t = Timestamp::parse("2025-02-18 18:03").unwrap();
+        assert_eq!(t.time, Some((18, 3, 0)));
+        assert_eq!(t.to_string(), "2025-02-18 18:03");
+        let d = Timestamp::parse("2025-02-18").unwrap();
+        assert_eq!((d.year, d.month, d.day, d.time), (2025, 2, 18, None));
+        let r = Timestamp::parse("2025-02-18T18:03:00+08:00").unwrap();
+        assert_eq!(r.utc_offset_minutes, Some(480));
+        assert_eq!(r.to_iso(), "2025-02-18T18:03:00+08:00");
+        assert_eq!(Timestamp::parse("2025-02-18T10:03:00Z").unwrap().utc_offset_minutes, Some(0));
+    }
+
+    #[test]
+    fn rejects_impossible_or_malformed_dates() {
+        for bad in [
+            "2025-02-30",
+            "2025-13-01",
+            "18/02/2025",
+            "2025-02-18 25:00",
+            "2025-02-18T18:03",
+            "2025年2月18日",
+            "",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad} accepted");
+        }
+        assert!(Timestamp::parse("2024-02-29").is_ok());
+        assert!(Timestamp::parse("2023-02-29").is_err());
+    }
+}

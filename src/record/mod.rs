@@ -1,0 +1,175 @@
+//! The article record: the typed model every later stage reads, and its parsing and validation.
+
+mod datetime;
+mod parse;
+
+pub use datetime::Timestamp;
+pub use parse::{load_record, parse_record, RecordFormat};
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One article, validated: every later stage can rely on these invariants
+/// (non-empty title, http(s) url, heading levels 1-3, images readable and decoded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// Output base name: the record's `id`, else the file stem.
+    pub id: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub channel: Vec<String>,
+    pub published: Option<Timestamp>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+    pub issuer: Option<String>,
+    pub url: Option<String>,
+    pub language: Language,
+    pub attachments: Vec<Attachment>,
+    pub body: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    SimplifiedChinese,
+    TraditionalChinese,
+    English,
+}
+
+impl Language {
+    pub fn parse(tag: &str) -> Option<Language> {
+        match tag {
+            "zh-Hans" | "zh-CN" | "zh" => Some(Language::SimplifiedChinese),
+            "zh-Hant" | "zh-TW" | "zh-HK" => Some(Language::TraditionalChinese),
+            "en" | "en-US" | "en-GB" => Some(Language::English),
+            _ => None,
+        }
+    }
+
+    /// BCP 47 tag written into PDF and DOCX metadata.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::SimplifiedChinese => "zh-Hans",
+            Language::TraditionalChinese => "zh-Hant",
+            Language::English => "en",
+        }
+    }
+
+    /// Tag as Word expects it in `w:lang` (region form).
+    pub fn word_tag(self) -> &'static str {
+        match self {
+            Language::SimplifiedChinese => "zh-CN",
+            Language::TraditionalChinese => "zh-TW",
+            Language::English => "en-US",
+        }
+    }
+
+    pub fn is_chinese(self) -> bool {
+        self != Language::English
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Paragraph(String),
+    Heading { level: u8, text: String },
+    List { ordered: bool, items: Vec<String> },
+    /// First row is the header row.
+    Table { rows: Vec<Vec<String>> },
+    Image(ImageBlock),
+    Quote(String),
+}
+
+#[derive(Clone, PartialEq)]
+pub struct ImageBlock {
+    pub path: PathBuf,
+    pub caption: Option<String>,
+    pub kind: ImageKind,
+    /// The file's bytes as read: embedded unchanged in PDF and DOCX.
+    pub data: std::sync::Arc<Vec<u8>>,
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
+impl fmt::Debug for ImageBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImageBlock")
+            .field("path", &self.path)
+            .field("caption", &self.caption)
+            .field("kind", &self.kind)
+            .field("bytes", &self.data.len())
+            .field("size", &(self.width_px, self.height_px))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+}
+
+impl ImageKind {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageKind::Png => "png",
+            ImageKind::Jpeg => "jpeg",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageKind::Png => "image/png",
+            ImageKind::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// An error in one record: which file, which field, where, and what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordError {
+    pub file: PathBuf,
+    /// Field path such as `body[3].level`; `None` for whole-file problems.
+    pub field: Option<String>,
+    /// 1-based line and column, for syntax and type errors the parser can place.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+impl Article {
+    /// All text of the article in reading order, as it is printed (used by tests and reports).
+    pub fn body_text(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for block in &self.body {
+            match block {
+                Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
+                    out.push(t.clone())
+                }
+                Block::List { items, .. } => out.extend(items.iter().cloned()),
+                Block::Table { rows } => out.extend(rows.iter().flatten().cloned()),
+                Block::Image(img) => out.extend(img.caption.iter().cloned()),
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,600 @@
+//! Reading a record file (JSON, YAML or TOML) into a validated [`Article`].
+//!
+//! Deserialisation goes through `serde_path_to_error`, so type errors and unknown fields name
+//! the field path (`body[3].level`) and, from the parser, the line and column.
+
+use super::{Article, Attachment, Block, ImageBlock, ImageKind, Language, RecordError, Timestamp};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordFormat {
+    Json,
+    Yaml,
+    Toml,
+}
+
+impl RecordFormat {
+    pub fn from_path(path: &Path) -> Option<RecordFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(RecordFormat::Json),
+            "yaml" | "yml" => Some(RecordFormat::Yaml),
+            "toml" => Some(RecordFormat::Toml),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecord {
+    title: Option<String>,
+    subtitle: Option<String>,
+    id: Option<String>,
+    #[serde(default)]
+    channel: Vec<String>,
+    published: Option<String>,
+    source: Option<String>,
+    author: Option<String>,
+    issuer: Option<String>,
+    url: Option<String>,
+    language: Option<String>,
+    #[serde(default)]
+    attachments: Vec<RawAttachment>,
+    body: Option<RawBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttachment {
+    name: String,
+    url: Option<String>,
+}
+
+/// `body` is either one string or a list of blocks.
+enum RawBody {
+    Text(String),
+    Blocks(Vec<RawBlock>),
+}
+
+impl<'de> Deserialize<'de> for RawBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct BodyVisitor;
+        impl<'de> Visitor<'de> for BodyVisitor {
+            type Value = RawBody;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string (blank lines separate paragraphs) or a list of blocks")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawBody, E> {
+                Ok(RawBody::Text(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawBody, A::Error> {
+                let mut blocks = Vec::new();
+                while let Some(block) = seq.next_element::<RawBlock>()? {
+                    blocks.push(block);
+                }
+                Ok(RawBody::Blocks(blocks))
+            }
+        }
+        d.deserialize_any(BodyVisitor)
+    }
+}
+
+/// One block with every field any block type may carry; which fields belong to which
+/// type is checked afterwards so that the error can name the exact field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBlock {
+    #[serde(rename = "type")]
+    kind: String,
+    text: Option<String>,
+    level: Option<u8>,
+    ordered: Option<bool>,
+    items: Option<Vec<String>>,
+    rows: Option<Vec<Vec<String>>>,
+    path: Option<String>,
+    caption: Option<String>,
+}
+
+const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
+    // (type, required fields, optional fields)
+    ("paragraph", &["text"], &[]),
+    ("heading", &["level", "text"], &[]),
+    ("list", &["items"], &["ordered"]),
+    ("table", &["rows"], &[]),
+    ("image", &["path"], &["caption"]),
+    ("quote", &["text"], &[]),
+];
+
+/// Reads and validates a record file; images are resolved relative to the file.
+pub fn load_record(path: &Path) -> Result<Article, RecordError> {
+    let error = |message: String| RecordError {
+        file: path.to_path_buf(),
+        field: None,
+        position: None,
+        message,
+    };
+    let format = RecordFormat::from_path(path).ok_or_else(|| {
+        error("unknown record format: the file name must end in .json, .yaml, .yml or .toml".into())
+    })?;
+    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("article")
+        .to_owned();
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_record(&text, format, path, &stem, base)
+}
+
+/// Parses record text. `file` is used in errors, `default_id` when the record has no id,
+/// and `base_dir` to resolve image paths.
+pub fn parse_record(
+    text: &str,
+    format: RecordFormat,
+    file: &Path,
+    default_id: &str,
+    base_dir: &Path,
+) -> Result<Article, RecordError> {
+    let raw = deserialize(text, format, file)?;
+    validate(raw, file, default_id, base_dir)
+}
+
+fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecord, RecordError> {
+    let fail = |path: String, position: Option<(usize, usize)>, message: String| RecordError {
+        file: file.to_path_buf(),
+        field: (!path.is_empty() && path != ".").then_some(path),
+        position,
+        message: with_hint(&message),
+    };
+    match format {
+        RecordFormat::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let raw: RawRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let inner = e.inner();
+                let pos = (inner.line() > 0).then(|| (inner.line(), inner.column()));
+                fail(e.path().to_string(), pos, strip_position(&inner.to_string()))
+            })?;
+            de.end().map_err(|e| {
+                fail(String::new(), Some((e.line(), e.column())), strip_position(&e.to_string()))
+            })?;
+            Ok(raw)
+        }
+        RecordFormat::Yaml => {
+            if text.trim().is_empty() {
+                return Err(fail(String::new(), None, "the file is empty".into()));
+            }
+            let de = serde_norway::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let inner = e.inner();
+                let pos = inner.location().map(|l| (l.line(), l.column()));
+                fail(e.path().to_string(), pos, strip_position(&inner.to_string()))
+            })
+        }
+        RecordFormat::Toml => {
+            let de = toml::Deserializer::parse(text).map_err(|e| {
+                let pos = e.span().map(|s| line_column(text, s.start));
+                fail(String::new(), pos, e.message().to_owned())
+            })?;
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                let inner = e.inner();
+                let pos = inner.span().map(|s| line_column(text, s.start));
+                fail(e.path().to_string(), pos, inner.message().to_owned())
+            })
+        }
+    }
+}
+
+/// Parsers append " at line L column C"; the position is reported separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Adds "did you mean" to serde's unknown-field message when a known field is close.
+fn with_hint(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some(end) = rest.find('`') else {
+        return message.to_owned();
+    };
+    let unknown = &rest[..end];
+    let expected: Vec<&str> = rest[end..].split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|&name| (edit_distance(unknown, name), name))
+        .min();
+    match best {
+        Some((d, name)) if d <= 2 || name.contains(unknown) || unknown.contains(name) => {
+            format!("{message} (did you mean `{name}`?)")
+        }
+        _ => message.to_owned(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn validate(
+    raw: RawRecord,
+    file: &Path,
+    default_id: &str,
+    base_dir: &Path,
+) -> Result<Article, RecordError> {
+    let err = |field: &str, message: String| RecordError {
+        file: file.to_path_buf(),
+        field: Some(field.to_owned()),
+        position: None,
+        message,
+    };
+    let title = match raw.title {
+        Some(t) if !t.trim().is_empty() => t.trim().to_owned(),
+        Some(_) => return Err(err("title", "the title is empty".into())),
+        None => return Err(err("title", "missing required field: every record needs a title".into())),
+    };
+    let id = match raw.id {
+        Some(id) => {
+            check_id(&id).map_err(|m| err("id", m))?;
+            id
+        }
+        None => default_id.to_owned(),
+    };
+    let published = raw
+        .published
+        .as_deref()
+        .map(Timestamp::parse)
+        .transpose()
+        .map_err(|m| err("published", m))?;
+    let url = raw
+        .url
+        .map(|u| check_url(&u).map(|_| u.trim().to_owned()))
+        .transpose()
+        .map_err(|m| err("url", m))?;
+    let language = match raw.language.as_deref() {
+        None => Language::default(),
+        Some(tag) => Language::parse(tag).ok_or_else(|| {
+            err(
+                "language",
+                format!("unknown language `{tag}`; use \"zh-Hans\", \"zh-Hant\" or \"en\""),
+            )
+        })?,
+    };
+    for (i, part) in raw.channel.iter().enumerate() {
+        if part.trim().is_empty() {
+            return Err(err(&format!("channel[{i}]"), "empty breadcrumb entry".into()));
+        }
+    }
+    let mut attachments = Vec::new();
+    for (i, a) in raw.attachments.into_iter().enumerate() {
+        if a.name.trim().is_empty() {
+            return Err(err(&format!("attachments[{i}].name"), "the name is empty".into()));
+        }
+        if let Some(u) = &a.url {
+            check_url(u).map_err(|m| err(&format!("attachments[{i}].url"), m))?;
+        }
+        attachments.push(Attachment { name: a.name, url: a.url });
+    }
+    let body = match raw.body {
+        None => Vec::new(),
+        Some(RawBody::Text(text)) => split_paragraphs(&text).into_iter().map(Block::Paragraph).collect(),
+        Some(RawBody::Blocks(blocks)) => {
+            let mut out = Vec::with_capacity(blocks.len());
+            for (i, b) in blocks.into_iter().enumerate() {
+                out.push(validate_block(b, &format!("body[{i}]"), base_dir, &err)?);
+            }
+            out
+        }
+    };
+    let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(Article {
+        id,
+        title,
+        subtitle: non_empty(raw.subtitle),
+        channel: raw.channel,
+        published,
+        source: non_empty(raw.source),
+        author: non_empty(raw.author),
+        issuer: non_empty(raw.issuer),
+        url,
+        language,
+        attachments,
+        body,
+    })
+}
+
+/// Paragraphs of a plain-text body: separated by blank lines; single newlines inside a
+/// paragraph are joined (without a space between CJK characters).
+fn split_paragraphs(text: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if let (Some(prev), Some(next)) = (current.chars().last(), line.chars().next()) {
+            if prev.is_ascii_alphanumeric() && next.is_ascii_alphanumeric() {
+                current.push(' ');
+            }
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs
+}
+
+fn validate_block(
+    b: RawBlock,
+    at: &str,
+    base_dir: &Path,
+    err: &dyn Fn(&str, String) -> RecordError,
+) -> Result<Block, RecordError> {
+    let Some(&(kind, required, optional)) = BLOCK_TYPES.iter().find(|(k, _, _)| *k == b.kind) else {
+        let names: Vec<&str> = BLOCK_TYPES.iter().map(|(k, _, _)| *k).collect();
+        return Err(err(
+            &format!("{at}.type"),
+            format!("unknown block type `{}`; expected one of: {}", b.kind, names.join(", ")),
+        ));
+    };
+    let present: [(&str, bool); 7] = [
+        ("text", b.text.is_some()),
+        ("level", b.level.is_some()),
+        ("ordered", b.ordered.is_some()),
+        ("items", b.items.is_some()),
+        ("rows", b.rows.is_some()),
+        ("path", b.path.is_some()),
+        ("caption", b.caption.is_some()),
+    ];
+    for (name, is_present) in present {
+        let allowed = required.contains(&name) || optional.contains(&name);
+        if is_present && !allowed {
+            return Err(err(
+                &format!("{at}.{name}"),
+                format!("a {kind} block has no `{name}` field"),
+            ));
+        }
+        if !is_present && required.contains(&name) {
+            return Err(err(
+                &format!("{at}.{name}"),
+                format!("missing required field `{name}` of a {kind} block"),
+            ));
+        }
+    }
+    let non_empty_text = |t: Option<String>| -> Result<String, RecordError> {
+        let t = t.unwrap_or_default();
+        if t.trim().is_empty() {
+            return Err(err(&format!("{at}.text"), "the text is empty".into()));
+        }
+        Ok(t.trim().to_owned())
+    };
+    Ok(match kind {
+        "paragraph" => Block::Paragraph(non_empty_text(b.text)?),
+        "quote" => Block::Quote(non_empty_text(b.text)?),
+        "heading" => {
+            let level = b.level.unwrap_or(0);
+            if !(1..=3).contains(&level) {
+                return Err(err(
+                    &format!("{at}.level"),
+                    format!("heading level must be 1, 2 or 3, not {level}"),
+                ));
+            }
+            Block::Heading { level, text: non_empty_text(b.text)? }
+        }
+        "list" => {
+            let items = b.items.unwrap_or_default();
+            if items.is_empty() {
+                return Err(err(&format!("{at}.items"), "a list needs at least one item".into()));
+            }
+            if let Some(i) = items.iter().position(|t| t.trim().is_empty()) {
+                return Err(err(&format!("{at}.items[{i}]"), "the item is empty".into()));
+            }
+            Block::List {
+                ordered: b.ordered.unwrap_or(false),
+                items: items.into_iter().map(|t| t.trim().to_owned()).collect(),
+            }
+        }
+        "table" => {
+            let rows = b.rows.unwrap_or_default();
+            if rows.is_empty() {
+                return Err(err(&format!("{at}.rows"), "a table needs at least a header row".into()));
+            }
+            let columns = rows[0].len();
+            if columns == 0 {
+                return Err(err(&format!("{at}.rows[0]"), "the header row is empty".into()));
+            }
+            if let Some(i) = rows.iter().position(|r| r.len() != columns) {
+                return Err(err(
+                    &format!("{at}.rows[{i}]"),
+                    format!(
+                        "row has {} cells but the header row has {columns}",
+                        rows[i].len()
+                    ),
+                ));
+            }
+            Block::Table { rows }
+        }
+        "image" => {
+            let rel = b.path.unwrap_or_default();
+            let image = load_image(&rel, base_dir).map_err(|m| err(&format!("{at}.path"), m))?;
+            Block::Image(ImageBlock {
+                caption: b.caption.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+                ..image
+            })
+        }
+        _ => unreachable!("block kinds come from BLOCK_TYPES"),
+    })
+}
+
+/// Reads an image and checks by content that it is a PNG or JPEG that decodes.
+fn load_image(rel: &str, base_dir: &Path) -> Result<ImageBlock, String> {
+    if rel.trim().is_empty() {
+        return Err("the image path is empty".into());
+    }
+    let path: PathBuf = base_dir.join(rel);
+    let data = std::fs::read(&path).map_err(|e| format!("cannot read image `{rel}`: {e}"))?;
+    let kind = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        ImageKind::Png
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        ImageKind::Jpeg
+    } else {
+        return Err(format!("`{rel}` is not a PNG or JPEG image"));
+    };
+    let format = match kind {
+        ImageKind::Png => image::ImageFormat::Png,
+        ImageKind::Jpeg => image::ImageFormat::Jpeg,
+    };
+    let decoded = image::load_from_memory_with_format(&data, format)
+        .map_err(|e| format!("`{rel}` is a damaged {} image: {e}", kind.extension().to_uppercase()))?;
+    Ok(ImageBlock {
+        path,
+        caption: None,
+        kind,
+        width_px: decoded.width(),
+        height_px: decoded.height(),
+        data: Arc::new(data),
+    })
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id != "."
+        && id != ".."
+        && !id.starts_with('.')
+        && id.chars().all(|c| !c.is_control() && !"/\\:*?\"<>|".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{id}` cannot be used as a file name; use letters, digits, '-' and '_'"
+        ))
+    }
+}
+
+fn check_url(url: &str) -> Result<(), String> {
+    let u = url.trim();
+    let rest = if let Some(r) = u.strip_prefix("https://") {
+        r
+    } else if let Some(r) = u.strip_prefix("http://") {
+        r
+    } else {
+        return Err(format!("`{u}` is not an http or https address"));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || u.chars().any(char::is_whitespace) {
+        return Err(format!("`{u}` is not a valid web address"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, format: RecordFormat) -> Result<Article, RecordError> {
+        parse_record(text, format, Path::new("r.json"), "r", Path::new("."))
+    }
+
+    #[test]
+    fn string_body_splits_on_blank_lines() {
+        let a = parse(r#"{"title":"T","body":"第一段\n续行\n\n第二段"}"#, RecordFormat::Json).unwrap();
+        assert_eq!(a.body, vec![Block::Paragraph("第一段续行".into()), Block::Paragraph("第二段".into())]);
+        assert_eq!(a.id, "r");
+    }
+
+    #[test]
+    fn type_error_names_field_path_and_position() {
+        let e = parse(
+            "{\"title\":\"T\",\"body\":[{\"type\":\"paragraph\",\"text\":\"a\"},\n{\"type\":\"heading\",\"level\":\"one\",\"text\":\"b\"}]}",
+            RecordFormat::Json,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("body[1].level"));
+        assert_eq!(e.position.map(|p| p.0), Some(2));
+    }
+
+    #[test]
+    fn unknown_field_gets_a_hint() {
+        let e = parse(r#"{"titel":"T"}"#, RecordFormat::Json).unwrap_err();
+        assert!(e.message.contains("did you mean `title`"), "{}", e.message);
+        let e = parse("title = \"T\"\n[[attachments]]\nname = \"a\"\nurll = \"http://x\"\n", RecordFormat::Toml).unwrap_err();
+        assert!(e.message.contains("did you mean `url`"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(4), "{e}");
+    }
+
+    #[test]
+    fn field_that_does_not_belong_to_block_type() {
+        let e = parse(r#"{"title":"T","body":[{"type":"paragraph","text":"a","level":2}]}"#, RecordFormat::Json)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("body[0].level"));
+    }
+
+    #[test]
+    fn semantic_checks() {
+        let cases = [
+            (r#"{"title":"  "}"#, "title"),
+            (r#"{"subtitle":"x"}"#, "title"),
+            (r#"{"title":"T","url":"ftp://x/y"}"#, "url"),
+            (r#"{"title":"T","url":"javascript:alert(1)"}"#, "url"),
+            (r#"{"title":"T","published":"yesterday"}"#, "published"),
+            (r#"{"title":"T","language":"fr"}"#, "language"),
+            (r#"{"title":"T","id":"../x"}"#, "id"),
+            (r#"{"title":"T","body":[{"type":"heading","level":4,"text":"x"}]}"#, "body[0].level"),
+            (r#"{"title":"T","body":[{"type":"table","rows":[["a","b"],["c"]]}]}"#, "body[0].rows[1]"),
+            (r#"{"title":"T","body":[{"type":"image","path":"missing.png"}]}"#, "body[0].path"),
+            (r#"{"title":"T","body":[{"type":"chart"}]}"#, "body[0].type"),
+        ];
+        for (text, field) in cases {
+            let e = parse(text, RecordFormat::Json).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn yaml_and_toml_records() {
+        let y = parse("title: 标题\nbody:\n  - type: quote\n    text: 引文\n", RecordFormat::Yaml).unwrap();
+        assert_eq!(y.body, vec![Block::Quote("引文".into())]);
+        let e = parse("title: [unclosed\n", RecordFormat::Yaml).unwrap_err();
+        assert!(e.position.is_some(), "{e}");
+        let t = parse("title = \"标题\"\nbody = \"一\\n\\n二\"\n", RecordFormat::Toml).unwrap();
+        assert_eq!(t.body.len(), 2);
+        let e = parse("title = \n", RecordFormat::Toml).unwrap_err();
+        assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");
+    }
+}

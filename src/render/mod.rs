@@ -1,0 +1,5 @@
+//! Renderers: each turns the layout (PDF) or the article itself (DOCX) into file bytes.
+
+pub mod docx;
+pub mod pdf;
+mod xml;
