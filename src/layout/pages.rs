@@ -95,7 +95,27 @@ impl Builder<'_> {
     /// Lines of `text` in `style`, `width` wide, starting at `x`.
     fn set_lines(&mut self, text: &str, style: &Style, bold: bool, width: f32, first_indent: f32) -> Vec<Line> {
         let shaped = self.shape(text, style, bold);
-        shaped.lines(width, first_indent, style.align)
+        let mut lines = shaped.lines(width, first_indent, style.align);
+        if style.align == Align::Center && lines.len() > 1 {
+            // Balance centred titles: the narrowest measure that needs no more lines, so a
+            // title never ends with one lonely character.
+            let count = lines.len();
+            let (mut lo, mut hi) = (width / count as f32, width);
+            for _ in 0..14 {
+                let mid = (lo + hi) / 2.0;
+                if shaped.lines(mid, first_indent, style.align).len() <= count {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            lines = shaped.lines(hi, first_indent, style.align);
+            for run in lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
+                run.x += (width - hi) / 2.0;
+            }
+        }
+        debug_assert!(lines.iter().all(|l| l.width <= width + 0.1), "line overflows its measure");
+        lines
     }
 
     /// Boxes for a paragraph-like block, with orphan and widow control.
@@ -143,8 +163,8 @@ impl Builder<'_> {
     fn head(&mut self) {
         let t = self.template;
         let a = self.article;
-        if !a.channel.is_empty() {
-            let text = format!("{}{}", t.labels.breadcrumb, a.channel.join(&t.labels.breadcrumb_separator));
+        let labels = t.labels(a.language);
+        if let Some(text) = labels.breadcrumb_line(a) {
             self.paragraph(&text, &t.styles.breadcrumb, true);
             self.rule(0.5, RULE_GRAY, 0.0, 4.0);
         }
@@ -152,18 +172,8 @@ impl Builder<'_> {
         if let Some(sub) = &a.subtitle {
             self.paragraph(sub, &t.styles.subtitle, true);
         }
-        let mut meta = Vec::new();
-        if let Some(p) = &a.published {
-            meta.push(format!("{}{}", t.labels.published, p));
-        }
-        if let Some(s) = &a.source {
-            meta.push(format!("{}{}", t.labels.source, s));
-        }
-        if let Some(au) = &a.author {
-            meta.push(format!("{}{}", t.labels.author, au));
-        }
-        if !meta.is_empty() {
-            self.paragraph(&meta.join("\u{3000}\u{3000}"), &t.styles.meta, true);
+        if let Some(meta) = labels.meta_line(a) {
+            self.paragraph(&meta, &t.styles.meta, true);
         }
         self.rule(0.75, RULE_GRAY, 0.0, 12.0);
     }
@@ -319,7 +329,7 @@ impl Builder<'_> {
             return;
         }
         let style = self.template.styles.body.clone();
-        let label = self.template.labels.attachments.clone();
+        let label = self.template.labels(self.article.language).attachments.clone();
         let mut head_style = style.clone();
         head_style.space_before = Length(style.size.pt());
         self.paragraph(&label, &head_style, true);
@@ -348,7 +358,7 @@ impl Builder<'_> {
             keep_with_next: true,
             repeat_header: None,
         });
-        let caption = self.template.qr.caption.clone();
+        let caption = self.template.labels(self.article.language).qr_caption.clone();
         let style = self.template.qr.caption_style.clone();
         self.paragraph(&caption, &style, true);
         if let Some(last) = self.boxes.last_mut() {
@@ -359,8 +369,8 @@ impl Builder<'_> {
     /// Running header (top) or footer (bottom) of one page.
     fn furniture(&mut self, page: &mut Page, f: &Furniture, number: usize, total: usize, top: bool) {
         let a = self.article;
-        let text = f
-            .text
+        let text = if top { f.text.as_str() } else { self.template.footer_text(f, a.language) };
+        let text = text
             .replace("{page}", &number.to_string())
             .replace("{pages}", &total.to_string())
             .replace("{title}", &a.title)

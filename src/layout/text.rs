@@ -221,10 +221,6 @@ fn compress_adjacent_punctuation(clusters: &mut [Cluster], _size: f32) {
 }
 
 impl Shaped {
-    pub fn is_empty(&self) -> bool {
-        self.clusters.is_empty()
-    }
-
     /// Natural width of the whole text on one line.
     pub fn natural_width(&self) -> f32 {
         self.clusters.iter().map(|c| c.width).sum()

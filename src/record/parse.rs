@@ -219,7 +219,7 @@ fn with_hint(message: &str) -> String {
         return message.to_owned();
     };
     let unknown = &rest[..end];
-    let expected: Vec<&str> = rest[end..].split('`').skip(1).step_by(2).collect();
+    let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
     let best = expected
         .iter()
         .map(|&name| (edit_distance(unknown, name), name))

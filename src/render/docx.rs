@@ -7,7 +7,7 @@
 use super::xml::escape;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block};
-use crate::template::{Align, Family, Furniture, Length, Style, Template};
+use crate::template::{Align, Family, Length, Style, Template};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -83,10 +83,11 @@ pub fn render(article: &Article, template: &Template, qr: Option<&QrMatrix>) -> 
         ("word/_rels/document.xml.rels".into(), w.document_rels().into_bytes()),
     ];
     if let Some(h) = &template.header {
-        parts.push(("word/header1.xml".into(), furniture_xml("hdr", h, article).into_bytes()));
+        parts.push(("word/header1.xml".into(), furniture_xml("hdr", &h.text, article).into_bytes()));
     }
     if let Some(f) = &template.footer {
-        parts.push(("word/footer1.xml".into(), furniture_xml("ftr", f, article).into_bytes()));
+        let text = template.footer_text(f, article.language);
+        parts.push(("word/footer1.xml".into(), furniture_xml("ftr", text, article).into_bytes()));
     }
     for m in std::mem::take(&mut w.media) {
         parts.push((format!("word/media/{}", m.name), m.bytes));
@@ -133,26 +134,16 @@ impl Writer<'_> {
 
     fn head(&mut self) {
         let a = self.article;
-        let labels = &self.template.labels;
-        if !a.channel.is_empty() {
-            let text = format!("{}{}", labels.breadcrumb, a.channel.join(&labels.breadcrumb_separator));
+        let labels = self.template.labels(a.language);
+        if let Some(text) = labels.breadcrumb_line(a) {
             self.para("Breadcrumb", &text, "");
         }
         self.para("Title", &a.title, "");
         if let Some(s) = &a.subtitle {
             self.para("Subtitle", s, "");
         }
-        let mut meta = Vec::new();
-        if let Some(p) = &a.published {
-            meta.push(format!("{}{}", labels.published, p));
-        }
-        if let Some(s) = &a.source {
-            meta.push(format!("{}{}", labels.source, s));
-        }
-        if let Some(au) = &a.author {
-            meta.push(format!("{}{}", labels.author, au));
-        }
-        self.para("Meta", &meta.join("\u{3000}\u{3000}"), "");
+        let meta = labels.meta_line(a).unwrap_or_default();
+        self.para("Meta", &meta, "");
     }
 
     fn block(&mut self, block: &Block) {
@@ -228,7 +219,7 @@ impl Writer<'_> {
         if a.attachments.is_empty() {
             return;
         }
-        let label = self.template.labels.attachments.clone();
+        let label = self.template.labels(a.language).attachments.clone();
         self.para("AttachmentHead", &label, "");
         for (i, att) in a.attachments.iter().enumerate() {
             self.body.push_str("<w:p><w:pPr><w:pStyle w:val=\"Attachment\"/></w:pPr>");
@@ -258,7 +249,7 @@ impl Writer<'_> {
         let size = Length(self.template.qr.size.pt().max(modules * Length::mm(0.4).pt()));
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
         let _ = write!(self.body, "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/></w:pPr><w:r>{drawing}</w:r></w:p>");
-        let caption = self.template.qr.caption.clone();
+        let caption = self.template.labels(self.article.language).qr_caption.clone();
         self.para("QrCaption", &caption, "");
         Ok(())
     }
@@ -533,9 +524,8 @@ fn styles_xml(t: &Template, a: &Article) -> String {
 }
 
 /// Header or footer part: placeholders filled, {page} and {pages} as PAGE / NUMPAGES fields.
-fn furniture_xml(tag: &str, f: &Furniture, a: &Article) -> String {
-    let text = f
-        .text
+fn furniture_xml(tag: &str, text: &str, a: &Article) -> String {
+    let text = text
         .replace("{title}", &a.title)
         .replace("{issuer}", a.issuer.as_deref().unwrap_or(""))
         .replace("{source}", a.source.as_deref().unwrap_or(""));
@@ -636,7 +626,7 @@ mod tests {
             std::path::Path::new("."),
         )
         .unwrap();
-        let xml = furniture_xml("ftr", t.footer.as_ref().unwrap(), &a);
+        let xml = furniture_xml("ftr", &t.footer.as_ref().unwrap().text, &a);
         assert!(xml.contains(" PAGE ") && xml.contains(" NUMPAGES "));
         assert!(xml.contains(">第 <") && xml.contains("> 页 共 <"));
     }

@@ -5,6 +5,7 @@ mod units;
 
 pub use units::{Length, PT_PER_MM};
 
+use crate::record::{Article, Language};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -70,7 +71,7 @@ pub struct Template {
     pub footer: Option<Furniture>,
     pub styles: Styles,
     pub qr: QrSetup,
-    pub labels: Labels,
+    pub labels: LabelSets,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,8 +163,18 @@ impl Style {
 pub struct QrSetup {
     /// Printed width of the code including its quiet zone.
     pub size: Length,
-    pub caption: String,
     pub caption_style: Style,
+}
+
+/// Fixed words printed around the record's fields, per article language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelSets {
+    #[serde(rename = "zh-Hans")]
+    pub simplified: Labels,
+    #[serde(rename = "zh-Hant")]
+    pub traditional: Option<Labels>,
+    pub en: Option<Labels>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -175,6 +186,33 @@ pub struct Labels {
     pub source: String,
     pub author: String,
     pub attachments: String,
+    pub qr_caption: String,
+    /// Replaces the footer text for this language, e.g. "Page {page} of {pages}".
+    pub footer: Option<String>,
+}
+
+impl Labels {
+    /// "当前位置：首页 >> 生态环境动态", or `None` without a channel.
+    pub fn breadcrumb_line(&self, article: &Article) -> Option<String> {
+        (!article.channel.is_empty())
+            .then(|| format!("{}{}", self.breadcrumb, article.channel.join(&self.breadcrumb_separator)))
+    }
+
+    /// "发布时间：…　　来源：…　　作者：…" with the parts the record has.
+    pub fn meta_line(&self, article: &Article) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(p) = &article.published {
+            parts.push(format!("{}{}", self.published, p));
+        }
+        if let Some(s) = &article.source {
+            parts.push(format!("{}{}", self.source, s));
+        }
+        if let Some(a) = &article.author {
+            parts.push(format!("{}{}", self.author, a));
+        }
+        let gap = if article.language == Language::English { "    " } else { "\u{3000}\u{3000}" };
+        (!parts.is_empty()).then(|| parts.join(gap))
+    }
 }
 
 impl Template {
@@ -203,6 +241,21 @@ impl Template {
             .map_err(|e| format!("template {origin}: field `{}`: {}", e.path(), e.inner().message()))?;
         template.check().map_err(|m| format!("template {origin}: {m}"))?;
         Ok(template)
+    }
+
+    /// Labels in the article's language (Simplified Chinese when the template has none).
+    pub fn labels(&self, language: Language) -> &Labels {
+        let specific = match language {
+            Language::SimplifiedChinese => None,
+            Language::TraditionalChinese => self.labels.traditional.as_ref(),
+            Language::English => self.labels.en.as_ref(),
+        };
+        specific.unwrap_or(&self.labels.simplified)
+    }
+
+    /// Footer text in the article's language.
+    pub fn footer_text<'a>(&'a self, footer: &'a Furniture, language: Language) -> &'a str {
+        self.labels(language).footer.as_deref().unwrap_or(&footer.text)
     }
 
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
