@@ -27,20 +27,32 @@ pub struct Formats {
 
 impl Default for Formats {
     fn default() -> Self {
-        Formats { pdf: true, docx: true, qr: true }
+        Formats {
+            pdf: true,
+            docx: true,
+            qr: true,
+        }
     }
 }
 
 impl Formats {
     /// Parses a comma-separated list such as "pdf,docx,qr".
     pub fn parse(list: &str) -> Result<Formats, String> {
-        let mut f = Formats { pdf: false, docx: false, qr: false };
+        let mut f = Formats {
+            pdf: false,
+            docx: false,
+            qr: false,
+        };
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match name.to_ascii_lowercase().as_str() {
                 "pdf" => f.pdf = true,
                 "docx" => f.docx = true,
                 "qr" => f.qr = true,
-                other => return Err(format!("unknown format `{other}`; choose from pdf, docx, qr")),
+                other => {
+                    return Err(format!(
+                        "unknown format `{other}`; choose from pdf, docx, qr"
+                    ))
+                }
             }
         }
         if !(f.pdf || f.docx || f.qr) {
@@ -62,8 +74,18 @@ pub struct Outputs {
 }
 
 /// Converts one validated article. Nothing is written to disk here.
-pub fn convert(article: &Article, template: &Template, fonts: &FontBook, formats: Formats) -> Result<Outputs, String> {
-    let qr = article.url.as_deref().map(qr::QrMatrix::encode).transpose()?.map(Arc::new);
+pub fn convert(
+    article: &Article,
+    template: &Template,
+    fonts: &FontBook,
+    formats: Formats,
+) -> Result<Outputs, String> {
+    let qr = article
+        .url
+        .as_deref()
+        .map(qr::QrMatrix::encode)
+        .transpose()?
+        .map(Arc::new);
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut pages = 0;
@@ -75,19 +97,35 @@ pub fn convert(article: &Article, template: &Template, fonts: &FontBook, formats
                 .iter()
                 .map(|c| format!("U+{:04X} '{c}'", *c as u32))
                 .collect();
-            warnings.push(format!("no bundled font has these characters (drawn as empty boxes): {}", list.join(", ")));
+            warnings.push(format!(
+                "no bundled font has these characters (drawn as empty boxes): {}",
+                list.join(", ")
+            ));
         }
         pages = laid_out.pages.len();
-        files.push((format!("{}.pdf", article.id), render::pdf::render(article, &laid_out, fonts)?));
+        files.push((
+            format!("{}.pdf", article.id),
+            render::pdf::render(article, &laid_out, fonts)?,
+        ));
     }
     if formats.docx {
-        files.push((format!("{}.docx", article.id), render::docx::render(article, template, qr.as_deref())?));
+        files.push((
+            format!("{}.docx", article.id),
+            render::docx::render(article, template, qr.as_deref())?,
+        ));
     }
     if formats.qr {
         if let Some(matrix) = &qr {
             files.push((format!("{}.qr.png", article.id), matrix.to_png()?));
-            files.push((format!("{}.qr.svg", article.id), matrix.to_svg().into_bytes()));
+            files.push((
+                format!("{}.qr.svg", article.id),
+                matrix.to_svg().into_bytes(),
+            ));
         }
     }
-    Ok(Outputs { files, pages, warnings })
+    Ok(Outputs {
+        files,
+        pages,
+        warnings,
+    })
 }

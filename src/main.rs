@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "bulletin", version, about = "Turn article records into print-ready PDF, DOCX and QR code files")]
+#[command(
+    name = "bulletin",
+    version,
+    about = "Turn article records into print-ready PDF, DOCX and QR code files"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,7 +49,14 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Convert { records, out, template, formats, font_dir, quiet } => {
+        Command::Convert {
+            records,
+            out,
+            template,
+            formats,
+            font_dir,
+            quiet,
+        } => {
             let setup = (|| {
                 let formats = Formats::parse(&formats)?;
                 let template = Template::load(&template)?;
@@ -81,16 +92,23 @@ fn main() -> ExitCode {
                     continue;
                 }
                 seen.insert(article.id.clone(), path.clone());
-                let result = convert(&article, &template, &fonts, formats)
-                    .and_then(|outputs| output::write_atomically(&out, &outputs.files).map(|w| (outputs, w)));
+                let result = convert(&article, &template, &fonts, formats).and_then(|outputs| {
+                    output::write_atomically(&out, &outputs.files).map(|w| (outputs, w))
+                });
                 match result {
                     Ok((outputs, written)) => {
                         for w in &outputs.warnings {
                             eprintln!("warning: {}: {w}", path.display());
                         }
                         if !quiet {
-                            let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-                            println!("{} -> {} ({} pages)", path.display(), names.join(", "), outputs.pages);
+                            let names: Vec<String> =
+                                written.iter().map(|p| p.display().to_string()).collect();
+                            println!(
+                                "{} -> {} ({} pages)",
+                                path.display(),
+                                names.join(", "),
+                                outputs.pages
+                            );
                         }
                     }
                     Err(e) => {

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 /// place, or the temporary files are removed and the error is returned; files that existed
 /// before are only ever replaced whole.
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
     let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, PathBuf)]| {
         for (tmp, _) in temps {
@@ -48,11 +49,16 @@ mod tests {
     fn writes_files_and_leaves_no_temporaries() {
         let dir = std::env::temp_dir().join(format!("bulletin-out-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let files = vec![("a.txt".to_owned(), b"one".to_vec()), ("b.txt".to_owned(), b"two".to_vec())];
+        let files = vec![
+            ("a.txt".to_owned(), b"one".to_vec()),
+            ("b.txt".to_owned(), b"two".to_vec()),
+        ];
         let written = write_atomically(&dir, &files).unwrap();
         assert_eq!(written.len(), 2);
-        let mut names: Vec<String> =
-            fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         names.sort();
         assert_eq!(names, vec!["a.txt", "b.txt"]);
         assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"two");

@@ -19,7 +19,11 @@ impl QrMatrix {
         let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
             .map_err(|e| format!("cannot encode the url as a QR code: {e}"))?;
         let width = code.width();
-        let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+        let dark = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
         Ok(QrMatrix { width, dark })
     }
 
@@ -67,8 +71,14 @@ impl QrMatrix {
         }
         let mut out = Vec::new();
         let encoder = image::codecs::png::PngEncoder::new(&mut out);
-        image::ImageEncoder::write_image(encoder, &pixels, side as u32, side as u32, image::ExtendedColorType::L8)
-            .map_err(|e| format!("cannot encode the QR PNG: {e}"))?;
+        image::ImageEncoder::write_image(
+            encoder,
+            &pixels,
+            side as u32,
+            side as u32,
+            image::ExtendedColorType::L8,
+        )
+        .map_err(|e| format!("cannot encode the QR PNG: {e}"))?;
         Ok(out)
     }
 
@@ -77,7 +87,13 @@ impl QrMatrix {
         let modules = self.width + 2 * QUIET_ZONE;
         let mut path = String::new();
         for (row, start, len) in self.dark_runs() {
-            path.push_str(&format!("M{} {}h{}v1h-{}z", start + QUIET_ZONE, row + QUIET_ZONE, len, len));
+            path.push_str(&format!(
+                "M{} {}h{}v1h-{}z",
+                start + QUIET_ZONE,
+                row + QUIET_ZONE,
+                len,
+                len
+            ));
         }
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -109,6 +125,9 @@ mod tests {
 
     #[test]
     fn same_url_same_matrix() {
-        assert_eq!(QrMatrix::encode("http://a.cn/").unwrap(), QrMatrix::encode("http://a.cn/").unwrap());
+        assert_eq!(
+            QrMatrix::encode("http://a.cn/").unwrap(),
+            QrMatrix::encode("http://a.cn/").unwrap()
+        );
     }
 }

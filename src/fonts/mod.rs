@@ -24,15 +24,63 @@ struct FaceSpec {
 }
 
 const FACES: &[FaceSpec] = &[
-    FaceSpec { file: "FandolSong-Regular.otf", index: 0, family: Family::Song, bold: false, traditional: false },
-    FaceSpec { file: "FandolSong-Bold.otf", index: 0, family: Family::Song, bold: true, traditional: false },
-    FaceSpec { file: "FandolHei-Regular.otf", index: 0, family: Family::Hei, bold: false, traditional: false },
-    FaceSpec { file: "FandolHei-Bold.otf", index: 0, family: Family::Hei, bold: true, traditional: false },
-    FaceSpec { file: "FandolFang-Regular.otf", index: 0, family: Family::Fang, bold: false, traditional: false },
-    FaceSpec { file: "FandolKai-Regular.otf", index: 0, family: Family::Kai, bold: false, traditional: false },
+    FaceSpec {
+        file: "FandolSong-Regular.otf",
+        index: 0,
+        family: Family::Song,
+        bold: false,
+        traditional: false,
+    },
+    FaceSpec {
+        file: "FandolSong-Bold.otf",
+        index: 0,
+        family: Family::Song,
+        bold: true,
+        traditional: false,
+    },
+    FaceSpec {
+        file: "FandolHei-Regular.otf",
+        index: 0,
+        family: Family::Hei,
+        bold: false,
+        traditional: false,
+    },
+    FaceSpec {
+        file: "FandolHei-Bold.otf",
+        index: 0,
+        family: Family::Hei,
+        bold: true,
+        traditional: false,
+    },
+    FaceSpec {
+        file: "FandolFang-Regular.otf",
+        index: 0,
+        family: Family::Fang,
+        bold: false,
+        traditional: false,
+    },
+    FaceSpec {
+        file: "FandolKai-Regular.otf",
+        index: 0,
+        family: Family::Kai,
+        bold: false,
+        traditional: false,
+    },
     // NotoSerifCJK-Regular.ttc holds JP, KR, SC, TC, HK faces in this order.
-    FaceSpec { file: "NotoSerifCJK-Regular.ttc", index: 2, family: Family::Serif, bold: false, traditional: false },
-    FaceSpec { file: "NotoSerifCJK-Regular.ttc", index: 3, family: Family::Serif, bold: false, traditional: true },
+    FaceSpec {
+        file: "NotoSerifCJK-Regular.ttc",
+        index: 2,
+        family: Family::Serif,
+        bold: false,
+        traditional: false,
+    },
+    FaceSpec {
+        file: "NotoSerifCJK-Regular.ttc",
+        index: 3,
+        family: Family::Serif,
+        bold: false,
+        traditional: true,
+    },
 ];
 
 const NOTO_SC: FaceId = FaceId(6);
@@ -69,7 +117,11 @@ impl FontBook {
             return if has_fonts(dir) {
                 Ok(dir.to_path_buf())
             } else {
-                Err(format!("font directory {} does not hold {}", dir.display(), FACES[0].file))
+                Err(format!(
+                    "font directory {} does not hold {}",
+                    dir.display(),
+                    FACES[0].file
+                ))
             };
         }
         if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
@@ -77,7 +129,11 @@ impl FontBook {
             return if has_fonts(&dir) {
                 Ok(dir)
             } else {
-                Err(format!("{FONT_DIR_ENV}={} does not hold {}", dir.display(), FACES[0].file))
+                Err(format!(
+                    "{FONT_DIR_ENV}={} does not hold {}",
+                    dir.display(),
+                    FACES[0].file
+                ))
             };
         }
         let mut candidates = Vec::new();
@@ -94,7 +150,9 @@ impl FontBook {
         candidates
             .into_iter()
             .find(|d| has_fonts(d))
-            .ok_or_else(|| format!("cannot find the fonts directory; pass --font-dir or set {FONT_DIR_ENV}"))
+            .ok_or_else(|| {
+                format!("cannot find the fonts directory; pass --font-dir or set {FONT_DIR_ENV}")
+            })
     }
 
     /// Loads every bundled face from `dir`; files are mapped once per process.
@@ -103,14 +161,30 @@ impl FontBook {
         for spec in FACES {
             let path = dir.join(spec.file);
             let data = map_file(&path)?;
-            let shaper = rustybuzz::Face::from_slice(data, spec.index)
-                .ok_or_else(|| format!("{}: not a usable font (face {})", path.display(), spec.index))?;
-            let pdf = krilla::text::Font::new(krilla::Data::from(data), spec.index)
-                .ok_or_else(|| format!("{}: the PDF writer cannot read this font", path.display()))?;
+            let shaper = rustybuzz::Face::from_slice(data, spec.index).ok_or_else(|| {
+                format!(
+                    "{}: not a usable font (face {})",
+                    path.display(),
+                    spec.index
+                )
+            })?;
+            let pdf =
+                krilla::text::Font::new(krilla::Data::from(data), spec.index).ok_or_else(|| {
+                    format!("{}: the PDF writer cannot read this font", path.display())
+                })?;
             let units_per_em = shaper.units_per_em() as f32;
-            faces.push(Face { file: spec.file, index: spec.index, shaper, pdf, units_per_em });
+            faces.push(Face {
+                file: spec.file,
+                index: spec.index,
+                shaper,
+                pdf,
+                units_per_em,
+            });
         }
-        Ok(FontBook { inner: Arc::new(faces), dir: dir.to_path_buf() })
+        Ok(FontBook {
+            inner: Arc::new(faces),
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// Locates and loads in one step.
@@ -129,7 +203,10 @@ impl FontBook {
     pub fn choose(&self, family: Family, bold: bool, language: Language) -> FaceChoice {
         // Fandol covers GB 2312 with Simplified forms; Traditional text is set in Noto TC.
         if language == Language::TraditionalChinese {
-            return FaceChoice { primary: NOTO_TC, synthetic_bold: bold };
+            return FaceChoice {
+                primary: NOTO_TC,
+                synthetic_bold: bold,
+            };
         }
         let wanted = |b: bool| {
             FACES
@@ -138,12 +215,18 @@ impl FontBook {
                 .map(|i| FaceId(i as u16))
         };
         match (bold, wanted(bold)) {
-            (_, Some(id)) => FaceChoice { primary: id, synthetic_bold: false },
+            (_, Some(id)) => FaceChoice {
+                primary: id,
+                synthetic_bold: false,
+            },
             (true, None) => FaceChoice {
                 primary: wanted(false).unwrap_or(NOTO_SC),
                 synthetic_bold: true,
             },
-            (false, None) => FaceChoice { primary: NOTO_SC, synthetic_bold: false },
+            (false, None) => FaceChoice {
+                primary: NOTO_SC,
+                synthetic_bold: false,
+            },
         }
     }
 
@@ -153,13 +236,22 @@ impl FontBook {
         if self.has_glyph(primary, c) {
             return Some(primary);
         }
-        let noto = if language == Language::TraditionalChinese { [NOTO_TC, NOTO_SC] } else { [NOTO_SC, NOTO_TC] };
+        let noto = if language == Language::TraditionalChinese {
+            [NOTO_TC, NOTO_SC]
+        } else {
+            [NOTO_SC, NOTO_TC]
+        };
         let chain = [FaceId(0), FaceId(2), FaceId(5), FaceId(4), noto[0], noto[1]];
-        chain.into_iter().find(|&f| f != primary && self.has_glyph(f, c))
+        chain
+            .into_iter()
+            .find(|&f| f != primary && self.has_glyph(f, c))
     }
 
     pub fn has_glyph(&self, id: FaceId, c: char) -> bool {
-        self.face(id).shaper.glyph_index(c).is_some_and(|g| g.0 != 0)
+        self.face(id)
+            .shaper
+            .glyph_index(c)
+            .is_some_and(|g| g.0 != 0)
     }
 }
 
@@ -167,11 +259,15 @@ impl FontBook {
 fn map_file(path: &Path) -> Result<&'static [u8], String> {
     static MAPPED: OnceLock<Mutex<HashMap<PathBuf, &'static [u8]>>> = OnceLock::new();
     let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut mapped = MAPPED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut mapped = MAPPED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(data) = mapped.get(&key) {
         return Ok(data);
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open font {}: {e}", path.display()))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("cannot open font {}: {e}", path.display()))?;
     // SAFETY: the font files are read-only assets; bulletin never writes them, and a
     // mapping that outlives the process's use of it is intended (fonts live for the process).
     let map = unsafe { memmap2::Mmap::map(&file) }
@@ -197,17 +293,28 @@ mod tests {
         let kai_bold = b.choose(Family::Kai, true, Language::SimplifiedChinese);
         assert!(kai_bold.synthetic_bold);
         let tc = b.choose(Family::Song, false, Language::TraditionalChinese);
-        assert_eq!((b.face(tc.primary).file, b.face(tc.primary).index), ("NotoSerifCJK-Regular.ttc", 3));
+        assert_eq!(
+            (b.face(tc.primary).file, b.face(tc.primary).index),
+            ("NotoSerifCJK-Regular.ttc", 3)
+        );
     }
 
     #[test]
     fn falls_back_per_character() {
         let b = book();
         let song = FaceId(0);
-        assert_eq!(b.face_for_char(song, '中', Language::SimplifiedChinese), Some(song));
+        assert_eq!(
+            b.face_for_char(song, '中', Language::SimplifiedChinese),
+            Some(song)
+        );
         // 𠮷 (U+20BB7) is outside GB 2312: Fandol lacks it, Noto has it.
-        let f = b.face_for_char(song, '𠮷', Language::SimplifiedChinese).expect("covered by Noto");
+        let f = b
+            .face_for_char(song, '𠮷', Language::SimplifiedChinese)
+            .expect("covered by Noto");
         assert_eq!(b.face(f).file, "NotoSerifCJK-Regular.ttc");
-        assert_eq!(b.face_for_char(song, '\u{E000}', Language::SimplifiedChinese), None);
+        assert_eq!(
+            b.face_for_char(song, '\u{E000}', Language::SimplifiedChinese),
+            None
+        );
     }
 }

@@ -6,10 +6,51 @@
 pub fn no_line_start(c: char) -> bool {
     matches!(
         c,
-        '。' | '，' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '】' | '〕' | '〉'
-            | '〗' | '〙' | '〛' | '］' | '｝' | '”' | '’' | '…' | '—' | '·' | '・' | '％' | '‰'
-            | '．' | '～' | '〜' | '々' | '〃' | ')' | ']' | '}' | ',' | '.' | ';' | ':' | '?'
-            | '!' | '%' | '｡' | '､' | '｣' | '\u{FE50}'..='\u{FE57}'
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '〗'
+            | '〙'
+            | '〛'
+            | '］'
+            | '｝'
+            | '”'
+            | '’'
+            | '…'
+            | '—'
+            | '·'
+            | '・'
+            | '％'
+            | '‰'
+            | '．'
+            | '～'
+            | '〜'
+            | '々'
+            | '〃'
+            | ')'
+            | ']'
+            | '}'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | '%'
+            | '｡'
+            | '､'
+            | '｣'
+            | '\u{FE50}'..='\u{FE57}'
     )
 }
 
@@ -17,8 +58,25 @@ pub fn no_line_start(c: char) -> bool {
 pub fn no_line_end(c: char) -> bool {
     matches!(
         c,
-        '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '〖' | '〘' | '〚' | '［' | '｛' | '“' | '‘'
-            | '(' | '[' | '{' | '｢' | '￥' | '＄'
+        '（' | '《'
+            | '「'
+            | '『'
+            | '【'
+            | '〔'
+            | '〈'
+            | '〖'
+            | '〘'
+            | '〚'
+            | '［'
+            | '｛'
+            | '“'
+            | '‘'
+            | '('
+            | '['
+            | '{'
+            | '｢'
+            | '￥'
+            | '＄'
     )
 }
 
@@ -26,14 +84,33 @@ pub fn no_line_end(c: char) -> bool {
 pub fn is_closing_punct(c: char) -> bool {
     matches!(
         c,
-        '。' | '，' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '】' | '〕' | '〉'
-            | '〗' | '］' | '｝' | '”' | '’'
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '〗'
+            | '］'
+            | '｝'
+            | '”'
+            | '’'
     )
 }
 
 /// Full-width punctuation whose glyph leaves half an em blank on its left (opening marks).
 pub fn is_opening_punct(c: char) -> bool {
-    matches!(c, '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '〖' | '［' | '｛' | '“' | '‘')
+    matches!(
+        c,
+        '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '〖' | '［' | '｛' | '“' | '‘'
+    )
 }
 
 /// Characters set on the CJK em grid: ideographs, kana, CJK and full-width punctuation,
@@ -91,7 +168,10 @@ mod tests {
 
     fn breaks(text: &str) -> Vec<usize> {
         let allowed = break_opportunities(text);
-        text.char_indices().filter(|(i, _)| allowed[*i]).map(|(i, _)| text[..i].chars().count()).collect()
+        text.char_indices()
+            .filter(|(i, _)| allowed[*i])
+            .map(|(i, _)| text[..i].chars().count())
+            .collect()
     }
 
     #[test]

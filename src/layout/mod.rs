@@ -35,12 +35,36 @@ pub struct Page {
 pub enum Item {
     Text(TextRun),
     /// A horizontal rule from `x1` to `x2` centred on `y`.
-    Rule { x1: f32, x2: f32, y: f32, thickness: f32, color: Color },
+    Rule {
+        x1: f32,
+        x2: f32,
+        y: f32,
+        thickness: f32,
+        color: Color,
+    },
     /// A vertical rule from `y1` to `y2` centred on `x`.
-    VRule { x: f32, y1: f32, y2: f32, thickness: f32, color: Color },
-    Image { x: f32, y: f32, width: f32, height: f32, image: Arc<ImageBlock> },
+    VRule {
+        x: f32,
+        y1: f32,
+        y2: f32,
+        thickness: f32,
+        color: Color,
+    },
+    Image {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        image: Arc<ImageBlock>,
+    },
     /// A QR code whose top-left module is at (x, y); the quiet zone lies outside.
-    Qr { x: f32, y: f32, module: f32, matrix: Arc<QrMatrix>, url: String },
+    Qr {
+        x: f32,
+        y: f32,
+        module: f32,
+        matrix: Arc<QrMatrix>,
+        url: String,
+    },
 }
 
 /// Glyphs of one face on one baseline; `text` is what they spell, for extraction.

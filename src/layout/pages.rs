@@ -40,7 +40,12 @@ struct Builder<'a> {
 }
 
 /// Lays out `article`; `qr` is the code for its url, drawn at the end when present.
-pub fn layout(article: &Article, template: &Template, fonts: &FontBook, qr: Option<&Arc<QrMatrix>>) -> Pages {
+pub fn layout(
+    article: &Article,
+    template: &Template,
+    fonts: &FontBook,
+    qr: Option<&Arc<QrMatrix>>,
+) -> Pages {
     let page = &template.page;
     let mut b = Builder {
         article,
@@ -59,7 +64,11 @@ pub fn layout(article: &Article, template: &Template, fonts: &FontBook, qr: Opti
     if let (Some(matrix), Some(url)) = (qr, &article.url) {
         b.qr(matrix, url);
     }
-    let mut pages = paginate(&b.boxes, page.margin_top.pt(), page.height.pt() - page.margin_bottom.pt());
+    let mut pages = paginate(
+        &b.boxes,
+        page.margin_top.pt(),
+        page.height.pt() - page.margin_bottom.pt(),
+    );
     let total = pages.len();
     for (i, p) in pages.iter_mut().enumerate() {
         if let Some(h) = &template.header {
@@ -80,7 +89,9 @@ pub fn layout(article: &Article, template: &Template, fonts: &FontBook, qr: Opti
 impl Builder<'_> {
     fn text_style(&self, style: &Style, bold: bool) -> TextStyle {
         TextStyle {
-            face: self.fonts.choose(style.family, style.bold || bold, self.article.language),
+            face: self
+                .fonts
+                .choose(style.family, style.bold || bold, self.article.language),
             size: style.size.pt(),
             color: style.color,
             language: self.article.language,
@@ -93,7 +104,14 @@ impl Builder<'_> {
     }
 
     /// Lines of `text` in `style`, `width` wide, starting at `x`.
-    fn set_lines(&mut self, text: &str, style: &Style, bold: bool, width: f32, first_indent: f32) -> Vec<Line> {
+    fn set_lines(
+        &mut self,
+        text: &str,
+        style: &Style,
+        bold: bool,
+        width: f32,
+        first_indent: f32,
+    ) -> Vec<Line> {
         let shaped = self.shape(text, style, bold);
         let mut lines = shaped.lines(width, first_indent, style.align);
         if style.align == Align::Center && lines.len() > 1 {
@@ -114,7 +132,10 @@ impl Builder<'_> {
                 run.x += (width - hi) / 2.0;
             }
         }
-        debug_assert!(lines.iter().all(|l| l.width <= width + 0.1), "line overflows its measure");
+        debug_assert!(
+            lines.iter().all(|l| l.width <= width + 0.1),
+            "line overflows its measure"
+        );
         lines
     }
 
@@ -193,7 +214,13 @@ impl Builder<'_> {
             }
             Block::List { ordered, items } => {
                 let markers: Vec<String> = (1..=items.len())
-                    .map(|n| if *ordered { format!("{n}.") } else { "•".to_owned() })
+                    .map(|n| {
+                        if *ordered {
+                            format!("{n}.")
+                        } else {
+                            "•".to_owned()
+                        }
+                    })
                     .collect();
                 self.list(items, &markers);
             }
@@ -215,7 +242,9 @@ impl Builder<'_> {
             let lines = self.set_lines(item, &body_style, false, width, 0.0);
             let first_box = self.boxes.len();
             self.push_lines(lines, &body_style, text_x, false);
-            let marker_line = self.set_lines(marker, &style, false, 2.0 * em, 0.0).remove(0);
+            let marker_line = self
+                .set_lines(marker, &style, false, 2.0 * em, 0.0)
+                .remove(0);
             let marker_box = line_box(marker_line, &style, marker_x);
             self.boxes[first_box].items.extend(marker_box.items);
         }
@@ -240,7 +269,10 @@ impl Builder<'_> {
         let mut widths: Vec<f32> = if total <= self.width {
             natural.iter().map(|w| w * self.width / total).collect()
         } else {
-            natural.iter().map(|w| (w * self.width / total).max(min)).collect()
+            natural
+                .iter()
+                .map(|w| (w * self.width / total).max(min))
+                .collect()
         };
         let scale = self.width / widths.iter().sum::<f32>();
         widths.iter_mut().for_each(|w| *w *= scale);
@@ -249,12 +281,17 @@ impl Builder<'_> {
         for (r, row) in rows.iter().enumerate() {
             let is_header = r == 0;
             let mut cell_style = style.clone();
-            cell_style.align = if is_header { Align::Center } else { Align::Left };
+            cell_style.align = if is_header {
+                Align::Center
+            } else {
+                Align::Left
+            };
             let mut x = self.left;
             let mut items = Vec::new();
             let mut max_lines = 1;
             for (c, cell) in row.iter().enumerate() {
-                let lines = self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
+                let lines =
+                    self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
                 max_lines = max_lines.max(lines.len());
                 for (i, line) in lines.into_iter().enumerate() {
                     let lb = line_box(line, &cell_style, x + pad_x);
@@ -268,25 +305,48 @@ impl Builder<'_> {
             let height = max_lines as f32 * style.line_pitch() + 2.0 * pad_y;
             let thick = if is_header { 0.75 } else { 0.5 };
             for y in [0.0, height] {
-                items.push(Item::Rule { x1: self.left, x2: self.left + self.width, y, thickness: thick, color: TABLE_LINE });
+                items.push(Item::Rule {
+                    x1: self.left,
+                    x2: self.left + self.width,
+                    y,
+                    thickness: thick,
+                    color: TABLE_LINE,
+                });
             }
-            let mut vx = self.left;
-            for c in 0..=columns {
-                items.push(Item::VRule { x: vx, y1: 0.0, y2: height, thickness: 0.5, color: TABLE_LINE });
-                if c < columns {
-                    vx += widths[c];
-                }
+            let edges = std::iter::once(self.left).chain(widths.iter().scan(self.left, |x, w| {
+                *x += w;
+                Some(*x)
+            }));
+            for vx in edges {
+                items.push(Item::VRule {
+                    x: vx,
+                    y1: 0.0,
+                    y2: height,
+                    thickness: 0.5,
+                    color: TABLE_LINE,
+                });
             }
             let bx = Boxed {
                 height,
-                space_before: if is_header { style.space_before.pt() } else { 0.0 },
-                space_after: if r + 1 == rows.len() { style.space_after.pt() } else { 0.0 },
+                space_before: if is_header {
+                    style.space_before.pt()
+                } else {
+                    0.0
+                },
+                space_after: if r + 1 == rows.len() {
+                    style.space_after.pt()
+                } else {
+                    0.0
+                },
                 items,
                 keep_with_next: is_header,
                 repeat_header: if is_header { None } else { header.clone() },
             };
             if is_header {
-                header = Some(Arc::new(Boxed { space_before: 0.0, ..bx.clone() }));
+                header = Some(Arc::new(Boxed {
+                    space_before: 0.0,
+                    ..bx.clone()
+                }));
             }
             self.boxes.push(bx);
         }
@@ -329,11 +389,20 @@ impl Builder<'_> {
             return;
         }
         let style = self.template.styles.body.clone();
-        let label = self.template.labels(self.article.language).attachments.clone();
+        let label = self
+            .template
+            .labels(self.article.language)
+            .attachments
+            .clone();
         let mut head_style = style.clone();
         head_style.space_before = Length(style.size.pt());
         self.paragraph(&label, &head_style, true);
-        let names: Vec<String> = self.article.attachments.iter().map(|a| a.name.clone()).collect();
+        let names: Vec<String> = self
+            .article
+            .attachments
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
         let markers: Vec<String> = (1..=names.len()).map(|n| format!("{n}.")).collect();
         self.list(&names, &markers);
     }
@@ -341,7 +410,12 @@ impl Builder<'_> {
     /// The QR code, its quiet zone kept clear, with the caption below the quiet zone.
     fn qr(&mut self, matrix: &Arc<QrMatrix>, url: &str) {
         let modules = matrix.width() as f32 + 8.0;
-        let size = self.template.qr.size.pt().max(modules * Length::mm(MIN_QR_MODULE_MM).pt());
+        let size = self
+            .template
+            .qr
+            .size
+            .pt()
+            .max(modules * Length::mm(MIN_QR_MODULE_MM).pt());
         let module = size / modules;
         let x = self.left + (self.width - size) / 2.0;
         self.boxes.push(Boxed {
@@ -358,7 +432,11 @@ impl Builder<'_> {
             keep_with_next: true,
             repeat_header: None,
         });
-        let caption = self.template.labels(self.article.language).qr_caption.clone();
+        let caption = self
+            .template
+            .labels(self.article.language)
+            .qr_caption
+            .clone();
         let style = self.template.qr.caption_style.clone();
         self.paragraph(&caption, &style, true);
         if let Some(last) = self.boxes.last_mut() {
@@ -367,9 +445,20 @@ impl Builder<'_> {
     }
 
     /// Running header (top) or footer (bottom) of one page.
-    fn furniture(&mut self, page: &mut Page, f: &Furniture, number: usize, total: usize, top: bool) {
+    fn furniture(
+        &mut self,
+        page: &mut Page,
+        f: &Furniture,
+        number: usize,
+        total: usize,
+        top: bool,
+    ) {
         let a = self.article;
-        let text = if top { f.text.as_str() } else { self.template.footer_text(f, a.language) };
+        let text = if top {
+            f.text.as_str()
+        } else {
+            self.template.footer_text(f, a.language)
+        };
         let text = text
             .replace("{page}", &number.to_string())
             .replace("{pages}", &total.to_string())
@@ -380,7 +469,11 @@ impl Builder<'_> {
             return;
         }
         let page_height = self.template.page.height.pt();
-        let baseline = if top { f.baseline_from_edge.pt() } else { page_height - f.baseline_from_edge.pt() };
+        let baseline = if top {
+            f.baseline_from_edge.pt()
+        } else {
+            page_height - f.baseline_from_edge.pt()
+        };
         let lines = self.set_lines(&text, &f.style, false, self.width, 0.0);
         if let Some(line) = lines.into_iter().next() {
             for mut run in line.runs {
@@ -390,8 +483,18 @@ impl Builder<'_> {
             }
         }
         if f.rule {
-            let y = if top { baseline + 0.5 * f.style.size.pt() } else { baseline - 1.2 * f.style.size.pt() };
-            page.items.push(Item::Rule { x1: self.left, x2: self.left + self.width, y, thickness: 0.5, color: RULE_GRAY });
+            let y = if top {
+                baseline + 0.5 * f.style.size.pt()
+            } else {
+                baseline - 1.2 * f.style.size.pt()
+            };
+            page.items.push(Item::Rule {
+                x1: self.left,
+                x2: self.left + self.width,
+                y,
+                thickness: 0.5,
+                color: RULE_GRAY,
+            });
         }
     }
 }
@@ -411,7 +514,11 @@ fn line_box(line: Line, style: &Style, x: f32) -> Boxed {
             Item::Text(run)
         })
         .collect();
-    Boxed { height: pitch, items, ..Default::default() }
+    Boxed {
+        height: pitch,
+        items,
+        ..Default::default()
+    }
 }
 
 fn paginate(boxes: &[Boxed], top: f32, bottom: f32) -> Vec<Page> {
@@ -422,7 +529,11 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32) -> Vec<Page> {
     let mut has_content = false;
     let gap_between = |a: &Boxed, b: &Boxed| a.space_after.max(b.space_before);
     for (i, b) in boxes.iter().enumerate() {
-        let mut gap = if has_content { pending_space.max(b.space_before) } else { 0.0 };
+        let mut gap = if has_content {
+            pending_space.max(b.space_before)
+        } else {
+            0.0
+        };
         // Height of the chain of boxes that must stay together with this one.
         let mut chain = b.height;
         let mut k = i;
@@ -467,7 +578,13 @@ mod tests {
         Boxed {
             height: h,
             keep_with_next: keep,
-            items: vec![Item::Rule { x1: 0.0, x2: 1.0, y: 0.0, thickness: 1.0, color: Color::default() }],
+            items: vec![Item::Rule {
+                x1: 0.0,
+                x2: 1.0,
+                y: 0.0,
+                thickness: 1.0,
+                color: Color::default(),
+            }],
             ..Default::default()
         }
     }

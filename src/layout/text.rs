@@ -1,7 +1,9 @@
 //! Setting one paragraph: shaping with per-character font fallback, punctuation compression,
 //! line breaking with the Chinese prohibitions, and justification.
 
-use super::breaking::{break_opportunities, is_cjk, is_closing_punct, is_opening_punct, no_line_start};
+use super::breaking::{
+    break_opportunities, is_cjk, is_closing_punct, is_opening_punct, no_line_start,
+};
 use super::{PlacedGlyph, TextRun};
 use crate::fonts::{FaceChoice, FaceId, FontBook};
 use crate::record::Language;
@@ -64,7 +66,12 @@ pub struct Line {
 }
 
 /// Characters no bundled font can draw are collected in `missing`.
-pub fn shape(text: &str, style: TextStyle, fonts: &FontBook, missing: &mut BTreeSet<char>) -> Shaped {
+pub fn shape(
+    text: &str,
+    style: TextStyle,
+    fonts: &FontBook,
+    missing: &mut BTreeSet<char>,
+) -> Shaped {
     let text: String = text
         .chars()
         .filter_map(|c| match c {
@@ -120,13 +127,28 @@ pub fn shape(text: &str, style: TextStyle, fonts: &FontBook, missing: &mut BTree
             run_end += 1;
         }
         let byte_end = faces.get(run_end).map_or(text.len(), |f| f.0);
-        shape_run(&text, byte_start..byte_end, face, &style, fonts, &mut clusters);
+        shape_run(
+            &text,
+            byte_start..byte_end,
+            face,
+            &style,
+            fonts,
+            &mut clusters,
+        );
         run_start = run_end;
     }
     compress_adjacent_punctuation(&mut clusters, style.size);
     let opportunities = break_opportunities(&text);
-    let break_before = clusters.iter().map(|c| opportunities[c.range.start]).collect();
-    Shaped { text, clusters, break_before, style }
+    let break_before = clusters
+        .iter()
+        .map(|c| opportunities[c.range.start])
+        .collect();
+    Shaped {
+        text,
+        clusters,
+        break_before,
+        style,
+    }
 }
 
 fn shape_run(
@@ -270,7 +292,10 @@ impl Shaped {
             first = false;
         }
         if lines.is_empty() {
-            lines.push(Line { runs: Vec::new(), width: 0.0 });
+            lines.push(Line {
+                runs: Vec::new(),
+                width: 0.0,
+            });
         }
         lines
     }
@@ -287,7 +312,10 @@ impl Shaped {
         if no_line_start(c.first) && allowed(overflow + 1) {
             let range = start..overflow + 1;
             let natural: f32 = self.clusters[range.clone()].iter().map(|c| c.width).sum();
-            let spare: f32 = self.clusters[range].iter().map(|c| c.spare_left + c.spare_right).sum();
+            let spare: f32 = self.clusters[range]
+                .iter()
+                .map(|c| c.spare_left + c.spare_right)
+                .sum();
             if natural - spare <= avail + EPSILON {
                 return overflow + 1;
             }
@@ -299,7 +327,15 @@ impl Shaped {
         overflow.max(start + 1)
     }
 
-    fn compose(&self, start: usize, end: usize, indent: f32, avail: f32, align: Align, justify: bool) -> Line {
+    fn compose(
+        &self,
+        start: usize,
+        end: usize,
+        indent: f32,
+        avail: f32,
+        align: Align,
+        justify: bool,
+    ) -> Line {
         let mut last = end;
         while last > start && self.clusters[last - 1].space {
             last -= 1;
@@ -350,7 +386,9 @@ impl Shaped {
             let (sq_l, sq_r) = squeeze[i];
             let left = c.squeeze_left + sq_l;
             let adjust = extra[i] - sq_l - sq_r - c.squeeze_left - c.squeeze_right;
-            let same_run = runs.last().is_some_and(|r| r.face == c.face && r.byte_end == c.range.start);
+            let same_run = runs
+                .last()
+                .is_some_and(|r| r.face == c.face && r.byte_end == c.range.start);
             if !same_run {
                 runs.push(TextRun {
                     face: c.face,
@@ -391,7 +429,10 @@ impl Shaped {
         for run in &mut runs {
             run.text = self.text[run.byte_start..run.byte_end].to_owned();
         }
-        Line { runs, width: width + offset }
+        Line {
+            runs,
+            width: width + offset,
+        }
     }
 }
 
@@ -410,7 +451,10 @@ mod tests {
     }
 
     fn line_texts(lines: &[Line]) -> Vec<String> {
-        lines.iter().map(|l| l.runs.iter().map(|r| r.text.as_str()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
+            .collect()
     }
 
     #[test]
@@ -424,14 +468,32 @@ mod tests {
             assert_eq!(texts.concat(), text, "width {width}");
             for (i, (l, t)) in lines.iter().zip(&texts).enumerate() {
                 let first = t.chars().next().unwrap();
-                assert!(i == 0 || !no_line_start(first), "line starts with {first} at width {width}: {texts:?}");
+                assert!(
+                    i == 0 || !no_line_start(first),
+                    "line starts with {first} at width {width}: {texts:?}"
+                );
                 let last = t.chars().last().unwrap();
-                assert!(!super::super::breaking::no_line_end(last), "line ends with {last}");
+                assert!(
+                    !super::super::breaking::no_line_end(last),
+                    "line ends with {last}"
+                );
                 let indent = if i == 0 { 24.0 } else { 0.0 };
-                assert!(l.width <= width - indent + 0.05, "overflow at width {width}");
+                assert!(
+                    l.width <= width - indent + 0.05,
+                    "overflow at width {width}"
+                );
                 if i + 1 < lines.len() {
-                    assert!((l.width - (width - indent)).abs() < 0.05, "line {i} not justified: {} vs {width}", l.width);
-                    let drawn: f32 = l.runs.iter().flat_map(|r| &r.glyphs).map(|g| g.x_advance).sum();
+                    assert!(
+                        (l.width - (width - indent)).abs() < 0.05,
+                        "line {i} not justified: {} vs {width}",
+                        l.width
+                    );
+                    let drawn: f32 = l
+                        .runs
+                        .iter()
+                        .flat_map(|r| &r.glyphs)
+                        .map(|g| g.x_advance)
+                        .sum();
                     assert!((drawn - l.width).abs() < 0.05);
                 }
             }
@@ -445,7 +507,10 @@ mod tests {
         let pair = shape("。”", s, &fonts, &mut BTreeSet::new()).natural_width();
         let single = shape("。", s, &fonts, &mut BTreeSet::new()).natural_width();
         assert!((single - 12.0).abs() < 0.1, "full-width stop: {single}");
-        assert!(pair < 2.0 * single - 5.0, "pair {pair} should be compressed");
+        assert!(
+            pair < 2.0 * single - 5.0,
+            "pair {pair} should be compressed"
+        );
     }
 
     #[test]

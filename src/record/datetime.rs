@@ -134,7 +134,9 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         _ => 28,
     }
 }
@@ -153,7 +155,12 @@ mod tests {
         let r = Timestamp::parse("2025-02-18T18:03:00+08:00").unwrap();
         assert_eq!(r.utc_offset_minutes, Some(480));
         assert_eq!(r.to_iso(), "2025-02-18T18:03:00+08:00");
-        assert_eq!(Timestamp::parse("2025-02-18T10:03:00Z").unwrap().utc_offset_minutes, Some(0));
+        assert_eq!(
+            Timestamp::parse("2025-02-18T10:03:00Z")
+                .unwrap()
+                .utc_offset_minutes,
+            Some(0)
+        );
     }
 
     #[test]

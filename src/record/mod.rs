@@ -78,10 +78,18 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Paragraph(String),
-    Heading { level: u8, text: String },
-    List { ordered: bool, items: Vec<String> },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
     /// First row is the header row.
-    Table { rows: Vec<Vec<String>> },
+    Table {
+        rows: Vec<Vec<String>>,
+    },
     Image(ImageBlock),
     Quote(String),
 }

@@ -163,10 +163,18 @@ fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecor
             let raw: RawRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
                 let inner = e.inner();
                 let pos = (inner.line() > 0).then(|| (inner.line(), inner.column()));
-                fail(e.path().to_string(), pos, strip_position(&inner.to_string()))
+                fail(
+                    e.path().to_string(),
+                    pos,
+                    strip_position(&inner.to_string()),
+                )
             })?;
             de.end().map_err(|e| {
-                fail(String::new(), Some((e.line(), e.column())), strip_position(&e.to_string()))
+                fail(
+                    String::new(),
+                    Some((e.line(), e.column())),
+                    strip_position(&e.to_string()),
+                )
             })?;
             Ok(raw)
         }
@@ -178,7 +186,11 @@ fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecor
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let inner = e.inner();
                 let pos = inner.location().map(|l| (l.line(), l.column()));
-                fail(e.path().to_string(), pos, strip_position(&inner.to_string()))
+                fail(
+                    e.path().to_string(),
+                    pos,
+                    strip_position(&inner.to_string()),
+                )
             })
         }
         RecordFormat::Toml => {
@@ -262,7 +274,12 @@ fn validate(
     let title = match raw.title {
         Some(t) if !t.trim().is_empty() => t.trim().to_owned(),
         Some(_) => return Err(err("title", "the title is empty".into())),
-        None => return Err(err("title", "missing required field: every record needs a title".into())),
+        None => {
+            return Err(err(
+                "title",
+                "missing required field: every record needs a title".into(),
+            ))
+        }
     };
     let id = match raw.id {
         Some(id) => {
@@ -293,22 +310,34 @@ fn validate(
     };
     for (i, part) in raw.channel.iter().enumerate() {
         if part.trim().is_empty() {
-            return Err(err(&format!("channel[{i}]"), "empty breadcrumb entry".into()));
+            return Err(err(
+                &format!("channel[{i}]"),
+                "empty breadcrumb entry".into(),
+            ));
         }
     }
     let mut attachments = Vec::new();
     for (i, a) in raw.attachments.into_iter().enumerate() {
         if a.name.trim().is_empty() {
-            return Err(err(&format!("attachments[{i}].name"), "the name is empty".into()));
+            return Err(err(
+                &format!("attachments[{i}].name"),
+                "the name is empty".into(),
+            ));
         }
         if let Some(u) = &a.url {
             check_url(u).map_err(|m| err(&format!("attachments[{i}].url"), m))?;
         }
-        attachments.push(Attachment { name: a.name, url: a.url });
+        attachments.push(Attachment {
+            name: a.name,
+            url: a.url,
+        });
     }
     let body = match raw.body {
         None => Vec::new(),
-        Some(RawBody::Text(text)) => split_paragraphs(&text).into_iter().map(Block::Paragraph).collect(),
+        Some(RawBody::Text(text)) => split_paragraphs(&text)
+            .into_iter()
+            .map(Block::Paragraph)
+            .collect(),
         Some(RawBody::Blocks(blocks)) => {
             let mut out = Vec::with_capacity(blocks.len());
             for (i, b) in blocks.into_iter().enumerate() {
@@ -366,11 +395,16 @@ fn validate_block(
     base_dir: &Path,
     err: &dyn Fn(&str, String) -> RecordError,
 ) -> Result<Block, RecordError> {
-    let Some(&(kind, required, optional)) = BLOCK_TYPES.iter().find(|(k, _, _)| *k == b.kind) else {
+    let Some(&(kind, required, optional)) = BLOCK_TYPES.iter().find(|(k, _, _)| *k == b.kind)
+    else {
         let names: Vec<&str> = BLOCK_TYPES.iter().map(|(k, _, _)| *k).collect();
         return Err(err(
             &format!("{at}.type"),
-            format!("unknown block type `{}`; expected one of: {}", b.kind, names.join(", ")),
+            format!(
+                "unknown block type `{}`; expected one of: {}",
+                b.kind,
+                names.join(", ")
+            ),
         ));
     };
     let present: [(&str, bool); 7] = [
@@ -415,12 +449,18 @@ fn validate_block(
                     format!("heading level must be 1, 2 or 3, not {level}"),
                 ));
             }
-            Block::Heading { level, text: non_empty_text(b.text)? }
+            Block::Heading {
+                level,
+                text: non_empty_text(b.text)?,
+            }
         }
         "list" => {
             let items = b.items.unwrap_or_default();
             if items.is_empty() {
-                return Err(err(&format!("{at}.items"), "a list needs at least one item".into()));
+                return Err(err(
+                    &format!("{at}.items"),
+                    "a list needs at least one item".into(),
+                ));
             }
             if let Some(i) = items.iter().position(|t| t.trim().is_empty()) {
                 return Err(err(&format!("{at}.items[{i}]"), "the item is empty".into()));
@@ -433,11 +473,17 @@ fn validate_block(
         "table" => {
             let rows = b.rows.unwrap_or_default();
             if rows.is_empty() {
-                return Err(err(&format!("{at}.rows"), "a table needs at least a header row".into()));
+                return Err(err(
+                    &format!("{at}.rows"),
+                    "a table needs at least a header row".into(),
+                ));
             }
             let columns = rows[0].len();
             if columns == 0 {
-                return Err(err(&format!("{at}.rows[0]"), "the header row is empty".into()));
+                return Err(err(
+                    &format!("{at}.rows[0]"),
+                    "the header row is empty".into(),
+                ));
             }
             if let Some(i) = rows.iter().position(|r| r.len() != columns) {
                 return Err(err(
@@ -454,7 +500,10 @@ fn validate_block(
             let rel = b.path.unwrap_or_default();
             let image = load_image(&rel, base_dir).map_err(|m| err(&format!("{at}.path"), m))?;
             Block::Image(ImageBlock {
-                caption: b.caption.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+                caption: b
+                    .caption
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty()),
                 ..image
             })
         }
@@ -480,8 +529,12 @@ fn load_image(rel: &str, base_dir: &Path) -> Result<ImageBlock, String> {
         ImageKind::Png => image::ImageFormat::Png,
         ImageKind::Jpeg => image::ImageFormat::Jpeg,
     };
-    let decoded = image::load_from_memory_with_format(&data, format)
-        .map_err(|e| format!("`{rel}` is a damaged {} image: {e}", kind.extension().to_uppercase()))?;
+    let decoded = image::load_from_memory_with_format(&data, format).map_err(|e| {
+        format!(
+            "`{rel}` is a damaged {} image: {e}",
+            kind.extension().to_uppercase()
+        )
+    })?;
     Ok(ImageBlock {
         path,
         caption: None,
@@ -497,7 +550,9 @@ fn check_id(id: &str) -> Result<(), String> {
         && id != "."
         && id != ".."
         && !id.starts_with('.')
-        && id.chars().all(|c| !c.is_control() && !"/\\:*?\"<>|".contains(c));
+        && id
+            .chars()
+            .all(|c| !c.is_control() && !"/\\:*?\"<>|".contains(c));
     if ok {
         Ok(())
     } else {
@@ -533,8 +588,18 @@ mod tests {
 
     #[test]
     fn string_body_splits_on_blank_lines() {
-        let a = parse(r#"{"title":"T","body":"第一段\n续行\n\n第二段"}"#, RecordFormat::Json).unwrap();
-        assert_eq!(a.body, vec![Block::Paragraph("第一段续行".into()), Block::Paragraph("第二段".into())]);
+        let a = parse(
+            r#"{"title":"T","body":"第一段\n续行\n\n第二段"}"#,
+            RecordFormat::Json,
+        )
+        .unwrap();
+        assert_eq!(
+            a.body,
+            vec![
+                Block::Paragraph("第一段续行".into()),
+                Block::Paragraph("第二段".into())
+            ]
+        );
         assert_eq!(a.id, "r");
     }
 
@@ -553,15 +618,22 @@ mod tests {
     fn unknown_field_gets_a_hint() {
         let e = parse(r#"{"titel":"T"}"#, RecordFormat::Json).unwrap_err();
         assert!(e.message.contains("did you mean `title`"), "{}", e.message);
-        let e = parse("title = \"T\"\n[[attachments]]\nname = \"a\"\nurll = \"http://x\"\n", RecordFormat::Toml).unwrap_err();
+        let e = parse(
+            "title = \"T\"\n[[attachments]]\nname = \"a\"\nurll = \"http://x\"\n",
+            RecordFormat::Toml,
+        )
+        .unwrap_err();
         assert!(e.message.contains("did you mean `url`"), "{e}");
         assert_eq!(e.position.map(|p| p.0), Some(4), "{e}");
     }
 
     #[test]
     fn field_that_does_not_belong_to_block_type() {
-        let e = parse(r#"{"title":"T","body":[{"type":"paragraph","text":"a","level":2}]}"#, RecordFormat::Json)
-            .unwrap_err();
+        let e = parse(
+            r#"{"title":"T","body":[{"type":"paragraph","text":"a","level":2}]}"#,
+            RecordFormat::Json,
+        )
+        .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("body[0].level"));
     }
 
@@ -575,9 +647,18 @@ mod tests {
             (r#"{"title":"T","published":"yesterday"}"#, "published"),
             (r#"{"title":"T","language":"fr"}"#, "language"),
             (r#"{"title":"T","id":"../x"}"#, "id"),
-            (r#"{"title":"T","body":[{"type":"heading","level":4,"text":"x"}]}"#, "body[0].level"),
-            (r#"{"title":"T","body":[{"type":"table","rows":[["a","b"],["c"]]}]}"#, "body[0].rows[1]"),
-            (r#"{"title":"T","body":[{"type":"image","path":"missing.png"}]}"#, "body[0].path"),
+            (
+                r#"{"title":"T","body":[{"type":"heading","level":4,"text":"x"}]}"#,
+                "body[0].level",
+            ),
+            (
+                r#"{"title":"T","body":[{"type":"table","rows":[["a","b"],["c"]]}]}"#,
+                "body[0].rows[1]",
+            ),
+            (
+                r#"{"title":"T","body":[{"type":"image","path":"missing.png"}]}"#,
+                "body[0].path",
+            ),
             (r#"{"title":"T","body":[{"type":"chart"}]}"#, "body[0].type"),
         ];
         for (text, field) in cases {
@@ -588,11 +669,19 @@ mod tests {
 
     #[test]
     fn yaml_and_toml_records() {
-        let y = parse("title: 标题\nbody:\n  - type: quote\n    text: 引文\n", RecordFormat::Yaml).unwrap();
+        let y = parse(
+            "title: 标题\nbody:\n  - type: quote\n    text: 引文\n",
+            RecordFormat::Yaml,
+        )
+        .unwrap();
         assert_eq!(y.body, vec![Block::Quote("引文".into())]);
         let e = parse("title: [unclosed\n", RecordFormat::Yaml).unwrap_err();
         assert!(e.position.is_some(), "{e}");
-        let t = parse("title = \"标题\"\nbody = \"一\\n\\n二\"\n", RecordFormat::Toml).unwrap();
+        let t = parse(
+            "title = \"标题\"\nbody = \"一\\n\\n二\"\n",
+            RecordFormat::Toml,
+        )
+        .unwrap();
         assert_eq!(t.body.len(), 2);
         let e = parse("title = \n", RecordFormat::Toml).unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(1), "{e}");

@@ -14,7 +14,8 @@ use std::io::Write as _;
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture""#;
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const REL_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
-const REL_LINK: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
+const REL_LINK: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
 
 /// East Asian and Latin font names Word and WPS resolve on Chinese systems.
 fn font_names(family: Family) -> (&'static str, &'static str) {
@@ -51,7 +52,11 @@ struct Writer<'a> {
     drawing_id: usize,
 }
 
-pub fn render(article: &Article, template: &Template, qr: Option<&QrMatrix>) -> Result<Vec<u8>, String> {
+pub fn render(
+    article: &Article,
+    template: &Template,
+    qr: Option<&QrMatrix>,
+) -> Result<Vec<u8>, String> {
     let mut w = Writer {
         article,
         template,
@@ -76,18 +81,30 @@ pub fn render(article: &Article, template: &Template, qr: Option<&QrMatrix>) -> 
         ("docProps/core.xml".into(), core_xml(article).into_bytes()),
         ("docProps/app.xml".into(), APP_XML.as_bytes().to_vec()),
         ("word/document.xml".into(), document.into_bytes()),
-        ("word/styles.xml".into(), styles_xml(template, article).into_bytes()),
+        (
+            "word/styles.xml".into(),
+            styles_xml(template, article).into_bytes(),
+        ),
         ("word/settings.xml".into(), SETTINGS_XML.as_bytes().to_vec()),
         ("word/fontTable.xml".into(), font_table_xml().into_bytes()),
         ("word/numbering.xml".into(), w.numbering_xml().into_bytes()),
-        ("word/_rels/document.xml.rels".into(), w.document_rels().into_bytes()),
+        (
+            "word/_rels/document.xml.rels".into(),
+            w.document_rels().into_bytes(),
+        ),
     ];
     if let Some(h) = &template.header {
-        parts.push(("word/header1.xml".into(), furniture_xml("hdr", &h.text, article).into_bytes()));
+        parts.push((
+            "word/header1.xml".into(),
+            furniture_xml("hdr", &h.text, article).into_bytes(),
+        ));
     }
     if let Some(f) = &template.footer {
         let text = template.footer_text(f, article.language);
-        parts.push(("word/footer1.xml".into(), furniture_xml("ftr", text, article).into_bytes()));
+        parts.push((
+            "word/footer1.xml".into(),
+            furniture_xml("ftr", text, article).into_bytes(),
+        ));
     }
     for m in std::mem::take(&mut w.media) {
         parts.push((format!("word/media/{}", m.name), m.bytes));
@@ -103,7 +120,11 @@ fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in parts {
         let stored = name.starts_with("word/media/");
-        let opts = if stored { options.compression_method(zip::CompressionMethod::Stored) } else { options };
+        let opts = if stored {
+            options.compression_method(zip::CompressionMethod::Stored)
+        } else {
+            options
+        };
         zip.start_file(name, opts).map_err(|e| e.to_string())?;
         zip.write_all(&bytes).map_err(|e| e.to_string())?;
     }
@@ -113,7 +134,10 @@ fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
 
 impl Writer<'_> {
     fn para(&mut self, style_id: &str, text: &str, extra_ppr: &str) {
-        let _ = write!(self.body, "<w:p><w:pPr><w:pStyle w:val=\"{style_id}\"/>{extra_ppr}</w:pPr>");
+        let _ = write!(
+            self.body,
+            "<w:p><w:pPr><w:pStyle w:val=\"{style_id}\"/>{extra_ppr}</w:pPr>"
+        );
         self.run(text, "");
         self.body.push_str("</w:p>");
     }
@@ -128,7 +152,11 @@ impl Writer<'_> {
             if i > 0 {
                 self.body.push_str("<w:br/>");
             }
-            let _ = write!(self.body, "<w:t xml:space=\"preserve\">{}</w:t></w:r>", escape(piece));
+            let _ = write!(
+                self.body,
+                "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                escape(piece)
+            );
         }
     }
 
@@ -159,7 +187,9 @@ impl Writer<'_> {
                     1
                 };
                 for item in items {
-                    let numpr = format!("<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num_id}\"/></w:numPr>");
+                    let numpr = format!(
+                        "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num_id}\"/></w:numPr>"
+                    );
                     self.para("ListParagraph", item, &numpr);
                 }
             }
@@ -169,16 +199,24 @@ impl Writer<'_> {
                 let n = self.drawing_id;
                 let name = format!("image{n}.{}", img.kind.extension());
                 let rid = self.add_rel(REL_IMAGE, format!("media/{name}"), false);
-                self.media.push(Media { name: name.clone(), bytes: img.data.as_ref().clone() });
+                self.media.push(Media {
+                    name: name.clone(),
+                    bytes: img.data.as_ref().clone(),
+                });
                 // 96 dpi, shrunk to the text width and half the text height, as in the PDF.
                 let page = &self.template.page;
                 let max_w = page.text_width();
-                let max_h = 0.5 * (page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt());
+                let max_h =
+                    0.5 * (page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt());
                 let (w, h) = (img.width_px as f32 * 0.75, img.height_px as f32 * 0.75);
                 let scale = (max_w / w).min(max_h / h).min(1.0);
                 let alt = img.caption.clone().unwrap_or_default();
-                let drawing = inline_drawing(n, &name, &rid, Length(w * scale), Length(h * scale), &alt);
-                let _ = write!(self.body, "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>{drawing}</w:r></w:p>");
+                let drawing =
+                    inline_drawing(n, &name, &rid, Length(w * scale), Length(h * scale), &alt);
+                let _ = write!(
+                    self.body,
+                    "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>{drawing}</w:r></w:p>"
+                );
                 if let Some(c) = &img.caption {
                     self.para("Caption", c, "");
                 }
@@ -204,7 +242,10 @@ impl Writer<'_> {
                 self.body.push_str("<w:trPr><w:tblHeader/></w:trPr>");
             }
             for cell in row {
-                let _ = write!(self.body, "<w:tc><w:tcPr><w:tcW w:w=\"{col}\" w:type=\"dxa\"/></w:tcPr>");
+                let _ = write!(
+                    self.body,
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{col}\" w:type=\"dxa\"/></w:tcPr>"
+                );
                 let style = if r == 0 { "TableHeader" } else { "TableText" };
                 self.para(style, cell, "");
                 self.body.push_str("</w:tc>");
@@ -222,7 +263,8 @@ impl Writer<'_> {
         let label = self.template.labels(a.language).attachments.clone();
         self.para("AttachmentHead", &label, "");
         for (i, att) in a.attachments.iter().enumerate() {
-            self.body.push_str("<w:p><w:pPr><w:pStyle w:val=\"Attachment\"/></w:pPr>");
+            self.body
+                .push_str("<w:p><w:pPr><w:pStyle w:val=\"Attachment\"/></w:pPr>");
             self.run(&format!("{}. ", i + 1), "");
             match &att.url {
                 Some(url) => {
@@ -244,19 +286,40 @@ impl Writer<'_> {
         let n = self.drawing_id;
         let name = format!("image{n}.png");
         let rid = self.add_rel(REL_IMAGE, format!("media/{name}"), false);
-        self.media.push(Media { name: name.clone(), bytes: png });
+        self.media.push(Media {
+            name: name.clone(),
+            bytes: png,
+        });
         let modules = matrix.width() as f32 + 8.0;
-        let size = Length(self.template.qr.size.pt().max(modules * Length::mm(0.4).pt()));
+        let size = Length(
+            self.template
+                .qr
+                .size
+                .pt()
+                .max(modules * Length::mm(0.4).pt()),
+        );
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
-        let _ = write!(self.body, "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/></w:pPr><w:r>{drawing}</w:r></w:p>");
-        let caption = self.template.labels(self.article.language).qr_caption.clone();
+        let _ = write!(
+            self.body,
+            "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/></w:pPr><w:r>{drawing}</w:r></w:p>"
+        );
+        let caption = self
+            .template
+            .labels(self.article.language)
+            .qr_caption
+            .clone();
         self.para("QrCaption", &caption, "");
         Ok(())
     }
 
     fn add_rel(&mut self, kind: &'static str, target: String, external: bool) -> String {
         let id = format!("rId{}", 100 + self.rels.len());
-        self.rels.push(Rel { id: id.clone(), kind, target, external });
+        self.rels.push(Rel {
+            id: id.clone(),
+            kind,
+            target,
+            external,
+        });
         id
     }
 
@@ -306,7 +369,11 @@ impl Writer<'_> {
             s.push_str("<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>");
         }
         for rel in &self.rels {
-            let mode = if rel.external { " TargetMode=\"External\"" } else { "" };
+            let mode = if rel.external {
+                " TargetMode=\"External\""
+            } else {
+                ""
+            };
             let _ = write!(
                 s,
                 "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"{mode}/>",
@@ -392,7 +459,10 @@ fn rpr(style: &Style) -> String {
         let _ = write!(s, "<w:color w:val=\"{}\"/>", style.color.hex());
     }
     let half_points = (style.size.pt() * 2.0).round() as i64;
-    let _ = write!(s, "<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr>");
+    let _ = write!(
+        s,
+        "<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr>"
+    );
     s
 }
 
@@ -406,7 +476,13 @@ fn jc(align: Align) -> &'static str {
 }
 
 /// Paragraph properties of a style, in schema order.
-fn ppr(style: &Style, keep_next: bool, outline: Option<u8>, border_bottom: bool, exact: bool) -> String {
+fn ppr(
+    style: &Style,
+    keep_next: bool,
+    outline: Option<u8>,
+    border_bottom: bool,
+    exact: bool,
+) -> String {
     let mut s = String::from("<w:pPr>");
     if keep_next {
         s.push_str("<w:keepNext/><w:keepLines/>");
@@ -415,7 +491,10 @@ fn ppr(style: &Style, keep_next: bool, outline: Option<u8>, border_bottom: bool,
         s.push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"4\" w:color=\"999999\"/></w:pBdr>");
     }
     let line = if exact {
-        format!("w:line=\"{}\" w:lineRule=\"exact\"", Length(style.line_pitch()).twips())
+        format!(
+            "w:line=\"{}\" w:lineRule=\"exact\"",
+            Length(style.line_pitch()).twips()
+        )
     } else {
         "w:line=\"240\" w:lineRule=\"auto\"".to_owned()
     };
@@ -453,7 +532,6 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         "{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"/><w:kern w:val=\"2\"/><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
         sz = (body.size.pt() * 2.0).round() as i64
     );
-    // (id, display name, style, keepNext, outline level, bottom border, exact line pitch)
     let mut table_header = st.table.clone();
     table_header.bold = true;
     table_header.align = Align::Center;
@@ -474,25 +552,115 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     let mut qr = st.caption.clone();
     qr.space_before = Length(18.0);
     qr.space_after = Length(0.0);
-    let entries: Vec<(&str, &str, &Style, bool, Option<u8>, bool, bool)> = vec![
+    // (id, display name, style, keepNext, outline level, bottom border, exact line pitch)
+    type Entry<'a> = (&'a str, &'a str, &'a Style, bool, Option<u8>, bool, bool);
+    let entries: Vec<Entry> = vec![
         ("BodyText", "Body Text", body, false, None, false, true),
         ("Title", "Title", &st.title, true, None, false, true),
-        ("Subtitle", "Subtitle", &st.subtitle, true, None, false, true),
-        ("Breadcrumb", "Breadcrumb", &st.breadcrumb, true, None, true, true),
+        (
+            "Subtitle",
+            "Subtitle",
+            &st.subtitle,
+            true,
+            None,
+            false,
+            true,
+        ),
+        (
+            "Breadcrumb",
+            "Breadcrumb",
+            &st.breadcrumb,
+            true,
+            None,
+            true,
+            true,
+        ),
         ("Meta", "Article Meta", &st.meta, true, None, true, true),
-        ("Heading1", "heading 1", &st.heading1, true, Some(0), false, true),
-        ("Heading2", "heading 2", &st.heading2, true, Some(1), false, true),
-        ("Heading3", "heading 3", &st.heading3, true, Some(2), false, true),
+        (
+            "Heading1",
+            "heading 1",
+            &st.heading1,
+            true,
+            Some(0),
+            false,
+            true,
+        ),
+        (
+            "Heading2",
+            "heading 2",
+            &st.heading2,
+            true,
+            Some(1),
+            false,
+            true,
+        ),
+        (
+            "Heading3",
+            "heading 3",
+            &st.heading3,
+            true,
+            Some(2),
+            false,
+            true,
+        ),
         ("Quote", "Quote", &st.quote, false, None, false, true),
-        ("ListParagraph", "List Paragraph", &st.list, false, None, false, true),
-        ("TableHeader", "Table Header", &table_header, false, None, false, true),
-        ("TableText", "Table Text", &table_text, false, None, false, true),
+        (
+            "ListParagraph",
+            "List Paragraph",
+            &st.list,
+            false,
+            None,
+            false,
+            true,
+        ),
+        (
+            "TableHeader",
+            "Table Header",
+            &table_header,
+            false,
+            None,
+            false,
+            true,
+        ),
+        (
+            "TableText",
+            "Table Text",
+            &table_text,
+            false,
+            None,
+            false,
+            true,
+        ),
         ("Figure", "Figure", &figure, true, None, false, false),
         ("Caption", "caption", &st.caption, false, None, false, true),
-        ("AttachmentHead", "Attachment Heading", &attachment_head, true, None, false, true),
-        ("Attachment", "Attachment", &attachment, false, None, false, true),
+        (
+            "AttachmentHead",
+            "Attachment Heading",
+            &attachment_head,
+            true,
+            None,
+            false,
+            true,
+        ),
+        (
+            "Attachment",
+            "Attachment",
+            &attachment,
+            false,
+            None,
+            false,
+            true,
+        ),
         ("QrCode", "QR Code", &qr, true, None, false, false),
-        ("QrCaption", "QR Caption", &t.qr.caption_style, false, None, false, true),
+        (
+            "QrCaption",
+            "QR Caption",
+            &t.qr.caption_style,
+            false,
+            None,
+            false,
+            true,
+        ),
     ];
     s.push_str("<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>");
     s.push_str(&ppr(body, false, None, false, false));
@@ -507,7 +675,10 @@ fn styles_xml(t: &Template, a: &Article) -> String {
             rpr(style)
         );
     }
-    for (id, name, f) in [("Header", "header", &t.header), ("Footer", "footer", &t.footer)] {
+    for (id, name, f) in [
+        ("Header", "header", &t.header),
+        ("Footer", "footer", &t.footer),
+    ] {
         if let Some(f) = f {
             let _ = write!(
                 s,
@@ -540,7 +711,11 @@ fn furniture_xml(tag: &str, text: &str, a: &Article) -> String {
         match next {
             Some((i, ph, field)) => {
                 if i > 0 {
-                    let _ = write!(p, "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", escape(&rest[..i]));
+                    let _ = write!(
+                        p,
+                        "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                        escape(&rest[..i])
+                    );
                 }
                 let _ = write!(
                     p,
@@ -549,7 +724,11 @@ fn furniture_xml(tag: &str, text: &str, a: &Article) -> String {
                 rest = &rest[i + ph.len()..];
             }
             None => {
-                let _ = write!(p, "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", escape(rest));
+                let _ = write!(
+                    p,
+                    "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                    escape(rest)
+                );
                 rest = "";
             }
         }
@@ -566,7 +745,12 @@ fn core_xml(a: &Article) -> String {
     if let Some(sub) = &a.subtitle {
         let _ = write!(s, "<dc:subject>{}</dc:subject>", escape(sub));
     }
-    if let Some(author) = a.source.as_ref().or(a.author.as_ref()).or(a.issuer.as_ref()) {
+    if let Some(author) = a
+        .source
+        .as_ref()
+        .or(a.author.as_ref())
+        .or(a.issuer.as_ref())
+    {
         let _ = write!(s, "<dc:creator>{}</dc:creator>", escape(author));
     }
     if let Some(url) = &a.url {
@@ -636,13 +820,19 @@ mod tests {
         let t = Template::load("bulletin").unwrap();
         let p = ppr(&t.styles.quote, true, Some(1), true, true);
         let order = ["keepNext", "pBdr", "spacing", "ind", "jc", "outlineLvl"];
-        let positions: Vec<usize> = order.iter().map(|e| p.find(&format!("<w:{e}")).unwrap()).collect();
+        let positions: Vec<usize> = order
+            .iter()
+            .map(|e| p.find(&format!("<w:{e}")).unwrap())
+            .collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{p}");
         let mut bold = t.styles.title.clone();
         bold.color = crate::template::Color(1, 2, 3);
         let r = rpr(&bold);
         let order = ["rFonts", "b/", "color", "sz "];
-        let positions: Vec<usize> = order.iter().map(|e| r.find(&format!("<w:{e}")).unwrap()).collect();
+        let positions: Vec<usize> = order
+            .iter()
+            .map(|e| r.find(&format!("<w:{e}")).unwrap())
+            .collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{r}");
     }
 }

@@ -71,7 +71,9 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
         }
         pdf_page.finish();
     }
-    document.finish().map_err(|e| format!("PDF writer failed: {e:?}"))
+    document
+        .finish()
+        .map_err(|e| format!("PDF writer failed: {e:?}"))
 }
 
 fn metadata(a: &Article) -> Metadata {
@@ -80,7 +82,12 @@ fn metadata(a: &Article) -> Metadata {
         .language(a.language.tag().to_owned())
         .creator("bulletin".to_owned())
         .producer(format!("bulletin {}", env!("CARGO_PKG_VERSION")));
-    if let Some(author) = a.source.as_ref().or(a.author.as_ref()).or(a.issuer.as_ref()) {
+    if let Some(author) = a
+        .source
+        .as_ref()
+        .or(a.author.as_ref())
+        .or(a.issuer.as_ref())
+    {
         m = m.authors(vec![author.clone()]);
     }
     if let Some(subtitle) = &a.subtitle {
@@ -93,7 +100,9 @@ fn metadata(a: &Article) -> Metadata {
         }
         if let Some(off) = p.utc_offset_minutes {
             let hours = (off / 60) as i8;
-            dt = dt.utc_offset_hour(hours).utc_offset_minute((off.unsigned_abs() % 60) as u8);
+            dt = dt
+                .utc_offset_hour(hours)
+                .utc_offset_minute((off.unsigned_abs() % 60) as u8);
         }
         m = m.creation_date(dt);
     }
@@ -122,21 +131,39 @@ fn draw(
 ) -> Result<(), String> {
     match item {
         Item::Text(run) => draw_text(surface, run, fonts),
-        Item::Rule { x1, x2, y, thickness, color } => {
+        Item::Rule {
+            x1,
+            x2,
+            y,
+            thickness,
+            color,
+        } => {
             surface.set_stroke(None);
             surface.set_fill(Some(fill(*color)));
             if let Some(p) = rect_path(*x1, y - thickness / 2.0, x2 - x1, *thickness) {
                 surface.draw_path(&p);
             }
         }
-        Item::VRule { x, y1, y2, thickness, color } => {
+        Item::VRule {
+            x,
+            y1,
+            y2,
+            thickness,
+            color,
+        } => {
             surface.set_stroke(None);
             surface.set_fill(Some(fill(*color)));
             if let Some(p) = rect_path(x - thickness / 2.0, *y1, *thickness, y2 - y1) {
                 surface.draw_path(&p);
             }
         }
-        Item::Image { x, y, width, height, image } => {
+        Item::Image {
+            x,
+            y,
+            width,
+            height,
+            image,
+        } => {
             let data = krilla::Data::from(image.data.clone());
             let img = match image.kind {
                 ImageKind::Png => Image::from_png(data, true),
@@ -148,7 +175,13 @@ fn draw(
             surface.draw_image(img, size);
             surface.pop();
         }
-        Item::Qr { x, y, module, matrix, url } => {
+        Item::Qr {
+            x,
+            y,
+            module,
+            matrix,
+            url,
+        } => {
             surface.set_stroke(None);
             surface.set_fill(Some(fill(Color(0, 0, 0))));
             let mut pb = PathBuilder::new();
@@ -189,8 +222,22 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook) {
     } else {
         surface.set_stroke(None);
     }
-    let glyphs: Vec<PdfGlyph> = run.glyphs.iter().map(|glyph| PdfGlyph { glyph, run_size: run.size }).collect();
+    let glyphs: Vec<PdfGlyph> = run
+        .glyphs
+        .iter()
+        .map(|glyph| PdfGlyph {
+            glyph,
+            run_size: run.size,
+        })
+        .collect();
     let face = fonts.face(run.face);
-    surface.draw_glyphs(Point::from_xy(run.x, run.y), &glyphs, face.pdf.clone(), &run.text, run.size, false);
+    surface.draw_glyphs(
+        Point::from_xy(run.x, run.y),
+        &glyphs,
+        face.pdf.clone(),
+        &run.text,
+        run.size,
+        false,
+    );
     surface.set_stroke(None);
 }

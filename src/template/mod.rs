@@ -194,8 +194,13 @@ pub struct Labels {
 impl Labels {
     /// "当前位置：首页 >> 生态环境动态", or `None` without a channel.
     pub fn breadcrumb_line(&self, article: &Article) -> Option<String> {
-        (!article.channel.is_empty())
-            .then(|| format!("{}{}", self.breadcrumb, article.channel.join(&self.breadcrumb_separator)))
+        (!article.channel.is_empty()).then(|| {
+            format!(
+                "{}{}",
+                self.breadcrumb,
+                article.channel.join(&self.breadcrumb_separator)
+            )
+        })
     }
 
     /// "发布时间：…　　来源：…　　作者：…" with the parts the record has.
@@ -210,7 +215,11 @@ impl Labels {
         if let Some(a) = &article.author {
             parts.push(format!("{}{}", self.author, a));
         }
-        let gap = if article.language == Language::English { "    " } else { "\u{3000}\u{3000}" };
+        let gap = if article.language == Language::English {
+            "    "
+        } else {
+            "\u{3000}\u{3000}"
+        };
         (!parts.is_empty()).then(|| parts.join(gap))
     }
 }
@@ -237,9 +246,16 @@ impl Template {
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Template, String> {
         let de = toml::Deserializer::parse(text).map_err(|e| format!("template {origin}: {e}"))?;
-        let template: Template = serde_path_to_error::deserialize(de)
-            .map_err(|e| format!("template {origin}: field `{}`: {}", e.path(), e.inner().message()))?;
-        template.check().map_err(|m| format!("template {origin}: {m}"))?;
+        let template: Template = serde_path_to_error::deserialize(de).map_err(|e| {
+            format!(
+                "template {origin}: field `{}`: {}",
+                e.path(),
+                e.inner().message()
+            )
+        })?;
+        template
+            .check()
+            .map_err(|m| format!("template {origin}: {m}"))?;
         Ok(template)
     }
 
@@ -255,7 +271,10 @@ impl Template {
 
     /// Footer text in the article's language.
     pub fn footer_text<'a>(&'a self, footer: &'a Furniture, language: Language) -> &'a str {
-        self.labels(language).footer.as_deref().unwrap_or(&footer.text)
+        self.labels(language)
+            .footer
+            .as_deref()
+            .unwrap_or(&footer.text)
     }
 
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
@@ -264,7 +283,8 @@ impl Template {
 
     fn check(&self) -> Result<(), String> {
         let p = &self.page;
-        if p.text_width() < 72.0 || p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt() < 72.0 {
+        if p.text_width() < 72.0 || p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt() < 72.0
+        {
             return Err("the margins leave less than one inch for text".into());
         }
         if self.qr.size.pt() < Length::mm(20.0).pt() {
@@ -291,7 +311,8 @@ mod tests {
     #[test]
     fn unknown_template_and_bad_fields() {
         assert!(Template::load("nonesuch").unwrap_err().contains("bulletin"));
-        let text = include_str!("../../templates/bulletin.toml").replace("[page]", "[page]\ncolour = 1");
+        let text =
+            include_str!("../../templates/bulletin.toml").replace("[page]", "[page]\ncolour = 1");
         let e = Template::from_toml(&text, "t").unwrap_err();
         assert!(e.contains("colour"), "{e}");
     }

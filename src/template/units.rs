@@ -36,15 +36,19 @@ impl Length {
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
             .unwrap_or(s.len());
         let (number, unit) = s.split_at(split);
-        let value: f32 = number
-            .parse()
-            .map_err(|_| format!("`{s}` is not a length (examples: \"25mm\", \"12pt\", \"三号\")"))?;
+        let value: f32 = number.parse().map_err(|_| {
+            format!("`{s}` is not a length (examples: \"25mm\", \"12pt\", \"三号\")")
+        })?;
         let factor = match unit.trim() {
             "" | "pt" => 1.0,
             "mm" => PT_PER_MM,
             "cm" => PT_PER_MM * 10.0,
             "in" => 72.0,
-            other => return Err(format!("unknown unit `{other}` in `{s}`; use mm, cm, in or pt")),
+            other => {
+                return Err(format!(
+                    "unknown unit `{other}` in `{s}`; use mm, cm, in or pt"
+                ))
+            }
         };
         Ok(Length(value * factor))
     }

@@ -1,0 +1,507 @@
+//! End-to-end tests: the real `bulletin` binary on real records, outputs checked with
+//! independent tools (poppler, qpdf, zbar, python-docx, LibreOffice). In CI (CI=true) a
+//! missing tool fails the test; elsewhere the check is skipped with a note.
+
+use bulletin::layout::no_line_start;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str = "nmg-sthjt-2025-02-18";
+
+fn bulletin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bulletin"))
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bulletin-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Whether an external checker is installed; in CI its absence is a failure.
+fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is required in CI; .ci/run installs it"
+        );
+        eprintln!("note: {tool} not installed, check skipped");
+    }
+    found
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("command runs")
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn convert(records: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut cmd = bulletin();
+    cmd.arg("convert")
+        .args(records)
+        .arg("--out")
+        .arg(out)
+        .args(extra);
+    run(&mut cmd)
+}
+
+struct Sample {
+    title: String,
+    url: String,
+    paragraphs: Vec<String>,
+}
+
+fn sample() -> Sample {
+    let text = std::fs::read_to_string(examples().join(format!("{SAMPLE}.json"))).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    Sample {
+        title: v["title"].as_str().unwrap().to_owned(),
+        url: v["url"].as_str().unwrap().to_owned(),
+        paragraphs: v["body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["text"].as_str().unwrap().to_owned())
+            .collect(),
+    }
+}
+
+#[test]
+fn sample_article_converts_to_pdf_docx_and_qr() {
+    let out = fresh_dir("sample");
+    let record = examples().join(format!("{SAMPLE}.json"));
+    let result = convert(&[&record], &out, &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let s = sample();
+    let pdf = out.join(format!("{SAMPLE}.pdf"));
+    let docx = out.join(format!("{SAMPLE}.docx"));
+    let png = out.join(format!("{SAMPLE}.qr.png"));
+    for f in [&pdf, &docx, &png, &out.join(format!("{SAMPLE}.qr.svg"))] {
+        assert!(f.is_file(), "{} missing", f.display());
+    }
+
+    if have("pdffonts") {
+        let fonts = stdout(Command::new("pdffonts").arg(&pdf));
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "no fonts in the PDF");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let n = cols.len();
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                ["yes", "yes", "yes"],
+                "font not embedded+subset+unicode: {row}"
+            );
+            assert!(cols[0].contains('+'), "subset tag missing: {row}");
+        }
+    }
+
+    if have("pdftotext") {
+        // The text area only (y from 60pt to 780pt): running headers and footers excluded so
+        // that paragraphs crossing a page break read on.
+        let body = stdout(
+            Command::new("pdftotext")
+                .args(["-x", "0", "-y", "60", "-W", "596", "-H", "720"])
+                .arg(&pdf)
+                .arg("-"),
+        );
+        let flat = squeeze(&body);
+        assert!(flat.contains(&squeeze(&s.title)), "title not extractable");
+        let mut from = 0;
+        for p in &s.paragraphs {
+            let want = squeeze(p);
+            let head: String = p.chars().take(12).collect();
+            let at = flat[from..]
+                .find(&want)
+                .unwrap_or_else(|| panic!("paragraph not found in order: {head}"));
+            from += at + want.len();
+        }
+        assert!(flat.contains("发布时间：2025-02-1818:03"), "meta line");
+        let text = stdout(Command::new("pdftotext").arg(&pdf).arg("-"));
+        assert!(squeeze(&text).contains("第1页共3页"), "page footer");
+        for line in text.lines() {
+            if let Some(first) = line.trim_start().chars().next() {
+                assert!(
+                    !no_line_start(first),
+                    "line starts with a prohibited mark: {line}"
+                );
+            }
+        }
+    }
+
+    if have("qpdf") {
+        let check = run(Command::new("qpdf").arg("--check").arg(&pdf));
+        assert!(
+            check.status.success(),
+            "qpdf --check: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+
+    if have("zbarimg") {
+        let decoded = stdout(Command::new("zbarimg").args(["-q", "--raw"]).arg(&png));
+        assert_eq!(decoded.trim_end(), s.url);
+        if have("pdftoppm") {
+            // The QR printed in the PDF, scanned from a 150 dpi rendering of the last page.
+            let prefix = out.join("page");
+            stdout(
+                Command::new("pdftoppm")
+                    .args(["-r", "150", "-png", "-f", "3", "-l", "3"])
+                    .arg(&pdf)
+                    .arg(&prefix),
+            );
+            let page = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("page"))
+                .expect("rendered page");
+            let decoded = stdout(Command::new("zbarimg").args(["-q", "--raw"]).arg(&page));
+            assert_eq!(decoded.trim_end(), s.url);
+        }
+    }
+
+    if have("python3") {
+        let expected = out.join("expected.json");
+        let json = serde_json::json!({"title": s.title, "paragraphs": s.paragraphs});
+        std::fs::write(&expected, json.to_string()).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/check_docx.py");
+        let result = stdout(
+            Command::new("python3")
+                .arg(script)
+                .arg(&docx)
+                .arg(&expected),
+        );
+        assert_eq!(result.trim(), "ok");
+    }
+
+    if have("soffice") && have("pdftotext") {
+        let lo = out.join("lo");
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            out.join("lo-profile").display()
+        );
+        stdout(
+            Command::new("soffice")
+                .arg(profile)
+                .args(["--headless", "--convert-to", "pdf", "--outdir"])
+                .arg(&lo)
+                .arg(&docx),
+        );
+        let rendered = lo.join(format!("{SAMPLE}.pdf"));
+        let text = squeeze(&stdout(
+            Command::new("pdftotext")
+                .args(["-x", "0", "-y", "60", "-W", "596", "-H", "720"])
+                .arg(&rendered)
+                .arg("-"),
+        ));
+        assert!(
+            text.contains(&squeeze(&s.title)),
+            "LibreOffice rendering lacks the title"
+        );
+        for p in &s.paragraphs {
+            assert!(
+                text.contains(&squeeze(p)),
+                "LibreOffice rendering lacks a paragraph"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn every_example_converts_and_reads_back() {
+    let out = fresh_dir("examples");
+    let mut records: Vec<PathBuf> = std::fs::read_dir(examples())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "toml")
+            )
+        })
+        .collect();
+    records.sort();
+    assert!(records.len() >= 4);
+    let refs: Vec<&Path> = records.iter().map(PathBuf::as_path).collect();
+    let result = convert(&refs, &out, &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    if !have("pdftotext") {
+        return;
+    }
+    let text_of = |id: &str| {
+        squeeze(&stdout(
+            Command::new("pdftotext")
+                .arg(out.join(format!("{id}.pdf")))
+                .arg("-"),
+        ))
+    };
+    let notice = text_of("notice-2025-grassland");
+    for want in [
+        "关于开展2025年草原生态保护宣传月活动的通知",
+        "一、活动主题",
+        "（一）集中宣传",
+        "阶段时间主要任务",
+        "图1宣传月活动流程示意",
+        "附件：",
+        "宣传月活动安排表.xlsx",
+    ] {
+        assert!(notice.contains(want), "notice lacks {want}");
+    }
+    let tc = text_of("tc-notice-2025");
+    assert!(
+        tc.contains("關於舉辦環境教育講座的公告")
+            && tc.contains("發佈時間")
+            && tc.contains("第1頁共1頁")
+    );
+    let en = text_of("en-notice-2025");
+    assert!(en.contains("Published:") && en.contains("Page1of1") && en.contains("Howtocomment"));
+    if have("pdffonts") {
+        let fonts = stdout(Command::new("pdffonts").arg(out.join("tc-notice-2025.pdf")));
+        assert!(
+            fonts.contains("NotoSerifCJKtc") || fonts.contains("NotoSerifCJK"),
+            "TC face not used: {fonts}"
+        );
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn same_record_gives_identical_bytes_alone_or_in_a_batch() {
+    let sample = examples().join(format!("{SAMPLE}.json"));
+    let other = examples().join("notice-blocks.yaml");
+    let alone = fresh_dir("alone");
+    let again = fresh_dir("again");
+    let batch = fresh_dir("batch");
+    assert!(convert(&[&sample], &alone, &[]).status.success());
+    assert!(convert(&[&sample], &again, &[]).status.success());
+    assert!(convert(&[&other, &sample], &batch, &[]).status.success());
+    for ext in ["pdf", "docx", "qr.png", "qr.svg"] {
+        let name = format!("{SAMPLE}.{ext}");
+        let a = std::fs::read(alone.join(&name)).unwrap();
+        assert_eq!(
+            a,
+            std::fs::read(again.join(&name)).unwrap(),
+            "{name} differs between runs"
+        );
+        assert_eq!(
+            a,
+            std::fs::read(batch.join(&name)).unwrap(),
+            "{name} differs inside a batch"
+        );
+    }
+    for d in [alone, again, batch] {
+        std::fs::remove_dir_all(d).unwrap();
+    }
+}
+
+fn expect_failure(dir: &Path, file: &str, content: &[u8], wanted: &[&str]) {
+    let path = dir.join(file);
+    std::fs::write(&path, content).unwrap();
+    let out = dir.join(format!("out-{file}"));
+    let result = convert(&[&path], &out, &[]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{file}: {stderr}");
+    assert!(
+        stderr.contains(file),
+        "{file}: error does not name the file: {stderr}"
+    );
+    for w in wanted {
+        assert!(stderr.contains(w), "{file}: error lacks `{w}`: {stderr}");
+    }
+    let leftovers = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(leftovers, 0, "{file}: output left behind");
+}
+
+#[test]
+fn bad_records_get_clear_errors_and_leave_no_output() {
+    let dir = fresh_dir("bad");
+    expect_failure(
+        &dir,
+        "malformed.json",
+        b"{\"title\": \"T\",\n \"body\": [\n",
+        &["malformed.json:3:"],
+    );
+    expect_failure(
+        &dir,
+        "malformed.yaml",
+        b"title: T\nbody: [unclosed\n",
+        &["malformed.yaml:"],
+    );
+    expect_failure(
+        &dir,
+        "malformed.toml",
+        b"title = \"T\"\nbody = \n",
+        &["malformed.toml:2:"],
+    );
+    expect_failure(
+        &dir,
+        "no-title.json",
+        br#"{"body": "text"}"#,
+        &["field `title`", "missing"],
+    );
+    expect_failure(
+        &dir,
+        "wrong-type.json",
+        br#"{"title":"T","body":[{"type":"paragraph","text":"a"},{"type":"heading","level":"two","text":"b"}]}"#,
+        &["field `body[1].level`", "invalid type"],
+    );
+    expect_failure(
+        &dir,
+        "typo.json",
+        br#"{"title":"T","pubished":"2025-01-01"}"#,
+        &["unknown field `pubished`", "did you mean `published`"],
+    );
+    expect_failure(
+        &dir,
+        "ftp.yaml",
+        b"title: T\nurl: ftp://example.org/a\n",
+        &["field `url`", "http"],
+    );
+    expect_failure(
+        &dir,
+        "no-image.json",
+        br#"{"title":"T","body":[{"type":"image","path":"missing.png"}]}"#,
+        &["field `body[0].path`", "missing.png"],
+    );
+    std::fs::write(
+        dir.join("corrupt.png"),
+        b"\x89PNG\r\n\x1a\n not really a png",
+    )
+    .unwrap();
+    expect_failure(
+        &dir,
+        "corrupt-image.json",
+        br#"{"title":"T","body":[{"type":"image","path":"corrupt.png","caption":"c"}]}"#,
+        &["field `body[0].path`", "damaged PNG"],
+    );
+    expect_failure(
+        &dir,
+        "latin1.json",
+        b"{\"title\":\"caf\xe9\"}",
+        &["not UTF-8"],
+    );
+
+    // A file that cannot be read at all.
+    let missing = dir.join("does-not-exist.json");
+    let result = convert(&[&missing], &dir.join("out-missing"), &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("cannot read"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn one_bad_record_does_not_stop_the_others() {
+    let dir = fresh_dir("mixed");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, br#"{"title": ""}"#).unwrap();
+    let good = examples().join("english-notice.json");
+    let out = dir.join("out");
+    let result = convert(&[&bad, &good], &out, &["--formats", "pdf"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(out.join("en-notice-2025.pdf").is_file());
+    assert!(
+        !out.join("en-notice-2025.docx").exists(),
+        "--formats pdf made a DOCX"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn duplicate_ids_are_an_error_not_an_overwrite() {
+    let dir = fresh_dir("dup");
+    let a = dir.join("a.json");
+    let b = dir.join("b.json");
+    std::fs::write(&a, r#"{"id":"same","title":"第一篇"}"#).unwrap();
+    std::fs::write(&b, r#"{"id":"same","title":"第二篇"}"#).unwrap();
+    let out = dir.join("out");
+    let result = convert(&[&a, &b], &out, &["--formats", "pdf"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("already converted"));
+    if have("pdftotext") {
+        let text = stdout(Command::new("pdftotext").arg(out.join("same.pdf")).arg("-"));
+        assert!(text.contains("第一篇"));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn record_without_url_has_no_qr_anywhere() {
+    let dir = fresh_dir("nourl");
+    let rec = dir.join("plain.yaml");
+    std::fs::write(&rec, "title: 无链接的文章\nbody: 正文一段。\n").unwrap();
+    let out = dir.join("out");
+    let result = convert(&[&rec], &out, &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["plain.docx", "plain.pdf"]);
+    let docx = std::fs::read(out.join("plain.docx")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&docx).contains("word/media/"),
+        "DOCX carries an image"
+    );
+    if have("pdftotext") {
+        let text = stdout(
+            Command::new("pdftotext")
+                .arg(out.join("plain.pdf"))
+                .arg("-"),
+        );
+        assert!(!text.contains("扫一扫"), "QR caption without a QR");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let out = fresh_dir("usage");
+    let record = examples().join(format!("{SAMPLE}.json"));
+    assert_eq!(run(bulletin().arg("convert")).status.code(), Some(2));
+    assert_eq!(run(bulletin().arg("frobnicate")).status.code(), Some(2));
+    let bad_format = convert(&[&record], &out, &["--formats", "pdf,xls"]);
+    assert_eq!(bad_format.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_format.stderr).contains("xls"));
+    let bad_template = convert(&[&record], &out, &["--template", "nonesuch"]);
+    assert_eq!(bad_template.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    std::fs::remove_dir_all(&out).unwrap();
+}
