@@ -663,7 +663,14 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         ),
     ];
     s.push_str("<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>");
-    s.push_str(&ppr(body, false, None, false, false));
+    // Normal carries fonts and size only; indents and spacing belong to the specific styles,
+    // so that table cells, figures and headers based on Normal do not inherit the body indent.
+    let mut normal = body.clone();
+    normal.first_line_indent = 0.0;
+    normal.side_indent = 0.0;
+    normal.space_before = Length(0.0);
+    normal.space_after = Length(0.0);
+    s.push_str(&ppr(&normal, false, None, false, false));
     s.push_str(&rpr(body));
     s.push_str("</w:style>");
     for (id, name, style, keep, outline, border, exact) in entries {
