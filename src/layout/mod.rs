@@ -5,7 +5,7 @@ mod breaking;
 mod pages;
 mod text;
 
-pub use breaking::{is_cjk, no_line_end, no_line_start};
+pub use breaking::{is_cjk, is_closing_punct, is_opening_punct, no_line_end, no_line_start};
 pub use pages::layout;
 
 use crate::fonts::FaceId;

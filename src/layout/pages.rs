@@ -7,7 +7,7 @@ use super::{Item, Page, Pages};
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, ImageBlock};
-use crate::template::{Align, Color, Furniture, Length, Style, Template};
+use crate::template::{Align, Color, Furniture, Length, LineEndPunctuation, Style, Template};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -25,6 +25,8 @@ struct Boxed {
     /// Items with y relative to the box's top, x absolute on the page.
     items: Vec<Item>,
     keep_with_next: bool,
+    /// Sits on the body baseline grid: its top is snapped to a multiple of the body pitch.
+    grid: bool,
     /// For table rows: the header row to repeat when this row starts a page.
     repeat_header: Option<Arc<Boxed>>,
 }
@@ -64,11 +66,8 @@ pub fn layout(
     if let (Some(matrix), Some(url)) = (qr, &article.url) {
         b.qr(matrix, url);
     }
-    let mut pages = paginate(
-        &b.boxes,
-        page.margin_top.pt(),
-        page.height.pt() - page.margin_bottom.pt(),
-    );
+    let grid = template.typography.baseline_grid.then(|| template.styles.body.line_pitch());
+    let mut pages = paginate(&b.boxes, page.margin_top.pt(), page.height.pt() - page.margin_bottom.pt(), grid);
     let total = pages.len();
     for (i, p) in pages.iter_mut().enumerate() {
         if let Some(h) = &template.header {
@@ -95,6 +94,8 @@ impl Builder<'_> {
             size: style.size.pt(),
             color: style.color,
             language: self.article.language,
+            cjk_latin_spacing: self.template.typography.cjk_latin_spacing,
+            half_width_line_end: self.template.typography.line_end_punctuation == LineEndPunctuation::Half,
         }
     }
 
@@ -151,8 +152,11 @@ impl Builder<'_> {
 
     fn push_lines(&mut self, lines: Vec<Line>, style: &Style, x: f32, keep_all: bool) {
         let n = lines.len();
+        let body_pitch = self.template.styles.body.line_pitch();
+        let grid = self.template.typography.baseline_grid && (style.line_pitch() - body_pitch).abs() < 0.01;
         for (i, line) in lines.into_iter().enumerate() {
             let mut bx = line_box(line, style, x);
+            bx.grid = grid;
             if i == 0 {
                 bx.space_before = style.space_before.pt();
             }
@@ -340,6 +344,7 @@ impl Builder<'_> {
                 },
                 items,
                 keep_with_next: is_header,
+                grid: false,
                 repeat_header: if is_header { None } else { header.clone() },
             };
             if is_header {
@@ -374,6 +379,7 @@ impl Builder<'_> {
                 image: Arc::new(img.clone()),
             }],
             keep_with_next: img.caption.is_some(),
+            grid: false,
             repeat_header: None,
         });
         if let Some(caption) = &img.caption {
@@ -430,6 +436,7 @@ impl Builder<'_> {
                 url: url.to_owned(),
             }],
             keep_with_next: true,
+            grid: false,
             repeat_header: None,
         });
         let caption = self
@@ -521,19 +528,21 @@ fn line_box(line: Line, style: &Style, x: f32) -> Boxed {
     }
 }
 
-fn paginate(boxes: &[Boxed], top: f32, bottom: f32) -> Vec<Page> {
+fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> Vec<Page> {
     const EPS: f32 = 0.01;
+    // Where a box whose top would be at `y` is placed: grid boxes move down to the next grid line.
+    let position = |b: &Boxed, y: f32| match grid {
+        Some(pitch) if b.grid => top + ((y - top) / pitch - 1e-3).ceil().max(0.0) * pitch,
+        _ => y,
+    };
     let mut pages = vec![Page::default()];
     let mut y = top;
     let mut pending_space = 0.0f32;
     let mut has_content = false;
     let gap_between = |a: &Boxed, b: &Boxed| a.space_after.max(b.space_before);
     for (i, b) in boxes.iter().enumerate() {
-        let mut gap = if has_content {
-            pending_space.max(b.space_before)
-        } else {
-            0.0
-        };
+        let gap = if has_content { pending_space.max(b.space_before) } else { 0.0 };
+        let mut at = position(b, y + gap);
         // Height of the chain of boxes that must stay together with this one.
         let mut chain = b.height;
         let mut k = i;
@@ -541,20 +550,19 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32) -> Vec<Page> {
             chain += gap_between(&boxes[k], &boxes[k + 1]) + boxes[k + 1].height;
             k += 1;
         }
-        let fits_box = y + gap + b.height <= bottom + EPS;
-        let fits_chain = y + gap + chain <= bottom + EPS;
+        let fits_box = at + b.height <= bottom + EPS;
+        let fits_chain = at + chain <= bottom + EPS;
         let chain_fits_page = chain <= bottom - top + EPS;
         if has_content && (!fits_box || (!fits_chain && chain_fits_page)) {
             pages.push(Page::default());
-            y = top;
-            gap = 0.0;
+            at = top;
             if let Some(header) = &b.repeat_header {
-                place(pages.last_mut(), header, y);
-                y += header.height;
+                place(pages.last_mut(), header, at);
+                at += header.height;
             }
         }
-        place(pages.last_mut(), b, y + gap);
-        y += gap + b.height;
+        place(pages.last_mut(), b, at);
+        y = at + b.height;
         pending_space = b.space_after;
         has_content = true;
     }
@@ -596,7 +604,7 @@ mod tests {
         boxes.push(line(1.0, true));
         boxes.push(line(1.0, true));
         boxes.push(line(1.0, false));
-        let pages = paginate(&boxes, 0.0, 10.0);
+        let pages = paginate(&boxes, 0.0, 10.0, None);
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].items.len(), 8);
         assert_eq!(pages[1].items.len(), 3);
@@ -611,7 +619,7 @@ mod tests {
             row.repeat_header = Some(Arc::new(header.clone()));
             boxes.push(row);
         }
-        let pages = paginate(&boxes, 0.0, 10.0);
+        let pages = paginate(&boxes, 0.0, 10.0, None);
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].items.len(), 5);
         assert_eq!(pages[1].items.len(), 3, "header + 2 rows");

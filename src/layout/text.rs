@@ -20,6 +20,10 @@ pub struct TextStyle {
     pub size: f32,
     pub color: Color,
     pub language: Language,
+    /// Space between CJK and Latin letters or digits, in em.
+    pub cjk_latin_spacing: f32,
+    /// Set a closing mark at the end of a line half-width.
+    pub half_width_line_end: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +50,8 @@ struct Cluster {
     /// Further compression this cluster could take to make a line fit.
     spare_left: f32,
     spare_right: f32,
+    /// CJK-Latin spacing included in `width`, dropped when the cluster ends a line.
+    autospace: f32,
     hard_break: bool,
     space: bool,
 }
@@ -116,6 +122,7 @@ pub fn shape(
                 squeeze_right: 0.0,
                 spare_left: 0.0,
                 spare_right: 0.0,
+                autospace: 0.0,
                 hard_break: true,
                 space: true,
             });
@@ -137,7 +144,8 @@ pub fn shape(
         );
         run_start = run_end;
     }
-    compress_adjacent_punctuation(&mut clusters, style.size);
+    compress_adjacent_punctuation(&mut clusters);
+    add_cjk_latin_spacing(&mut clusters, style.cjk_latin_spacing * style.size);
     let opportunities = break_opportunities(&text);
     let break_before = clusters
         .iter()
@@ -199,6 +207,7 @@ fn shape_run(
                     squeeze_right: 0.0,
                     spare_left: 0.0,
                     spare_right: 0.0,
+                    autospace: 0.0,
                     hard_break: false,
                     space: first.is_whitespace(),
                 });
@@ -224,7 +233,7 @@ fn shape_run(
 
 /// Adjacent punctuation takes half-width space (clreq §3.1.6): "。”" or "）（" never leave a
 /// full em of blank between the marks.
-fn compress_adjacent_punctuation(clusters: &mut [Cluster], _size: f32) {
+fn compress_adjacent_punctuation(clusters: &mut [Cluster]) {
     for i in 1..clusters.len() {
         let (before, after) = clusters.split_at_mut(i);
         let a = &mut before[i - 1];
@@ -238,6 +247,34 @@ fn compress_adjacent_punctuation(clusters: &mut [Cluster], _size: f32) {
             b.squeeze_left += b.spare_left;
             b.width -= b.spare_left;
             b.spare_left = 0.0;
+        }
+    }
+}
+
+/// Ideographs and kana: the characters that take extra space next to Latin text
+/// (punctuation already carries its own blank).
+fn is_ideograph(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+fn is_latin_alnum(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Adds `space` between an ideograph and an adjacent Latin letter or digit (clreq §3.2.2).
+/// Text that already has a space there gets none: the clusters are then not adjacent.
+fn add_cjk_latin_spacing(clusters: &mut [Cluster], space: f32) {
+    if space <= 0.0 {
+        return;
+    }
+    for i in 1..clusters.len() {
+        let (a, b) = (clusters[i - 1].last, clusters[i].first);
+        if (is_ideograph(a) && is_latin_alnum(b)) || (is_latin_alnum(a) && is_ideograph(b)) {
+            let c = &mut clusters[i - 1];
+            c.autospace = space;
+            c.width += space;
         }
     }
 }
@@ -274,7 +311,7 @@ impl Shaped {
                     hard = true;
                     break;
                 }
-                if used + c.width > avail + EPSILON && !c.space {
+                if used + c.width - c.autospace > avail + EPSILON && !c.space {
                     break;
                 }
                 used += c.width;
@@ -341,17 +378,27 @@ impl Shaped {
             last -= 1;
         }
         let clusters = &self.clusters[start..last];
-        let natural: f32 = clusters.iter().map(|c| c.width).sum();
         let mut squeeze = vec![(0.0f32, 0.0f32); clusters.len()];
+        // CJK-Latin space and (if asked) half the blank of a closing mark do not end a line.
+        let mut trailing = clusters.last().map_or(0.0, |c| c.autospace);
+        if let Some(c) = clusters.last() {
+            if justify && self.style.half_width_line_end && c.spare_right > 0.0 {
+                trailing += c.spare_right;
+                if let Some(s) = squeeze.last_mut() {
+                    s.1 = c.spare_right;
+                }
+            }
+        }
+        let natural: f32 = clusters.iter().map(|c| c.width).sum::<f32>() - trailing;
         let mut extra = vec![0.0f32; clusters.len()];
         let mut width = natural;
         if natural > avail + EPSILON {
             // Push-in: take the overflow from the punctuation's spare blank, proportionally.
-            let spare: f32 = clusters.iter().map(|c| c.spare_left + c.spare_right).sum();
+            let spare: f32 = clusters.iter().zip(&squeeze).map(|(c, s)| c.spare_left + c.spare_right - s.1).sum();
             if spare > 0.0 {
                 let ratio = ((natural - avail) / spare).min(1.0);
                 for (s, c) in squeeze.iter_mut().zip(clusters) {
-                    *s = (c.spare_left * ratio, c.spare_right * ratio);
+                    *s = (c.spare_left * ratio, s.1 + (c.spare_right - s.1) * ratio);
                 }
                 width = natural - spare * ratio;
             }
@@ -382,10 +429,12 @@ impl Shaped {
         };
         let mut runs: Vec<TextRun> = Vec::new();
         let mut x = indent + offset;
+        let last_index = clusters.len().saturating_sub(1);
         for (i, c) in clusters.iter().enumerate() {
             let (sq_l, sq_r) = squeeze[i];
             let left = c.squeeze_left + sq_l;
-            let adjust = extra[i] - sq_l - sq_r - c.squeeze_left - c.squeeze_right;
+            let autospace = if i == last_index { 0.0 } else { c.autospace };
+            let adjust = extra[i] + autospace - sq_l - sq_r - c.squeeze_left - c.squeeze_right;
             let same_run = runs
                 .last()
                 .is_some_and(|r| r.face == c.face && r.byte_end == c.range.start);
@@ -447,6 +496,8 @@ mod tests {
             size: 12.0,
             color: Color::default(),
             language: Language::SimplifiedChinese,
+            cjk_latin_spacing: 0.25,
+            half_width_line_end: false,
         }
     }
 

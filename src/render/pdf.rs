@@ -15,6 +15,7 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{ContentTag, SpanTag};
 use krilla::text::{Glyph, GlyphId};
 use krilla::{Document, SerializeSettings};
 use std::ops::Range;
@@ -231,13 +232,11 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook) {
         })
         .collect();
     let face = fonts.face(run.face);
-    surface.draw_glyphs(
-        Point::from_xy(run.x, run.y),
-        &glyphs,
-        face.pdf.clone(),
-        &run.text,
-        run.size,
-        false,
-    );
+    // ActualText keeps copy-paste and extraction exact: the space the layout adds (CJK-Latin
+    // spacing, justification) would otherwise come back as spaces that are not in the text.
+    let tag = SpanTag { actual_text: Some(&run.text), ..SpanTag::empty() };
+    surface.start_tagged(ContentTag::Span(tag));
+    surface.draw_glyphs(Point::from_xy(run.x, run.y), &glyphs, face.pdf.clone(), &run.text, run.size, false);
+    surface.end_tagged();
     surface.set_stroke(None);
 }

@@ -72,6 +72,43 @@ pub struct Template {
     pub styles: Styles,
     pub qr: QrSetup,
     pub labels: LabelSets,
+    #[serde(default)]
+    pub typography: Typography,
+}
+
+/// How Chinese text is composed (clreq), beyond the per-role styles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Typography {
+    /// Space between CJK characters and Latin letters or digits, in em; none where the text
+    /// already has a space.
+    pub cjk_latin_spacing: f32,
+    /// `"full"` keeps a full-width mark at the line end; `"half"` sets it half-width so the
+    /// ink of the line ends flush with the margin.
+    pub line_end_punctuation: LineEndPunctuation,
+    /// Put body, list and quote lines on one baseline grid (the body line pitch), so lines on
+    /// facing pages and across headings line up.
+    pub baseline_grid: bool,
+    /// Convert half-width punctuation inside Chinese text to full-width (as `--normalize-punctuation`).
+    pub normalize_punctuation: bool,
+}
+
+impl Default for Typography {
+    fn default() -> Self {
+        Typography {
+            cjk_latin_spacing: 0.25,
+            line_end_punctuation: LineEndPunctuation::Full,
+            baseline_grid: true,
+            normalize_punctuation: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineEndPunctuation {
+    Full,
+    Half,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,0 +1,117 @@
+"""Measures a PDF written by bulletin from its glyph positions (pdfplumber) and checks the
+typesetting rules of clreq that a reader sees.
+
+Usage: measure_pdf.py FILE.pdf RULES.json
+RULES.json: {"left", "right", "top", "bottom": text area in pt,
+             "no_start": "...", "no_end": "...": characters that must not start / end a line,
+             "closing": "...", "opening": "...": full-width marks whose blank may be compressed,
+             "measures": [[left, right, font], ...]: the measures paragraphs are justified on,
+             with the font (a substring of its name) that tells the paragraph kinds apart}
+Checks, over every line of every page:
+  - no line starts with a no_start mark or ends with a no_end mark;
+  - a justified line (one followed by a line of its paragraph) ends at the right edge within 0.5 pt;
+  - no glyph's ink lies outside the text area (running header and footer lines excepted,
+    which must lie wholly outside it);
+  - glyph boxes in a line do not overlap, except where punctuation was compressed.
+Prints a JSON summary; exits 1 when any rule is broken.
+"""
+import json
+import sys
+
+import pdfplumber
+
+TOL = 0.5
+
+
+def lines_of(page):
+    rows = {}
+    for c in page.chars:
+        if c["text"].isspace():
+            continue
+        key = (round(c["bottom"], 1), round(c["size"], 1))
+        rows.setdefault(key, []).append(c)
+    out = []
+    for (_, size), chars in sorted(rows.items(), key=lambda kv: kv[0][0]):
+        chars.sort(key=lambda c: c["x0"])
+        out.append({"size": size, "chars": chars, "top": min(c["top"] for c in chars),
+                    "bottom": max(c["bottom"] for c in chars)})
+    return out
+
+
+def ink(c, rules):
+    """Horizontal extent of a glyph's ink: compressible marks have half an em of blank."""
+    x0, x1, half = c["x0"], c["x1"], c["size"] / 2
+    if c["text"] in rules["closing"]:
+        x1 -= half
+    elif c["text"] in rules["opening"]:
+        x0 += half
+    return x0, x1
+
+
+def main():
+    path, rules_path = sys.argv[1], sys.argv[2]
+    rules = json.load(open(rules_path, encoding="utf-8"))
+    left, right, top, bottom = rules["left"], rules["right"], rules["top"], rules["bottom"]
+    punct = set(rules["closing"]) | set(rules["opening"]) | set(rules["no_start"]) | set(rules["no_end"])
+    violations = []
+    counts = {"pages": 0, "lines": 0, "justified": 0, "chars": 0}
+    with pdfplumber.open(path) as pdf:
+        body = []  # (page number, line) in reading order, furniture excluded
+        for pno, page in enumerate(pdf.pages, 1):
+            counts["pages"] += 1
+            for line in lines_of(page):
+                inside = line["bottom"] > top + TOL and line["top"] < bottom - TOL
+                text = "".join(c["text"] for c in line["chars"])
+                if not inside:
+                    continue  # running header or footer, wholly outside the text area
+                if line["top"] < top - 1 or line["bottom"] > bottom + 1:
+                    violations.append(f"p{pno}: line crosses the text area's top or bottom: {text}")
+                body.append((pno, line))
+        for i, (pno, line) in enumerate(body):
+            chars = line["chars"]
+            text = "".join(c["text"] for c in chars)
+            counts["lines"] += 1
+            counts["chars"] += len(chars)
+            if text[0] in rules["no_start"]:
+                violations.append(f"p{pno}: line starts with {text[0]}: {text}")
+            if text[-1] in rules["no_end"]:
+                violations.append(f"p{pno}: line ends with {text[-1]}: {text}")
+            for c in chars:
+                x0, x1 = ink(c, rules)
+                if x0 < left - TOL or x1 > right + TOL:
+                    violations.append(f"p{pno}: glyph {c['text']} outside the text area ({x0:.2f}..{x1:.2f}): {text}")
+            for a, b in zip(chars, chars[1:]):
+                if a["text"] in punct or b["text"] in punct:
+                    continue
+                if b["x0"] < a["x1"] - TOL:
+                    violations.append(f"p{pno}: glyphs {a['text']}{b['text']} overlap by {a['x1'] - b['x0']:.2f}pt: {text}")
+            # Justified: the next line is the continuation of a paragraph set on one of the
+            # template's measures (it starts exactly at that measure's left edge, and this line
+            # starts at or after it), so this line must reach that measure's right edge.
+            if i + 1 < len(body):
+                nxt = body[i + 1][1]
+                same_size = abs(nxt["size"] - line["size"]) < 0.05
+                near = body[i + 1][0] == pno and nxt["top"] - line["bottom"] < 1.5 * line["size"]
+                wrapped = body[i + 1][0] == pno + 1 and line["bottom"] > bottom - 2.5 * line["size"]
+                for m_left, m_right, m_font in rules["measures"]:
+                    if not (same_size and (near or wrapped)):
+                        break
+                    if abs(nxt["chars"][0]["x0"] - m_left) > TOL or chars[0]["x0"] < m_left - TOL:
+                        continue
+                    if m_font not in chars[0]["fontname"] or m_font not in nxt["chars"][0]["fontname"]:
+                        continue
+                    if ink(nxt["chars"][0], rules)[0] > m_left + TOL:
+                        continue
+                    counts["justified"] += 1
+                    last = chars[-1]
+                    end = ink(last, rules)[1] if last["text"] in rules["closing"] else last["x1"]
+                    slack = last["size"] / 2 if last["text"] in rules["closing"] else 0
+                    if not (m_right - TOL - slack <= end <= m_right + TOL):
+                        violations.append(f"p{pno}: justified line ends at {end:.2f}, not {m_right:.2f}: {text}")
+                    break
+    print(json.dumps({"counts": counts, "violations": violations[:50]}, ensure_ascii=False, indent=1))
+    sys.exit(1 if violations else 0)
+
+
+if __name__ == "__main__":
+    main()
