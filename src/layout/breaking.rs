@@ -135,31 +135,36 @@ pub fn break_opportunities(text: &str) -> Vec<bool> {
             allowed[i] = true;
         }
     }
+    // `mark` is the last non-space character before the boundary: a prohibition holds across
+    // spaces ("（ 文" must not leave "（" at a line end, "文 ）" must not start a line with "）").
     let mut prev: Option<char> = None;
+    let mut mark: Option<char> = None;
     for (i, c) in text.char_indices() {
-        if let Some(p) = prev {
-            if is_cjk(p) || is_cjk(c) {
-                allowed[i] = cjk_break_allowed(p, c);
+        if let (Some(p), Some(m)) = (prev, mark) {
+            if c.is_whitespace() {
+                allowed[i] = false;
+            } else if is_cjk(p) || is_cjk(c) || is_cjk(m) {
+                allowed[i] = cjk_break_allowed(p, m, c);
+            } else {
+                allowed[i] = allowed[i] && !no_line_start(c) && !no_line_end(m);
             }
         }
         prev = Some(c);
+        if !c.is_whitespace() {
+            mark = Some(c);
+        }
     }
     allowed[0] = false;
     allowed
 }
 
-fn cjk_break_allowed(before: char, after: char) -> bool {
-    if after.is_whitespace() {
-        return false;
-    }
-    if before.is_whitespace() {
-        return true;
-    }
+/// `before` is the character just before the boundary, `mark` the last non-space one.
+fn cjk_break_allowed(before: char, mark: char, after: char) -> bool {
     // —— and …… are one mark set in two ems; never split them.
     if before == after && matches!(before, '—' | '…') {
         return false;
     }
-    !no_line_start(after) && !no_line_end(before)
+    !no_line_start(after) && !no_line_end(mark)
 }
 
 #[cfg(test)]
@@ -196,6 +201,14 @@ mod tests {
     fn dashes_and_ellipses_are_not_split() {
         let b = breaks("他说——好……");
         assert!(!b.contains(&3) && !b.contains(&6));
+    }
+
+    #[test]
+    fn prohibitions_hold_across_spaces() {
+        let b = breaks("工作 ）完成");
+        assert!(!b.contains(&3), "no break before ） after a space: {b:?}");
+        let b = breaks("工作（ 完成");
+        assert!(!b.contains(&4), "no break after （ and a space: {b:?}");
     }
 
     #[test]

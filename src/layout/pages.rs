@@ -66,8 +66,16 @@ pub fn layout(
     if let (Some(matrix), Some(url)) = (qr, &article.url) {
         b.qr(matrix, url);
     }
-    let grid = template.typography.baseline_grid.then(|| template.styles.body.line_pitch());
-    let mut pages = paginate(&b.boxes, page.margin_top.pt(), page.height.pt() - page.margin_bottom.pt(), grid);
+    let grid = template
+        .typography
+        .baseline_grid
+        .then(|| template.styles.body.line_pitch());
+    let mut pages = paginate(
+        &b.boxes,
+        page.margin_top.pt(),
+        page.height.pt() - page.margin_bottom.pt(),
+        grid,
+    );
     let total = pages.len();
     for (i, p) in pages.iter_mut().enumerate() {
         if let Some(h) = &template.header {
@@ -95,7 +103,8 @@ impl Builder<'_> {
             color: style.color,
             language: self.article.language,
             cjk_latin_spacing: self.template.typography.cjk_latin_spacing,
-            half_width_line_end: self.template.typography.line_end_punctuation == LineEndPunctuation::Half,
+            half_width_line_end: self.template.typography.line_end_punctuation
+                == LineEndPunctuation::Half,
         }
     }
 
@@ -153,7 +162,8 @@ impl Builder<'_> {
     fn push_lines(&mut self, lines: Vec<Line>, style: &Style, x: f32, keep_all: bool) {
         let n = lines.len();
         let body_pitch = self.template.styles.body.line_pitch();
-        let grid = self.template.typography.baseline_grid && (style.line_pitch() - body_pitch).abs() < 0.01;
+        let grid = self.template.typography.baseline_grid
+            && (style.line_pitch() - body_pitch).abs() < 0.01;
         for (i, line) in lines.into_iter().enumerate() {
             let mut bx = line_box(line, style, x);
             bx.grid = grid;
@@ -541,7 +551,11 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> Vec<Pa
     let mut has_content = false;
     let gap_between = |a: &Boxed, b: &Boxed| a.space_after.max(b.space_before);
     for (i, b) in boxes.iter().enumerate() {
-        let gap = if has_content { pending_space.max(b.space_before) } else { 0.0 };
+        let gap = if has_content {
+            pending_space.max(b.space_before)
+        } else {
+            0.0
+        };
         let mut at = position(b, y + gap);
         // Height of the chain of boxes that must stay together with this one.
         let mut chain = b.height;

@@ -394,7 +394,11 @@ impl Shaped {
         let mut width = natural;
         if natural > avail + EPSILON {
             // Push-in: take the overflow from the punctuation's spare blank, proportionally.
-            let spare: f32 = clusters.iter().zip(&squeeze).map(|(c, s)| c.spare_left + c.spare_right - s.1).sum();
+            let spare: f32 = clusters
+                .iter()
+                .zip(&squeeze)
+                .map(|(c, s)| c.spare_left + c.spare_right - s.1)
+                .sum();
             if spare > 0.0 {
                 let ratio = ((natural - avail) / spare).min(1.0);
                 for (s, c) in squeeze.iter_mut().zip(clusters) {
@@ -414,6 +418,13 @@ impl Shaped {
                     }
                 })
                 .collect();
+            // A Chinese line holding only one Latin word or number: letter-space it rather
+            // than leave a ragged line in a justified paragraph.
+            let gaps = if gaps.is_empty() && !english {
+                (0..clusters.len() - 1).collect()
+            } else {
+                gaps
+            };
             if !gaps.is_empty() {
                 let each = (avail - natural) / gaps.len() as f32;
                 for g in gaps {
@@ -487,6 +498,7 @@ impl Shaped {
 
 #[cfg(test)]
 mod tests {
+    use super::super::breaking::no_line_end;
     use super::*;
     use crate::template::Family;
 
@@ -570,5 +582,109 @@ mod tests {
         let mut missing = BTreeSet::new();
         shape("a\u{E000}b", style(&fonts), &fonts, &mut missing);
         assert_eq!(missing.into_iter().collect::<Vec<_>>(), vec!['\u{E000}']);
+    }
+
+    /// Small deterministic generator (xorshift) so the property test needs no extra crate.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn random_paragraph(rng: &mut Rng) -> String {
+        const HAN: &[&str] = &[
+            "生态",
+            "环境",
+            "保护",
+            "会议",
+            "自治区",
+            "草原",
+            "工作",
+            "推进",
+            "治理",
+            "发展",
+        ];
+        const LATIN: &[&str] = &[
+            "PM2.5", "5.2%", "PDF", "Zoom", "2025", "NMG-001", "a.b", "OK",
+        ];
+        const PUNCT: &[&str] = &[
+            "，", "。", "、", "；", "：", "？", "！", "“", "”", "（", "）", "《", "》", "——", "……",
+            ",", ".", "(", ")", " ",
+        ];
+        let mut s = String::new();
+        for _ in 0..20 + rng.below(120) {
+            let piece = match rng.below(10) {
+                0..=5 => HAN[rng.below(HAN.len())],
+                6 => LATIN[rng.below(LATIN.len())],
+                _ => PUNCT[rng.below(PUNCT.len())],
+            };
+            s.push_str(piece);
+        }
+        s.trim().to_owned()
+    }
+
+    #[test]
+    fn random_paragraphs_keep_every_character_and_every_rule() {
+        let fonts = FontBook::discover(None).unwrap();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for round in 0..300 {
+            let text = random_paragraph(&mut rng);
+            let width = 12.0 * (8 + rng.below(30)) as f32;
+            let shaped = shape(&text, style(&fonts), &fonts, &mut BTreeSet::new());
+            let lines = shaped.lines(width, 24.0, Align::Justify);
+            let texts = line_texts(&lines);
+            let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            assert_eq!(
+                squeeze(&texts.concat()),
+                squeeze(&text),
+                "round {round}: characters lost or moved"
+            );
+            for (i, (line, t)) in lines.iter().zip(&texts).enumerate() {
+                let indent = if i == 0 { 24.0 } else { 0.0 };
+                assert!(
+                    line.width <= width - indent + 0.05,
+                    "round {round}: line {i} overflows: {t}"
+                );
+                // A mark may only start a line where the text offers no break at all
+                // (a run of marks longer than the line), which this generator cannot make.
+                if i > 0 {
+                    let first = t.chars().next().unwrap();
+                    assert!(
+                        !no_line_start(first),
+                        "round {round}: line {i} starts with {first}: {texts:?}"
+                    );
+                }
+                let last = t.chars().last().unwrap();
+                let is_last = i + 1 == lines.len();
+                assert!(
+                    is_last || !no_line_end(last),
+                    "round {round}: line {i} ends with {last}: {texts:?}"
+                );
+                assert!(
+                    !(t.starts_with('—') && i > 0 && texts[i - 1].ends_with('—')),
+                    "round {round}: —— split"
+                );
+                assert!(
+                    !(t.starts_with('…') && i > 0 && texts[i - 1].ends_with('…')),
+                    "round {round}: …… split"
+                );
+                // A line of one character has no gap to spread space into.
+                if i + 1 < lines.len() && t.chars().count() > 1 {
+                    assert!(
+                        (line.width - (width - indent)).abs() < 0.05,
+                        "round {round}: line {i} not justified: {} of {}: {texts:?}",
+                        line.width,
+                        width - indent
+                    );
+                }
+            }
+        }
     }
 }

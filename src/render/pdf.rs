@@ -234,9 +234,19 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook) {
     let face = fonts.face(run.face);
     // ActualText keeps copy-paste and extraction exact: the space the layout adds (CJK-Latin
     // spacing, justification) would otherwise come back as spaces that are not in the text.
-    let tag = SpanTag { actual_text: Some(&run.text), ..SpanTag::empty() };
+    let tag = SpanTag {
+        actual_text: Some(&run.text),
+        ..SpanTag::empty()
+    };
     surface.start_tagged(ContentTag::Span(tag));
-    surface.draw_glyphs(Point::from_xy(run.x, run.y), &glyphs, face.pdf.clone(), &run.text, run.size, false);
+    surface.draw_glyphs(
+        Point::from_xy(run.x, run.y),
+        &glyphs,
+        face.pdf.clone(),
+        &run.text,
+        run.size,
+        false,
+    );
     surface.end_tagged();
     surface.set_stroke(None);
 }

@@ -1,0 +1,276 @@
+//! Typesetting measured on the real PDF: glyph positions read back with pdfplumber
+//! (tests/support/measure_pdf.py) across every example, a stress example, random paragraphs
+//! and a long article. In CI (CI=true) a missing checker fails the test.
+
+use bulletin::layout::{is_closing_punct, is_opening_punct, no_line_end, no_line_start};
+use bulletin::template::Template;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bulletin-type-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn have_pdfplumber() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import pdfplumber"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdfplumber is required in CI; .ci/run installs it"
+        );
+        eprintln!("note: pdfplumber not installed, glyph measurements skipped");
+    }
+    ok
+}
+
+/// The rules as the library states them, for the independent checker.
+fn rules_file(dir: &Path) -> PathBuf {
+    let t = Template::load("bulletin").unwrap();
+    let p = &t.page;
+    let (left, right) = (p.margin_left.pt(), p.width.pt() - p.margin_right.pt());
+    let chars = |f: fn(char) -> bool| -> String {
+        (0x20u32..0x10000)
+            .filter_map(char::from_u32)
+            .filter(|&c| f(c))
+            .collect()
+    };
+    let em = t.styles.body.size.pt();
+    let quote = t.styles.quote.side_indent * t.styles.quote.size.pt();
+    let list = (t.styles.list.side_indent + 2.0) * t.styles.list.size.pt();
+    let rules = serde_json::json!({
+        "left": left, "right": right,
+        "top": p.margin_top.pt(), "bottom": p.height.pt() - p.margin_bottom.pt(),
+        "no_start": chars(no_line_start), "no_end": chars(no_line_end),
+        "closing": chars(is_closing_punct), "opening": chars(is_opening_punct),
+        "measures": [[left, right, "Song"], [left + quote, right - quote, "Kai"], [left + list, right, "Song"]],
+        "body_size": em,
+    });
+    let path = dir.join("rules.json");
+    std::fs::write(&path, rules.to_string()).unwrap();
+    path
+}
+
+fn convert(records: &[PathBuf], out: &Path) {
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .args(records)
+        .arg("--out")
+        .arg(out)
+        .args(["--formats", "pdf", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+/// Runs the checker; returns its JSON summary.
+fn measure(pdf: &Path, rules: &Path) -> serde_json::Value {
+    let script = root().join("tests/support/measure_pdf.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(pdf)
+        .arg(rules)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}: rules broken:\n{report}\n{}",
+        pdf.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&report).unwrap()
+}
+
+fn body_text(pdf: &Path) -> String {
+    // The text area only, so running headers and footers do not interleave.
+    let out = Command::new("pdftotext")
+        .args(["-x", "0", "-y", "60", "-W", "596", "-H", "720"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[test]
+fn every_example_follows_the_rules_in_its_glyph_positions() {
+    if !have_pdfplumber() {
+        return;
+    }
+    let dir = fresh_dir("examples");
+    let rules = rules_file(&dir);
+    let mut records: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "toml")
+            )
+        })
+        .collect();
+    records.sort();
+    convert(&records, &dir);
+    let mut justified = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) == Some("pdf") {
+            let report = measure(&path, &rules);
+            justified += report["counts"]["justified"].as_u64().unwrap();
+        }
+    }
+    assert!(
+        justified > 60,
+        "too few justified lines were checked: {justified}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_paragraphs_read_back_exactly_and_keep_the_rules() {
+    if !have_pdfplumber() {
+        return;
+    }
+    const PIECES: &[&str] = &[
+        "生态",
+        "环境",
+        "保护",
+        "自治区",
+        "草原",
+        "推进",
+        "治理",
+        "会议",
+        "，",
+        "。",
+        "、",
+        "；",
+        "：",
+        "“",
+        "”",
+        "（",
+        "）",
+        "《",
+        "》",
+        "——",
+        "……",
+        "PM2.5",
+        "5.2%",
+        "Zoom",
+        "2025年",
+        "12,345.67",
+        "NMG-2025-001",
+        "！",
+        "？",
+    ];
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let paragraphs: Vec<String> = (0..40)
+        .map(|_| {
+            // A paragraph opens with words, as real ones do: a mark at a paragraph's start is
+            // the record's own text, not a line break the layout chose.
+            let mut p = String::from("草原");
+            p.extend((0..30 + rng.below(90)).map(|_| PIECES[rng.below(PIECES.len())]));
+            p.push('。');
+            p
+        })
+        .collect();
+    let dir = fresh_dir("random");
+    let record = dir.join("random.json");
+    let body: Vec<serde_json::Value> = paragraphs
+        .iter()
+        .map(|t| serde_json::json!({"type": "paragraph", "text": t}))
+        .collect();
+    std::fs::write(
+        &record,
+        serde_json::json!({"title": "随机段落", "body": body}).to_string(),
+    )
+    .unwrap();
+    convert(std::slice::from_ref(&record), &dir);
+    let pdf = dir.join("random.pdf");
+    measure(&pdf, &rules_file(&dir));
+    let text = body_text(&pdf);
+    let expected: String = paragraphs.concat();
+    assert!(
+        text.contains(&expected),
+        "extracted text differs from the record's text"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn long_article_paginates_with_every_paragraph_in_order() {
+    if !have_pdfplumber() {
+        return;
+    }
+    let sample: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/nmg-sthjt-2025-02-18.json")).unwrap(),
+    )
+    .unwrap();
+    let paragraphs: Vec<String> = sample["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap().to_owned())
+        .collect();
+    let mut body = Vec::new();
+    let mut expected = String::new();
+    for round in 0..6 {
+        body.push(serde_json::json!({"type": "heading", "level": 1, "text": format!("第{}部分", round + 1)}));
+        expected.push_str(&format!("第{}部分", round + 1));
+        for i in 0..paragraphs.len() {
+            // Reshuffled so that page breaks fall in different places each round.
+            let text = &paragraphs[(i * 5 + round) % paragraphs.len()];
+            body.push(serde_json::json!({"type": "paragraph", "text": text}));
+            expected.push_str(text);
+        }
+    }
+    let dir = fresh_dir("long");
+    let record = dir.join("long.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({"title": "长文分页", "body": body}).to_string(),
+    )
+    .unwrap();
+    convert(std::slice::from_ref(&record), &dir);
+    let pdf = dir.join("long.pdf");
+    let report = measure(&pdf, &rules_file(&dir));
+    assert!(
+        report["counts"]["pages"].as_u64().unwrap() >= 10,
+        "{report}"
+    );
+    let flat: String = expected.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        body_text(&pdf).contains(&flat),
+        "paragraphs lost or out of order across pages"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
