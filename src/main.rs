@@ -10,6 +10,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// println! that does not panic when stdout is closed early (`bulletin check … | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "bulletin",
@@ -40,89 +48,178 @@ enum Command {
         /// Directory holding the bundled fonts (default: found next to the binary).
         #[arg(long, value_name = "DIR")]
         font_dir: Option<PathBuf>,
+        /// Convert half-width punctuation inside Chinese text to full-width ("日,自" -> "日，自").
+        #[arg(long)]
+        normalize_punctuation: bool,
         /// Print only errors and warnings.
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Validate records and report half-width punctuation inside Chinese text, with positions.
+    /// Exit 0 when every record is valid and clean, 1 otherwise.
+    Check {
+        #[arg(required = true, value_name = "RECORD")]
+        records: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
+        Command::Check { records } => check(&records),
         Command::Convert {
             records,
             out,
             template,
             formats,
             font_dir,
+            normalize_punctuation,
             quiet,
-        } => {
-            let setup = (|| {
-                let formats = Formats::parse(&formats)?;
-                let template = Template::load(&template)?;
-                let fonts = FontBook::discover(font_dir.as_deref())?;
-                Ok::<_, String>((formats, template, fonts))
-            })();
-            let (formats, template, fonts) = match setup {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut failed = 0usize;
-            let mut seen: HashMap<String, PathBuf> = HashMap::new();
-            for path in &records {
-                let article = match load_record(path) {
-                    Ok(a) => a,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        failed += 1;
-                        continue;
-                    }
-                };
-                if let Some(first) = seen.get(&article.id) {
-                    eprintln!(
-                        "error: {}: id `{}` was already converted from {}; not overwriting its outputs",
-                        path.display(),
-                        article.id,
-                        first.display()
-                    );
-                    failed += 1;
-                    continue;
-                }
-                seen.insert(article.id.clone(), path.clone());
-                let result = convert(&article, &template, &fonts, formats).and_then(|outputs| {
-                    output::write_atomically(&out, &outputs.files).map(|w| (outputs, w))
-                });
-                match result {
-                    Ok((outputs, written)) => {
-                        for w in &outputs.warnings {
-                            eprintln!("warning: {}: {w}", path.display());
-                        }
-                        if !quiet {
-                            let names: Vec<String> =
-                                written.iter().map(|p| p.display().to_string()).collect();
-                            println!(
-                                "{} -> {} ({} pages)",
-                                path.display(),
-                                names.join(", "),
-                                outputs.pages
-                            );
-                        }
-                    }
-                    Err(e) => {
-                        eprintln!("error: {}: {e}", path.display());
-                        failed += 1;
-                    }
-                }
+        } => convert_records(ConvertArgs {
+            records,
+            out,
+            template,
+            formats,
+            font_dir,
+            normalize_punctuation,
+            quiet,
+        }),
+    }
+}
+
+struct ConvertArgs {
+    records: Vec<PathBuf>,
+    out: PathBuf,
+    template: String,
+    formats: String,
+    font_dir: Option<PathBuf>,
+    normalize_punctuation: bool,
+    quiet: bool,
+}
+
+fn convert_records(args: ConvertArgs) -> ExitCode {
+    let ConvertArgs {
+        records,
+        out,
+        template,
+        formats,
+        font_dir,
+        normalize_punctuation,
+        quiet,
+    } = args;
+
+    let setup = (|| {
+        let formats = Formats::parse(&formats)?;
+        let template = Template::load(&template)?;
+        let fonts = FontBook::discover(font_dir.as_deref())?;
+        Ok::<_, String>((formats, template, fonts))
+    })();
+    let (formats, template, fonts) = match setup {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut failed = 0usize;
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for path in &records {
+        let mut article = match load_record(path) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+                continue;
             }
-            if failed > 0 {
-                eprintln!("{failed} of {} records failed", records.len());
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
+        };
+        if let Some(first) = seen.get(&article.id) {
+            eprintln!(
+                "error: {}: id `{}` was already converted from {}; not overwriting its outputs",
+                path.display(),
+                article.id,
+                first.display()
+            );
+            failed += 1;
+            continue;
+        }
+        seen.insert(article.id.clone(), path.clone());
+        if normalize_punctuation || template.typography.normalize_punctuation {
+            let changed = article.normalize_punctuation();
+            if changed > 0 && !quiet {
+                eprintln!(
+                    "note: {}: {changed} half-width marks in Chinese text set full-width",
+                    path.display()
+                );
             }
         }
+        let result = convert(&article, &template, &fonts, formats).and_then(|outputs| {
+            output::write_atomically(&out, &outputs.files).map(|w| (outputs, w))
+        });
+        match result {
+            Ok((outputs, written)) => {
+                for w in &outputs.warnings {
+                    eprintln!("warning: {}: {w}", path.display());
+                }
+                if !quiet {
+                    let names: Vec<String> =
+                        written.iter().map(|p| p.display().to_string()).collect();
+                    say!(
+                        "{} -> {} ({} pages)",
+                        path.display(),
+                        names.join(", "),
+                        outputs.pages
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} records failed", records.len());
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check(records: &[PathBuf]) -> ExitCode {
+    let mut problems = 0usize;
+    for path in records {
+        match load_record(path) {
+            Err(e) => {
+                eprintln!("error: {e}");
+                problems += 1;
+            }
+            Ok(article) => {
+                let spots = article.punctuation_spots();
+                for s in &spots {
+                    say!(
+                        "{}: field `{}`, character {}: half-width '{}' in Chinese text (full-width: '{}')",
+                        path.display(),
+                        s.field,
+                        s.column,
+                        s.found,
+                        s.suggested
+                    );
+                }
+                if spots.is_empty() {
+                    say!("{}: ok", path.display());
+                } else {
+                    problems += 1;
+                    say!(
+                        "{}: {} half-width marks in Chinese text; convert with --normalize-punctuation",
+                        path.display(),
+                        spots.len()
+                    );
+                }
+            }
+        }
+    }
+    if problems > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -507,3 +507,62 @@ fn usage_errors_exit_with_2() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+#[test]
+fn check_reports_half_width_punctuation_with_positions() {
+    let sample = examples().join(format!("{SAMPLE}.json"));
+    let out = run(bulletin().arg("check").arg(&sample));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("field `body[0].text`, character 6: half-width ','"),
+        "{text}"
+    );
+    assert!(text.contains("87 half-width marks"), "{text}");
+    let clean = run(bulletin()
+        .arg("check")
+        .arg(examples().join("notice-blocks.yaml")));
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains(": ok"));
+}
+
+#[test]
+fn punctuation_is_normalised_only_when_asked() {
+    let sample = examples().join(format!("{SAMPLE}.json"));
+    let plain = fresh_dir("as-given");
+    let normal = fresh_dir("normalised");
+    assert!(convert(&[&sample], &plain, &["--formats", "pdf,docx"])
+        .status
+        .success());
+    assert!(convert(
+        &[&sample],
+        &normal,
+        &["--formats", "pdf,docx", "--normalize-punctuation"]
+    )
+    .status
+    .success());
+    let docx_text = |dir: &Path| {
+        let out = run(Command::new("python3")
+            .args(["-c", "import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())"])
+            .arg(dir.join(format!("{SAMPLE}.docx"))));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    if have("python3") {
+        assert!(docx_text(&plain).contains("2月18日,自治区"));
+        assert!(docx_text(&normal).contains("2月18日，自治区"));
+    }
+    if have("pdftotext") {
+        let pdf = |dir: &Path| {
+            squeeze(&stdout(
+                Command::new("pdftotext")
+                    .arg(dir.join(format!("{SAMPLE}.pdf")))
+                    .arg("-"),
+            ))
+        };
+        assert!(pdf(&plain).contains("2月18日,自治区"));
+        assert!(pdf(&normal).contains("2月18日，自治区"));
+        assert!(pdf(&normal).contains("旗县（市、区）"));
+    }
+    std::fs::remove_dir_all(plain).unwrap();
+    std::fs::remove_dir_all(normal).unwrap();
+}

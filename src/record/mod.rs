@@ -1,6 +1,7 @@
 //! The article record: the typed model every later stage reads, and its parsing and validation.
 
 mod datetime;
+pub mod hygiene;
 mod parse;
 
 pub use datetime::Timestamp;

@@ -1,0 +1,199 @@
+//! Text hygiene: half-width punctuation inside Chinese text, as web captures often have it
+//! ("2月18日,自治区"). Reported by `bulletin check`, converted only when asked
+//! (`--normalize-punctuation` or the template's `typography.normalize_punctuation`).
+
+use super::{Article, Block};
+use crate::layout::is_cjk;
+
+/// One half-width mark in Chinese context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PunctuationSpot {
+    /// Field path, e.g. `body[0].text`.
+    pub field: String,
+    /// 1-based position of the character in the field's text.
+    pub column: usize,
+    pub found: char,
+    pub suggested: char,
+}
+
+fn full_width(c: char) -> Option<char> {
+    Some(match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '?' => '？',
+        '!' => '！',
+        '(' => '（',
+        ')' => '）',
+        '.' => '。',
+        _ => return None,
+    })
+}
+
+/// Characters of Chinese running text (ideographs and CJK punctuation), not Latin or digits.
+fn chinese(c: Option<char>) -> bool {
+    c.is_some_and(|c| is_cjk(c) && !c.is_ascii())
+}
+
+/// Positions (char index) and replacements of half-width marks that sit in Chinese text.
+/// Marks between Latin letters or digits ("3.5", "14:30", "a,b") are left alone; a full stop
+/// only counts after Chinese text and before Chinese text or the end.
+pub fn spots(text: &str) -> Vec<(usize, char, char)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let Some(wide) = full_width(c) else { continue };
+        let prev = chars[..i]
+            .iter()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .copied();
+        let next = chars[i + 1..].iter().find(|c| !c.is_whitespace()).copied();
+        let in_chinese = match c {
+            '.' => chinese(prev) && (next.is_none() || chinese(next)),
+            '(' => chinese(prev) || chinese(next),
+            ')' => chinese(prev) || chinese(next),
+            _ => {
+                let between_digits = prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit());
+                (chinese(prev) || chinese(next)) && !between_digits
+            }
+        };
+        if in_chinese {
+            out.push((i, c, wide));
+        }
+    }
+    out
+}
+
+/// `text` with the half-width marks of [`spots`] made full-width; spaces around them dropped.
+pub fn normalize(text: &str) -> String {
+    let found = spots(text);
+    if found.is_empty() {
+        return text.to_owned();
+    }
+    let mut chars: Vec<Option<char>> = text.chars().map(Some).collect();
+    for &(i, _, wide) in &found {
+        chars[i] = Some(wide);
+        // A full-width mark carries its own space: "会议 , 要求" becomes "会议，要求".
+        let mut j = i;
+        while j > 0 && chars[j - 1].is_some_and(char::is_whitespace) {
+            j -= 1;
+            chars[j] = None;
+        }
+        let mut k = i + 1;
+        while k < chars.len() && chars[k].is_some_and(char::is_whitespace) {
+            chars[k] = None;
+            k += 1;
+        }
+    }
+    chars.into_iter().flatten().collect()
+}
+
+impl Article {
+    /// Visits every printed text field with its field path.
+    pub fn for_each_text_mut(&mut self, mut f: impl FnMut(&str, &mut String)) {
+        f("title", &mut self.title);
+        if let Some(s) = &mut self.subtitle {
+            f("subtitle", s);
+        }
+        for (i, block) in self.body.iter_mut().enumerate() {
+            match block {
+                Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
+                    f(&format!("body[{i}].text"), t)
+                }
+                Block::List { items, .. } => {
+                    for (j, item) in items.iter_mut().enumerate() {
+                        f(&format!("body[{i}].items[{j}]"), item);
+                    }
+                }
+                Block::Table { rows } => {
+                    for (r, row) in rows.iter_mut().enumerate() {
+                        for (c, cell) in row.iter_mut().enumerate() {
+                            f(&format!("body[{i}].rows[{r}][{c}]"), cell);
+                        }
+                    }
+                }
+                Block::Image(img) => {
+                    if let Some(c) = &mut img.caption {
+                        f(&format!("body[{i}].caption"), c);
+                    }
+                }
+            }
+        }
+        for (i, a) in self.attachments.iter_mut().enumerate() {
+            f(&format!("attachments[{i}].name"), &mut a.name);
+        }
+    }
+
+    /// Half-width punctuation inside Chinese text, for `bulletin check`.
+    pub fn punctuation_spots(&self) -> Vec<PunctuationSpot> {
+        let mut copy = self.clone();
+        let mut out = Vec::new();
+        if !self.language.is_chinese() {
+            return out;
+        }
+        copy.for_each_text_mut(|field, text| {
+            for (i, found, suggested) in spots(text) {
+                out.push(PunctuationSpot {
+                    field: field.to_owned(),
+                    column: i + 1,
+                    found,
+                    suggested,
+                });
+            }
+        });
+        out
+    }
+
+    /// Converts half-width punctuation in Chinese text to full-width; returns how many marks
+    /// changed. English articles are left as they are.
+    pub fn normalize_punctuation(&mut self) -> usize {
+        if !self.language.is_chinese() {
+            return 0;
+        }
+        let mut changed = 0;
+        self.for_each_text_mut(|_, text| {
+            changed += spots(text).len();
+            *text = normalize(text);
+        });
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_marks_in_chinese_context_only() {
+        assert_eq!(
+            normalize("2月18日,自治区召开会议"),
+            "2月18日，自治区召开会议"
+        );
+        assert_eq!(
+            normalize("旗县(市、区)生态环境部门"),
+            "旗县（市、区）生态环境部门"
+        );
+        assert_eq!(
+            normalize("会议要求:各地要高度重视!是否完成?请报送."),
+            "会议要求：各地要高度重视！是否完成？请报送。"
+        );
+        assert_eq!(normalize("会议 , 要求"), "会议，要求");
+        for untouched in [
+            "PM2.5浓度",
+            "时间14:30开始",
+            "共12,345.67万元",
+            "Zoom(Tencent)",
+            "see a.b, c",
+            "版本1.0",
+        ] {
+            assert_eq!(normalize(untouched), untouched);
+        }
+    }
+
+    #[test]
+    fn spots_report_positions() {
+        assert_eq!(spots("2月18日,自治区"), vec![(5, ',', '，')]);
+    }
+}
