@@ -566,3 +566,51 @@ fn punctuation_is_normalised_only_when_asked() {
     std::fs::remove_dir_all(plain).unwrap();
     std::fs::remove_dir_all(normal).unwrap();
 }
+
+#[test]
+fn characters_without_a_glyph_are_named_in_a_warning() {
+    let dir = fresh_dir("noglyph");
+    let rec = dir.join("rare.json");
+    std::fs::write(
+        &rec,
+        "{\"title\":\"生僻字\",\"body\":\"私用区字符\u{E000}与罕见字𠮷。\"}",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let result = convert(&[&rec], &out, &["--formats", "pdf"]);
+    assert!(result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("U+E000"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("U+20BB7"),
+        "𠮷 is in Noto Serif CJK and must not be reported: {stderr}"
+    );
+    if have("pdffonts") {
+        let fonts = stdout(Command::new("pdffonts").arg(out.join("rare.pdf")));
+        assert!(
+            fonts.contains("NotoSerifCJK"),
+            "fallback face not used for 𠮷: {fonts}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn titles_and_headings_use_real_bold_faces() {
+    let out = fresh_dir("bold");
+    assert!(convert(
+        &[&examples().join("notice-blocks.yaml")],
+        &out,
+        &["--formats", "pdf"]
+    )
+    .status
+    .success());
+    if have("pdffonts") {
+        let fonts = stdout(Command::new("pdffonts").arg(out.join("notice-2025-grassland.pdf")));
+        assert!(fonts.contains("FandolHei-Bold"), "{fonts}");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}

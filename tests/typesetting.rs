@@ -55,6 +55,10 @@ fn rules_file(dir: &Path) -> PathBuf {
         "closing": chars(is_closing_punct), "opening": chars(is_opening_punct),
         "measures": [[left, right, "Song"], [left + quote, right - quote, "Kai"], [left + list, right, "Song"]],
         "body_size": em,
+        "body_font": "Song",
+        "heading_font": "Hei",
+        "indent": t.styles.body.first_line_indent * em,
+        "pitch": t.styles.body.line_pitch(),
     });
     let path = dir.join("rules.json");
     std::fs::write(&path, rules.to_string()).unwrap();
@@ -272,5 +276,41 @@ fn long_article_paginates_with_every_paragraph_in_order() {
         body_text(&pdf).contains(&flat),
         "paragraphs lost or out of order across pages"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The checker is not vacuous: with the baseline grid switched off in a user template, body
+/// lines after headings leave the grid and the checker says so.
+#[test]
+fn checker_catches_lines_off_the_grid() {
+    if !have_pdfplumber() {
+        return;
+    }
+    let dir = fresh_dir("nogrid");
+    let template = std::fs::read_to_string(root().join("templates/bulletin.toml"))
+        .unwrap()
+        .replace("baseline_grid = true", "baseline_grid = false");
+    let template_path = dir.join("nogrid.toml");
+    std::fs::write(&template_path, template).unwrap();
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(root().join("examples/notice-blocks.yaml"))
+        .arg("--out")
+        .arg(&dir)
+        .arg("--template")
+        .arg(&template_path)
+        .args(["--formats", "pdf", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let script = root().join("tests/support/measure_pdf.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(dir.join("notice-2025-grassland.pdf"))
+        .arg(rules_file(&dir))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("off the baseline grid"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -499,6 +499,7 @@ impl Shaped {
 #[cfg(test)]
 mod tests {
     use super::super::breaking::no_line_end;
+    use super::super::PlacedGlyph;
     use super::*;
     use crate::template::Family;
 
@@ -686,5 +687,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn half_width_line_end_sets_the_closing_mark_flush() {
+        let fonts = FontBook::discover(None).unwrap();
+        let mut st = style(&fonts);
+        st.half_width_line_end = true;
+        let text = "生态环境保护工作，".repeat(12);
+        let shaped = shape(&text, st, &fonts, &mut BTreeSet::new());
+        // 9 characters fit a line of 108pt exactly, so every full line ends with "，".
+        let lines = shaped.lines(108.0, 0.0, Align::Justify);
+        let mut checked = 0;
+        for line in &lines[..lines.len() - 1] {
+            let glyphs: Vec<&PlacedGlyph> = line.runs.iter().flat_map(|r| &r.glyphs).collect();
+            let last = glyphs.last().unwrap();
+            let total: f32 = glyphs.iter().map(|g| g.x_advance).sum();
+            assert!((total - 108.0).abs() < 0.05, "line not flush: {total}");
+            if line.runs.last().unwrap().text.ends_with('，') {
+                assert!(
+                    (last.x_advance - 6.0).abs() < 0.05,
+                    "mark not half-width: {}",
+                    last.x_advance
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 3);
     }
 }

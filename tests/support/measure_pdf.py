@@ -13,6 +13,9 @@ Checks, over every line of every page:
   - no glyph's ink lies outside the text area (running header and footer lines excepted,
     which must lie wholly outside it);
   - glyph boxes in a line do not overlap, except where punctuation was compressed.
+  - pages: no paragraph leaves its first line alone at a page's foot (orphan) or its last line
+    alone at a page's head (widow); no heading (set in `heading_font`) ends a page;
+  - body lines (body size, `body_font`) sit on one baseline grid of `pitch` across all pages.
 Prints a JSON summary; exits 1 when any rule is broken.
 """
 import json
@@ -109,8 +112,50 @@ def main():
                     if not (m_right - TOL - slack <= end <= m_right + TOL):
                         violations.append(f"p{pno}: justified line ends at {end:.2f}, not {m_right:.2f}: {text}")
                     break
+        check_pages(body, rules, violations, counts)
     print(json.dumps({"counts": counts, "violations": violations[:50]}, ensure_ascii=False, indent=1))
     sys.exit(1 if violations else 0)
+
+
+def check_pages(body, rules, violations, counts):
+    left, indent, size = rules["left"], rules["indent"], rules["body_size"]
+
+    def is_body(line):
+        c = line["chars"][0]
+        return abs(line["size"] - size) < 0.05 and rules["body_font"] in c["fontname"]
+
+    def starts(line, x):
+        return abs(line["chars"][0]["x0"] - x) < TOL
+
+    residues = []
+    for i, (pno, line) in enumerate(body):
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        page_ends = nxt is None or nxt[0] != pno
+        if is_body(line):
+            residues.append(line["bottom"] - rules["top"])
+        if nxt is None or not page_ends:
+            continue
+        counts["page_breaks"] = counts.get("page_breaks", 0) + 1
+        first = nxt[1]
+        if is_body(line) and starts(line, left + indent) and is_body(first) and starts(first, left):
+            violations.append(f"p{pno}: orphan: a paragraph's first line alone at the page foot")
+        if rules["heading_font"] in line["chars"][0]["fontname"] and not is_body(line):
+            violations.append(f"p{pno}: a heading ends the page: {''.join(c['text'] for c in line['chars'])}")
+        if is_body(first) and starts(first, left):
+            after = body[i + 2][1] if i + 2 < len(body) and body[i + 2][0] == nxt[0] else None
+            if after is None or not (is_body(after) and starts(after, left)):
+                # The continuation on the new page is the paragraph's last line: a widow,
+                # unless the page holds nothing else (a one-line ending at the very end).
+                if after is not None:
+                    violations.append(f"p{nxt[0]}: widow: a paragraph's last line alone at the page head")
+    pitch = rules["pitch"]
+    if residues:
+        base = residues[0] % pitch
+        for offset in residues:
+            r = (offset - base) % pitch
+            if min(r, pitch - r) > 0.1:
+                violations.append(f"body line off the baseline grid by {min(r, pitch - r):.2f}pt")
+                break
 
 
 if __name__ == "__main__":
