@@ -109,6 +109,15 @@ pub fn convert(
         ));
     }
     if formats.docx {
+        if template.typography.chars_per_line.is_some()
+            && template.docx.grid == template::DocxGrid::Word
+        {
+            warnings.push(
+                "the DOCX uses Word's character grid (docx.grid = \"word\"): Word and WPS show the template's \
+                 characters per line, LibreOffice only about half as many; docx.grid = \"portable\" suits all three"
+                    .to_owned(),
+            );
+        }
         files.push((
             format!("{}.docx", article.id),
             render::docx::render(article, template, qr.as_deref())?,

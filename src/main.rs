@@ -55,6 +55,11 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// List the built-in templates, or print one (`templates show NAME`) to copy and edit.
+    Templates {
+        #[command(subcommand)]
+        action: Option<TemplatesAction>,
+    },
     /// Validate records and report half-width punctuation inside Chinese text, with positions.
     /// Exit 0 when every record is valid and clean, 1 otherwise.
     Check {
@@ -63,9 +68,16 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum TemplatesAction {
+    /// Print a built-in template's TOML.
+    Show { name: String },
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { records } => check(&records),
+        Command::Templates { action } => templates(action),
         Command::Convert {
             records,
             out,
@@ -221,5 +233,33 @@ fn check(records: &[PathBuf]) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn templates(action: Option<TemplatesAction>) -> ExitCode {
+    match action {
+        None => {
+            for name in Template::builtin_names() {
+                match Template::load(name) {
+                    Ok(t) => say!("{name}\t{}", t.description),
+                    Err(e) => say!("{name}\t(broken: {e})"),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Some(TemplatesAction::Show { name }) => match Template::builtin_source(&name) {
+            Some(text) => {
+                say!("{}", text.trim_end());
+                ExitCode::SUCCESS
+            }
+            None => {
+                let names: Vec<&str> = Template::builtin_names().collect();
+                eprintln!(
+                    "error: no built-in template `{name}`; built-in: {}",
+                    names.join(", ")
+                );
+                ExitCode::from(2)
+            }
+        },
     }
 }

@@ -2,6 +2,7 @@
 //! about PDF; renderers draw the [`Item`]s as they are.
 
 mod breaking;
+mod official;
 mod pages;
 mod text;
 

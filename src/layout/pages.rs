@@ -7,7 +7,9 @@ use super::{Item, Page, Pages};
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, ImageBlock};
-use crate::template::{Align, Color, Furniture, Length, LineEndPunctuation, Style, Template};
+use crate::template::{
+    Align, Color, DocumentKind, EmBox, Furniture, Length, LineEndPunctuation, Style, Template,
+};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -18,26 +20,28 @@ const TABLE_LINE: Color = Color(0x44, 0x44, 0x44);
 
 /// A vertical slice of content that pagination places whole.
 #[derive(Debug, Clone, Default)]
-struct Boxed {
-    height: f32,
-    space_before: f32,
-    space_after: f32,
+pub(super) struct Boxed {
+    pub(super) height: f32,
+    pub(super) space_before: f32,
+    pub(super) space_after: f32,
     /// Items with y relative to the box's top, x absolute on the page.
-    items: Vec<Item>,
-    keep_with_next: bool,
+    pub(super) items: Vec<Item>,
+    pub(super) keep_with_next: bool,
     /// Sits on the body baseline grid: its top is snapped to a multiple of the body pitch.
-    grid: bool,
+    pub(super) grid: bool,
     /// For table rows: the header row to repeat when this row starts a page.
-    repeat_header: Option<Arc<Boxed>>,
+    pub(super) repeat_header: Option<Arc<Boxed>>,
+    /// Placed with its bottom on the type area's bottom (an official document's 版记).
+    pub(super) at_page_bottom: bool,
 }
 
-struct Builder<'a> {
-    article: &'a Article,
-    template: &'a Template,
-    fonts: &'a FontBook,
-    left: f32,
-    width: f32,
-    boxes: Vec<Boxed>,
+pub(super) struct Builder<'a> {
+    pub(super) article: &'a Article,
+    pub(super) template: &'a Template,
+    pub(super) fonts: &'a FontBook,
+    pub(super) left: f32,
+    pub(super) width: f32,
+    pub(super) boxes: Vec<Boxed>,
     missing: BTreeSet<char>,
 }
 
@@ -58,12 +62,21 @@ pub fn layout(
         boxes: Vec::new(),
         missing: BTreeSet::new(),
     };
-    b.head();
+    let official = template.document == DocumentKind::Official;
+    if official {
+        b.official_head();
+    } else {
+        b.head();
+    }
     for block in &article.body {
         b.block(block);
     }
-    b.attachments();
-    if let (Some(matrix), Some(url)) = (qr, &article.url) {
+    if official {
+        b.official_tail();
+    } else {
+        b.attachments();
+    }
+    if let (Some(matrix), Some(url), Some(_)) = (qr, &article.url, &template.qr) {
         b.qr(matrix, url);
     }
     let grid = template
@@ -105,16 +118,17 @@ impl Builder<'_> {
             cjk_latin_spacing: self.template.typography.cjk_latin_spacing,
             half_width_line_end: self.template.typography.line_end_punctuation
                 == LineEndPunctuation::Half,
+            tracking: style.tracking.pt(),
         }
     }
 
-    fn shape(&mut self, text: &str, style: &Style, bold: bool) -> Shaped {
+    pub(super) fn shape(&mut self, text: &str, style: &Style, bold: bool) -> Shaped {
         let ts = self.text_style(style, bold);
         shape(text, ts, self.fonts, &mut self.missing)
     }
 
     /// Lines of `text` in `style`, `width` wide, starting at `x`.
-    fn set_lines(
+    pub(super) fn set_lines(
         &mut self,
         text: &str,
         style: &Style,
@@ -150,7 +164,7 @@ impl Builder<'_> {
     }
 
     /// Boxes for a paragraph-like block, with orphan and widow control.
-    fn paragraph(&mut self, text: &str, style: &Style, keep_all: bool) {
+    pub(super) fn paragraph(&mut self, text: &str, style: &Style, keep_all: bool) {
         let em = style.size.pt();
         let side = style.side_indent * em;
         let width = self.width - 2.0 * side;
@@ -159,13 +173,13 @@ impl Builder<'_> {
         self.push_lines(lines, style, x, keep_all);
     }
 
-    fn push_lines(&mut self, lines: Vec<Line>, style: &Style, x: f32, keep_all: bool) {
+    pub(super) fn push_lines(&mut self, lines: Vec<Line>, style: &Style, x: f32, keep_all: bool) {
         let n = lines.len();
         let body_pitch = self.template.styles.body.line_pitch();
         let grid = self.template.typography.baseline_grid
             && (style.line_pitch() - body_pitch).abs() < 0.01;
         for (i, line) in lines.into_iter().enumerate() {
-            let mut bx = line_box(line, style, x);
+            let mut bx = self.line_box(line, style, x);
             bx.grid = grid;
             if i == 0 {
                 bx.space_before = style.space_before.pt();
@@ -173,7 +187,8 @@ impl Builder<'_> {
             if i + 1 == n {
                 bx.space_after = style.space_after.pt();
             }
-            bx.keep_with_next = keep_all || (n >= 2 && (i == 0 || i + 2 == n));
+            let keep_lines = self.template.typography.keep_lines;
+            bx.keep_with_next = keep_all || (keep_lines && n >= 2 && (i == 0 || i + 2 == n));
             self.boxes.push(bx);
         }
     }
@@ -219,12 +234,8 @@ impl Builder<'_> {
             Block::Paragraph(text) => self.paragraph(text, &styles.body, false),
             Block::Quote(text) => self.paragraph(text, &styles.quote, false),
             Block::Heading { level, text } => {
-                let style = match level {
-                    1 => &styles.heading1,
-                    2 => &styles.heading2,
-                    _ => &styles.heading3,
-                };
-                self.paragraph(text, style, true);
+                let style = self.template.heading_style(*level).clone();
+                self.paragraph(text, &style, true);
             }
             Block::List { ordered, items } => {
                 let markers: Vec<String> = (1..=items.len())
@@ -259,7 +270,7 @@ impl Builder<'_> {
             let marker_line = self
                 .set_lines(marker, &style, false, 2.0 * em, 0.0)
                 .remove(0);
-            let marker_box = line_box(marker_line, &style, marker_x);
+            let marker_box = self.line_box(marker_line, &style, marker_x);
             self.boxes[first_box].items.extend(marker_box.items);
         }
     }
@@ -308,7 +319,7 @@ impl Builder<'_> {
                     self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
                 max_lines = max_lines.max(lines.len());
                 for (i, line) in lines.into_iter().enumerate() {
-                    let lb = line_box(line, &cell_style, x + pad_x);
+                    let lb = self.line_box(line, &cell_style, x + pad_x);
                     for mut item in lb.items {
                         item.shift(0.0, pad_y + i as f32 * cell_style.line_pitch());
                         items.push(item);
@@ -356,6 +367,7 @@ impl Builder<'_> {
                 keep_with_next: is_header,
                 grid: false,
                 repeat_header: if is_header { None } else { header.clone() },
+                at_page_bottom: false,
             };
             if is_header {
                 header = Some(Arc::new(Boxed {
@@ -391,6 +403,7 @@ impl Builder<'_> {
             keep_with_next: img.caption.is_some(),
             grid: false,
             repeat_header: None,
+            at_page_bottom: false,
         });
         if let Some(caption) = &img.caption {
             self.paragraph(caption, &caption_style, true);
@@ -426,9 +439,10 @@ impl Builder<'_> {
     /// The QR code, its quiet zone kept clear, with the caption below the quiet zone.
     fn qr(&mut self, matrix: &Arc<QrMatrix>, url: &str) {
         let modules = matrix.width() as f32 + 8.0;
-        let size = self
-            .template
-            .qr
+        let Some(setup) = &self.template.qr else {
+            return;
+        };
+        let size = setup
             .size
             .pt()
             .max(modules * Length::mm(MIN_QR_MODULE_MM).pt());
@@ -448,13 +462,15 @@ impl Builder<'_> {
             keep_with_next: true,
             grid: false,
             repeat_header: None,
+            at_page_bottom: false,
         });
         let caption = self
             .template
             .labels(self.article.language)
             .qr_caption
             .clone();
-        let style = self.template.qr.caption_style.clone();
+        let Some(qr) = &self.template.qr else { return };
+        let style = qr.caption_style.clone();
         self.paragraph(&caption, &style, true);
         if let Some(last) = self.boxes.last_mut() {
             last.keep_with_next = false;
@@ -485,25 +501,29 @@ impl Builder<'_> {
         if text.trim().is_empty() {
             return;
         }
-        let page_height = self.template.page.height.pt();
-        let baseline = if top {
-            f.baseline_from_edge.pt()
-        } else {
-            page_height - f.baseline_from_edge.pt()
-        };
-        let lines = self.set_lines(&text, &f.style, false, self.width, 0.0);
+        let baseline = f.baseline(&self.template.page, top);
+        let size = f.style.size.pt();
+        let mut style = f.style.clone();
+        style.align = Align::Left;
+        let lines = self.set_lines(&text, &style, false, self.width, 0.0);
         if let Some(line) = lines.into_iter().next() {
+            let inset = f.inset * size;
+            let x = match f.align_on(number) {
+                Align::Right => self.left + self.width - inset - line.width,
+                Align::Center | Align::Justify => self.left + (self.width - line.width) / 2.0,
+                Align::Left => self.left + inset,
+            };
             for mut run in line.runs {
-                run.x += self.left;
+                run.x += x;
                 run.y = baseline;
                 page.items.push(Item::Text(run));
             }
         }
         if f.rule {
             let y = if top {
-                baseline + 0.5 * f.style.size.pt()
+                baseline + 0.5 * size
             } else {
-                baseline - 1.2 * f.style.size.pt()
+                baseline - 1.2 * size
             };
             page.items.push(Item::Rule {
                 x1: self.left,
@@ -516,25 +536,31 @@ impl Builder<'_> {
     }
 }
 
-/// A line as a box one line pitch high; the em box is centred in the pitch.
-fn line_box(line: Line, style: &Style, x: f32) -> Boxed {
-    let size = style.size.pt();
-    let pitch = style.line_pitch();
-    // CJK fonts put the ideographic em box from 0.88 em above to 0.12 em below the baseline.
-    let baseline = (pitch - size) / 2.0 + 0.88 * size;
-    let items = line
-        .runs
-        .into_iter()
-        .map(|mut run| {
-            run.x += x;
-            run.y = baseline;
-            Item::Text(run)
-        })
-        .collect();
-    Boxed {
-        height: pitch,
-        items,
-        ..Default::default()
+impl Builder<'_> {
+    /// A line as a box one line pitch high; the em box is centred in the pitch, or at its
+    /// top when the template asks (official documents start text at the type area's top).
+    pub(super) fn line_box(&self, line: Line, style: &Style, x: f32) -> Boxed {
+        let size = style.size.pt();
+        let pitch = style.line_pitch();
+        // CJK fonts put the ideographic em box from 0.88 em above to 0.12 em below the baseline.
+        let baseline = match self.template.typography.em_box {
+            EmBox::Center => (pitch - size) / 2.0 + 0.88 * size,
+            EmBox::Top => 0.88 * size,
+        };
+        let items = line
+            .runs
+            .into_iter()
+            .map(|mut run| {
+                run.x += x;
+                run.y = baseline;
+                Item::Text(run)
+            })
+            .collect();
+        Boxed {
+            height: pitch,
+            items,
+            ..Default::default()
+        }
     }
 }
 
@@ -574,6 +600,12 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> Vec<Pa
                 place(pages.last_mut(), header, at);
                 at += header.height;
             }
+        }
+        if b.at_page_bottom {
+            if has_content && at + b.height > bottom + EPS {
+                pages.push(Page::default());
+            }
+            at = bottom - b.height;
         }
         place(pages.last_mut(), b, at);
         y = at + b.height;

@@ -24,6 +24,8 @@ pub struct TextStyle {
     pub cjk_latin_spacing: f32,
     /// Set a closing mark at the end of a line half-width.
     pub half_width_line_end: bool,
+    /// Added to the advance of every full-width character (a character grid).
+    pub tracking: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -220,8 +222,15 @@ fn shape_run(
         let c = &mut out[i];
         c.range.end = end.max(c.range.start);
         c.last = text[c.range.clone()].chars().last().unwrap_or(c.first);
+        let full_width = c.width >= 0.9 * style.size;
+        if full_width && style.tracking != 0.0 {
+            c.width += style.tracking;
+            if let Some(g) = c.glyphs.last_mut() {
+                g.advance += style.tracking;
+            }
+        }
         // A full-width mark has half an em of blank that compression may take.
-        if c.width >= 0.9 * style.size && c.range.len() == c.first.len_utf8() {
+        if full_width && c.range.len() == c.first.len_utf8() {
             if is_closing_punct(c.first) {
                 c.spare_right = 0.5 * style.size;
             } else if is_opening_punct(c.first) {
@@ -511,6 +520,7 @@ mod tests {
             language: Language::SimplifiedChinese,
             cjk_latin_spacing: 0.25,
             half_width_line_end: false,
+            tracking: 0.0,
         }
     }
 

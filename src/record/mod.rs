@@ -27,6 +27,40 @@ pub struct Article {
     pub language: Language,
     pub attachments: Vec<Attachment>,
     pub body: Vec<Block>,
+    /// Head and tail of an official document (GB/T 9704-2012); printed by official templates.
+    pub official: Official,
+}
+
+/// The optional elements of an official document's head (版头) and tail (版记).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Official {
+    /// 发文机关标志, e.g. "内蒙古自治区生态环境厅文件".
+    pub issuer_mark: Option<String>,
+    /// 发文字号, e.g. "内环发〔2025〕12号".
+    pub doc_number: Option<String>,
+    /// 签发人 (upward documents).
+    pub signer: Option<String>,
+    /// 主送机关.
+    pub recipients: Option<String>,
+    /// 落款: issuing body and 成文日期.
+    pub signature: Option<Signature>,
+    /// 抄送机关.
+    pub cc: Vec<String>,
+    /// 印发机关.
+    pub printed_by: Option<String>,
+    /// 印发日期.
+    pub printed_date: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature {
+    pub name: String,
+    pub date: Timestamp,
+}
+
+/// A date as official documents print it: "2025年3月3日" (Arabic digits, no leading zeros).
+pub fn chinese_date(t: &Timestamp) -> String {
+    format!("{}年{}月{}日", t.year, t.month, t.day)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -41,6 +41,14 @@ struct RawRecord {
     source: Option<String>,
     author: Option<String>,
     issuer: Option<String>,
+    issuer_mark: Option<String>,
+    doc_number: Option<String>,
+    signer: Option<String>,
+    recipients: Option<String>,
+    signature: Option<RawSignature>,
+    cc: Option<StringOrList>,
+    printed_by: Option<String>,
+    printed_date: Option<String>,
     url: Option<String>,
     language: Option<String>,
     #[serde(default)]
@@ -53,6 +61,39 @@ struct RawRecord {
 struct RawAttachment {
     name: String,
     url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignature {
+    name: String,
+    date: String,
+}
+
+/// `cc` may be one string or a list of names.
+struct StringOrList(Vec<String>);
+
+impl<'de> Deserialize<'de> for StringOrList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StringOrList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringOrList, E> {
+                Ok(StringOrList(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringOrList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(StringOrList(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `body` is either one string or a list of blocks.
@@ -347,6 +388,47 @@ fn validate(
         }
     };
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let signature = match raw.signature {
+        None => None,
+        Some(sig) => {
+            if sig.name.trim().is_empty() {
+                return Err(err(
+                    "signature.name",
+                    "the issuing body's name is empty".into(),
+                ));
+            }
+            let date = Timestamp::parse(&sig.date).map_err(|m| err("signature.date", m))?;
+            Some(super::Signature {
+                name: sig.name.trim().to_owned(),
+                date,
+            })
+        }
+    };
+    let printed_date = raw
+        .printed_date
+        .as_deref()
+        .map(Timestamp::parse)
+        .transpose()
+        .map_err(|m| err("printed_date", m))?;
+    let cc: Vec<String> = raw
+        .cc
+        .map(|l| {
+            l.0.into_iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let official = super::Official {
+        issuer_mark: non_empty(raw.issuer_mark),
+        doc_number: non_empty(raw.doc_number),
+        signer: non_empty(raw.signer),
+        recipients: non_empty(raw.recipients),
+        signature,
+        cc,
+        printed_by: non_empty(raw.printed_by),
+        printed_date,
+    };
     Ok(Article {
         id,
         title,
@@ -360,6 +442,7 @@ fn validate(
         language,
         attachments,
         body,
+        official,
     })
 }
 
@@ -443,10 +526,10 @@ fn validate_block(
         "quote" => Block::Quote(non_empty_text(b.text)?),
         "heading" => {
             let level = b.level.unwrap_or(0);
-            if !(1..=3).contains(&level) {
+            if !(1..=4).contains(&level) {
                 return Err(err(
                     &format!("{at}.level"),
-                    format!("heading level must be 1, 2 or 3, not {level}"),
+                    format!("heading level must be 1, 2, 3 or 4, not {level}"),
                 ));
             }
             Block::Heading {
@@ -648,9 +731,14 @@ mod tests {
             (r#"{"title":"T","language":"fr"}"#, "language"),
             (r#"{"title":"T","id":"../x"}"#, "id"),
             (
-                r#"{"title":"T","body":[{"type":"heading","level":4,"text":"x"}]}"#,
+                r#"{"title":"T","body":[{"type":"heading","level":5,"text":"x"}]}"#,
                 "body[0].level",
             ),
+            (
+                r#"{"title":"T","signature":{"name":"厅","date":"3月3日"}}"#,
+                "signature.date",
+            ),
+            (r#"{"title":"T","printed_date":"2025/3/3"}"#, "printed_date"),
             (
                 r#"{"title":"T","body":[{"type":"table","rows":[["a","b"],["c"]]}]}"#,
                 "body[0].rows[1]",

@@ -9,7 +9,10 @@ use crate::record::{Article, Language};
 use serde::Deserialize;
 use std::path::Path;
 
-const BUILTIN: &[(&str, &str)] = &[("bulletin", include_str!("../../templates/bulletin.toml"))];
+const BUILTIN: &[(&str, &str)] = &[
+    ("bulletin", include_str!("../../templates/bulletin.toml")),
+    ("gongwen", include_str!("../../templates/gongwen.toml")),
+];
 
 /// Font families bundled with bulletin; a style names one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -66,14 +69,78 @@ pub struct Template {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// `news` (breadcrumb, meta line, QR code) or `official` (GB/T 9704 head and tail).
+    #[serde(default)]
+    pub document: DocumentKind,
     pub page: PageSetup,
     pub header: Option<Furniture>,
     pub footer: Option<Furniture>,
     pub styles: Styles,
-    pub qr: QrSetup,
+    /// Without it, PDF and DOCX carry no QR code (the QR files are still written).
+    pub qr: Option<QrSetup>,
     pub labels: LabelSets,
     #[serde(default)]
     pub typography: Typography,
+    #[serde(default)]
+    pub docx: DocxSetup,
+    /// Head and tail of official documents; required when `document = "official"`.
+    pub official: Option<OfficialSetup>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    #[default]
+    News,
+    Official,
+}
+
+/// DOCX-only settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocxSetup {
+    pub grid: DocxGrid,
+}
+
+/// How the DOCX asks Word for a character grid (`typography.chars_per_line`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DocxGrid {
+    /// Line grid plus condensed character spacing in the styles: the same lines and
+    /// characters per line in Word, WPS and LibreOffice.
+    #[default]
+    Portable,
+    /// Word's own `linesAndChars` grid with a negative `charSpace`: exact in Word and WPS,
+    /// but LibreOffice then sets about half the characters per line.
+    Word,
+}
+
+/// Elements of an official document's head (版头) and tail (版记), GB/T 9704-2012.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialSetup {
+    /// 发文机关标志: its style, and the distance from the type area's top to the mark's top.
+    pub mark_style: Style,
+    pub mark_top: Length,
+    pub doc_number_style: Style,
+    pub signer_label: String,
+    pub signer_style: Style,
+    /// The red line under the head, as wide as the type area.
+    pub rule_color: Color,
+    pub rule_thickness: Length,
+    /// Distance from the document number down to the red line.
+    pub rule_gap: Length,
+    pub recipients_style: Style,
+    pub attachments_label: String,
+    pub signature_style: Style,
+    /// Right indent of the signature date, in characters.
+    pub signature_right_indent: f32,
+    /// 版记: 抄送 and 印发 lines, between rules.
+    pub imprint_style: Style,
+    pub cc_label: String,
+    pub printed_suffix: String,
+    pub imprint_thick_rule: Length,
+    pub imprint_thin_rule: Length,
 }
 
 /// How Chinese text is composed (clreq), beyond the per-role styles.
@@ -91,6 +158,26 @@ pub struct Typography {
     pub baseline_grid: bool,
     /// Convert half-width punctuation inside Chinese text to full-width (as `--normalize-punctuation`).
     pub normalize_punctuation: bool,
+    /// A fixed number of body lines per page: the line pitch becomes text height / lines for
+    /// every style with `on_grid`.
+    pub lines_per_page: Option<u32>,
+    /// A fixed number of characters per full body line: characters of grid styles at the body
+    /// size are set on a pitch of text width / chars.
+    pub chars_per_line: Option<u32>,
+    /// Orphan and widow control: at least two lines of a paragraph at a page's foot and head.
+    /// Official documents turn it off so that every page holds its 22 lines.
+    pub keep_lines: bool,
+    /// Where the em box sits in its line: `center` (half the leading above and below) or
+    /// `top` (the first line's characters start exactly at the type area's top).
+    pub em_box: EmBox,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EmBox {
+    #[default]
+    Center,
+    Top,
 }
 
 impl Default for Typography {
@@ -100,6 +187,10 @@ impl Default for Typography {
             line_end_punctuation: LineEndPunctuation::Full,
             baseline_grid: true,
             normalize_punctuation: false,
+            lines_per_page: None,
+            chars_per_line: None,
+            keep_lines: true,
+            em_box: EmBox::Center,
         }
     }
 }
@@ -135,10 +226,45 @@ pub struct Furniture {
     pub text: String,
     pub style: Style,
     /// Distance of the baseline from the page edge (top for headers, bottom for footers).
-    pub baseline_from_edge: Length,
+    pub baseline_from_edge: Option<Length>,
+    /// Or: distance between the type area and the text's em box (above the area for headers,
+    /// below it for footers), as GB/T 9704 places page numbers 7 mm below the type area.
+    pub distance_from_text: Option<Length>,
     /// Draw a thin rule between it and the text area.
     #[serde(default)]
     pub rule: bool,
+    /// Alignment on odd and even pages when they differ (GB/T 9704: odd right, even left).
+    pub odd_align: Option<Align>,
+    pub even_align: Option<Align>,
+    /// Inset from the type area's edge for left or right aligned text, in characters.
+    #[serde(default)]
+    pub inset: f32,
+}
+
+impl Furniture {
+    /// Baseline y of this header (`top`) or footer on a page of `page`.
+    pub fn baseline(&self, page: &PageSetup, top: bool) -> f32 {
+        let size = self.style.size.pt();
+        match (self.baseline_from_edge, self.distance_from_text, top) {
+            (Some(b), _, true) => b.pt(),
+            (Some(b), _, false) => page.height.pt() - b.pt(),
+            (None, Some(d), true) => page.margin_top.pt() - d.pt() - 0.12 * size,
+            (None, Some(d), false) => {
+                page.height.pt() - page.margin_bottom.pt() + d.pt() + 0.88 * size
+            }
+            (None, None, _) => page.height.pt() - page.margin_bottom.pt() / 2.0,
+        }
+    }
+
+    /// Alignment on page `number` (1-based).
+    pub fn align_on(&self, number: usize) -> Align {
+        let specific = if number % 2 == 1 {
+            self.odd_align
+        } else {
+            self.even_align
+        };
+        specific.unwrap_or(self.style.align)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,6 +278,8 @@ pub struct Styles {
     pub heading1: Style,
     pub heading2: Style,
     pub heading3: Style,
+    /// Level-4 headings; level 3's style when absent.
+    pub heading4: Option<Style>,
     pub quote: Style,
     pub list: Style,
     pub table: Style,
@@ -183,6 +311,13 @@ pub struct Style {
     pub space_after: Length,
     #[serde(default)]
     pub color: Color,
+    /// Sits on the body line grid (`typography.lines_per_page`): its pitch is the grid's.
+    #[serde(default)]
+    pub on_grid: bool,
+    /// Extra advance added to every full-width character (negative condenses); derived from
+    /// `typography.chars_per_line` for grid styles at the body size.
+    #[serde(default)]
+    pub tracking: Length,
 }
 
 fn default_line_height() -> f32 {
@@ -283,7 +418,7 @@ impl Template {
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Template, String> {
         let de = toml::Deserializer::parse(text).map_err(|e| format!("template {origin}: {e}"))?;
-        let template: Template = serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut template: Template = serde_path_to_error::deserialize(de).map_err(|e| {
             format!(
                 "template {origin}: field `{}`: {}",
                 e.path(),
@@ -293,6 +428,7 @@ impl Template {
         template
             .check()
             .map_err(|m| format!("template {origin}: {m}"))?;
+        template.apply_grid();
         Ok(template)
     }
 
@@ -314,17 +450,116 @@ impl Template {
             .unwrap_or(&footer.text)
     }
 
+    /// The TOML text of a built-in template.
+    pub fn builtin_source(name: &str) -> Option<&'static str> {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| *text)
+    }
+
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         BUILTIN.iter().map(|(n, _)| *n)
     }
 
+    /// Text height of a page.
+    pub fn text_height(&self) -> f32 {
+        self.page.height.pt() - self.page.margin_top.pt() - self.page.margin_bottom.pt()
+    }
+
+    /// Style of a heading level.
+    pub fn heading_style(&self, level: u8) -> &Style {
+        match level {
+            1 => &self.styles.heading1,
+            2 => &self.styles.heading2,
+            3 => &self.styles.heading3,
+            _ => self
+                .styles
+                .heading4
+                .as_ref()
+                .unwrap_or(&self.styles.heading3),
+        }
+    }
+
+    fn styles_mut(&mut self) -> Vec<&mut Style> {
+        let s = &mut self.styles;
+        let mut all = vec![
+            &mut s.body,
+            &mut s.title,
+            &mut s.subtitle,
+            &mut s.breadcrumb,
+            &mut s.meta,
+            &mut s.heading1,
+            &mut s.heading2,
+            &mut s.heading3,
+            &mut s.quote,
+            &mut s.list,
+            &mut s.table,
+            &mut s.caption,
+        ];
+        if let Some(h4) = &mut s.heading4 {
+            all.push(h4);
+        }
+        if let Some(o) = &mut self.official {
+            all.extend([
+                &mut o.mark_style,
+                &mut o.doc_number_style,
+                &mut o.signer_style,
+                &mut o.recipients_style,
+                &mut o.signature_style,
+                &mut o.imprint_style,
+            ]);
+        }
+        all
+    }
+
+    /// Derives line pitch and character pitch of grid styles from lines and characters per page.
+    fn apply_grid(&mut self) {
+        let Some(lines) = self.typography.lines_per_page else {
+            return;
+        };
+        let pitch = self.text_height() / lines as f32;
+        let body_size = self.styles.body.size.pt();
+        let tracking = self
+            .typography
+            .chars_per_line
+            .map(|chars| self.page.text_width() / chars as f32 - body_size);
+        self.styles.body.on_grid = true;
+        for style in self.styles_mut() {
+            if style.on_grid {
+                style.line_height = pitch / style.size.pt();
+                if let Some(t) = tracking {
+                    if (style.size.pt() - body_size).abs() < 0.01 {
+                        style.tracking = Length(t);
+                    }
+                }
+            }
+        }
+    }
+
     fn check(&self) -> Result<(), String> {
+        if self.document == DocumentKind::Official && self.official.is_none() {
+            return Err("an official template needs an [official] section".into());
+        }
+        for (name, f) in [("header", &self.header), ("footer", &self.footer)] {
+            if let Some(f) = f {
+                if f.baseline_from_edge.is_some() == f.distance_from_text.is_some() {
+                    return Err(format!(
+                        "[{name}] needs exactly one of baseline_from_edge or distance_from_text"
+                    ));
+                }
+            }
+        }
         let p = &self.page;
         if p.text_width() < 72.0 || p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt() < 72.0
         {
             return Err("the margins leave less than one inch for text".into());
         }
-        if self.qr.size.pt() < Length::mm(20.0).pt() {
+        if self
+            .qr
+            .as_ref()
+            .is_some_and(|q| q.size.pt() < Length::mm(20.0).pt())
+        {
             return Err("qr.size must be at least 20mm so that phones can scan it".into());
         }
         Ok(())

@@ -4,10 +4,12 @@
 //! fields. Parts are written in schema order with document-local ids, and zipped with fixed
 //! timestamps, so the same record always gives the same bytes.
 
+mod official;
+
 use super::xml::escape;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block};
-use crate::template::{Align, Family, Length, Style, Template};
+use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -66,12 +68,21 @@ pub fn render(
         ordered_lists: 0,
         drawing_id: 0,
     };
-    w.head();
+    let official = template.document == DocumentKind::Official;
+    if official {
+        w.official_head();
+    } else {
+        w.head();
+    }
     for block in &article.body {
         w.block(block);
     }
-    w.attachments();
-    if let (Some(matrix), Some(url)) = (qr, &article.url) {
+    if official {
+        w.official_tail();
+    } else {
+        w.attachments();
+    }
+    if let (Some(matrix), Some(url), Some(_)) = (qr, &article.url, &template.qr) {
         w.qr(matrix, url)?;
     }
     let document = w.document_xml();
@@ -85,7 +96,10 @@ pub fn render(
             "word/styles.xml".into(),
             styles_xml(template, article).into_bytes(),
         ),
-        ("word/settings.xml".into(), SETTINGS_XML.as_bytes().to_vec()),
+        (
+            "word/settings.xml".into(),
+            settings_xml(template).into_bytes(),
+        ),
         ("word/fontTable.xml".into(), font_table_xml().into_bytes()),
         ("word/numbering.xml".into(), w.numbering_xml().into_bytes()),
         (
@@ -96,15 +110,21 @@ pub fn render(
     if let Some(h) = &template.header {
         parts.push((
             "word/header1.xml".into(),
-            furniture_xml("hdr", &h.text, article).into_bytes(),
+            furniture_xml("hdr", &h.text, article, "").into_bytes(),
         ));
     }
     if let Some(f) = &template.footer {
         let text = template.footer_text(f, article.language);
         parts.push((
             "word/footer1.xml".into(),
-            furniture_xml("ftr", text, article).into_bytes(),
+            footer_xml(f, text, article, 1).into_bytes(),
         ));
+        if odd_even(template) {
+            parts.push((
+                "word/footer2.xml".into(),
+                footer_xml(f, text, article, 2).into_bytes(),
+            ));
+        }
     }
     for m in std::mem::take(&mut w.media) {
         parts.push((format!("word/media/{}", m.name), m.bytes));
@@ -291,13 +311,10 @@ impl Writer<'_> {
             bytes: png,
         });
         let modules = matrix.width() as f32 + 8.0;
-        let size = Length(
-            self.template
-                .qr
-                .size
-                .pt()
-                .max(modules * Length::mm(0.4).pt()),
-        );
+        let Some(setup) = &self.template.qr else {
+            return Ok(());
+        };
+        let size = Length(setup.size.pt().max(modules * Length::mm(0.4).pt()));
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
         let _ = write!(
             self.body,
@@ -324,33 +341,38 @@ impl Writer<'_> {
     }
 
     fn document_xml(&self) -> String {
-        let p = &self.template.page;
-        let body_style = &self.template.styles.body;
+        let t = self.template;
+        let p = &t.page;
         let mut refs = String::new();
-        if self.template.header.is_some() {
+        if t.header.is_some() {
             refs.push_str("<w:headerReference w:type=\"default\" r:id=\"rId5\"/>");
         }
-        if self.template.footer.is_some() {
+        if t.footer.is_some() {
+            if odd_even(t) {
+                refs.push_str("<w:footerReference w:type=\"even\" r:id=\"rId7\"/>");
+            }
             refs.push_str("<w:footerReference w:type=\"default\" r:id=\"rId6\"/>");
         }
-        let header_distance = self.template.header.as_ref().map_or(Length::mm(15.0), |h| {
-            Length(h.baseline_from_edge.pt() - h.style.size.pt())
+        // Word measures the header from the page's top to the header's top, and the footer
+        // from the page's bottom to the footer's bottom; the PDF places baselines.
+        let header_distance = t.header.as_ref().map_or(Length::mm(15.0), |h| {
+            Length(h.baseline(p, true) - 0.88 * h.style.size.pt())
         });
-        let footer_distance = self.template.footer.as_ref().map_or(Length::mm(15.0), |f| {
-            Length(f.baseline_from_edge.pt() - f.style.size.pt() * 0.3)
+        let footer_distance = t.footer.as_ref().map_or(Length::mm(15.0), |f| {
+            Length(p.height.pt() - f.baseline(p, false) - 0.12 * f.style.size.pt())
         });
         format!(
-            "{XML_HEAD}<w:document {NS}><w:body>{body}<w:sectPr>{refs}<w:pgSz w:w=\"{w}\" w:h=\"{h}\"/><w:pgMar w:top=\"{t}\" w:right=\"{r}\" w:bottom=\"{b}\" w:left=\"{l}\" w:header=\"{hd}\" w:footer=\"{fd}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/><w:docGrid w:type=\"lines\" w:linePitch=\"{pitch}\"/></w:sectPr></w:body></w:document>",
+            "{XML_HEAD}<w:document {NS}><w:body>{body}<w:sectPr>{refs}<w:pgSz w:w=\"{w}\" w:h=\"{h}\"/><w:pgMar w:top=\"{top}\" w:right=\"{r}\" w:bottom=\"{b}\" w:left=\"{l}\" w:header=\"{hd}\" w:footer=\"{fd}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>{grid}</w:sectPr></w:body></w:document>",
             body = self.body,
             w = p.width.twips(),
             h = p.height.twips(),
-            t = p.margin_top.twips(),
+            top = p.margin_top.twips(),
             r = p.margin_right.twips(),
             b = p.margin_bottom.twips(),
             l = p.margin_left.twips(),
             hd = header_distance.twips().max(0),
             fd = footer_distance.twips().max(0),
-            pitch = Length(body_style.line_pitch()).twips(),
+            grid = doc_grid(t),
         )
     }
 
@@ -367,6 +389,9 @@ impl Writer<'_> {
         }
         if self.template.footer.is_some() {
             s.push_str("<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>");
+            if odd_even(self.template) {
+                s.push_str("<Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>");
+            }
         }
         for rel in &self.rels {
             let mode = if rel.external {
@@ -406,6 +431,9 @@ impl Writer<'_> {
         }
         if self.template.footer.is_some() {
             s.push_str("<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
+            if odd_even(self.template) {
+                s.push_str("<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
+            }
         }
         s.push_str("</Types>");
         s
@@ -446,8 +474,9 @@ fn inline_drawing(id: usize, name: &str, rid: &str, w: Length, h: Length, descr:
     )
 }
 
-/// Run properties of a style, in schema order.
-fn rpr(style: &Style) -> String {
+/// Run properties of a style, in schema order. `spacing` is character spacing in twips
+/// (negative condenses: the portable character grid).
+fn rpr(style: &Style, spacing: i64) -> String {
     let (east, latin) = font_names(style.family);
     let mut s = format!(
         "<w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\" w:hint=\"eastAsia\"/>"
@@ -457,6 +486,9 @@ fn rpr(style: &Style) -> String {
     }
     if style.color.hex() != "000000" {
         let _ = write!(s, "<w:color w:val=\"{}\"/>", style.color.hex());
+    }
+    if spacing != 0 {
+        let _ = write!(s, "<w:spacing w:val=\"{spacing}\"/>");
     }
     let half_points = (style.size.pt() * 2.0).round() as i64;
     let _ = write!(
@@ -475,22 +507,36 @@ fn jc(align: Align) -> &'static str {
     }
 }
 
-/// Paragraph properties of a style, in schema order.
-fn ppr(
-    style: &Style,
+/// How a paragraph style is set beyond its [`Style`].
+#[derive(Clone, Copy, Default)]
+struct ParaOpts {
     keep_next: bool,
     outline: Option<u8>,
     border_bottom: bool,
+    /// Line spacing: exact pitch, or single (lets the document grid set the pitch).
     exact: bool,
-) -> String {
+    /// No extra space between CJK and Latin or digits (the template's spacing is 0).
+    no_autospace: bool,
+    /// Do not snap to the document grid (type larger than the grid's text, set on an exact pitch).
+    no_snap: bool,
+}
+
+/// Paragraph properties of a style, in schema order.
+fn ppr(style: &Style, o: ParaOpts) -> String {
     let mut s = String::from("<w:pPr>");
-    if keep_next {
+    if o.keep_next {
         s.push_str("<w:keepNext/><w:keepLines/>");
     }
-    if border_bottom {
+    if o.border_bottom {
         s.push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"4\" w:color=\"999999\"/></w:pBdr>");
     }
-    let line = if exact {
+    if o.no_autospace {
+        s.push_str("<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>");
+    }
+    if o.no_snap {
+        s.push_str("<w:snapToGrid w:val=\"0\"/>");
+    }
+    let line = if o.exact {
         format!(
             "w:line=\"{}\" w:lineRule=\"exact\"",
             Length(style.line_pitch()).twips()
@@ -516,11 +562,86 @@ fn ppr(
         );
     }
     let _ = write!(s, "<w:jc w:val=\"{}\"/>", jc(style.align));
-    if let Some(level) = outline {
+    if let Some(level) = o.outline {
         let _ = write!(s, "<w:outlineLvl w:val=\"{level}\"/>");
     }
     s.push_str("</w:pPr>");
     s
+}
+
+/// Whether the template has a character grid in the DOCX made of condensed spacing.
+fn portable_grid(t: &Template) -> bool {
+    t.typography.chars_per_line.is_some() && t.docx.grid == DocxGrid::Portable
+}
+
+/// The `w:docGrid` of the section: lines (and characters) per page for Word and WPS.
+fn doc_grid(t: &Template) -> String {
+    let body = &t.styles.body;
+    let Some(pitch) = grid_pitch_twips(t) else {
+        return format!(
+            "<w:docGrid w:type=\"lines\" w:linePitch=\"{}\"/>",
+            Length(body.line_pitch()).twips()
+        );
+    };
+    match (t.typography.chars_per_line, t.docx.grid) {
+        (Some(chars), DocxGrid::Word) => {
+            // charSpace: the character pitch minus the default font size, in 1/4096 pt.
+            let char_space =
+                ((t.page.text_width() / chars as f32 - body.size.pt()) * 4096.0).round() as i64;
+            format!("<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"{pitch}\" w:charSpace=\"{char_space}\"/>")
+        }
+        _ => format!("<w:docGrid w:type=\"lines\" w:linePitch=\"{pitch}\"/>"),
+    }
+}
+
+/// The grid's line pitch in whole twips, rounded down as Word does so that all lines fit.
+fn grid_pitch_twips(t: &Template) -> Option<i64> {
+    let lines = t.typography.lines_per_page?;
+    Some((t.text_height() / lines as f32 * 20.0).floor() as i64)
+}
+
+fn odd_even(t: &Template) -> bool {
+    t.footer
+        .as_ref()
+        .is_some_and(|f| f.odd_align.is_some() || f.even_align.is_some())
+}
+
+/// One paragraph style. Grid styles get an exact line height of the grid's pitch, so that
+/// every line takes one grid line whatever font the application substitutes.
+fn style_xml(t: &Template, id: &str, name: &str, style: &Style, mut o: ParaOpts) -> String {
+    let mut style = style.clone();
+    if let (true, Some(pitch)) = (style.on_grid, grid_pitch_twips(t)) {
+        style.line_height = pitch as f32 / 20.0 / style.size.pt();
+        o.exact = true;
+        // LibreOffice gives type larger than the grid's text two grid lines when snapping.
+        o.no_snap = style.size.pt() > t.styles.body.size.pt() + 0.01;
+    }
+    o.no_autospace = t.typography.cjk_latin_spacing <= 0.0;
+    let style = &style;
+    let spacing = if portable_grid(t) && style.tracking.pt() < 0.0 {
+        (style.tracking.pt() * 20.0).floor() as i64
+    } else {
+        0
+    };
+    let builtin = matches!(
+        id,
+        "Title"
+            | "Subtitle"
+            | "Heading1"
+            | "Heading2"
+            | "Heading3"
+            | "Heading4"
+            | "Quote"
+            | "ListParagraph"
+            | "Caption"
+            | "BodyText"
+    );
+    format!(
+        "<w:style w:type=\"paragraph\" w:customStyle=\"{}\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"BodyText\"/><w:qFormat/>{}{}</w:style>",
+        u8::from(!builtin),
+        ppr(style, o),
+        rpr(style, spacing)
+    )
 }
 
 fn styles_xml(t: &Template, a: &Article) -> String {
@@ -529,9 +650,50 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     let (east, latin) = font_names(body.family);
     let lang = a.language.word_tag();
     let mut s = format!(
-        "{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"/><w:kern w:val=\"2\"/><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl/><w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
+        "{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"/><w:kern w:val=\"2\"/><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{widow}{autospace}<w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
+        autospace = if t.typography.cjk_latin_spacing > 0.0 { "" } else { "<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>" },
+        widow = if t.typography.keep_lines { "<w:widowControl/>" } else { "<w:widowControl w:val=\"0\"/>" },
         sz = (body.size.pt() * 2.0).round() as i64
     );
+    // Normal carries fonts and size only; indents and spacing belong to the specific styles,
+    // so that table cells, figures and headers based on Normal do not inherit the body indent.
+    let mut normal = body.clone();
+    normal.first_line_indent = 0.0;
+    normal.side_indent = 0.0;
+    normal.space_before = Length(0.0);
+    normal.space_after = Length(0.0);
+    let normal_spacing = if portable_grid(t) {
+        (body.tracking.pt() * 20.0).floor() as i64
+    } else {
+        0
+    };
+    let _ = write!(
+        s,
+        "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>{}{}</w:style>",
+        ppr(&normal, ParaOpts::default()),
+        rpr(body, normal_spacing)
+    );
+    let exact = ParaOpts {
+        exact: true,
+        ..Default::default()
+    };
+    let heading = |level: u8| ParaOpts {
+        keep_next: true,
+        outline: Some(level),
+        exact: true,
+        ..Default::default()
+    };
+    let kept = ParaOpts {
+        keep_next: true,
+        exact: true,
+        ..Default::default()
+    };
+    let ruled = ParaOpts {
+        keep_next: true,
+        exact: true,
+        border_bottom: true,
+        ..Default::default()
+    };
     let mut table_header = st.table.clone();
     table_header.bold = true;
     table_header.align = Align::Center;
@@ -549,149 +711,78 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     let mut attachment = st.body.clone();
     attachment.first_line_indent = 0.0;
     attachment.side_indent = 2.0;
-    let mut qr = st.caption.clone();
-    qr.space_before = Length(18.0);
-    qr.space_after = Length(0.0);
-    // (id, display name, style, keepNext, outline level, bottom border, exact line pitch)
-    type Entry<'a> = (&'a str, &'a str, &'a Style, bool, Option<u8>, bool, bool);
-    let entries: Vec<Entry> = vec![
-        ("BodyText", "Body Text", body, false, None, false, true),
-        ("Title", "Title", &st.title, true, None, false, true),
+    let mut entries: Vec<(&str, &str, Style, ParaOpts)> = vec![
+        ("BodyText", "Body Text", body.clone(), exact),
+        ("Title", "Title", st.title.clone(), kept),
+        ("Subtitle", "Subtitle", st.subtitle.clone(), kept),
+        ("Breadcrumb", "Breadcrumb", st.breadcrumb.clone(), ruled),
+        ("Meta", "Article Meta", st.meta.clone(), ruled),
+        ("Heading1", "heading 1", st.heading1.clone(), heading(0)),
+        ("Heading2", "heading 2", st.heading2.clone(), heading(1)),
+        ("Heading3", "heading 3", st.heading3.clone(), heading(2)),
         (
-            "Subtitle",
-            "Subtitle",
-            &st.subtitle,
-            true,
-            None,
-            false,
-            true,
+            "Heading4",
+            "heading 4",
+            t.heading_style(4).clone(),
+            heading(3),
         ),
+        ("Quote", "Quote", st.quote.clone(), exact),
+        ("ListParagraph", "List Paragraph", st.list.clone(), exact),
+        ("TableHeader", "Table Header", table_header, exact),
+        ("TableText", "Table Text", table_text, exact),
         (
-            "Breadcrumb",
-            "Breadcrumb",
-            &st.breadcrumb,
-            true,
-            None,
-            true,
-            true,
+            "Figure",
+            "Figure",
+            figure,
+            ParaOpts {
+                keep_next: true,
+                ..Default::default()
+            },
         ),
-        ("Meta", "Article Meta", &st.meta, true, None, true, true),
-        (
-            "Heading1",
-            "heading 1",
-            &st.heading1,
-            true,
-            Some(0),
-            false,
-            true,
-        ),
-        (
-            "Heading2",
-            "heading 2",
-            &st.heading2,
-            true,
-            Some(1),
-            false,
-            true,
-        ),
-        (
-            "Heading3",
-            "heading 3",
-            &st.heading3,
-            true,
-            Some(2),
-            false,
-            true,
-        ),
-        ("Quote", "Quote", &st.quote, false, None, false, true),
-        (
-            "ListParagraph",
-            "List Paragraph",
-            &st.list,
-            false,
-            None,
-            false,
-            true,
-        ),
-        (
-            "TableHeader",
-            "Table Header",
-            &table_header,
-            false,
-            None,
-            false,
-            true,
-        ),
-        (
-            "TableText",
-            "Table Text",
-            &table_text,
-            false,
-            None,
-            false,
-            true,
-        ),
-        ("Figure", "Figure", &figure, true, None, false, false),
-        ("Caption", "caption", &st.caption, false, None, false, true),
+        ("Caption", "caption", st.caption.clone(), exact),
         (
             "AttachmentHead",
             "Attachment Heading",
-            &attachment_head,
-            true,
-            None,
-            false,
-            true,
+            attachment_head,
+            kept,
         ),
-        (
-            "Attachment",
-            "Attachment",
-            &attachment,
-            false,
-            None,
-            false,
-            true,
-        ),
-        ("QrCode", "QR Code", &qr, true, None, false, false),
-        (
-            "QrCaption",
-            "QR Caption",
-            &t.qr.caption_style,
-            false,
-            None,
-            false,
-            true,
-        ),
+        ("Attachment", "Attachment", attachment, exact),
     ];
-    s.push_str("<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>");
-    // Normal carries fonts and size only; indents and spacing belong to the specific styles,
-    // so that table cells, figures and headers based on Normal do not inherit the body indent.
-    let mut normal = body.clone();
-    normal.first_line_indent = 0.0;
-    normal.side_indent = 0.0;
-    normal.space_before = Length(0.0);
-    normal.space_after = Length(0.0);
-    s.push_str(&ppr(&normal, false, None, false, false));
-    s.push_str(&rpr(body));
-    s.push_str("</w:style>");
-    for (id, name, style, keep, outline, border, exact) in entries {
-        let _ = write!(
-            s,
-            "<w:style w:type=\"paragraph\" w:customStyle=\"{}\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"BodyText\"/><w:qFormat/>{}{}</w:style>",
-            u8::from(!matches!(id, "Title" | "Subtitle" | "Heading1" | "Heading2" | "Heading3" | "Quote" | "ListParagraph" | "Caption" | "BodyText")),
-            ppr(style, keep, outline, border, exact),
-            rpr(style)
-        );
+    if let Some(q) = &t.qr {
+        let mut code = st.caption.clone();
+        code.space_before = Length(18.0);
+        code.space_after = Length(0.0);
+        entries.push((
+            "QrCode",
+            "QR Code",
+            code,
+            ParaOpts {
+                keep_next: true,
+                ..Default::default()
+            },
+        ));
+        entries.push(("QrCaption", "QR Caption", q.caption_style.clone(), exact));
+    }
+    entries.extend(official::styles(t));
+    for (id, name, style, o) in &entries {
+        s.push_str(&style_xml(t, id, name, style, *o));
     }
     for (id, name, f) in [
         ("Header", "header", &t.header),
         ("Footer", "footer", &t.footer),
     ] {
         if let Some(f) = f {
+            let o = ParaOpts {
+                border_bottom: f.rule && id == "Header",
+                ..Default::default()
+            };
+            let mut style = f.style.clone();
+            style.line_height = 1.0;
             let _ = write!(
                 s,
                 "<w:style w:type=\"paragraph\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/>{}{}</w:style>",
-                ppr(&f.style, false, None, f.rule && id == "Header", false),
-                rpr(&f.style)
+                ppr(&style, ParaOpts { exact: true, ..o }),
+                rpr(&f.style, 0)
             );
         }
     }
@@ -701,14 +792,27 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     s
 }
 
+/// A footer on odd (`parity` 1) or even pages: alignment and inset as the template says.
+fn footer_xml(f: &Furniture, text: &str, a: &Article, parity: usize) -> String {
+    let align = f.align_on(parity);
+    let inset = Length(f.inset * f.style.size.pt()).twips();
+    let ind = match align {
+        Align::Right if inset > 0 => format!("<w:ind w:right=\"{inset}\"/>"),
+        Align::Left if inset > 0 => format!("<w:ind w:left=\"{inset}\"/>"),
+        _ => String::new(),
+    };
+    let ppr = format!("{ind}<w:jc w:val=\"{}\"/>", jc(align));
+    furniture_xml("ftr", text, a, &ppr)
+}
+
 /// Header or footer part: placeholders filled, {page} and {pages} as PAGE / NUMPAGES fields.
-fn furniture_xml(tag: &str, text: &str, a: &Article) -> String {
+fn furniture_xml(tag: &str, text: &str, a: &Article, extra_ppr: &str) -> String {
     let text = text
         .replace("{title}", &a.title)
         .replace("{issuer}", a.issuer.as_deref().unwrap_or(""))
         .replace("{source}", a.source.as_deref().unwrap_or(""));
     let style = if tag == "hdr" { "Header" } else { "Footer" };
-    let mut p = format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>");
+    let mut p = format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{extra_ppr}</w:pPr>");
     let mut rest = text.as_str();
     while !rest.is_empty() {
         let next = [("{page}", "PAGE"), ("{pages}", "NUMPAGES")]
@@ -799,8 +903,18 @@ const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"y
 
 const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>bulletin</Application></Properties>";
 
-/// Compress CJK punctuation like the PDF does; Word 2013+ compatibility mode.
-const SETTINGS_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/><w:characterSpacingControl w:val=\"compressPunctuation\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>";
+/// Compress CJK punctuation like the PDF does; Word 2013+ compatibility mode; separate odd
+/// and even footers when the template places page numbers by parity.
+fn settings_xml(t: &Template) -> String {
+    let odd_even = if odd_even(t) {
+        "<w:evenAndOddHeaders/>"
+    } else {
+        ""
+    };
+    format!(
+        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{odd_even}<w:characterSpacingControl w:val=\"compressPunctuation\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
+    )
+}
 
 #[cfg(test)]
 mod tests {
@@ -817,7 +931,7 @@ mod tests {
             std::path::Path::new("."),
         )
         .unwrap();
-        let xml = furniture_xml("ftr", &t.footer.as_ref().unwrap().text, &a);
+        let xml = furniture_xml("ftr", &t.footer.as_ref().unwrap().text, &a, "");
         assert!(xml.contains(" PAGE ") && xml.contains(" NUMPAGES "));
         assert!(xml.contains(">第 <") && xml.contains("> 页 共 <"));
     }
@@ -825,7 +939,16 @@ mod tests {
     #[test]
     fn properties_follow_schema_order() {
         let t = Template::load("bulletin").unwrap();
-        let p = ppr(&t.styles.quote, true, Some(1), true, true);
+        let p = ppr(
+            &t.styles.quote,
+            ParaOpts {
+                keep_next: true,
+                outline: Some(1),
+                border_bottom: true,
+                exact: true,
+                ..Default::default()
+            },
+        );
         let order = ["keepNext", "pBdr", "spacing", "ind", "jc", "outlineLvl"];
         let positions: Vec<usize> = order
             .iter()
@@ -834,8 +957,8 @@ mod tests {
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{p}");
         let mut bold = t.styles.title.clone();
         bold.color = crate::template::Color(1, 2, 3);
-        let r = rpr(&bold);
-        let order = ["rFonts", "b/", "color", "sz "];
+        let r = rpr(&bold, -5);
+        let order = ["rFonts", "b/", "color", "spacing", "sz "];
         let positions: Vec<usize> = order
             .iter()
             .map(|e| r.find(&format!("<w:{e}")).unwrap())

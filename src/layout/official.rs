@@ -1,0 +1,290 @@
+//! The head (版头) and tail (附件说明, 落款, 版记) of an official document, GB/T 9704-2012.
+
+use super::pages::{Boxed, Builder};
+use super::Item;
+use crate::record::chinese_date;
+use crate::template::{Align, Length, Style};
+
+impl Builder<'_> {
+    /// 发文机关标志 at its fixed distance below the type area's top, 发文字号 (and 签发人) two
+    /// lines below it, the red line 4 mm under the number, then the title two lines below
+    /// and the addressees (主送机关) one line below the title.
+    pub(super) fn official_head(&mut self) {
+        let (t, a) = (self.template, self.article);
+        let Some(setup) = &t.official else { return };
+        let off = &a.official;
+        let pitch = t.styles.body.line_pitch();
+        let mut title_space = 0.0;
+        if let Some(mark) = &off.issuer_mark {
+            // The mark is one line, shrunk if a long name would not fit the type area.
+            let mut style = setup.mark_style.clone();
+            let natural = self.shape(mark, &style, false).natural_width();
+            if natural > self.width {
+                style.size = Length(style.size.pt() * self.width / natural * 0.999);
+            }
+            let size = style.size.pt();
+            let mut line = self
+                .set_lines(mark, &style, false, self.width, 0.0)
+                .remove(0);
+            let top = setup.mark_top.pt();
+            for run in &mut line.runs {
+                run.x += self.left;
+            }
+            let items = line
+                .runs
+                .into_iter()
+                .map(|mut run| {
+                    run.y = top + 0.88 * size;
+                    Item::Text(run)
+                })
+                .collect();
+            self.boxes.push(Boxed {
+                height: top + size,
+                items,
+                keep_with_next: true,
+                ..Default::default()
+            });
+        }
+        if off.doc_number.is_some() || off.signer.is_some() {
+            let style = setup.doc_number_style.clone();
+            let size = style.size.pt();
+            let mut boxed = if let Some(signer) = &off.signer {
+                // Upward documents: number at the left, 签发人 at the right, one character in.
+                let mut left_style = style.clone();
+                left_style.align = Align::Left;
+                let number = off.doc_number.clone().unwrap_or_default();
+                let line = self
+                    .set_lines(&number, &left_style, false, self.width, 0.0)
+                    .remove(0);
+                let mut boxed = self.line_box(line, &left_style, self.left + size);
+                let label = self
+                    .set_lines(&setup.signer_label, &left_style, false, self.width, 0.0)
+                    .remove(0);
+                let mut name_style = setup.signer_style.clone();
+                name_style.align = Align::Left;
+                let name = self
+                    .set_lines(signer, &name_style, false, self.width, 0.0)
+                    .remove(0);
+                let right = self.left + self.width - size;
+                let name_x = right - name.width;
+                let label_x = name_x - label.width;
+                boxed
+                    .items
+                    .extend(self.line_box(label, &left_style, label_x).items);
+                boxed
+                    .items
+                    .extend(self.line_box(name, &name_style, name_x).items);
+                boxed
+            } else {
+                let number = off.doc_number.clone().unwrap_or_default();
+                let line = self
+                    .set_lines(&number, &style, false, self.width, 0.0)
+                    .remove(0);
+                self.line_box(line, &style, self.left)
+            };
+            boxed.grid = true;
+            boxed.space_before = 2.0 * pitch;
+            // The red line, as wide as the type area, 4 mm under the number's em box.
+            let rule_y = match t.typography.em_box {
+                crate::template::EmBox::Top => size,
+                crate::template::EmBox::Center => (style.line_pitch() + size) / 2.0,
+            } + setup.rule_gap.pt();
+            boxed.items.push(Item::Rule {
+                x1: self.left,
+                x2: self.left + self.width,
+                y: rule_y,
+                thickness: setup.rule_thickness.pt(),
+                color: setup.rule_color,
+            });
+            boxed.height = boxed.height.max(rule_y + setup.rule_thickness.pt());
+            boxed.keep_with_next = true;
+            self.boxes.push(boxed);
+            title_space = 2.0 * pitch;
+        } else if off.issuer_mark.is_some() {
+            title_space = 2.0 * pitch;
+        }
+        let mut title = t.styles.title.clone();
+        title.space_before = Length(title.space_before.pt().max(title_space));
+        self.paragraph(&a.title, &title, true);
+        if let Some(sub) = &a.subtitle {
+            self.paragraph(sub, &t.styles.subtitle.clone(), true);
+        }
+        if let Some(r) = &off.recipients {
+            self.paragraph(r, &setup.recipients_style.clone(), false);
+        }
+    }
+
+    /// 附件说明 one line under the body, 落款 with 成文日期 4 characters from the right, and
+    /// the 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last page.
+    pub(super) fn official_tail(&mut self) {
+        let (t, a) = (self.template, self.article);
+        let Some(setup) = &t.official else { return };
+        let body = t.styles.body.clone();
+        let em = body.size.pt();
+        let pitch = body.line_pitch();
+        if !a.attachments.is_empty() {
+            // "附件：1. 名称" two characters in; further names aligned under the first.
+            let mut style = body.clone();
+            style.first_line_indent = 0.0;
+            style.align = Align::Left;
+            let label_x = self.left + 2.0 * em;
+            let label = self
+                .set_lines(&setup.attachments_label, &style, false, self.width, 0.0)
+                .remove(0);
+            let text_x = label_x + label.width;
+            let width = self.left + self.width - text_x;
+            let many = a.attachments.len() > 1;
+            for (i, att) in a.attachments.iter().enumerate() {
+                let text = if many {
+                    format!("{}. {}", i + 1, att.name)
+                } else {
+                    att.name.clone()
+                };
+                let lines = self.set_lines(&text, &style, false, width, 0.0);
+                let first = self.boxes.len();
+                let mut item_style = style.clone();
+                if i == 0 {
+                    item_style.space_before = Length(pitch);
+                }
+                self.push_lines(lines, &item_style, text_x, false);
+                if i == 0 {
+                    let label_box = self.line_box(label.clone(), &style, label_x);
+                    self.boxes[first].items.extend(label_box.items);
+                }
+            }
+        }
+        if let Some(sig) = &a.official.signature {
+            let mut style = setup.signature_style.clone();
+            style.align = Align::Left;
+            style.first_line_indent = 0.0;
+            let date = self
+                .set_lines(&chinese_date(&sig.date), &style, false, self.width, 0.0)
+                .remove(0);
+            let name = self
+                .set_lines(&sig.name, &style, false, self.width, 0.0)
+                .remove(0);
+            let date_right =
+                self.left + self.width - setup.signature_right_indent * style.size.pt();
+            let date_x = date_right - date.width;
+            // The issuing body is centred over the date, moved left if it is the longer.
+            let name_x = (date_x + (date.width - name.width) / 2.0).min(date_right - name.width);
+            let mut name_style = style.clone();
+            name_style.space_before = Length(pitch);
+            let mut name_box = self.line_box(name, &name_style, name_x);
+            name_box.space_before = pitch;
+            name_box.grid = true;
+            name_box.keep_with_next = true;
+            self.boxes.push(name_box);
+            let mut date_box = self.line_box(date, &style, date_x);
+            date_box.grid = true;
+            self.boxes.push(date_box);
+        }
+        self.imprint(&setup.imprint_style.clone());
+    }
+
+    fn imprint(&mut self, style: &Style) {
+        let (a, setup) = (self.article, self.template.official.as_ref());
+        let Some(setup) = setup else { return };
+        let off = &a.official;
+        if off.cc.is_empty() && off.printed_by.is_none() && off.printed_date.is_none() {
+            return;
+        }
+        let size = style.size.pt();
+        let pitch = style.line_pitch();
+        let inset = size;
+        let (thick, thin) = (setup.imprint_thick_rule.pt(), setup.imprint_thin_rule.pt());
+        let color = crate::template::Color(0, 0, 0);
+        let mut items = Vec::new();
+        let mut y = 0.0;
+        let (x1, x2) = (self.left, self.left + self.width);
+        let rule = move |y: f32, t: f32| Item::Rule {
+            x1,
+            x2,
+            y: y + t / 2.0,
+            thickness: t,
+            color,
+        };
+        items.push(rule(y, thick));
+        let mut line_style = style.clone();
+        line_style.align = Align::Left;
+        line_style.first_line_indent = 0.0;
+        // Text centred in each line of the imprint, whatever the document's em box.
+        let baseline = |top: f32| top + (pitch - size) / 2.0 + 0.88 * size;
+        if !off.cc.is_empty() {
+            let label = self
+                .set_lines(&setup.cc_label, &line_style, false, self.width, 0.0)
+                .remove(0);
+            let text = format!("{}。", off.cc.join("，"));
+            let text_x = self.left + inset + label.width;
+            let lines = self.set_lines(
+                &text,
+                &line_style,
+                false,
+                self.left + self.width - inset - text_x,
+                0.0,
+            );
+            for run in label.runs {
+                items.push(Item::Text(super::TextRun {
+                    x: run.x + self.left + inset,
+                    y: baseline(y),
+                    ..run
+                }));
+            }
+            for line in lines {
+                for run in line.runs {
+                    items.push(Item::Text(super::TextRun {
+                        x: run.x + text_x,
+                        y: baseline(y),
+                        ..run
+                    }));
+                }
+                y += pitch;
+            }
+            items.push(rule(
+                y,
+                if off.printed_by.is_some() || off.printed_date.is_some() {
+                    thin
+                } else {
+                    thick
+                },
+            ));
+        }
+        if off.printed_by.is_some() || off.printed_date.is_some() {
+            if let Some(by) = &off.printed_by {
+                let line = self
+                    .set_lines(by, &line_style, false, self.width, 0.0)
+                    .remove(0);
+                for run in line.runs {
+                    items.push(Item::Text(super::TextRun {
+                        x: run.x + self.left + inset,
+                        y: baseline(y),
+                        ..run
+                    }));
+                }
+            }
+            if let Some(date) = &off.printed_date {
+                let text = format!("{}{}", chinese_date(date), setup.printed_suffix);
+                let line = self
+                    .set_lines(&text, &line_style, false, self.width, 0.0)
+                    .remove(0);
+                let x = self.left + self.width - inset - line.width;
+                for run in line.runs {
+                    items.push(Item::Text(super::TextRun {
+                        x: run.x + x,
+                        y: baseline(y),
+                        ..run
+                    }));
+                }
+            }
+            y += pitch;
+            items.push(rule(y - thick, thick));
+        }
+        self.boxes.push(Boxed {
+            height: y,
+            space_before: pitch,
+            items,
+            at_page_bottom: true,
+            ..Default::default()
+        });
+    }
+}

@@ -1,0 +1,237 @@
+//! The head and tail of an official document in WordprocessingML (GB/T 9704-2012): the mark,
+//! document number and red line, the title, 附件说明, 落款, and the 版记 as a table anchored to
+//! the foot of the last page.
+
+use super::{escape, ParaOpts, Writer};
+use crate::record::chinese_date;
+use crate::template::{Align, Length, Style, Template};
+use std::fmt::Write as _;
+
+/// Paragraph styles only official documents use.
+pub(super) fn styles(t: &Template) -> Vec<(&'static str, &'static str, Style, ParaOpts)> {
+    let Some(o) = &t.official else {
+        return Vec::new();
+    };
+    let kept = ParaOpts {
+        keep_next: true,
+        exact: true,
+        ..Default::default()
+    };
+    let plain = ParaOpts {
+        exact: true,
+        ..Default::default()
+    };
+    let mut note = t.styles.body.clone();
+    note.first_line_indent = 0.0;
+    note.align = Align::Left;
+    let mut signature = o.signature_style.clone();
+    signature.align = Align::Right;
+    let mut imprint = o.imprint_style.clone();
+    imprint.align = Align::Left;
+    vec![
+        ("IssuerMark", "Issuer Mark", o.mark_style.clone(), kept),
+        (
+            "DocNumber",
+            "Document Number",
+            o.doc_number_style.clone(),
+            kept,
+        ),
+        (
+            "Recipients",
+            "Recipients",
+            o.recipients_style.clone(),
+            plain,
+        ),
+        ("AttachmentNote", "Attachment Note", note, plain),
+        ("Signature", "Signature", signature, kept),
+        ("Imprint", "Imprint", imprint, plain),
+    ]
+}
+
+/// Width of text in ems: CJK characters one em, ASCII half.
+fn ems(s: &str) -> f32 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
+}
+
+impl Writer<'_> {
+    fn blank_line(&mut self) {
+        self.body.push_str("<w:p/>");
+    }
+
+    pub(super) fn official_head(&mut self) {
+        let (t, a) = (self.template, self.article);
+        let Some(setup) = &t.official else { return };
+        let off = &a.official;
+        let width = t.page.text_width();
+        if let Some(mark) = &off.issuer_mark {
+            let mut size = setup.mark_style.size.pt();
+            let n = ems(mark);
+            if n * size > width {
+                size = (width / n * 2.0).floor() / 2.0;
+            }
+            let half_points = (size * 2.0).round() as i64;
+            let _ = write!(
+                self.body,
+                "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr><w:t>{}</w:t></w:r></w:p>",
+                setup.mark_top.twips(),
+                Length(size * 1.1).twips(),
+                escape(mark)
+            );
+            self.blank_line();
+            self.blank_line();
+        }
+        if off.doc_number.is_some() || off.signer.is_some() {
+            let em = setup.doc_number_style.size.pt();
+            let rule_pt = setup.rule_thickness.pt();
+            let border = format!(
+                "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{}\" w:space=\"{}\" w:color=\"{}\"/></w:pBdr>",
+                ((rule_pt * 8.0).round() as i64).max(2),
+                setup.rule_gap.pt().round() as i64,
+                setup.rule_color.hex()
+            );
+            let number = off.doc_number.clone().unwrap_or_default();
+            match &off.signer {
+                Some(signer) => {
+                    let tab = Length(width - em).twips();
+                    let _ = write!(
+                        self.body,
+                        "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs><w:ind w:left=\"{}\"/><w:jc w:val=\"left\"/></w:pPr>",
+                        Length(em).twips()
+                    );
+                    self.run(&number, "");
+                    self.body.push_str("<w:r><w:tab/></w:r>");
+                    self.run(&setup.signer_label, "");
+                    let (east, latin) = super::font_names(setup.signer_style.family);
+                    let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
+                    self.run(signer, &fonts);
+                    self.body.push_str("</w:p>");
+                }
+                None => self.para("DocNumber", &number, &border),
+            }
+            self.blank_line();
+            self.blank_line();
+        } else if off.issuer_mark.is_some() {
+            self.blank_line();
+        }
+        // The Title style's space after is the blank line below the title.
+        self.para("Title", &a.title, "");
+        if let Some(sub) = &a.subtitle {
+            self.para("Subtitle", sub, "");
+        }
+        if let Some(r) = &off.recipients {
+            self.para("Recipients", r, "");
+        }
+    }
+
+    pub(super) fn official_tail(&mut self) {
+        let (t, a) = (self.template, self.article);
+        let Some(setup) = &t.official else { return };
+        let em = t.styles.body.size.pt();
+        if !a.attachments.is_empty() {
+            self.blank_line();
+            let label_ems = ems(&setup.attachments_label);
+            let left = Length((2.0 + label_ems) * em).twips();
+            let many = a.attachments.len() > 1;
+            for (i, att) in a.attachments.iter().enumerate() {
+                let text = if many {
+                    format!("{}. {}", i + 1, att.name)
+                } else {
+                    att.name.clone()
+                };
+                let (ind, text) = if i == 0 {
+                    let hanging = Length(label_ems * em).twips();
+                    (
+                        format!("<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/>"),
+                        format!("{}{text}", setup.attachments_label),
+                    )
+                } else {
+                    (format!("<w:ind w:left=\"{left}\"/>"), text)
+                };
+                self.para("AttachmentNote", &text, &ind);
+            }
+        }
+        if let Some(sig) = &a.official.signature {
+            self.blank_line();
+            let date = chinese_date(&sig.date);
+            let right = setup.signature_right_indent;
+            // The issuing body centred over the date (never further right than the date).
+            let name_right = (right + (ems(&date) - ems(&sig.name)) / 2.0).max(right);
+            let size = setup.signature_style.size.pt();
+            let ind = |chars: f32| format!("<w:ind w:right=\"{}\"/>", Length(chars * size).twips());
+            self.para("Signature", &sig.name, &ind(name_right));
+            self.para("Signature", &date, &ind(right));
+        }
+        self.imprint();
+    }
+
+    /// The 版记 as a frame anchored at the foot of the type area on the last page: 抄送 and
+    /// 印发 lines on the grid pitch, with thick rules above and below and a thin one between.
+    fn imprint(&mut self) {
+        let (t, a) = (self.template, self.article);
+        let Some(setup) = &t.official else { return };
+        let off = &a.official;
+        let printed = off.printed_by.is_some() || off.printed_date.is_some();
+        if off.cc.is_empty() && !printed {
+            return;
+        }
+        let width = Length(t.page.text_width()).twips();
+        let size = setup.imprint_style.size.pt();
+        let inset = Length(size).twips();
+        let pitch =
+            super::grid_pitch_twips(t).unwrap_or(Length(setup.imprint_style.line_pitch()).twips());
+        let lines = i64::from(!off.cc.is_empty()) + i64::from(printed);
+        let y = Length(t.text_height()).twips() - lines * pitch;
+        let eighths = |l: Length| ((l.pt() * 8.0).round() as i64).max(2);
+        let (thick, thin) = (
+            eighths(setup.imprint_thick_rule),
+            eighths(setup.imprint_thin_rule),
+        );
+        let frame = format!(
+            "<w:framePr w:w=\"{width}\" w:wrap=\"around\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:x=\"0\" w:y=\"{y}\"/>"
+        );
+        let border = |top: Option<i64>, bottom: i64| {
+            let top = top.map_or(String::new(), |sz| {
+                format!("<w:top w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>")
+            });
+            format!("<w:pBdr>{top}<w:bottom w:val=\"single\" w:sz=\"{bottom}\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>")
+        };
+        let spacing = format!(
+            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"
+        );
+        if !off.cc.is_empty() {
+            let text = format!("{}{}。", setup.cc_label, off.cc.join("，"));
+            let hanging = Length(ems(&setup.cc_label) * size).twips();
+            let bottom = if printed { thin } else { thick };
+            let ppr = format!(
+                "{frame}{}{spacing}<w:ind w:left=\"{}\" w:right=\"{inset}\" w:hanging=\"{hanging}\"/>",
+                border(Some(thick), bottom),
+                inset + hanging
+            );
+            self.para("Imprint", &text, &ppr);
+        }
+        if printed {
+            let top = off.cc.is_empty().then_some(thick);
+            let tab = width - inset;
+            let ppr = format!(
+                "{frame}{}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>{spacing}<w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>",
+                border(top, thick)
+            );
+            let by = off.printed_by.clone().unwrap_or_default();
+            let date = off
+                .printed_date
+                .as_ref()
+                .map(|d| format!("{}{}", chinese_date(d), setup.printed_suffix))
+                .unwrap_or_default();
+            let _ = write!(
+                self.body,
+                "<w:p><w:pPr><w:pStyle w:val=\"Imprint\"/>{ppr}</w:pPr>"
+            );
+            self.run(&by, "");
+            self.body.push_str("<w:r><w:tab/></w:r>");
+            self.run(&date, "");
+            self.body.push_str("</w:p>");
+        }
+    }
+}
