@@ -583,16 +583,21 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> Vec<Pa
             0.0
         };
         let mut at = position(b, y + gap);
-        // Height of the chain of boxes that must stay together with this one.
-        let mut chain = b.height;
-        let mut k = i;
-        while boxes[k].keep_with_next && k + 1 < boxes.len() {
-            chain += gap_between(&boxes[k], &boxes[k + 1]) + boxes[k + 1].height;
-            k += 1;
-        }
+        // Where the chain of boxes that must stay together with this one ends, if this one
+        // is placed at `from` (gaps and grid snapping included).
+        let chain_end = |from: f32| {
+            let mut end = from + b.height;
+            let mut k = i;
+            while boxes[k].keep_with_next && k + 1 < boxes.len() {
+                let next = &boxes[k + 1];
+                end = position(next, end + gap_between(&boxes[k], next)) + next.height;
+                k += 1;
+            }
+            end
+        };
         let fits_box = at + b.height <= bottom + EPS;
-        let fits_chain = at + chain <= bottom + EPS;
-        let chain_fits_page = chain <= bottom - top + EPS;
+        let fits_chain = chain_end(at) <= bottom + EPS;
+        let chain_fits_page = chain_end(top) <= bottom + EPS;
         if has_content && (!fits_box || (!fits_chain && chain_fits_page)) {
             pages.push(Page::default());
             at = top;
