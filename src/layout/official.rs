@@ -26,7 +26,10 @@ impl Builder<'_> {
             let mut line = self
                 .set_lines(mark, &style, false, self.width, 0.0)
                 .remove(0);
-            let top = setup.mark_top.pt();
+            let top = match (&off.signer, setup.mark_top_upward) {
+                (Some(_), Some(upward)) => upward.pt(),
+                _ => setup.mark_top.pt(),
+            };
             for run in &mut line.runs {
                 run.x += self.left;
             }

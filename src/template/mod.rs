@@ -122,6 +122,8 @@ pub struct OfficialSetup {
     /// 发文机关标志: its style, and the distance from the type area's top to the mark's top.
     pub mark_style: Style,
     pub mark_top: Length,
+    /// For upward documents (those with a 签发人), the standard's larger distance (80 mm).
+    pub mark_top_upward: Option<Length>,
     pub doc_number_style: Style,
     pub signer_label: String,
     pub signer_style: Style,

@@ -75,7 +75,10 @@ impl Writer<'_> {
             let _ = write!(
                 self.body,
                 "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr><w:t>{}</w:t></w:r></w:p>",
-                setup.mark_top.twips(),
+                match (&off.signer, setup.mark_top_upward) {
+                    (Some(_), Some(upward)) => upward.twips(),
+                    _ => setup.mark_top.twips(),
+                },
                 Length(size * 1.1).twips(),
                 escape(mark)
             );
