@@ -305,3 +305,49 @@ fn templates_are_listed_shown_and_checked() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn upward_document_puts_the_signer_beside_the_number_and_the_mark_at_80mm() {
+    if !have("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("upward");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(root().join("examples/official-request.yaml"))
+        .args(["--template", "gongwen", "--formats", "pdf", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let script = r#"
+import sys, pdfplumber
+mm = 72 / 25.4
+page = pdfplumber.open(sys.argv[1]).pages[0]
+mark = [c for c in page.chars if c["size"] > 24]
+print(round(min(c["top"] for c in mark) / mm, 1))
+row = [c for c in page.chars if abs(c["top"] - [d for d in page.chars if d["text"] == "签"][0]["top"]) < 1]
+row.sort(key=lambda c: c["x0"])
+print(round(row[0]["x0"] / mm, 1), round(row[-1]["x0"] / mm + 16 / 72 * 25.4, 1), "".join(c["text"] for c in row))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("official-request-2025-08.pdf"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("117.0"),
+        "mark 80 mm below the type area's top (37 + 80): {text}"
+    );
+    // Number one character (16 pt = 5.6 mm) in from the left edge (28 mm), signer's name
+    // ending one character in from the right edge (184 mm).
+    assert_eq!(
+        lines.next(),
+        Some("33.6 178.4 内环字〔2025〕8号签发人：赵世德"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -36,7 +36,11 @@ fn have_pdfplumber() -> bool {
 
 /// The rules as the library states them, for the independent checker.
 fn rules_file(dir: &Path) -> PathBuf {
-    let t = Template::load("bulletin").unwrap();
+    rules_file_for(dir, "bulletin")
+}
+
+fn rules_file_for(dir: &Path, template: &str) -> PathBuf {
+    let t = Template::load(template).unwrap();
     let p = &t.page;
     let (left, right) = (p.margin_left.pt(), p.width.pt() - p.margin_right.pt());
     let chars = |f: fn(char) -> bool| -> String {
@@ -66,12 +70,16 @@ fn rules_file(dir: &Path) -> PathBuf {
 }
 
 fn convert(records: &[PathBuf], out: &Path) {
+    convert_with(records, out, "bulletin");
+}
+
+fn convert_with(records: &[PathBuf], out: &Path, template: &str) {
     let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
         .arg("convert")
         .args(records)
         .arg("--out")
         .arg(out)
-        .args(["--formats", "pdf", "--quiet"])
+        .args(["--formats", "pdf", "--quiet", "--template", template])
         .output()
         .unwrap();
     assert!(
@@ -312,5 +320,35 @@ fn checker_catches_lines_off_the_grid() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("off the baseline grid"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a5_leaflet_keeps_the_same_rules() {
+    if !have_pdfplumber() {
+        return;
+    }
+    let dir = fresh_dir("leaflet");
+    let records: Vec<PathBuf> = [
+        "nmg-sthjt-2025-02-18.json",
+        "notice-blocks.yaml",
+        "stress-typesetting.json",
+    ]
+    .iter()
+    .map(|r| root().join("examples").join(r))
+    .collect();
+    convert_with(&records, &dir, "leaflet");
+    let rules = rules_file_for(&dir, "leaflet");
+    for id in [
+        "nmg-sthjt-2025-02-18",
+        "notice-2025-grassland",
+        "stress-typesetting",
+    ] {
+        let report = measure(&dir.join(format!("{id}.pdf")), &rules);
+        assert!(
+            report["counts"]["justified"].as_u64().unwrap() > 5,
+            "{report}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

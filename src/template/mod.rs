@@ -12,6 +12,7 @@ use std::path::Path;
 const BUILTIN: &[(&str, &str)] = &[
     ("bulletin", include_str!("../../templates/bulletin.toml")),
     ("gongwen", include_str!("../../templates/gongwen.toml")),
+    ("leaflet", include_str!("../../templates/leaflet.toml")),
 ];
 
 /// Font families bundled with bulletin; a style names one of them.
