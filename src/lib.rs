@@ -4,6 +4,7 @@
 //! Data flows one way: [`record`] parses and validates, [`layout`] sets the article on pages,
 //! [`render`] writes PDF and DOCX, [`qr`] encodes the url, [`output`] writes files atomically.
 
+pub mod batch;
 pub mod fonts;
 pub mod layout;
 pub mod output;

@@ -1,6 +1,7 @@
 //! The `bulletin` command line: parses arguments, calls the library, reports, sets the exit
 //! code (0 all converted, 1 some record failed, 2 usage or setup error).
 
+use bulletin::batch::{BatchOptions, Input};
 use bulletin::fonts::FontBook;
 use bulletin::record::load_record;
 use bulletin::template::Template;
@@ -55,6 +56,36 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Convert many records in parallel: directories, NDJSON files (or - for stdin), record files.
+    Batch {
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<String>,
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, default_value = "bulletin", value_name = "NAME|FILE")]
+        template: String,
+        #[arg(long, default_value = "pdf,docx,qr", value_name = "LIST")]
+        formats: String,
+        /// Worker threads (default: the number of cores).
+        #[arg(long, short, value_name = "N")]
+        jobs: Option<usize>,
+        /// Write a JSON manifest of every record's outputs (sizes, SHA-256), pages, warnings, errors.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Skip records whose outputs exist and were made from the same record, template and version.
+        #[arg(long)]
+        skip_unchanged: bool,
+        /// Convert only the K-th of N deterministic slices of the input.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        font_dir: Option<PathBuf>,
+        #[arg(long)]
+        normalize_punctuation: bool,
+        /// No progress display (errors and warnings are still printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// List the built-in templates, or print one (`templates show NAME`) to copy and edit.
     Templates {
         #[command(subcommand)]
@@ -78,6 +109,79 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { records } => check(&records),
         Command::Templates { action } => templates(action),
+        Command::Batch {
+            inputs,
+            out,
+            template,
+            formats,
+            jobs,
+            report,
+            skip_unchanged,
+            shard,
+            font_dir,
+            normalize_punctuation,
+            quiet,
+        } => {
+            let setup = (|| {
+                let formats = Formats::parse(&formats)?;
+                let template = Template::load(&template)?;
+                let fonts = FontBook::discover(font_dir.as_deref())?;
+                let shard = shard
+                    .as_deref()
+                    .map(bulletin::batch::parse_shard)
+                    .transpose()?;
+                Ok::<_, String>((formats, template, fonts, shard))
+            })();
+            let (formats, template, fonts, shard) = match setup {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let jobs =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let inputs: Vec<Input> = inputs.iter().map(|a| Input::from_arg(a)).collect();
+            let options = BatchOptions {
+                out,
+                template,
+                fonts,
+                formats,
+                jobs,
+                skip_unchanged,
+                shard,
+                normalize_punctuation,
+                progress: bulletin::batch::progress_for_stderr(quiet),
+            };
+            let result = bulletin::batch::run(&inputs, &options);
+            if let Some(path) = report {
+                let json = serde_json::to_vec_pretty(&result).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "report.json".into());
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new("."));
+                if let Err(e) = output::write_atomically(dir, &[(name, json)]) {
+                    eprintln!("error: cannot write the report: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+            let t = &result.totals;
+            if !quiet {
+                eprintln!(
+                    "{} records: {} converted, {} unchanged, {} failed in {:.2}s",
+                    t.records, t.converted, t.skipped, t.failed, t.wall_seconds
+                );
+            }
+            if t.failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Command::Convert {
             records,
             out,

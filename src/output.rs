@@ -1,15 +1,36 @@
-//! Writing outputs so that no reader ever sees a half-written file: each file goes to a
-//! temporary name in the target directory and is renamed into place once complete.
+//! Writing outputs so that no reader ever sees a half-written file: each file is written under
+//! `DIR/.bulletin-tmp/` and renamed into place once complete. A process killed mid-write leaves
+//! only its temporary file behind, which the next run removes.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Subdirectory of the output directory holding files being written.
+pub const TEMP_DIR: &str = ".bulletin-tmp";
+
+/// Temporary names carry the host and process, so that runs sharing an output directory
+/// (shards on several machines) never remove each other's files.
+fn temp_prefix() -> String {
+    format!("{}-{}-", host_name(), std::process::id())
+}
+
+fn host_name() -> String {
+    fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned())
+        .replace(['/', '-'], "_")
+}
+
 /// Writes all `files` into `dir` (created if needed). Either every file is renamed into
 /// place, or the temporary files are removed and the error is returned; files that existed
 /// before are only ever replaced whole.
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
-    fs::create_dir_all(dir)
+    let temp_dir = dir.join(TEMP_DIR);
+    fs::create_dir_all(&temp_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
     let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
     let cleanup = |temps: &[(PathBuf, PathBuf)]| {
@@ -17,9 +38,10 @@ pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<P
             let _ = fs::remove_file(tmp);
         }
     };
+    let prefix = temp_prefix();
     for (name, bytes) in files {
         let target = dir.join(name);
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = temp_dir.join(format!("{prefix}{name}"));
         let written = fs::File::create(&tmp).and_then(|mut f| {
             f.write_all(bytes)?;
             f.sync_all()
@@ -41,6 +63,30 @@ pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<P
     Ok(done)
 }
 
+/// Removes temporary files left by runs on this host that are no longer running (a killed
+/// batch); returns how many were removed.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir.join(TEMP_DIR)) else {
+        return 0;
+    };
+    let host = format!("{}-", host_name());
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&host) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,8 +106,24 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        assert_eq!(names, vec!["a.txt", "b.txt"]);
+        assert_eq!(names, vec![TEMP_DIR, "a.txt", "b.txt"]);
+        assert_eq!(fs::read_dir(dir.join(TEMP_DIR)).unwrap().count(), 0);
         assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"two");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed() {
+        let dir = std::env::temp_dir().join(format!("bulletin-stale-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join(TEMP_DIR)).unwrap();
+        // PID 0 never names a running process in /proc.
+        let stale = dir.join(TEMP_DIR).join(format!("{}-0-x.pdf", host_name()));
+        let other_host = dir.join(TEMP_DIR).join("elsewhere-0-x.pdf");
+        fs::write(&stale, b"half").unwrap();
+        fs::write(&other_host, b"half").unwrap();
+        assert_eq!(remove_stale_temporaries(&dir), 1);
+        assert!(!stale.exists() && other_host.exists());
         fs::remove_dir_all(&dir).unwrap();
     }
 }

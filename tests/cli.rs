@@ -474,6 +474,7 @@ fn record_without_url_has_no_qr_anywhere() {
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != ".bulletin-tmp")
         .collect();
     names.sort();
     assert_eq!(names, ["plain.docx", "plain.pdf"]);

@@ -5,7 +5,7 @@ pub mod hygiene;
 mod parse;
 
 pub use datetime::Timestamp;
-pub use parse::{load_record, parse_record, RecordFormat};
+pub use parse::{load_record, parse_record, read_record_text, RecordFormat};
 
 use std::fmt;
 use std::path::PathBuf;

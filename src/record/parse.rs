@@ -153,6 +153,18 @@ const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
 
 /// Reads and validates a record file; images are resolved relative to the file.
 pub fn load_record(path: &Path) -> Result<Article, RecordError> {
+    let (text, format) = read_record_text(path)?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("article")
+        .to_owned();
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_record(&text, format, path, &stem, base)
+}
+
+/// A record file's text and format, with the errors `load_record` reports.
+pub fn read_record_text(path: &Path) -> Result<(String, RecordFormat), RecordError> {
     let error = |message: String| RecordError {
         file: path.to_path_buf(),
         field: None,
@@ -169,13 +181,7 @@ pub fn load_record(path: &Path) -> Result<Article, RecordError> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("article")
-        .to_owned();
-    let base = path.parent().unwrap_or(Path::new("."));
-    parse_record(&text, format, path, &stem, base)
+    Ok((text, format))
 }
 
 /// Parses record text. `file` is used in errors, `default_id` when the record has no id,

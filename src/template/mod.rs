@@ -86,6 +86,9 @@ pub struct Template {
     pub docx: DocxSetup,
     /// Head and tail of official documents; required when `document = "official"`.
     pub official: Option<OfficialSetup>,
+    /// The TOML it was read from (part of the batch's content hash).
+    #[serde(skip)]
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -432,6 +435,7 @@ impl Template {
             .check()
             .map_err(|m| format!("template {origin}: {m}"))?;
         template.apply_grid();
+        template.source = text.to_owned();
         Ok(template)
     }
 

@@ -1,0 +1,593 @@
+//! Batch conversion: records streamed from directories, NDJSON files or stdin to a pool of
+//! worker threads through a bounded queue (memory stays flat however many records there
+//! are), fonts shared by all workers, one bad record never stopping the rest, outputs written
+//! atomically, an optional JSON report, skipping of unchanged records, and deterministic shards.
+
+use crate::fonts::FontBook;
+use crate::record::{parse_record, read_record_text, Article, Block, RecordFormat};
+use crate::template::Template;
+use crate::{convert, output, Formats};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Where per-record stamps (content hash and outputs) live, for `--skip-unchanged`.
+pub const STAMP_DIR: &str = ".bulletin-stamps";
+
+/// One command-line input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A directory, searched recursively for .json, .yaml, .yml and .toml records.
+    Dir(PathBuf),
+    /// An NDJSON file: one JSON record per line.
+    Ndjson(PathBuf),
+    /// NDJSON on standard input (`-`).
+    Stdin,
+    /// One record file.
+    File(PathBuf),
+}
+
+impl Input {
+    pub fn from_arg(arg: &str) -> Input {
+        let path = PathBuf::from(arg);
+        if arg == "-" {
+            Input::Stdin
+        } else if path.is_dir() {
+            Input::Dir(path)
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("ndjson" | "jsonl")
+        ) {
+            Input::Ndjson(path)
+        } else {
+            Input::File(path)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Quiet,
+    /// A line now and then (logs, CI).
+    Plain,
+    /// A live status line (stderr is a terminal).
+    Terminal,
+}
+
+pub struct BatchOptions {
+    pub out: PathBuf,
+    pub template: Template,
+    pub fonts: FontBook,
+    pub formats: Formats,
+    pub jobs: usize,
+    pub skip_unchanged: bool,
+    /// Convert only slice K of N (1-based K).
+    pub shard: Option<(usize, usize)>,
+    pub normalize_punctuation: bool,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct OutputReport {
+    pub file: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RecordReport {
+    pub id: Option<String>,
+    /// The record file, or the NDJSON file.
+    pub source: String,
+    /// Line of the NDJSON file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub outputs: Vec<OutputReport>,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+    /// Outputs were already up to date (`--skip-unchanged`).
+    pub skipped: bool,
+    #[serde(skip)]
+    index: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Totals {
+    pub records: usize,
+    pub converted: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub wall_seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct BatchReport {
+    pub bulletin_version: &'static str,
+    pub template: String,
+    pub records: Vec<RecordReport>,
+    pub totals: Totals,
+}
+
+/// What a stamp remembers of a conversion.
+#[derive(Serialize, serde::Deserialize)]
+struct Stamp {
+    hash: String,
+    pages: usize,
+    outputs: Vec<OutputReport>,
+}
+
+enum Source {
+    File(PathBuf),
+    Line {
+        file: PathBuf,
+        line: usize,
+        text: String,
+    },
+}
+
+struct Job {
+    index: usize,
+    source: Source,
+}
+
+/// Runs the batch; returns the report (records in input order).
+pub fn run(inputs: &[Input], opts: &BatchOptions) -> BatchReport {
+    let started = Instant::now();
+    output::remove_stale_temporaries(&opts.out);
+    output::remove_stale_temporaries(&opts.out.join(STAMP_DIR));
+    let jobs = opts.jobs.max(1);
+    let (job_tx, job_rx) = sync_channel::<Job>(jobs * 4);
+    let (result_tx, result_rx) = sync_channel::<RecordReport>(jobs * 4);
+    let known_total = inputs
+        .iter()
+        .all(|i| matches!(i, Input::Dir(_) | Input::File(_)));
+    let claimed: Mutex<HashMap<String, (usize, String)>> = Mutex::new(HashMap::new());
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let mut records = Vec::new();
+    std::thread::scope(|scope| {
+        let shard = opts.shard;
+        let producer = scope.spawn(move || produce(inputs, shard, &job_tx));
+        for _ in 0..jobs {
+            let rx = Arc::clone(&job_rx);
+            let tx = result_tx.clone();
+            let claimed = &claimed;
+            scope.spawn(move || worker(&rx, &tx, opts, claimed));
+        }
+        drop(result_tx);
+        let mut status = Status::new(opts.progress);
+        for report in result_rx {
+            status.record(&report);
+            records.push(report);
+        }
+        let total = producer.join().unwrap_or(0);
+        status.finish(if known_total { Some(total) } else { None });
+    });
+    records.sort_by_key(|r| r.index);
+    let totals = Totals {
+        records: records.len(),
+        converted: records
+            .iter()
+            .filter(|r| r.error.is_none() && !r.skipped)
+            .count(),
+        skipped: records.iter().filter(|r| r.skipped).count(),
+        failed: records.iter().filter(|r| r.error.is_some()).count(),
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    BatchReport {
+        bulletin_version: env!("CARGO_PKG_VERSION"),
+        template: opts.template.name.clone(),
+        records,
+        totals,
+    }
+}
+
+/// Feeds jobs in a deterministic order (directories sorted, NDJSON by line); returns how
+/// many records the inputs held before sharding.
+fn produce(
+    inputs: &[Input],
+    shard: Option<(usize, usize)>,
+    tx: &std::sync::mpsc::SyncSender<Job>,
+) -> usize {
+    let mut index = 0;
+    let mut send = |source: Source| {
+        let mine = shard.is_none_or(|(k, n)| index % n == k - 1);
+        if mine && tx.send(Job { index, source }).is_err() {
+            return false;
+        }
+        index += 1;
+        true
+    };
+    for input in inputs {
+        match input {
+            Input::File(p) => {
+                if !send(Source::File(p.clone())) {
+                    break;
+                }
+            }
+            Input::Dir(d) => {
+                for p in record_files(d) {
+                    if !send(Source::File(p)) {
+                        return index;
+                    }
+                }
+            }
+            Input::Ndjson(p) => match std::fs::File::open(p) {
+                Ok(f) => {
+                    for_each_line(std::io::BufReader::new(f), p, &mut send);
+                }
+                Err(e) => {
+                    // Reported as one failed record naming the file.
+                    let text = format!("\u{0}cannot read {}: {e}", p.display());
+                    send(Source::Line {
+                        file: p.clone(),
+                        line: 0,
+                        text,
+                    });
+                }
+            },
+            Input::Stdin => {
+                for_each_line(std::io::stdin().lock(), Path::new("-"), &mut send);
+            }
+        }
+    }
+    index
+}
+
+fn for_each_line(reader: impl BufRead, file: &Path, send: &mut impl FnMut(Source) -> bool) {
+    for (i, line) in reader.lines().enumerate() {
+        let text = match line {
+            Ok(t) => t,
+            Err(e) => format!("\u{0}line {} is not UTF-8 text: {e}", i + 1),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        if !send(Source::Line {
+            file: file.to_path_buf(),
+            line: i + 1,
+            text,
+        }) {
+            return;
+        }
+    }
+}
+
+/// Record files under `dir`, sorted, hidden entries skipped.
+fn record_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if RecordFormat::from_path(&p).is_some() {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn worker(
+    jobs: &Mutex<Receiver<Job>>,
+    results: &std::sync::mpsc::SyncSender<RecordReport>,
+    opts: &BatchOptions,
+    claimed: &Mutex<HashMap<String, (usize, String)>>,
+) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        let report = process(job, opts, claimed);
+        if results.send(report).is_err() {
+            return;
+        }
+    }
+}
+
+fn process(
+    job: Job,
+    opts: &BatchOptions,
+    claimed: &Mutex<HashMap<String, (usize, String)>>,
+) -> RecordReport {
+    let mut report = RecordReport {
+        index: job.index,
+        ..Default::default()
+    };
+    let (text, article) = match load(&job.source, &mut report) {
+        Ok(x) => x,
+        Err(e) => {
+            report.error = Some(e);
+            return report;
+        }
+    };
+    let mut article = article;
+    if opts.normalize_punctuation || opts.template.typography.normalize_punctuation {
+        article.normalize_punctuation();
+    }
+    report.id = Some(article.id.clone());
+    // Two records with one id: the second to arrive is an error, never an overwrite.
+    {
+        let mut map = claimed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, first)) = map.get(&article.id) {
+            report.error = Some(format!(
+                "duplicate id `{}`: already converted from {first}",
+                article.id
+            ));
+            return report;
+        }
+        map.insert(article.id.clone(), (job.index, source_name(&report)));
+    }
+    let hash = content_hash(opts, &text, &article);
+    let stamp_path = opts
+        .out
+        .join(STAMP_DIR)
+        .join(format!("{}.json", article.id));
+    if opts.skip_unchanged {
+        if let Some(stamp) = read_stamp(&stamp_path, &hash, &opts.out) {
+            report.skipped = true;
+            report.pages = stamp.pages;
+            report.outputs = stamp.outputs;
+            return report;
+        }
+    }
+    let outputs = match convert(&article, &opts.template, &opts.fonts, opts.formats) {
+        Ok(o) => o,
+        Err(e) => {
+            report.error = Some(e);
+            return report;
+        }
+    };
+    report.pages = outputs.pages;
+    report.warnings = outputs.warnings.clone();
+    report.outputs = outputs
+        .files
+        .iter()
+        .map(|(name, bytes)| OutputReport {
+            file: name.clone(),
+            bytes: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(bytes)),
+        })
+        .collect();
+    if let Err(e) = output::write_atomically(&opts.out, &outputs.files) {
+        report.error = Some(e);
+        report.outputs.clear();
+        return report;
+    }
+    // The stamp is written after the outputs: a run killed in between converts again.
+    let stamp = Stamp {
+        hash,
+        pages: report.pages,
+        outputs: report.outputs.clone(),
+    };
+    if let Ok(json) = serde_json::to_vec(&stamp) {
+        let _ = output::write_atomically(
+            &opts.out.join(STAMP_DIR),
+            &[(format!("{}.json", article.id), json)],
+        );
+    }
+    report
+}
+
+fn source_name(report: &RecordReport) -> String {
+    match report.line {
+        Some(line) => format!("{}:{line}", report.source),
+        None => report.source.clone(),
+    }
+}
+
+fn load(source: &Source, report: &mut RecordReport) -> Result<(String, Article), String> {
+    match source {
+        Source::File(path) => {
+            report.source = path.display().to_string();
+            let (text, format) = read_record_text(path).map_err(|e| e.to_string())?;
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("article");
+            let base = path.parent().unwrap_or(Path::new("."));
+            let article =
+                parse_record(&text, format, path, stem, base).map_err(|e| e.to_string())?;
+            Ok((text, article))
+        }
+        Source::Line { file, line, text } => {
+            report.source = file.display().to_string();
+            report.line = Some(*line);
+            if let Some(message) = text.strip_prefix('\u{0}') {
+                return Err(message.to_owned());
+            }
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("stdin");
+            let default_id = format!("{stem}-{line}");
+            let base = file.parent().unwrap_or(Path::new("."));
+            let article = parse_record(text, RecordFormat::Json, file, &default_id, base).map_err(
+                |mut e| {
+                    // Place JSON errors on the NDJSON file's line.
+                    e.position = Some((*line, e.position.map_or(1, |p| p.1)));
+                    e.to_string()
+                },
+            )?;
+            Ok((text.clone(), article))
+        }
+    }
+}
+
+/// What the outputs depend on: bulletin's version, the template, the formats, the
+/// punctuation option, the record's text and the bytes of its images.
+fn content_hash(opts: &BatchOptions, text: &str, article: &Article) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(opts.template.source.as_bytes());
+    h.update([0]);
+    let f = opts.formats;
+    h.update([
+        u8::from(f.pdf),
+        u8::from(f.docx),
+        u8::from(f.qr),
+        u8::from(opts.normalize_punctuation),
+    ]);
+    h.update(text.as_bytes());
+    for block in &article.body {
+        if let Block::Image(img) = block {
+            h.update([0]);
+            h.update(img.data.as_slice());
+        }
+    }
+    hex(&h.finalize())
+}
+
+/// The stamp, if it matches `hash` and every output it lists still exists with its size.
+fn read_stamp(path: &Path, hash: &str, out: &Path) -> Option<Stamp> {
+    let stamp: Stamp = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let intact = stamp.hash == hash
+        && stamp
+            .outputs
+            .iter()
+            .all(|o| std::fs::metadata(out.join(&o.file)).is_ok_and(|m| m.len() == o.bytes));
+    intact.then_some(stamp)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Progress on stderr: a live line on a terminal, a line every two seconds otherwise.
+struct Status {
+    mode: Progress,
+    started: Instant,
+    last: Instant,
+    done: usize,
+    failed: usize,
+}
+
+impl Status {
+    fn new(mode: Progress) -> Status {
+        let now = Instant::now();
+        Status {
+            mode,
+            started: now,
+            last: now,
+            done: 0,
+            failed: 0,
+        }
+    }
+
+    fn record(&mut self, report: &RecordReport) {
+        self.done += 1;
+        if let Some(e) = &report.error {
+            self.failed += 1;
+            let line = report.line.map_or(String::new(), |l| format!(" line {l}"));
+            self.clear();
+            eprintln!("error: {}{line}: {e}", report.source);
+        }
+        for w in &report.warnings {
+            self.clear();
+            eprintln!("warning: {}: {w}", report.source);
+        }
+        let now = Instant::now();
+        let interval = if self.mode == Progress::Terminal {
+            0.1
+        } else {
+            2.0
+        };
+        if self.mode != Progress::Quiet && now.duration_since(self.last).as_secs_f64() >= interval {
+            self.last = now;
+            self.show(None);
+        }
+    }
+
+    fn line(&self, total: Option<usize>) -> String {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-6);
+        let rate = self.done as f64 / secs;
+        let eta = match total {
+            Some(t) if rate > 0.0 && t > self.done => {
+                format!(", ETA {:.0}s", (t - self.done) as f64 / rate)
+            }
+            _ => String::new(),
+        };
+        let of = total.map_or(String::new(), |t| format!("/{t}"));
+        format!(
+            "{}{of} records, {} failed, {rate:.0}/s{eta}",
+            self.done, self.failed
+        )
+    }
+
+    fn show(&self, total: Option<usize>) {
+        let mut err = std::io::stderr().lock();
+        match self.mode {
+            Progress::Quiet => {}
+            Progress::Plain => {
+                let _ = writeln!(err, "{}", self.line(total));
+            }
+            Progress::Terminal => {
+                let _ = write!(err, "\r\x1b[K{}", self.line(total));
+                let _ = err.flush();
+            }
+        }
+    }
+
+    fn clear(&self) {
+        if self.mode == Progress::Terminal {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        }
+    }
+
+    fn finish(&mut self, total: Option<usize>) {
+        self.show(total);
+        if self.mode == Progress::Terminal {
+            eprintln!();
+        }
+    }
+}
+
+/// Picks the progress display for stderr.
+pub fn progress_for_stderr(quiet: bool) -> Progress {
+    if quiet {
+        Progress::Quiet
+    } else if std::io::stderr().is_terminal() {
+        Progress::Terminal
+    } else {
+        Progress::Plain
+    }
+}
+
+/// Parses "K/N".
+pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard; write K/N with 1 <= K <= N, e.g. 2/8");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: usize = k.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse() {
+        assert_eq!(parse_shard("2/3"), Ok((2, 3)));
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}
