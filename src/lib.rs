@@ -5,6 +5,7 @@
 //! [`render`] writes PDF and DOCX, [`qr`] encodes the url, [`output`] writes files atomically.
 
 pub mod batch;
+pub mod bench;
 pub mod fonts;
 pub mod layout;
 pub mod output;

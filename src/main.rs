@@ -86,6 +86,20 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Measure conversion speed and memory on generated records (see README for figures).
+    Bench {
+        /// How many distinct records to generate.
+        #[arg(long, default_value_t = 2000)]
+        records: usize,
+        /// Characters of body text per record.
+        #[arg(long, default_value_t = 2000)]
+        chars: usize,
+        /// Job counts to measure batch throughput at.
+        #[arg(long, default_value = "1,2", value_delimiter = ',')]
+        jobs: Vec<usize>,
+        #[arg(long, value_name = "DIR")]
+        font_dir: Option<PathBuf>,
+    },
     /// List the built-in templates, or print one (`templates show NAME`) to copy and edit.
     Templates {
         #[command(subcommand)]
@@ -109,6 +123,26 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { records } => check(&records),
         Command::Templates { action } => templates(action),
+        Command::Bench { records, chars, jobs, font_dir } => {
+            let fonts = match FontBook::discover(font_dir.as_deref()) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let work = std::env::temp_dir().join(format!("bulletin-bench-{}", std::process::id()));
+            let _ = std::fs::create_dir_all(&work);
+            let result = bulletin::bench::run(records, chars, &jobs, &fonts, &work, &mut std::io::stdout());
+            let _ = std::fs::remove_dir_all(&work);
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Batch {
             inputs,
             out,
