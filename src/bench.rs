@@ -73,28 +73,83 @@ fn peak_memory_mib() -> Option<f64> {
 }
 
 /// Runs the benchmark and writes a report to `out`.
-pub fn run(records: usize, chars: usize, jobs: &[usize], fonts: &FontBook, work: &Path, out: &mut impl Write) -> Result<(), String> {
+pub fn run(
+    records: usize,
+    chars: usize,
+    jobs: &[usize],
+    fonts: &FontBook,
+    work: &Path,
+    out: &mut impl Write,
+) -> Result<(), String> {
     let template = Template::load("bulletin")?;
     let lines = generate(records, chars);
     let articles: Vec<_> = lines
         .iter()
         .take(200.min(records))
-        .map(|l| parse_record(l, RecordFormat::Json, Path::new("bench.ndjson"), "bench", Path::new(".")))
+        .map(|l| {
+            parse_record(
+                l,
+                RecordFormat::Json,
+                Path::new("bench.ndjson"),
+                "bench",
+                Path::new("."),
+            )
+        })
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
-    let avg_chars = articles.iter().map(|a| a.body_text().concat().chars().count()).sum::<usize>() / articles.len().max(1);
-    let _ = writeln!(out, "bulletin bench: {records} distinct records of about {avg_chars} characters, {} cores", std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let _ = writeln!(out, "\nper article, one core, warm (median of {} articles):", articles.len());
+    let avg_chars = articles
+        .iter()
+        .map(|a| a.body_text().concat().chars().count())
+        .sum::<usize>()
+        / articles.len().max(1);
+    let _ = writeln!(
+        out,
+        "bulletin bench: {records} distinct records of about {avg_chars} characters, {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let _ = writeln!(
+        out,
+        "\nper article, one core, warm (median of {} articles):",
+        articles.len()
+    );
     let formats = [
-        ("pdf", Formats { pdf: true, docx: false, qr: false }),
-        ("docx", Formats { pdf: false, docx: true, qr: false }),
-        ("qr (png+svg)", Formats { pdf: false, docx: false, qr: true }),
+        (
+            "pdf",
+            Formats {
+                pdf: true,
+                docx: false,
+                qr: false,
+            },
+        ),
+        (
+            "docx",
+            Formats {
+                pdf: false,
+                docx: true,
+                qr: false,
+            },
+        ),
+        (
+            "qr (png+svg)",
+            Formats {
+                pdf: false,
+                docx: false,
+                qr: true,
+            },
+        ),
         ("all three", Formats::default()),
     ];
     // One warm-up pass so that font tables are paged in.
     for a in articles.iter().take(5) {
         convert(a, &template, fonts, Formats::default())?;
     }
+    let mut times = Vec::with_capacity(articles.len());
+    for a in &articles {
+        let t = Instant::now();
+        crate::layout::layout(a, &template, fonts, None);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let _ = writeln!(out, "  {:<14} {:>7.2} ms", "layout only", median(times));
     for (name, f) in formats {
         let mut times = Vec::with_capacity(articles.len());
         for a in &articles {
@@ -106,7 +161,10 @@ pub fn run(records: usize, chars: usize, jobs: &[usize], fonts: &FontBook, work:
     }
     let input = work.join("bench.ndjson");
     std::fs::write(&input, lines.join("\n")).map_err(|e| e.to_string())?;
-    let _ = writeln!(out, "\nbatch of {records} records, all three formats, written to disk:");
+    let _ = writeln!(
+        out,
+        "\nbatch of {records} records, all three formats, written to disk:"
+    );
     for &j in jobs {
         let dir = work.join(format!("out-{j}"));
         let _ = std::fs::remove_dir_all(&dir);
@@ -124,7 +182,10 @@ pub fn run(records: usize, chars: usize, jobs: &[usize], fonts: &FontBook, work:
         let report = batch::run(&[Input::Ndjson(input.clone())], &options);
         let t = &report.totals;
         if t.failed > 0 {
-            return Err(format!("{} records failed in the benchmark batch", t.failed));
+            return Err(format!(
+                "{} records failed in the benchmark batch",
+                t.failed
+            ));
         }
         let _ = writeln!(
             out,
@@ -150,7 +211,8 @@ mod tests {
         let lines = generate(20, 2000);
         let mut ids = std::collections::HashSet::new();
         for l in &lines {
-            let a = parse_record(l, RecordFormat::Json, Path::new("b"), "b", Path::new(".")).unwrap();
+            let a =
+                parse_record(l, RecordFormat::Json, Path::new("b"), "b", Path::new(".")).unwrap();
             assert!(a.body_text().concat().chars().count() >= 2000);
             assert!(ids.insert(a.id));
         }

@@ -123,7 +123,12 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { records } => check(&records),
         Command::Templates { action } => templates(action),
-        Command::Bench { records, chars, jobs, font_dir } => {
+        Command::Bench {
+            records,
+            chars,
+            jobs,
+            font_dir,
+        } => {
             let fonts = match FontBook::discover(font_dir.as_deref()) {
                 Ok(f) => f,
                 Err(e) => {
@@ -133,7 +138,8 @@ fn main() -> ExitCode {
             };
             let work = std::env::temp_dir().join(format!("bulletin-bench-{}", std::process::id()));
             let _ = std::fs::create_dir_all(&work);
-            let result = bulletin::bench::run(records, chars, &jobs, &fonts, &work, &mut std::io::stdout());
+            let result =
+                bulletin::bench::run(records, chars, &jobs, &fonts, &work, &mut std::io::stdout());
             let _ = std::fs::remove_dir_all(&work);
             match result {
                 Ok(()) => ExitCode::SUCCESS,
