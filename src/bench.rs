@@ -196,6 +196,28 @@ pub fn run(
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+    // A whole `bulletin convert` of the bundled example in a fresh process, 15 times.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nmg-sthjt-2025-02-18.json");
+    if let (Ok(exe), true) = (std::env::current_exe(), example.is_file()) {
+        let mut times = Vec::new();
+        for _ in 0..15 {
+            let t = Instant::now();
+            let status = std::process::Command::new(&exe)
+                .arg("convert")
+                .arg(&example)
+                .arg("--out")
+                .arg(work.join("cold"))
+                .arg("--quiet")
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !status.success() {
+                return Err("the cold convert failed".into());
+            }
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        let _ = writeln!(out, "
+cold process, `bulletin convert` of the example (all three formats): {:.1} ms median of 15", median(times));
+    }
     if let Some(mib) = peak_memory_mib() {
         let _ = writeln!(out, "\npeak memory (resident, whole run): {mib:.0} MiB");
     }
