@@ -6,9 +6,9 @@ use bulletin::fonts::FontBook;
 use bulletin::record::load_record;
 use bulletin::template::Template;
 use bulletin::{convert, output, Formats};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// println! that does not panic when stdout is closed early (`bulletin check … | head`).
@@ -30,6 +30,40 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by `convert` and `batch`.
+#[derive(Args)]
+struct Conversion {
+    /// Directory for the outputs (created if missing).
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Built-in template name or a template TOML file.
+    #[arg(long, default_value = "bulletin", value_name = "NAME|FILE")]
+    template: String,
+    /// Comma-separated formats to produce: pdf, docx, qr.
+    #[arg(long, default_value = "pdf,docx,qr", value_name = "LIST")]
+    formats: String,
+    /// Directory holding the bundled fonts (default: found next to the binary).
+    #[arg(long, value_name = "DIR")]
+    font_dir: Option<PathBuf>,
+    /// Convert half-width punctuation inside Chinese text to full-width ("日,自" -> "日，自").
+    #[arg(long)]
+    normalize_punctuation: bool,
+    /// Print only errors and warnings.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl Conversion {
+    /// Formats, template and fonts; an error here is a usage or setup error (exit 2).
+    fn setup(&self) -> Result<(Formats, Template, FontBook), String> {
+        Ok((
+            Formats::parse(&self.formats)?,
+            Template::load(&self.template)?,
+            FontBook::discover(self.font_dir.as_deref())?,
+        ))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Convert record files (JSON, YAML or TOML) into PDF, DOCX and QR code files.
@@ -37,35 +71,15 @@ enum Command {
         /// Record files to convert.
         #[arg(required = true, value_name = "RECORD")]
         records: Vec<PathBuf>,
-        /// Directory for the outputs (created if missing).
-        #[arg(long, short, value_name = "DIR")]
-        out: PathBuf,
-        /// Built-in template name or a template TOML file.
-        #[arg(long, default_value = "bulletin", value_name = "NAME|FILE")]
-        template: String,
-        /// Comma-separated formats to produce: pdf, docx, qr.
-        #[arg(long, default_value = "pdf,docx,qr", value_name = "LIST")]
-        formats: String,
-        /// Directory holding the bundled fonts (default: found next to the binary).
-        #[arg(long, value_name = "DIR")]
-        font_dir: Option<PathBuf>,
-        /// Convert half-width punctuation inside Chinese text to full-width ("日,自" -> "日，自").
-        #[arg(long)]
-        normalize_punctuation: bool,
-        /// Print only errors and warnings.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        conversion: Conversion,
     },
     /// Convert many records in parallel: directories, NDJSON files (or - for stdin), record files.
     Batch {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
-        #[arg(long, short, value_name = "DIR")]
-        out: PathBuf,
-        #[arg(long, default_value = "bulletin", value_name = "NAME|FILE")]
-        template: String,
-        #[arg(long, default_value = "pdf,docx,qr", value_name = "LIST")]
-        formats: String,
+        #[command(flatten)]
+        conversion: Conversion,
         /// Worker threads (default: the number of cores).
         #[arg(long, short, value_name = "N")]
         jobs: Option<usize>,
@@ -78,13 +92,6 @@ enum Command {
         /// Convert only the K-th of N deterministic slices of the input.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        #[arg(long, value_name = "DIR")]
-        font_dir: Option<PathBuf>,
-        #[arg(long)]
-        normalize_punctuation: bool,
-        /// No progress display (errors and warnings are still printed).
-        #[arg(long, short)]
-        quiet: bool,
     },
     /// Measure conversion speed and memory on generated records (see README for figures).
     Bench {
@@ -128,157 +135,42 @@ fn main() -> ExitCode {
             chars,
             jobs,
             font_dir,
-        } => {
-            let fonts = match FontBook::discover(font_dir.as_deref()) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let work = std::env::temp_dir().join(format!("bulletin-bench-{}", std::process::id()));
-            let _ = std::fs::create_dir_all(&work);
-            let result =
-                bulletin::bench::run(records, chars, &jobs, &fonts, &work, &mut std::io::stdout());
-            let _ = std::fs::remove_dir_all(&work);
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        } => bench(records, chars, &jobs, font_dir.as_deref()),
+        Command::Convert {
+            records,
+            conversion,
+        } => convert_records(&records, &conversion),
         Command::Batch {
             inputs,
-            out,
-            template,
-            formats,
+            conversion,
             jobs,
             report,
             skip_unchanged,
             shard,
-            font_dir,
-            normalize_punctuation,
-            quiet,
-        } => {
-            let setup = (|| {
-                let formats = Formats::parse(&formats)?;
-                let template = Template::load(&template)?;
-                let fonts = FontBook::discover(font_dir.as_deref())?;
-                let shard = shard
-                    .as_deref()
-                    .map(bulletin::batch::parse_shard)
-                    .transpose()?;
-                Ok::<_, String>((formats, template, fonts, shard))
-            })();
-            let (formats, template, fonts, shard) = match setup {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let jobs =
-                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let inputs: Vec<Input> = inputs.iter().map(|a| Input::from_arg(a)).collect();
-            let options = BatchOptions {
-                out,
-                template,
-                fonts,
-                formats,
-                jobs,
-                skip_unchanged,
-                shard,
-                normalize_punctuation,
-                progress: bulletin::batch::progress_for_stderr(quiet),
-            };
-            let result = bulletin::batch::run(&inputs, &options);
-            if let Some(path) = report {
-                let json = serde_json::to_vec_pretty(&result).unwrap_or_default();
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "report.json".into());
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(std::path::Path::new("."));
-                if let Err(e) = output::write_atomically(dir, &[(name, json)]) {
-                    eprintln!("error: cannot write the report: {e}");
-                    return ExitCode::from(1);
-                }
-            }
-            let t = &result.totals;
-            if !quiet {
-                eprintln!(
-                    "{} records: {} converted, {} unchanged, {} failed in {:.2}s",
-                    t.records, t.converted, t.skipped, t.failed, t.wall_seconds
-                );
-            }
-            if t.failed > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Convert {
-            records,
-            out,
-            template,
-            formats,
-            font_dir,
-            normalize_punctuation,
-            quiet,
-        } => convert_records(ConvertArgs {
-            records,
-            out,
-            template,
-            formats,
-            font_dir,
-            normalize_punctuation,
-            quiet,
-        }),
+        } => batch(
+            &inputs,
+            &conversion,
+            jobs,
+            report.as_deref(),
+            skip_unchanged,
+            shard.as_deref(),
+        ),
     }
 }
 
-struct ConvertArgs {
-    records: Vec<PathBuf>,
-    out: PathBuf,
-    template: String,
-    formats: String,
-    font_dir: Option<PathBuf>,
-    normalize_punctuation: bool,
-    quiet: bool,
+fn usage_error(e: &str) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
 }
 
-fn convert_records(args: ConvertArgs) -> ExitCode {
-    let ConvertArgs {
-        records,
-        out,
-        template,
-        formats,
-        font_dir,
-        normalize_punctuation,
-        quiet,
-    } = args;
-
-    let setup = (|| {
-        let formats = Formats::parse(&formats)?;
-        let template = Template::load(&template)?;
-        let fonts = FontBook::discover(font_dir.as_deref())?;
-        Ok::<_, String>((formats, template, fonts))
-    })();
-    let (formats, template, fonts) = match setup {
+fn convert_records(records: &[PathBuf], c: &Conversion) -> ExitCode {
+    let (formats, template, fonts) = match c.setup() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return usage_error(&e),
     };
     let mut failed = 0usize;
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
-    for path in &records {
+    for path in records {
         let mut article = match load_record(path) {
             Ok(a) => a,
             Err(e) => {
@@ -298,9 +190,9 @@ fn convert_records(args: ConvertArgs) -> ExitCode {
             continue;
         }
         seen.insert(article.id.clone(), path.clone());
-        if normalize_punctuation || template.typography.normalize_punctuation {
+        if c.normalize_punctuation || template.typography.normalize_punctuation {
             let changed = article.normalize_punctuation();
-            if changed > 0 && !quiet {
+            if changed > 0 && !c.quiet {
                 eprintln!(
                     "note: {}: {changed} half-width marks in Chinese text set full-width",
                     path.display()
@@ -308,14 +200,14 @@ fn convert_records(args: ConvertArgs) -> ExitCode {
             }
         }
         let result = convert(&article, &template, &fonts, formats).and_then(|outputs| {
-            output::write_atomically(&out, &outputs.files).map(|w| (outputs, w))
+            output::write_atomically(&c.out, &outputs.files).map(|w| (outputs, w))
         });
         match result {
             Ok((outputs, written)) => {
                 for w in &outputs.warnings {
                     eprintln!("warning: {}: {w}", path.display());
                 }
-                if !quiet {
+                if !c.quiet {
                     let names: Vec<String> =
                         written.iter().map(|p| p.display().to_string()).collect();
                     say!(
@@ -337,6 +229,81 @@ fn convert_records(args: ConvertArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn batch(
+    inputs: &[String],
+    c: &Conversion,
+    jobs: Option<usize>,
+    report: Option<&Path>,
+    skip_unchanged: bool,
+    shard: Option<&str>,
+) -> ExitCode {
+    let setup = c
+        .setup()
+        .and_then(|s| Ok((s, shard.map(bulletin::batch::parse_shard).transpose()?)));
+    let ((formats, template, fonts), shard) = match setup {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e),
+    };
+    let options = BatchOptions {
+        out: c.out.clone(),
+        template,
+        fonts,
+        formats,
+        jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        skip_unchanged,
+        shard,
+        normalize_punctuation: c.normalize_punctuation,
+        progress: bulletin::batch::progress_for_stderr(c.quiet),
+    };
+    let inputs: Vec<Input> = inputs.iter().map(|a| Input::from_arg(a)).collect();
+    let result = bulletin::batch::run(&inputs, &options);
+    if let Some(path) = report {
+        let json = serde_json::to_vec_pretty(&result).unwrap_or_default();
+        let name = path.file_name().map_or_else(
+            || "report.json".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Err(e) = output::write_atomically(dir, &[(name, json)]) {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let t = &result.totals;
+    if !c.quiet {
+        eprintln!(
+            "{} records: {} converted, {} unchanged, {} failed in {:.2}s",
+            t.records, t.converted, t.skipped, t.failed, t.wall_seconds
+        );
+    }
+    if t.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn bench(records: usize, chars: usize, jobs: &[usize], font_dir: Option<&Path>) -> ExitCode {
+    let fonts = match FontBook::discover(font_dir) {
+        Ok(f) => f,
+        Err(e) => return usage_error(&e),
+    };
+    let work = std::env::temp_dir().join(format!("bulletin-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&work);
+    let result = bulletin::bench::run(records, chars, jobs, &fonts, &work, &mut std::io::stdout());
+    let _ = std::fs::remove_dir_all(&work);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
