@@ -545,6 +545,15 @@ impl Template {
     }
 
     fn check(&self) -> Result<(), String> {
+        let ty = &self.typography;
+        if ty.lines_per_page == Some(0) || ty.chars_per_line == Some(0) {
+            return Err("typography.lines_per_page and chars_per_line must be at least 1".into());
+        }
+        if ty.chars_per_line.is_some() && ty.lines_per_page.is_none() {
+            return Err(
+                "typography.chars_per_line needs typography.lines_per_page (a grid)".into(),
+            );
+        }
         if self.document == DocumentKind::Official && self.official.is_none() {
             return Err("an official template needs an [official] section".into());
         }
@@ -585,6 +594,19 @@ mod tests {
         }
         let t = Template::load("bulletin").unwrap();
         assert!((t.page.width.pt() - 595.2756).abs() < 0.01);
+    }
+
+    #[test]
+    fn grid_settings_are_checked_and_derive_pitches() {
+        let gw = Template::load("gongwen").unwrap();
+        let body = &gw.styles.body;
+        assert!((body.line_pitch() * 22.0 - gw.text_height()).abs() < 0.01);
+        assert!(((body.size.pt() + body.tracking.pt()) * 28.0 - gw.page.text_width()).abs() < 0.01);
+        let text = include_str!("../../templates/gongwen.toml")
+            .replace("lines_per_page = 22", "lines_per_page = 0");
+        assert!(Template::from_toml(&text, "t")
+            .unwrap_err()
+            .contains("at least 1"));
     }
 
     #[test]
