@@ -1,21 +1,13 @@
 //! `bulletin batch` end to end: bad records amid good ones, NDJSON with a broken line,
 //! duplicate ids, a batch killed mid-run and rerun, --skip-unchanged, and shards.
 
+mod common;
+
+use common::{fresh_dir, root};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulletin-batch-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn batch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bulletin"))
@@ -54,7 +46,7 @@ fn write_ndjson(path: &Path, n: usize) {
 
 #[test]
 fn bad_records_are_reported_and_the_good_ones_all_converted() {
-    let dir = fresh_dir("mixed");
+    let dir = fresh_dir("batch", "mixed");
     let input = dir.join("records");
     std::fs::create_dir_all(input.join("sub")).unwrap();
     for name in [
@@ -136,7 +128,7 @@ fn bad_records_are_reported_and_the_good_ones_all_converted() {
 
 #[test]
 fn ndjson_with_a_broken_line_and_a_duplicate_id() {
-    let dir = fresh_dir("ndjson");
+    let dir = fresh_dir("batch", "ndjson");
     let mut lines = bulletin::bench::generate(5, 300);
     lines.insert(2, "{\"title\": \"broken\", ".to_owned());
     lines.push(lines[0].clone()); // the first record's id again
@@ -172,7 +164,7 @@ fn ndjson_with_a_broken_line_and_a_duplicate_id() {
 
 #[test]
 fn skip_unchanged_converts_nothing_the_second_time() {
-    let dir = fresh_dir("skip");
+    let dir = fresh_dir("batch", "skip");
     let input = dir.join("feed.ndjson");
     write_ndjson(&input, 12);
     let out = dir.join("out");
@@ -218,7 +210,7 @@ fn skip_unchanged_converts_nothing_the_second_time() {
 
 #[test]
 fn shards_together_make_exactly_the_full_set() {
-    let dir = fresh_dir("shards");
+    let dir = fresh_dir("batch", "shards");
     let input = dir.join("feed.ndjson");
     write_ndjson(&input, 10);
     let full = dir.join("full");
@@ -284,7 +276,7 @@ fn complete(path: &Path) -> bool {
 
 #[test]
 fn a_killed_batch_leaves_no_partial_file_and_a_rerun_finishes() {
-    let dir = fresh_dir("kill");
+    let dir = fresh_dir("batch", "kill");
     let input = dir.join("feed.ndjson");
     write_ndjson(&input, 300);
     let out = dir.join("out");

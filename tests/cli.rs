@@ -2,7 +2,10 @@
 //! independent tools (poppler, qpdf, zbar, python-docx, LibreOffice). In CI (CI=true) a
 //! missing tool fails the test; elsewhere the check is skipped with a note.
 
+mod common;
+
 use bulletin::layout::no_line_start;
+use common::{fresh_dir, root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -13,14 +16,7 @@ fn bulletin() -> Command {
 }
 
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulletin-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    root().join("examples")
 }
 
 /// Whether an external checker is installed; in CI its absence is a failure.
@@ -28,16 +24,8 @@ fn have(tool: &str) -> bool {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{tool} is required in CI; .ci/run installs it"
-        );
-        eprintln!("note: {tool} not installed, check skipped");
-    }
-    found
+        .is_ok_and(|o| o.status.success());
+    common::checker(tool, found)
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -92,7 +80,7 @@ fn sample() -> Sample {
 
 #[test]
 fn sample_article_converts_to_pdf_docx_and_qr() {
-    let out = fresh_dir("sample");
+    let out = fresh_dir("e2e", "sample");
     let record = examples().join(format!("{SAMPLE}.json"));
     let result = convert(&[&record], &out, &[]);
     assert!(
@@ -192,7 +180,7 @@ fn sample_article_converts_to_pdf_docx_and_qr() {
         let expected = out.join("expected.json");
         let json = serde_json::json!({"title": s.title, "paragraphs": s.paragraphs});
         std::fs::write(&expected, json.to_string()).unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/check_docx.py");
+        let script = root().join("tests/support/check_docx.py");
         let result = stdout(
             Command::new("python3")
                 .arg(script)
@@ -238,7 +226,7 @@ fn sample_article_converts_to_pdf_docx_and_qr() {
 
 #[test]
 fn every_example_converts_and_reads_back() {
-    let out = fresh_dir("examples");
+    let out = fresh_dir("e2e", "examples");
     let mut records: Vec<PathBuf> = std::fs::read_dir(examples())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -304,9 +292,9 @@ fn every_example_converts_and_reads_back() {
 fn same_record_gives_identical_bytes_alone_or_in_a_batch() {
     let sample = examples().join(format!("{SAMPLE}.json"));
     let other = examples().join("notice-blocks.yaml");
-    let alone = fresh_dir("alone");
-    let again = fresh_dir("again");
-    let batch = fresh_dir("batch");
+    let alone = fresh_dir("e2e", "alone");
+    let again = fresh_dir("e2e", "again");
+    let batch = fresh_dir("e2e", "batch");
     assert!(convert(&[&sample], &alone, &[]).status.success());
     assert!(convert(&[&sample], &again, &[]).status.success());
     assert!(convert(&[&other, &sample], &batch, &[]).status.success());
@@ -349,7 +337,7 @@ fn expect_failure(dir: &Path, file: &str, content: &[u8], wanted: &[&str]) {
 
 #[test]
 fn bad_records_get_clear_errors_and_leave_no_output() {
-    let dir = fresh_dir("bad");
+    let dir = fresh_dir("e2e", "bad");
     expect_failure(
         &dir,
         "malformed.json",
@@ -426,7 +414,7 @@ fn bad_records_get_clear_errors_and_leave_no_output() {
 
 #[test]
 fn one_bad_record_does_not_stop_the_others() {
-    let dir = fresh_dir("mixed");
+    let dir = fresh_dir("e2e", "mixed");
     let bad = dir.join("bad.json");
     std::fs::write(&bad, br#"{"title": ""}"#).unwrap();
     let good = examples().join("english-notice.json");
@@ -443,7 +431,7 @@ fn one_bad_record_does_not_stop_the_others() {
 
 #[test]
 fn duplicate_ids_are_an_error_not_an_overwrite() {
-    let dir = fresh_dir("dup");
+    let dir = fresh_dir("e2e", "dup");
     let a = dir.join("a.json");
     let b = dir.join("b.json");
     std::fs::write(&a, r#"{"id":"same","title":"第一篇"}"#).unwrap();
@@ -461,7 +449,7 @@ fn duplicate_ids_are_an_error_not_an_overwrite() {
 
 #[test]
 fn record_without_url_has_no_qr_anywhere() {
-    let dir = fresh_dir("nourl");
+    let dir = fresh_dir("e2e", "nourl");
     let rec = dir.join("plain.yaml");
     std::fs::write(&rec, "title: 无链接的文章\nbody: 正文一段。\n").unwrap();
     let out = dir.join("out");
@@ -496,7 +484,7 @@ fn record_without_url_has_no_qr_anywhere() {
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let out = fresh_dir("usage");
+    let out = fresh_dir("e2e", "usage");
     let record = examples().join(format!("{SAMPLE}.json"));
     assert_eq!(run(bulletin().arg("convert")).status.code(), Some(2));
     assert_eq!(run(bulletin().arg("frobnicate")).status.code(), Some(2));
@@ -530,8 +518,8 @@ fn check_reports_half_width_punctuation_with_positions() {
 #[test]
 fn punctuation_is_normalised_only_when_asked() {
     let sample = examples().join(format!("{SAMPLE}.json"));
-    let plain = fresh_dir("as-given");
-    let normal = fresh_dir("normalised");
+    let plain = fresh_dir("e2e", "as-given");
+    let normal = fresh_dir("e2e", "normalised");
     assert!(convert(&[&sample], &plain, &["--formats", "pdf,docx"])
         .status
         .success());
@@ -570,7 +558,7 @@ fn punctuation_is_normalised_only_when_asked() {
 
 #[test]
 fn characters_without_a_glyph_are_named_in_a_warning() {
-    let dir = fresh_dir("noglyph");
+    let dir = fresh_dir("e2e", "noglyph");
     let rec = dir.join("rare.json");
     std::fs::write(
         &rec,
@@ -601,7 +589,7 @@ fn characters_without_a_glyph_are_named_in_a_warning() {
 
 #[test]
 fn titles_and_headings_use_real_bold_faces() {
-    let out = fresh_dir("bold");
+    let out = fresh_dir("e2e", "bold");
     assert!(convert(
         &[&examples().join("notice-blocks.yaml")],
         &out,

@@ -2,37 +2,21 @@
 //! positions (tests/support/measure_gongwen.py), the DOCX from its XML and from LibreOffice's
 //! rendering of it. In CI (CI=true) a missing checker fails the test.
 
+mod common;
+
+use common::{fresh_dir, root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const RECORD: &str = "examples/official-notice.json";
 const ID: &str = "official-notice-2025-12";
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulletin-gongwen-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn have(check: &str, args: &[&str]) -> bool {
     let ok = Command::new(check)
         .args(args)
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{check} {args:?} is required in CI; .ci/run installs it"
-        );
-        eprintln!("note: {check} not available, check skipped");
-    }
-    ok
+        .is_ok_and(|o| o.status.success());
+    common::checker(&format!("{check} {}", args.join(" ")), ok)
 }
 
 fn bulletin(args: &[&str], out: &Path) -> Output {
@@ -95,7 +79,7 @@ fn pdf_follows_gb_t_9704_to_the_millimetre() {
     if !have("python3", &["-c", "import pdfplumber"]) {
         return;
     }
-    let dir = fresh_dir("pdf");
+    let dir = fresh_dir("gongwen", "pdf");
     bulletin(&["--template", "gongwen", "--formats", "pdf"], &dir);
     let report = measure(&dir.join(format!("{ID}.pdf")), &spec(&dir), &[]);
     assert!(report.contains("\"body_lines\": 22"), "{report}");
@@ -107,7 +91,7 @@ fn pdf_text_holds_every_head_and_tail_element() {
     if !have("pdftotext", &["-v"]) {
         return;
     }
-    let dir = fresh_dir("text");
+    let dir = fresh_dir("gongwen", "text");
     bulletin(&["--template", "gongwen", "--formats", "pdf"], &dir);
     let out = Command::new("pdftotext")
         .arg(dir.join(format!("{ID}.pdf")))
@@ -145,7 +129,7 @@ fn pdf_text_holds_every_head_and_tail_element() {
 
 #[test]
 fn docx_grid_and_footers_are_what_word_needs() {
-    let dir = fresh_dir("xml");
+    let dir = fresh_dir("gongwen", "xml");
     bulletin(&["--template", "gongwen", "--formats", "docx"], &dir);
     let docx = dir.join(format!("{ID}.docx"));
     let document = docx_part(&docx, "word/document.xml");
@@ -210,7 +194,7 @@ fn libreoffice_sets_the_docx_on_22_lines_of_28_characters() {
     if !have("soffice", &["--version"]) || !have("python3", &["-c", "import pdfplumber, docx"]) {
         return;
     }
-    let dir = fresh_dir("lo");
+    let dir = fresh_dir("gongwen", "lo");
     bulletin(&["--template", "gongwen", "--formats", "docx"], &dir);
     let docx = dir.join(format!("{ID}.docx"));
     let profile = format!(
@@ -262,7 +246,7 @@ fn templates_are_listed_shown_and_checked() {
     );
     let shown = run(&["templates", "show", "gongwen"]);
     assert!(shown.status.success());
-    let dir = fresh_dir("templates");
+    let dir = fresh_dir("gongwen", "templates");
     // A copy of a shown template works as a user template.
     let copy = dir.join("mine.toml");
     std::fs::write(&copy, &shown.stdout).unwrap();
@@ -311,7 +295,7 @@ fn upward_document_puts_the_signer_beside_the_number_and_the_mark_at_80mm() {
     if !have("python3", &["-c", "import pdfplumber"]) {
         return;
     }
-    let dir = fresh_dir("upward");
+    let dir = fresh_dir("gongwen", "upward");
     let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
         .arg("convert")
         .arg(root().join("examples/official-request.yaml"))

@@ -2,36 +2,20 @@
 //! (tests/support/measure_pdf.py) across every example, a stress example, random paragraphs
 //! and a long article. In CI (CI=true) a missing checker fails the test.
 
+mod common;
+
 use bulletin::layout::{is_closing_punct, is_opening_punct, no_line_end, no_line_start};
 use bulletin::template::Template;
+use common::{fresh_dir, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bulletin-type-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn have_pdfplumber() -> bool {
     let ok = Command::new("python3")
         .args(["-c", "import pdfplumber"])
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdfplumber is required in CI; .ci/run installs it"
-        );
-        eprintln!("note: pdfplumber not installed, glyph measurements skipped");
-    }
-    ok
+        .is_ok_and(|o| o.status.success());
+    common::checker("pdfplumber", ok)
 }
 
 /// The rules as the library states them, for the independent checker.
@@ -128,7 +112,7 @@ fn every_example_follows_the_rules_in_its_glyph_positions() {
     if !have_pdfplumber() {
         return;
     }
-    let dir = fresh_dir("examples");
+    let dir = fresh_dir("type", "examples");
     let rules = rules_file(&dir);
     let mut records: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
         .unwrap()
@@ -215,7 +199,7 @@ fn random_paragraphs_read_back_exactly_and_keep_the_rules() {
             p
         })
         .collect();
-    let dir = fresh_dir("random");
+    let dir = fresh_dir("type", "random");
     let record = dir.join("random.json");
     let body: Vec<serde_json::Value> = paragraphs
         .iter()
@@ -265,7 +249,7 @@ fn long_article_paginates_with_every_paragraph_in_order() {
             expected.push_str(text);
         }
     }
-    let dir = fresh_dir("long");
+    let dir = fresh_dir("type", "long");
     let record = dir.join("long.json");
     std::fs::write(
         &record,
@@ -294,7 +278,7 @@ fn checker_catches_lines_off_the_grid() {
     if !have_pdfplumber() {
         return;
     }
-    let dir = fresh_dir("nogrid");
+    let dir = fresh_dir("type", "nogrid");
     let template = std::fs::read_to_string(root().join("templates/bulletin.toml"))
         .unwrap()
         .replace("baseline_grid = true", "baseline_grid = false");
@@ -328,7 +312,7 @@ fn a5_leaflet_keeps_the_same_rules() {
     if !have_pdfplumber() {
         return;
     }
-    let dir = fresh_dir("leaflet");
+    let dir = fresh_dir("type", "leaflet");
     let records: Vec<PathBuf> = [
         "nmg-sthjt-2025-02-18.json",
         "notice-blocks.yaml",
