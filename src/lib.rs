@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod bench;
 pub mod fonts;
+pub mod import;
 pub mod layout;
 pub mod output;
 pub mod qr;

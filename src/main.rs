@@ -3,6 +3,7 @@
 
 use bulletin::batch::{BatchOptions, Input};
 use bulletin::fonts::FontBook;
+use bulletin::import::ImportOptions;
 use bulletin::record::load_record;
 use bulletin::template::Template;
 use bulletin::{convert, output, Formats};
@@ -93,6 +94,23 @@ enum Command {
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
     },
+    /// Turn a saved web page (HTML) or text copied from one into a record (JSON).
+    Import {
+        /// The page: .html/.htm (any declared encoding) or .txt.
+        page: PathBuf,
+        /// The page's online address (recorded as `url`, base for relative links).
+        #[arg(long)]
+        url: Option<String>,
+        /// The issuing body (recorded as `issuer`).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// The record id (default: the page's file name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Where to write the record (default: standard output).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Measure conversion speed and memory on generated records (see README for figures).
     Bench {
         /// How many distinct records to generate.
@@ -140,6 +158,13 @@ fn main() -> ExitCode {
             records,
             conversion,
         } => convert_records(&records, &conversion),
+        Command::Import {
+            page,
+            url,
+            issuer,
+            id,
+            output,
+        } => import_page(&page, ImportOptions { url, issuer, id }, output.as_deref()),
         Command::Batch {
             inputs,
             conversion,
@@ -158,6 +183,44 @@ fn main() -> ExitCode {
     }
 }
 
+fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> ExitCode {
+    let imported = match bulletin::import::import_file(page, &options) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for w in &imported.warnings {
+        eprintln!("warning: {}: {w}", page.display());
+    }
+    let mut json = serde_json::to_string_pretty(&imported.record).unwrap_or_default();
+    json.push('\n');
+    match output {
+        None => {
+            say!("{}", json.trim_end());
+            ExitCode::SUCCESS
+        }
+        Some(path) => {
+            let name = path.file_name().map_or_else(
+                || "record.json".into(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            match output::write_atomically(dir, &[(name, json.into_bytes())]) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
 fn usage_error(e: &str) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::from(2)
@@ -171,7 +234,20 @@ fn convert_records(records: &[PathBuf], c: &Conversion) -> ExitCode {
     let mut failed = 0usize;
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for path in records {
-        let mut article = match load_record(path) {
+        // A web page or text capture is imported first, then converted like a record.
+        let loaded = if bulletin::import::is_page(path) {
+            bulletin::import::import_article(path, &ImportOptions::default()).map(
+                |(article, warnings)| {
+                    for w in warnings {
+                        eprintln!("warning: {}: {w}", path.display());
+                    }
+                    article
+                },
+            )
+        } else {
+            load_record(path).map_err(|e| e.to_string())
+        };
+        let mut article = match loaded {
             Ok(a) => a,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -1,0 +1,281 @@
+//! Importing a published web page into a record: from saved HTML (any declared encoding,
+//! GBK/GB2312/GB18030 included) or from text copied out of a browser. Fields that cannot be
+//! found are left out with a warning; nothing is invented.
+
+mod html;
+mod meta;
+mod text;
+
+use crate::record::Language;
+use serde::Serialize;
+use std::path::Path;
+
+/// Facts given on the command line rather than found in the page.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The page's address (also the base for relative links).
+    pub url: Option<String>,
+    /// The issuing body, which a page rarely states apart from its source.
+    pub issuer: Option<String>,
+    /// The record id; default: the file name without its extension.
+    pub id: Option<String>,
+}
+
+/// A record as written to JSON: field order as in README, empty fields left out.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct ImportedRecord {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channel: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub language: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<serde_json::Value>,
+    pub body: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub record: ImportedRecord,
+    pub warnings: Vec<String>,
+}
+
+/// What an importer found in a page, before the record is assembled.
+#[derive(Debug, Default)]
+struct Found {
+    title: Option<String>,
+    channel: Vec<String>,
+    published: Option<String>,
+    source: Option<String>,
+    author: Option<String>,
+    body: Vec<serde_json::Value>,
+    attachments: Vec<serde_json::Value>,
+    warnings: Vec<String>,
+}
+
+/// Whether `bulletin convert` should import this file first (a web page or text capture).
+pub fn is_page(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("html" | "htm" | "shtml" | "xhtml" | "txt")
+    )
+}
+
+/// Imports a page and validates the result as any record file would be.
+pub fn import_article(
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<(crate::record::Article, Vec<String>), String> {
+    let imported = import_file(path, options)?;
+    let json = serde_json::to_string(&imported.record).map_err(|e| e.to_string())?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let article = crate::record::parse_record(
+        &json,
+        crate::record::RecordFormat::Json,
+        path,
+        &imported.record.id,
+        base,
+    )
+    .map_err(|e| format!("the imported record does not validate: {e}"))?;
+    Ok((article, imported.warnings))
+}
+
+/// Imports `path` (.html/.htm or .txt).
+pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Imported, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(format!("{}: the file is empty", path.display()));
+    }
+    if bytes.iter().take(4096).filter(|&&b| b == 0).count() > 0 {
+        return Err(format!(
+            "{}: this is a binary file, not a web page or text",
+            path.display()
+        ));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_html = matches!(ext.as_str(), "html" | "htm" | "shtml" | "xhtml")
+        || (ext != "txt"
+            && String::from_utf8_lossy(&bytes[..bytes.len().min(1024)])
+                .to_ascii_lowercase()
+                .contains("<html"));
+    let found = if is_html {
+        let text = html::decode(&bytes);
+        html::extract(
+            &text,
+            path.parent().unwrap_or(Path::new(".")),
+            options.url.as_deref(),
+        )
+    } else {
+        text::extract(&decode_text(&bytes))
+    };
+    let id = options
+        .id
+        .clone()
+        .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .unwrap_or_else(|| "article".to_owned());
+    assemble(found, id, options).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Plain text: UTF-8 if it is valid, else GB18030 (which covers GBK and GB2312).
+fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imported, String> {
+    let Some(title) = found.title.take() else {
+        return Err("no article found: the page has no title".into());
+    };
+    if found.body.is_empty() {
+        return Err("no article found: the page has no body text".into());
+    }
+    let mut warnings = std::mem::take(&mut found.warnings);
+    for (name, missing) in [
+        ("publish time (发布时间)", found.published.is_none()),
+        ("source (来源)", found.source.is_none()),
+        ("breadcrumb (当前位置)", found.channel.is_empty()),
+    ] {
+        if missing {
+            warnings.push(format!("no {name} found; the field is left out"));
+        }
+    }
+    if options.url.is_none() {
+        warnings.push("no url given (--url); the outputs will have no QR code".into());
+    }
+    let all_text: String = found
+        .body
+        .iter()
+        .filter_map(|b| b["text"].as_str())
+        .collect::<String>()
+        + &title;
+    let record = ImportedRecord {
+        id,
+        language: detect_language(&all_text).tag().to_owned(),
+        title,
+        channel: found.channel,
+        published: found.published,
+        source: found.source,
+        author: found.author,
+        issuer: options.issuer.clone(),
+        url: options.url.clone(),
+        attachments: found.attachments,
+        body: found.body,
+    };
+    Ok(Imported { record, warnings })
+}
+
+/// Traditional when characters only Traditional Chinese uses are common, English when there
+/// is no Chinese at all, else Simplified.
+fn detect_language(text: &str) -> Language {
+    const TRADITIONAL: &str = "們這國發會對關學點與說時來實們動經還個門間當體現處應務經據環據區導";
+    let han = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    if han == 0 {
+        return Language::English;
+    }
+    let traditional = text.chars().filter(|c| TRADITIONAL.contains(*c)).count();
+    if traditional * 50 > han {
+        Language::TraditionalChinese
+    } else {
+        Language::SimplifiedChinese
+    }
+}
+
+/// A paragraph, or a heading when it opens like one ("一、", "（一）", "1.") and is short.
+fn paragraph_block(text: &str) -> serde_json::Value {
+    match heading_level(text) {
+        Some(level) => serde_json::json!({"type": "heading", "level": level, "text": text}),
+        None => serde_json::json!({"type": "paragraph", "text": text}),
+    }
+}
+
+fn heading_level(text: &str) -> Option<u8> {
+    if text.chars().count() > 40 || text.contains('。') {
+        return None;
+    }
+    const NUMERALS: &str = "一二三四五六七八九十";
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    if NUMERALS.contains(first) {
+        let rest: String = text
+            .chars()
+            .skip_while(|c| NUMERALS.contains(*c))
+            .take(1)
+            .collect();
+        return (rest == "、").then_some(1);
+    }
+    if first == '（' || first == '(' {
+        let inner: String = chars
+            .clone()
+            .take_while(|c| NUMERALS.contains(*c))
+            .collect();
+        let close = chars.nth(inner.chars().count());
+        return (!inner.is_empty() && matches!(close, Some('）' | ')'))).then_some(2);
+    }
+    if first.is_ascii_digit() {
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        let next = text.chars().nth(digits);
+        return matches!(next, Some('.' | '．' | '、'))
+            .then_some(3)
+            .filter(|_| text.chars().count() > digits + 1);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_recognised_by_their_numbering() {
+        assert_eq!(heading_level("一、总体要求"), Some(1));
+        assert_eq!(heading_level("十二、其他"), Some(1));
+        assert_eq!(heading_level("（一）加强组织领导"), Some(2));
+        assert_eq!(heading_level("1.开展专项检查"), Some(3));
+        assert_eq!(heading_level("2025年重点落实好七项任务"), None);
+        assert_eq!(
+            heading_level("一是在协同推进我国北方重要生态安全屏障建设上有作为。"),
+            None
+        );
+        assert_eq!(
+            heading_level("（一）加强组织领导，各地要高度重视，确保各项任务落到实处。"),
+            None
+        );
+    }
+
+    #[test]
+    fn language_detection() {
+        assert_eq!(
+            detect_language("關於舉辦環境教育講座的公告，歡迎民眾參加。這是我們的活動"),
+            Language::TraditionalChinese
+        );
+        assert_eq!(
+            detect_language("关于举办环境教育讲座的公告"),
+            Language::SimplifiedChinese
+        );
+        assert_eq!(detect_language("Public consultation"), Language::English);
+    }
+}
