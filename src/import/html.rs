@@ -196,6 +196,7 @@ pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Found {
     if let Some(source) = meta(&doc, "ContentSource") {
         found.source = Some(source);
     }
+    found.site = meta(&doc, "SiteName");
     if let Some(author) = meta(&doc, "Author").filter(|a| !a.is_empty()) {
         found.author = Some(author);
     }

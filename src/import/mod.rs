@@ -10,7 +10,7 @@ use crate::record::Language;
 use serde::Serialize;
 use std::path::Path;
 
-/// Facts given on the command line rather than found in the page.
+/// Facts given on the command line rather than found in the page (they win over the page).
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// The page's address (also the base for relative links).
@@ -60,6 +60,8 @@ struct Found {
     author: Option<String>,
     body: Vec<serde_json::Value>,
     attachments: Vec<serde_json::Value>,
+    /// The site's owner, as CMSs state it (`<meta name="SiteName">`).
+    site: Option<String>,
     warnings: Vec<String>,
 }
 
@@ -177,7 +179,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         published: found.published,
         source: found.source,
         author: found.author,
-        issuer: options.issuer.clone(),
+        issuer: options.issuer.clone().or(found.site),
         url: options.url.clone(),
         attachments: found.attachments,
         body: found.body,
