@@ -165,6 +165,17 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
     if options.url.is_none() {
         warnings.push("no url given (--url); the outputs will have no QR code".into());
     }
+    // The source often names the issuer's own channel ("某某厅官方微信公众号"): its owner is the
+    // issuer. Said in a warning, so that it can be overridden with --issuer.
+    let issuer = options.issuer.clone().or(found.site.take()).or_else(|| {
+        let from_source = found.source.as_deref().and_then(issuer_from_source);
+        if let Some(i) = &from_source {
+            warnings.push(format!(
+                "issuer `{i}` taken from the source; give --issuer to set another"
+            ));
+        }
+        from_source
+    });
     let all_text: String = found
         .body
         .iter()
@@ -179,12 +190,30 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         published: found.published,
         source: found.source,
         author: found.author,
-        issuer: options.issuer.clone().or(found.site),
+        issuer,
         url: options.url.clone(),
         attachments: found.attachments,
         body: found.body,
     };
     Ok(Imported { record, warnings })
+}
+
+/// "内蒙古自治区生态环境厅官方微信公众号" -> "内蒙古自治区生态环境厅".
+fn issuer_from_source(source: &str) -> Option<String> {
+    const CHANNELS: &[&str] = &[
+        "官方微信公众号",
+        "微信公众号",
+        "官方微博",
+        "官方网站",
+        "门户网站",
+        "官网",
+    ];
+    CHANNELS
+        .iter()
+        .find_map(|c| source.strip_suffix(c))
+        .map(str::trim)
+        .filter(|s| s.chars().count() >= 2)
+        .map(str::to_owned)
 }
 
 /// Traditional when characters only Traditional Chinese uses are common, English when there
@@ -266,6 +295,15 @@ mod tests {
             heading_level("（一）加强组织领导，各地要高度重视，确保各项任务落到实处。"),
             None
         );
+    }
+
+    #[test]
+    fn issuer_from_the_source_channel() {
+        assert_eq!(
+            issuer_from_source("内蒙古自治区生态环境厅官方微信公众号").as_deref(),
+            Some("内蒙古自治区生态环境厅")
+        );
+        assert_eq!(issuer_from_source("新华社"), None);
     }
 
     #[test]
