@@ -492,12 +492,9 @@ impl Builder<'_> {
         } else {
             self.template.footer_text(f, a.language)
         };
-        let text = text
+        let text = Furniture::fill(text, a)
             .replace("{page}", &number.to_string())
-            .replace("{pages}", &total.to_string())
-            .replace("{title}", &a.title)
-            .replace("{issuer}", a.issuer.as_deref().unwrap_or(""))
-            .replace("{source}", a.source.as_deref().unwrap_or(""));
+            .replace("{pages}", &total.to_string());
         if text.trim().is_empty() {
             return;
         }

@@ -248,6 +248,14 @@ pub struct Furniture {
 }
 
 impl Furniture {
+    /// The text with the record's placeholders filled ({title}, {issuer}, {source}); page
+    /// numbers ({page}, {pages}) are left for the renderer.
+    pub fn fill(text: &str, article: &Article) -> String {
+        text.replace("{title}", &article.title)
+            .replace("{issuer}", article.issuer.as_deref().unwrap_or(""))
+            .replace("{source}", article.source.as_deref().unwrap_or(""))
+    }
+
     /// Baseline y of this header (`top`) or footer on a page of `page`.
     pub fn baseline(&self, page: &PageSetup, top: bool) -> f32 {
         let size = self.style.size.pt();

@@ -107,10 +107,10 @@ pub fn render(
             w.document_rels().into_bytes(),
         ),
     ];
-    if let Some(h) = &template.header {
+    if let Some(text) = header_text(template, article) {
         parts.push((
             "word/header1.xml".into(),
-            furniture_xml("hdr", &h.text, article, "").into_bytes(),
+            furniture_xml("hdr", &text, article, "").into_bytes(),
         ));
     }
     if let Some(f) = &template.footer {
@@ -344,7 +344,7 @@ impl Writer<'_> {
         let t = self.template;
         let p = &t.page;
         let mut refs = String::new();
-        if t.header.is_some() {
+        if header_text(t, self.article).is_some() {
             refs.push_str("<w:headerReference w:type=\"default\" r:id=\"rId5\"/>");
         }
         if t.footer.is_some() {
@@ -384,7 +384,7 @@ impl Writer<'_> {
 <Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>\
 <Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable\" Target=\"fontTable.xml\"/>"
         );
-        if self.template.header.is_some() {
+        if header_text(self.template, self.article).is_some() {
             s.push_str("<Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>");
         }
         if self.template.footer.is_some() {
@@ -426,7 +426,7 @@ impl Writer<'_> {
 <Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>\
 <Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
         );
-        if self.template.header.is_some() {
+        if header_text(self.template, self.article).is_some() {
             s.push_str("<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>");
         }
         if self.template.footer.is_some() {
@@ -806,11 +806,17 @@ fn footer_xml(f: &Furniture, text: &str, a: &Article, parity: usize) -> String {
 }
 
 /// Header or footer part: placeholders filled, {page} and {pages} as PAGE / NUMPAGES fields.
+/// The running header's text, when the template has one and it is not empty for this record
+/// (a header of "{issuer}" on a record without issuer).
+fn header_text(t: &Template, a: &Article) -> Option<String> {
+    t.header
+        .as_ref()
+        .map(|h| Furniture::fill(&h.text, a))
+        .filter(|s| !s.trim().is_empty())
+}
+
 fn furniture_xml(tag: &str, text: &str, a: &Article, extra_ppr: &str) -> String {
-    let text = text
-        .replace("{title}", &a.title)
-        .replace("{issuer}", a.issuer.as_deref().unwrap_or(""))
-        .replace("{source}", a.source.as_deref().unwrap_or(""));
+    let text = Furniture::fill(text, a);
     let style = if tag == "hdr" { "Header" } else { "Footer" };
     let mut p = format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{extra_ppr}</w:pPr>");
     let mut rest = text.as_str();
