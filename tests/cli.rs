@@ -246,6 +246,15 @@ fn every_example_converts_and_reads_back() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    // A header of "{issuer}" is left out of the DOCX for a record without issuer.
+    let has_header = |id: &str| {
+        let file = std::fs::File::open(out.join(format!("{id}.docx"))).unwrap();
+        zip::ZipArchive::new(file)
+            .unwrap()
+            .by_name("word/header1.xml")
+            .is_ok()
+    };
+    assert!(has_header(SAMPLE) && !has_header("en-notice-2025"));
     if !have("pdftotext") {
         return;
     }
