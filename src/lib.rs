@@ -108,7 +108,7 @@ pub fn convert(
         pages = laid_out.pages.len();
         files.push((
             format!("{}.pdf", article.id),
-            render::pdf::render(article, &laid_out, fonts)?,
+            render::pdf::render(article, &laid_out, fonts, template.pdf.pdfa)?,
         ));
     }
     if formats.docx {

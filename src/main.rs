@@ -49,6 +49,9 @@ struct Conversion {
     /// Convert half-width punctuation inside Chinese text to full-width ("日,自" -> "日，自").
     #[arg(long)]
     normalize_punctuation: bool,
+    /// Write PDF/A-2b (archival), checked by krilla's validator.
+    #[arg(long)]
+    pdfa: bool,
     /// Print only errors and warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -57,9 +60,11 @@ struct Conversion {
 impl Conversion {
     /// Formats, template and fonts; an error here is a usage or setup error (exit 2).
     fn setup(&self) -> Result<(Formats, Template, FontBook), String> {
+        let mut template = Template::load(&self.template)?;
+        template.pdf.pdfa |= self.pdfa;
         Ok((
             Formats::parse(&self.formats)?,
-            Template::load(&self.template)?,
+            template,
             FontBook::discover(self.font_dir.as_deref())?,
         ))
     }

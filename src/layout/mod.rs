@@ -24,6 +24,18 @@ pub struct Pages {
     pub pages: Vec<Page>,
     /// Characters that no bundled font can draw.
     pub missing_chars: Vec<char>,
+    /// The headings, where they landed: for the PDF's outline (bookmarks).
+    pub outline: Vec<OutlineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub text: String,
+    /// 0-based page and the top of the heading's first line.
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
 }
 
 #[derive(Debug, Clone, Default)]

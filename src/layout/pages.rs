@@ -3,7 +3,7 @@
 //! bottom, images kept with their captions and table headers repeated.
 
 use super::text::{shape, Line, Shaped, TextStyle};
-use super::{Item, Page, Pages};
+use super::{Item, OutlineEntry, Page, Pages};
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, ImageBlock};
@@ -33,6 +33,8 @@ pub(super) struct Boxed {
     pub(super) repeat_header: Option<Arc<Boxed>>,
     /// Placed with its bottom on the type area's bottom (an official document's 版记).
     pub(super) at_page_bottom: bool,
+    /// A heading starts here: (level, text) for the outline.
+    pub(super) outline: Option<(u8, String)>,
 }
 
 pub(super) struct Builder<'a> {
@@ -83,7 +85,7 @@ pub fn layout(
         .typography
         .baseline_grid
         .then(|| template.styles.body.line_pitch());
-    let mut pages = paginate(
+    let (mut pages, outline) = paginate(
         &b.boxes,
         page.margin_top.pt(),
         page.height.pt() - page.margin_bottom.pt(),
@@ -103,6 +105,16 @@ pub fn layout(
         height: page.height.pt(),
         pages,
         missing_chars: b.missing.into_iter().collect(),
+        outline: outline
+            .into_iter()
+            .map(|(page, y, (level, text))| OutlineEntry {
+                level,
+                text,
+                page,
+                x: b.left,
+                y,
+            })
+            .collect(),
     }
 }
 
@@ -235,7 +247,11 @@ impl Builder<'_> {
             Block::Quote(text) => self.paragraph(text, &styles.quote, false),
             Block::Heading { level, text } => {
                 let style = self.template.heading_style(*level).clone();
+                let first = self.boxes.len();
                 self.paragraph(text, &style, true);
+                if let Some(b) = self.boxes.get_mut(first) {
+                    b.outline = Some((*level, text.clone()));
+                }
             }
             Block::List { ordered, items } => {
                 let markers: Vec<String> = (1..=items.len())
@@ -368,6 +384,7 @@ impl Builder<'_> {
                 grid: false,
                 repeat_header: if is_header { None } else { header.clone() },
                 at_page_bottom: false,
+                outline: None,
             };
             if is_header {
                 header = Some(Arc::new(Boxed {
@@ -404,6 +421,7 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            outline: None,
         });
         if let Some(caption) = &img.caption {
             self.paragraph(caption, &caption_style, true);
@@ -463,6 +481,7 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            outline: None,
         });
         let caption = self
             .template
@@ -561,7 +580,11 @@ impl Builder<'_> {
     }
 }
 
-fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> Vec<Page> {
+/// Pages, and where each outline box landed: (page index, y, entry).
+type Placed = Vec<(usize, f32, (u8, String))>;
+
+fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<Page>, Placed) {
+    let mut outline = Vec::new();
     const EPS: f32 = 0.01;
     // Where a box whose top would be at `y` is placed: grid boxes move down to the next grid line.
     let position = |b: &Boxed, y: f32| match grid {
@@ -610,11 +633,14 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> Vec<Pa
             at = bottom - b.height;
         }
         place(pages.last_mut(), b, at);
+        if let Some(entry) = &b.outline {
+            outline.push((pages.len() - 1, at, entry.clone()));
+        }
         y = at + b.height;
         pending_space = b.space_after;
         has_content = true;
     }
-    pages
+    (pages, outline)
 }
 
 fn place(page: Option<&mut Page>, b: &Boxed, y: f32) {
@@ -652,7 +678,7 @@ mod tests {
         boxes.push(line(1.0, true));
         boxes.push(line(1.0, true));
         boxes.push(line(1.0, false));
-        let pages = paginate(&boxes, 0.0, 10.0, None);
+        let pages = paginate(&boxes, 0.0, 10.0, None).0;
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].items.len(), 8);
         assert_eq!(pages[1].items.len(), 3);
@@ -667,7 +693,7 @@ mod tests {
             row.repeat_header = Some(Arc::new(header.clone()));
             boxes.push(row);
         }
-        let pages = paginate(&boxes, 0.0, 10.0, None);
+        let pages = paginate(&boxes, 0.0, 10.0, None).0;
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].items.len(), 5);
         assert_eq!(pages[1].items.len(), 3, "header + 2 rows");

@@ -8,10 +8,13 @@ use crate::template::Color;
 use krilla::action::LinkAction;
 use krilla::annotation::{LinkAnnotation, Target};
 use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
@@ -50,9 +53,24 @@ impl Glyph for PdfGlyph<'_> {
     }
 }
 
-pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<u8>, String> {
-    let mut document = Document::new_with(SerializeSettings::default());
+/// Writes the PDF; `pdfa` asks for PDF/A-2b, and any violation krilla's validator finds is an
+/// error, never a silently non-conforming file.
+pub fn render(
+    article: &Article,
+    pages: &Pages,
+    fonts: &FontBook,
+    pdfa: bool,
+) -> Result<Vec<u8>, String> {
+    let mut settings = SerializeSettings::default();
+    if pdfa {
+        settings.configuration = ConfigurationBuilder::new()
+            .with_archival_validator(Archival::A2_B)
+            .finish()
+            .map_err(|e| format!("PDF/A configuration: {e:?}"))?;
+    }
+    let mut document = Document::new_with(settings);
     document.set_metadata(metadata(article));
+    document.set_outline(outline(pages));
     for page in &pages.pages {
         let settings = PageSettings::from_wh(pages.width, pages.height)
             .ok_or_else(|| "invalid page size".to_owned())?;
@@ -72,9 +90,37 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
         }
         pdf_page.finish();
     }
-    document
-        .finish()
-        .map_err(|e| format!("PDF writer failed: {e:?}"))
+    document.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(errors) => {
+            let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
+            format!("the PDF would not conform to PDF/A-2b: {}", list.join("; "))
+        }
+        other => format!("PDF writer failed: {other:?}"),
+    })
+}
+
+/// Bookmarks from the headings: level 1 at the top, deeper levels under the last shallower one.
+fn outline(pages: &Pages) -> Outline {
+    // Open nodes by level; a heading closes the open nodes at its level and below.
+    fn close(open: &mut Vec<(u8, OutlineNode)>, outline: &mut Outline, down_to: u8) {
+        while open.last().is_some_and(|(l, _)| *l >= down_to) {
+            if let Some((_, node)) = open.pop() {
+                match open.last_mut() {
+                    Some((_, parent)) => parent.push_child(node),
+                    None => outline.push_child(node),
+                }
+            }
+        }
+    }
+    let mut outline = Outline::new();
+    let mut open: Vec<(u8, OutlineNode)> = Vec::new();
+    for e in &pages.outline {
+        close(&mut open, &mut outline, e.level);
+        let dest = XyzDestination::new(e.page, Point::from_xy(e.x, e.y));
+        open.push((e.level, OutlineNode::new(e.text.clone(), dest)));
+    }
+    close(&mut open, &mut outline, 0);
+    outline
 }
 
 fn metadata(a: &Article) -> Metadata {
@@ -167,8 +213,8 @@ fn draw(
         } => {
             let data = krilla::Data::from(image.data.clone());
             let img = match image.kind {
-                ImageKind::Png => Image::from_png(data, true),
-                ImageKind::Jpeg => Image::from_jpeg(data, true),
+                ImageKind::Png => Image::from_png(data, false),
+                ImageKind::Jpeg => Image::from_jpeg(data, false),
             }
             .map_err(|e| format!("cannot embed image {}: {e}", image.path.display()))?;
             let size = Size::from_wh(*width, *height).ok_or("image has no size")?;

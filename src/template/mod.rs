@@ -84,6 +84,8 @@ pub struct Template {
     pub typography: Typography,
     #[serde(default)]
     pub docx: DocxSetup,
+    #[serde(default)]
+    pub pdf: PdfSetup,
     /// Head and tail of official documents; required when `document = "official"`.
     pub official: Option<OfficialSetup>,
     /// The TOML it was read from (part of the batch's content hash).
@@ -97,6 +99,14 @@ pub enum DocumentKind {
     #[default]
     News,
     Official,
+}
+
+/// PDF-only settings.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct PdfSetup {
+    /// Write PDF/A-2b (archival), validated by krilla; as `--pdfa`.
+    pub pdfa: bool,
 }
 
 /// DOCX-only settings.
