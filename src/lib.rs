@@ -108,7 +108,13 @@ pub fn convert(
         pages = laid_out.pages.len();
         files.push((
             format!("{}.pdf", article.id),
-            render::pdf::render(article, &laid_out, fonts, template.pdf.pdfa)?,
+            render::pdf::render(
+                article,
+                &laid_out,
+                fonts,
+                template.pdf.pdfa,
+                template.pdf.tagged,
+            )?,
         ));
     }
     if formats.docx {

@@ -49,9 +49,12 @@ struct Conversion {
     /// Convert half-width punctuation inside Chinese text to full-width ("日,自" -> "日，自").
     #[arg(long)]
     normalize_punctuation: bool,
-    /// Write PDF/A-2b (archival), checked by krilla's validator.
+    /// Write PDF/A-2b (archival; PDF/A-2a with --tagged), checked by krilla's validator.
     #[arg(long)]
     pdfa: bool,
+    /// Write a tagged PDF (structure tree for screen readers), checked against PDF/UA-1.
+    #[arg(long)]
+    tagged: bool,
     /// Print only errors and warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -62,6 +65,7 @@ impl Conversion {
     fn setup(&self) -> Result<(Formats, Template, FontBook), String> {
         let mut template = Template::load(&self.template)?;
         template.pdf.pdfa |= self.pdfa;
+        template.pdf.tagged |= self.tagged;
         Ok((
             Formats::parse(&self.formats)?,
             template,

@@ -137,3 +137,90 @@ fn outline_has_one_entry_per_heading_in_order_and_level() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn tagged_pdf_has_a_structure_tree_and_meets_pdf_a_2a_and_ua_1() {
+    let dir = fresh_dir("archival", "tagged");
+    let record = root().join("examples/notice-blocks.yaml");
+    // krilla's PDF/A-2a and PDF/UA-1 validators run; a violation would fail the conversion.
+    let result = convert(&[
+        record.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--formats",
+        "pdf",
+        "--tagged",
+        "--pdfa",
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let pdf = dir.join("notice-2025-grassland.pdf");
+    let xmp = String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).into_owned();
+    assert!(xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
+    let script = r#"
+import sys
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdftypes import resolve1
+doc = PDFDocument(PDFParser(open(sys.argv[1], 'rb')))
+def walk(node, depth):
+    node = resolve1(node)
+    if not isinstance(node, dict):
+        return
+    if 'S' in node:
+        alt = node.get('Alt')
+        if isinstance(alt, bytes):
+            alt = alt.decode('utf-16') if alt.startswith(b'\xfe\xff') else alt.decode('latin-1')
+        print('  ' * depth + str(node['S']).strip("/'") + (' alt=' + str(alt) if alt else ''))
+    kids = resolve1(node.get('K'))
+    for k in kids if isinstance(kids, list) else [kids]:
+        walk(k, depth + 1)
+walk(doc.catalog['StructTreeRoot'], -1)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&pdf)
+        .output();
+    if common::checker(
+        "pdfminer (pdfplumber)",
+        out.as_ref().is_ok_and(|o| o.status.success()),
+    ) {
+        let tree = String::from_utf8_lossy(&out.unwrap().stdout).into_owned();
+        for want in [
+            "Title",
+            "H1",
+            "H2",
+            "H3",
+            "L\n",
+            "LI",
+            "Lbl",
+            "LBody",
+            "Table",
+            "TR",
+            "TH",
+            "TD",
+            "Caption",
+            "BlockQuote",
+        ] {
+            assert!(
+                tree.contains(want),
+                "no {want:?} in the structure tree:\n{tree}"
+            );
+        }
+        assert!(tree.contains("Figure alt=图1 宣传月活动流程示意"), "{tree}");
+        assert!(
+            tree.contains(
+                "Figure alt=https://sthjt.example.gov.cn/tzgg/202503/t20250303_0001.html"
+            ),
+            "{tree}"
+        );
+        assert!(
+            tree.contains("Link"),
+            "the QR's link annotation is not in the tree:\n{tree}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -26,6 +26,39 @@ pub struct Pages {
     pub missing_chars: Vec<char>,
     /// The headings, where they landed: for the PDF's outline (bookmarks).
     pub outline: Vec<OutlineEntry>,
+    /// The logical structure, in reading order; items point into it by index (`tag`).
+    pub roles: Vec<Role>,
+}
+
+/// What a piece of content is, for a tagged PDF's structure tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    Title,
+    P,
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Quote,
+    /// Marker and text of item `item` of list `list`.
+    ListLabel {
+        list: usize,
+        item: usize,
+    },
+    ListBody {
+        list: usize,
+        item: usize,
+    },
+    /// A cell of table `table`, row `row`; header cells are in the first row.
+    Cell {
+        table: usize,
+        row: usize,
+        header: bool,
+    },
+    Figure {
+        alt: String,
+    },
+    Caption,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +102,7 @@ pub enum Item {
         width: f32,
         height: f32,
         image: Arc<ImageBlock>,
+        tag: Option<usize>,
     },
     /// A QR code whose top-left module is at (x, y); the quiet zone lies outside.
     Qr {
@@ -77,6 +111,7 @@ pub enum Item {
         module: f32,
         matrix: Arc<QrMatrix>,
         url: String,
+        tag: Option<usize>,
     },
 }
 
@@ -94,6 +129,8 @@ pub struct TextRun {
     pub color: Color,
     /// No bold face exists for this role: the renderer strokes the outline to embolden.
     pub synthetic_bold: bool,
+    /// Index into [`Pages::roles`]; `None` for page furniture (headers, footers).
+    pub tag: Option<usize>,
     byte_start: usize,
     byte_end: usize,
 }

@@ -16,6 +16,7 @@ impl Builder<'_> {
         let pitch = t.styles.body.line_pitch();
         let mut title_space = 0.0;
         if let Some(mark) = &off.issuer_mark {
+            self.role(super::Role::P);
             // The mark is one line, shrunk if a long name would not fit the type area.
             let mut style = setup.mark_style.clone();
             let natural = self.shape(mark, &style, false).natural_width();
@@ -49,6 +50,7 @@ impl Builder<'_> {
             });
         }
         if off.doc_number.is_some() || off.signer.is_some() {
+            self.role(super::Role::P);
             let style = setup.doc_number_style.clone();
             let size = style.size.pt();
             let mut boxed = if let Some(signer) = &off.signer {
@@ -108,11 +110,14 @@ impl Builder<'_> {
         }
         let mut title = t.styles.title.clone();
         title.space_before = Length(title.space_before.pt().max(title_space));
+        self.role(super::Role::Title);
         self.paragraph(&a.title, &title, true);
         if let Some(sub) = &a.subtitle {
+            self.role(super::Role::P);
             self.paragraph(sub, &t.styles.subtitle.clone(), true);
         }
         if let Some(r) = &off.recipients {
+            self.role(super::Role::P);
             self.paragraph(r, &setup.recipients_style.clone(), false);
         }
     }
@@ -126,6 +131,7 @@ impl Builder<'_> {
         let em = body.size.pt();
         let pitch = body.line_pitch();
         if !a.attachments.is_empty() {
+            self.role(super::Role::P);
             // "附件：1. 名称" two characters in; further names aligned under the first.
             let mut style = body.clone();
             style.first_line_indent = 0.0;
@@ -157,6 +163,7 @@ impl Builder<'_> {
             }
         }
         if let Some(sig) = &a.official.signature {
+            self.role(super::Role::P);
             let mut style = setup.signature_style.clone();
             style.align = Align::Left;
             style.first_line_indent = 0.0;
@@ -192,6 +199,8 @@ impl Builder<'_> {
         if off.cc.is_empty() && off.printed_by.is_none() && off.printed_date.is_none() {
             return;
         }
+        self.role(super::Role::P);
+        let tag = self.tag;
         let size = style.size.pt();
         let pitch = style.line_pitch();
         let inset = size;
@@ -228,6 +237,7 @@ impl Builder<'_> {
             );
             for run in label.runs {
                 items.push(Item::Text(super::TextRun {
+                    tag,
                     x: run.x + self.left + inset,
                     y: baseline(y),
                     ..run
@@ -236,6 +246,7 @@ impl Builder<'_> {
             for line in lines {
                 for run in line.runs {
                     items.push(Item::Text(super::TextRun {
+                        tag,
                         x: run.x + text_x,
                         y: baseline(y),
                         ..run
@@ -259,6 +270,7 @@ impl Builder<'_> {
                     .remove(0);
                 for run in line.runs {
                     items.push(Item::Text(super::TextRun {
+                        tag,
                         x: run.x + self.left + inset,
                         y: baseline(y),
                         ..run
@@ -273,6 +285,7 @@ impl Builder<'_> {
                 let x = self.left + self.width - inset - line.width;
                 for run in line.runs {
                     items.push(Item::Text(super::TextRun {
+                        tag,
                         x: run.x + x,
                         y: baseline(y),
                         ..run

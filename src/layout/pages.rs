@@ -3,7 +3,7 @@
 //! bottom, images kept with their captions and table headers repeated.
 
 use super::text::{shape, Line, Shaped, TextStyle};
-use super::{Item, OutlineEntry, Page, Pages};
+use super::{Item, OutlineEntry, Page, Pages, Role};
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, ImageBlock};
@@ -45,6 +45,11 @@ pub(super) struct Builder<'a> {
     pub(super) width: f32,
     pub(super) boxes: Vec<Boxed>,
     missing: BTreeSet<char>,
+    /// The structure so far, and the role of what is being set now.
+    roles: Vec<Role>,
+    pub(super) tag: Option<usize>,
+    lists: usize,
+    tables: usize,
 }
 
 /// Lays out `article`; `qr` is the code for its url, drawn at the end when present.
@@ -63,6 +68,10 @@ pub fn layout(
         width: page.text_width(),
         boxes: Vec::new(),
         missing: BTreeSet::new(),
+        roles: Vec::new(),
+        tag: None,
+        lists: 0,
+        tables: 0,
     };
     let official = template.document == DocumentKind::Official;
     if official {
@@ -115,10 +124,17 @@ pub fn layout(
                 y,
             })
             .collect(),
+        roles: b.roles,
     }
 }
 
 impl Builder<'_> {
+    /// What follows is a new structure element with this role.
+    pub(super) fn role(&mut self, role: Role) {
+        self.roles.push(role);
+        self.tag = Some(self.roles.len() - 1);
+    }
+
     fn text_style(&self, style: &Style, bold: bool) -> TextStyle {
         TextStyle {
             face: self
@@ -227,14 +243,18 @@ impl Builder<'_> {
         let a = self.article;
         let labels = t.labels(a.language);
         if let Some(text) = labels.breadcrumb_line(a) {
+            self.role(Role::P);
             self.paragraph(&text, &t.styles.breadcrumb, true);
             self.rule(0.5, RULE_GRAY, 0.0, 4.0);
         }
+        self.role(Role::Title);
         self.paragraph(&a.title, &t.styles.title, true);
         if let Some(sub) = &a.subtitle {
+            self.role(Role::P);
             self.paragraph(sub, &t.styles.subtitle, true);
         }
         if let Some(meta) = labels.meta_line(a) {
+            self.role(Role::P);
             self.paragraph(&meta, &t.styles.meta, true);
         }
         self.rule(0.75, RULE_GRAY, 0.0, 12.0);
@@ -243,10 +263,20 @@ impl Builder<'_> {
     fn block(&mut self, block: &Block) {
         let styles = &self.template.styles;
         match block {
-            Block::Paragraph(text) => self.paragraph(text, &styles.body, false),
-            Block::Quote(text) => self.paragraph(text, &styles.quote, false),
+            Block::Paragraph(text) => {
+                self.role(Role::P);
+                self.paragraph(text, &styles.body, false)
+            }
+            Block::Quote(text) => {
+                self.role(Role::Quote);
+                self.paragraph(text, &styles.quote, false)
+            }
             Block::Heading { level, text } => {
                 let style = self.template.heading_style(*level).clone();
+                self.role(Role::Heading {
+                    level: *level,
+                    text: text.clone(),
+                });
                 let first = self.boxes.len();
                 self.paragraph(text, &style, true);
                 if let Some(b) = self.boxes.get_mut(first) {
@@ -279,14 +309,18 @@ impl Builder<'_> {
         let width = self.left + self.width - text_x;
         let mut body_style = style.clone();
         body_style.align = Align::Justify;
-        for (item, marker) in items.iter().zip(markers) {
-            let lines = self.set_lines(item, &body_style, false, width, 0.0);
-            let first_box = self.boxes.len();
-            self.push_lines(lines, &body_style, text_x, false);
+        let list = self.lists;
+        self.lists += 1;
+        for (n, (item, marker)) in items.iter().zip(markers).enumerate() {
+            self.role(Role::ListLabel { list, item: n });
             let marker_line = self
                 .set_lines(marker, &style, false, 2.0 * em, 0.0)
                 .remove(0);
             let marker_box = self.line_box(marker_line, &style, marker_x);
+            self.role(Role::ListBody { list, item: n });
+            let lines = self.set_lines(item, &body_style, false, width, 0.0);
+            let first_box = self.boxes.len();
+            self.push_lines(lines, &body_style, text_x, false);
             self.boxes[first_box].items.extend(marker_box.items);
         }
     }
@@ -318,6 +352,8 @@ impl Builder<'_> {
         let scale = self.width / widths.iter().sum::<f32>();
         widths.iter_mut().for_each(|w| *w *= scale);
 
+        let table = self.tables;
+        self.tables += 1;
         let mut header: Option<Arc<Boxed>> = None;
         for (r, row) in rows.iter().enumerate() {
             let is_header = r == 0;
@@ -331,6 +367,11 @@ impl Builder<'_> {
             let mut items = Vec::new();
             let mut max_lines = 1;
             for (c, cell) in row.iter().enumerate() {
+                self.role(Role::Cell {
+                    table,
+                    row: r,
+                    header: is_header,
+                });
                 let lines =
                     self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
                 max_lines = max_lines.max(lines.len());
@@ -406,6 +447,14 @@ impl Builder<'_> {
         w *= scale;
         h *= scale;
         let caption_style = self.template.styles.caption.clone();
+        let file = img
+            .path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.role(Role::Figure {
+            alt: img.caption.clone().unwrap_or(file),
+        });
         self.boxes.push(Boxed {
             height: h,
             space_before: 6.0,
@@ -416,6 +465,7 @@ impl Builder<'_> {
                 width: w,
                 height: h,
                 image: Arc::new(img.clone()),
+                tag: self.tag,
             }],
             keep_with_next: img.caption.is_some(),
             grid: false,
@@ -424,6 +474,7 @@ impl Builder<'_> {
             outline: None,
         });
         if let Some(caption) = &img.caption {
+            self.role(Role::Caption);
             self.paragraph(caption, &caption_style, true);
             if let Some(last) = self.boxes.last_mut() {
                 last.keep_with_next = false;
@@ -443,6 +494,7 @@ impl Builder<'_> {
             .clone();
         let mut head_style = style.clone();
         head_style.space_before = Length(style.size.pt());
+        self.role(Role::P);
         self.paragraph(&label, &head_style, true);
         let names: Vec<String> = self
             .article
@@ -466,6 +518,9 @@ impl Builder<'_> {
             .max(modules * Length::mm(MIN_QR_MODULE_MM).pt());
         let module = size / modules;
         let x = self.left + (self.width - size) / 2.0;
+        self.role(Role::Figure {
+            alt: url.to_owned(),
+        });
         self.boxes.push(Boxed {
             height: size,
             space_before: 18.0,
@@ -476,6 +531,7 @@ impl Builder<'_> {
                 module,
                 matrix: matrix.clone(),
                 url: url.to_owned(),
+                tag: self.tag,
             }],
             keep_with_next: true,
             grid: false,
@@ -490,6 +546,7 @@ impl Builder<'_> {
             .clone();
         let Some(qr) = &self.template.qr else { return };
         let style = qr.caption_style.clone();
+        self.role(Role::Caption);
         self.paragraph(&caption, &style, true);
         if let Some(last) = self.boxes.last_mut() {
             last.keep_with_next = false;
@@ -569,6 +626,7 @@ impl Builder<'_> {
             .map(|mut run| {
                 run.x += x;
                 run.y = baseline;
+                run.tag = self.tag;
                 Item::Text(run)
             })
             .collect();

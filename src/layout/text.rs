@@ -468,6 +468,7 @@ impl Shaped {
                     text: String::new(),
                     color: self.style.color,
                     synthetic_bold: self.style.face.synthetic_bold,
+                    tag: None,
                     byte_start: c.range.start,
                     byte_end: c.range.start,
                 });

@@ -2,12 +2,14 @@
 //! vector QR codes with a link annotation, metadata from the record, never the clock.
 
 use crate::fonts::FontBook;
+use crate::layout::Role;
 use crate::layout::{Item, Pages, PlacedGlyph, TextRun};
 use crate::record::{Article, ImageKind};
 use crate::template::Color;
 use krilla::action::LinkAction;
-use krilla::annotation::{LinkAnnotation, Target};
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
+use krilla::configure::Accessibility;
 use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
@@ -18,9 +20,13 @@ use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
-use krilla::tagging::{ContentTag, SpanTag};
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, SpanTag, TableHeaderScope, Tag,
+    TagGroup, TagTree,
+};
 use krilla::text::{Glyph, GlyphId};
 use krilla::{Document, SerializeSettings};
+use std::num::NonZeroU16;
 use std::ops::Range;
 
 /// A laid-out glyph (points at `run_size`) seen as krilla wants it: scaled by any size.
@@ -53,21 +59,39 @@ impl Glyph for PdfGlyph<'_> {
     }
 }
 
-/// Writes the PDF; `pdfa` asks for PDF/A-2b, and any violation krilla's validator finds is an
-/// error, never a silently non-conforming file.
+/// Writes the PDF. `pdfa` asks for PDF/A (2b, or 2a when tagged); `tagged` writes the
+/// structure tree and checks PDF/UA-1. Any violation krilla's validators find is an error,
+/// never a silently non-conforming file.
 pub fn render(
     article: &Article,
     pages: &Pages,
     fonts: &FontBook,
     pdfa: bool,
+    tagged: bool,
 ) -> Result<Vec<u8>, String> {
     let mut settings = SerializeSettings::default();
-    if pdfa {
-        settings.configuration = ConfigurationBuilder::new()
-            .with_archival_validator(Archival::A2_B)
+    if pdfa || tagged {
+        let mut builder = ConfigurationBuilder::new();
+        if pdfa {
+            builder = builder.with_archival_validator(if tagged {
+                Archival::A2_A
+            } else {
+                Archival::A2_B
+            });
+        }
+        if tagged {
+            builder = builder.with_accessibility_validator(Accessibility::UA1);
+        }
+        settings.configuration = builder
             .finish()
-            .map_err(|e| format!("PDF/A configuration: {e:?}"))?;
+            .map_err(|e| format!("PDF configuration: {e:?}"))?;
     }
+    let mut tagger = Tagger {
+        tagged,
+        ids: vec![Vec::new(); pages.roles.len()],
+        links: Vec::new(),
+        page_height: pages.height,
+    };
     let mut document = Document::new_with(settings);
     document.set_metadata(metadata(article));
     document.set_outline(outline(pages));
@@ -79,21 +103,34 @@ pub fn render(
         {
             let mut surface = pdf_page.surface();
             for item in &page.items {
-                draw(&mut surface, item, fonts, &mut links)?;
+                draw(&mut surface, item, fonts, &mut links, &mut tagger)?;
             }
             surface.finish();
         }
-        for (rect, url) in links {
-            pdf_page.add_annotation(
-                LinkAnnotation::new(rect, Target::Action(LinkAction::new(url).into())).into(),
-            );
+        for (rect, url, tag) in links {
+            let link =
+                LinkAnnotation::new(rect, Target::Action(LinkAction::new(url.clone()).into()));
+            let annotation = Annotation::new_link(link, Some(url));
+            match tag {
+                Some(role) if tagged => {
+                    let id = pdf_page.add_tagged_annotation(annotation);
+                    tagger.links.push((role, id));
+                }
+                _ => pdf_page.add_annotation(annotation),
+            }
         }
         pdf_page.finish();
+    }
+    if tagged {
+        document.set_tag_tree(tagger.tree(&pages.roles));
     }
     document.finish().map_err(|e| match e {
         krilla::error::KrillaError::Validation(errors) => {
             let list: Vec<String> = errors.iter().map(|(e, _)| format!("{e:?}")).collect();
-            format!("the PDF would not conform to PDF/A-2b: {}", list.join("; "))
+            format!(
+                "the PDF would not conform to the standard asked for: {}",
+                list.join("; ")
+            )
         }
         other => format!("PDF writer failed: {other:?}"),
     })
@@ -170,14 +207,189 @@ fn rect_path(x: f32, y: f32, w: f32, h: f32) -> Option<krilla::geom::Path> {
     pb.finish()
 }
 
+/// Marks content for the structure tree: tagged content gets an identifier collected under its
+/// role; page furniture and decoration become artifacts.
+struct Tagger {
+    tagged: bool,
+    ids: Vec<Vec<Identifier>>,
+    /// Link annotations and the role (figure) they belong to.
+    links: Vec<(usize, Identifier)>,
+    page_height: f32,
+}
+
+impl Tagger {
+    fn start(
+        &mut self,
+        surface: &mut Surface,
+        tag: Option<usize>,
+        content: ContentTag,
+        artifact: ArtifactType,
+    ) {
+        match tag {
+            Some(i) if self.tagged => {
+                let id = surface.start_tagged(content);
+                if let Some(ids) = self.ids.get_mut(i) {
+                    ids.push(id);
+                }
+            }
+            _ if self.tagged => {
+                surface.start_tagged(ContentTag::Artifact(Artifact::new(artifact, None)));
+            }
+            _ => {
+                surface.start_tagged(content);
+            }
+        }
+    }
+
+    /// The tree in reading order: lists and tables grouped, empty elements dropped.
+    fn tree(&mut self, roles: &[Role]) -> TagTree {
+        let mut tree = TagTree::new();
+        let mut i = 0;
+        let leaf = |ids: &mut Vec<Identifier>, group: &mut TagGroup| {
+            for id in ids.drain(..) {
+                group.push(id);
+            }
+        };
+        while i < roles.len() {
+            match &roles[i] {
+                Role::ListLabel { list, .. } | Role::ListBody { list, .. } => {
+                    let list = *list;
+                    let mut l = TagGroup::new(Tag::L(ListNumbering::None));
+                    let mut item: Option<(usize, TagGroup)> = None;
+                    while let Some(
+                        Role::ListLabel { list: li, item: n }
+                        | Role::ListBody { list: li, item: n },
+                    ) = roles.get(i)
+                    {
+                        if *li != list {
+                            break;
+                        }
+                        if item.as_ref().is_none_or(|(k, _)| k != n) {
+                            if let Some((_, done)) = item.take() {
+                                l.push(done);
+                            }
+                            item = Some((*n, TagGroup::new(Tag::LI)));
+                        }
+                        let mut part = if matches!(roles[i], Role::ListLabel { .. }) {
+                            TagGroup::new(Tag::Lbl)
+                        } else {
+                            TagGroup::new(Tag::LBody)
+                        };
+                        leaf(&mut self.ids[i], &mut part);
+                        if let Some((_, li_group)) = item.as_mut() {
+                            li_group.push(part);
+                        }
+                        i += 1;
+                    }
+                    if let Some((_, done)) = item.take() {
+                        l.push(done);
+                    }
+                    tree.push(l);
+                }
+                Role::Cell { table, .. } => {
+                    let table = *table;
+                    let mut t = TagGroup::new(Tag::Table);
+                    let mut row: Option<(usize, TagGroup)> = None;
+                    while let Some(Role::Cell {
+                        table: ti,
+                        row: r,
+                        header,
+                    }) = roles.get(i)
+                    {
+                        if *ti != table {
+                            break;
+                        }
+                        if row.as_ref().is_none_or(|(k, _)| k != r) {
+                            if let Some((_, done)) = row.take() {
+                                t.push(done);
+                            }
+                            row = Some((*r, TagGroup::new(Tag::TR)));
+                        }
+                        let mut cell = if *header {
+                            TagGroup::new(Tag::TH(TableHeaderScope::Column))
+                        } else {
+                            TagGroup::new(Tag::TD)
+                        };
+                        leaf(&mut self.ids[i], &mut cell);
+                        if let Some((_, tr)) = row.as_mut() {
+                            tr.push(cell);
+                        }
+                        i += 1;
+                    }
+                    if let Some((_, done)) = row.take() {
+                        t.push(done);
+                    }
+                    tree.push(t);
+                }
+                role => {
+                    if !self.ids[i].is_empty() {
+                        let mut group = match role {
+                            Role::Title => TagGroup::new(Tag::Title),
+                            Role::Heading { level, text } => TagGroup::new(Tag::Hn(
+                                NonZeroU16::new(u16::from(*level)).unwrap_or(NonZeroU16::MIN),
+                                Some(text.clone()),
+                            )),
+                            Role::Quote => TagGroup::new(Tag::BlockQuote),
+                            Role::Caption => TagGroup::new(Tag::Caption),
+                            Role::Figure { alt } => TagGroup::new(Tag::Figure(Some(alt.clone()))),
+                            _ => TagGroup::new(Tag::P),
+                        };
+                        leaf(&mut self.ids[i], &mut group);
+                        // The QR's link annotation, inside a Link element of its figure.
+                        for (_, annotation) in self.links.iter().filter(|(r, _)| *r == i) {
+                            let mut link = TagGroup::new(Tag::Link);
+                            link.push(*annotation);
+                            group.push(link);
+                        }
+                        tree.push(group);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        tree
+    }
+}
+
 fn draw(
     surface: &mut Surface,
     item: &Item,
     fonts: &FontBook,
-    links: &mut Vec<(Rect, String)>,
+    links: &mut Vec<(Rect, String, Option<usize>)>,
+    tagger: &mut Tagger,
 ) -> Result<(), String> {
+    let decoration = |surface: &mut Surface, tagger: &mut Tagger| {
+        if tagger.tagged {
+            surface.start_tagged(ContentTag::Artifact(Artifact::new(
+                ArtifactType::Layout,
+                None,
+            )));
+        }
+    };
+    let end = |surface: &mut Surface, tagger: &Tagger| {
+        if tagger.tagged {
+            surface.end_tagged();
+        }
+    };
     match item {
-        Item::Text(run) => draw_text(surface, run, fonts),
+        Item::Text(run) => draw_text(surface, run, fonts, tagger),
+        Item::Rule { .. } | Item::VRule { .. } => {
+            decoration(surface, tagger);
+            draw_rule(surface, item);
+            end(surface, tagger);
+        }
+        Item::Image { tag, .. } | Item::Qr { tag, .. } => {
+            tagger.start(surface, *tag, ContentTag::Other, ArtifactType::Layout);
+            let drawn = draw_graphic(surface, item, links);
+            surface.end_tagged();
+            drawn?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_rule(surface: &mut Surface, item: &Item) {
+    match item {
         Item::Rule {
             x1,
             x2,
@@ -204,12 +416,23 @@ fn draw(
                 surface.draw_path(&p);
             }
         }
+        _ => {}
+    }
+}
+
+fn draw_graphic(
+    surface: &mut Surface,
+    item: &Item,
+    links: &mut Vec<(Rect, String, Option<usize>)>,
+) -> Result<(), String> {
+    match item {
         Item::Image {
             x,
             y,
             width,
             height,
             image,
+            ..
         } => {
             let data = krilla::Data::from(image.data.clone());
             let img = match image.kind {
@@ -228,6 +451,7 @@ fn draw(
             module,
             matrix,
             url,
+            tag,
         } => {
             surface.set_stroke(None);
             surface.set_fill(Some(fill(Color(0, 0, 0))));
@@ -247,14 +471,15 @@ fn draw(
             }
             let side = matrix.width() as f32 * module;
             if let Some(r) = Rect::from_xywh(*x, *y, side, side) {
-                links.push((r, url.clone()));
+                links.push((r, url.clone(), *tag));
             }
         }
+        _ => {}
     }
     Ok(())
 }
 
-fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook) {
+fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook, tagger: &mut Tagger) {
     if run.glyphs.is_empty() {
         return;
     }
@@ -284,7 +509,12 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook) {
         actual_text: Some(&run.text),
         ..SpanTag::empty()
     };
-    surface.start_tagged(ContentTag::Span(tag));
+    let furniture = if run.y < tagger.page_height / 2.0 {
+        ArtifactType::Header
+    } else {
+        ArtifactType::Footer
+    };
+    tagger.start(surface, run.tag, ContentTag::Span(tag), furniture);
     surface.draw_glyphs(
         Point::from_xy(run.x, run.y),
         &glyphs,

@@ -105,8 +105,10 @@ pub enum DocumentKind {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct PdfSetup {
-    /// Write PDF/A-2b (archival), validated by krilla; as `--pdfa`.
+    /// Write PDF/A (archival), validated by krilla; as `--pdfa`. 2b, or 2a with `tagged`.
     pub pdfa: bool,
+    /// Write a tagged PDF (structure tree, artifacts) checked against PDF/UA-1; as `--tagged`.
+    pub tagged: bool,
 }
 
 /// DOCX-only settings.
