@@ -17,18 +17,10 @@ fn convert(args: &[&str]) -> std::process::Output {
 #[test]
 fn pdfa_2b_validates_and_keeps_text_fonts_and_qr() {
     let dir = fresh_dir("archival", "pdfa");
-    let mut records: Vec<String> = std::fs::read_dir(root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "toml")
-            )
-        })
+    let records: Vec<String> = common::example_records()
+        .iter()
         .map(|p| p.display().to_string())
         .collect();
-    records.sort();
     let mut args: Vec<&str> = records.iter().map(String::as_str).collect();
     args.extend([
         "--out",

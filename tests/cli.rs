@@ -227,17 +227,7 @@ fn sample_article_converts_to_pdf_docx_and_qr() {
 #[test]
 fn every_example_converts_and_reads_back() {
     let out = fresh_dir("e2e", "examples");
-    let mut records: Vec<PathBuf> = std::fs::read_dir(examples())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "toml")
-            )
-        })
-        .collect();
-    records.sort();
+    let records = common::example_records();
     assert!(records.len() >= 4);
     let refs: Vec<&Path> = records.iter().map(PathBuf::as_path).collect();
     let result = convert(&refs, &out, &[]);

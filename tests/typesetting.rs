@@ -114,17 +114,7 @@ fn every_example_follows_the_rules_in_its_glyph_positions() {
     }
     let dir = fresh_dir("type", "examples");
     let rules = rules_file(&dir);
-    let mut records: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("json" | "yaml" | "toml")
-            )
-        })
-        .collect();
-    records.sort();
+    let records = common::example_records();
     convert(&records, &dir);
     let mut justified = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {

@@ -220,6 +220,17 @@ impl Builder<'_> {
         let mut line_style = style.clone();
         line_style.align = Align::Left;
         line_style.first_line_indent = 0.0;
+        // A line's runs at `x` on `baseline`, tagged as the imprint.
+        let place = |items: &mut Vec<Item>, line: super::text::Line, x: f32, baseline: f32| {
+            for run in line.runs {
+                items.push(Item::Text(super::TextRun {
+                    tag,
+                    x: run.x + x,
+                    y: baseline,
+                    ..run
+                }));
+            }
+        };
         // Text centred in each line of the imprint, whatever the document's em box.
         let baseline = |top: f32| top + (pitch - size) / 2.0 + 0.88 * size;
         if !off.cc.is_empty() {
@@ -235,23 +246,9 @@ impl Builder<'_> {
                 self.left + self.width - inset - text_x,
                 0.0,
             );
-            for run in label.runs {
-                items.push(Item::Text(super::TextRun {
-                    tag,
-                    x: run.x + self.left + inset,
-                    y: baseline(y),
-                    ..run
-                }));
-            }
+            place(&mut items, label, self.left + inset, baseline(y));
             for line in lines {
-                for run in line.runs {
-                    items.push(Item::Text(super::TextRun {
-                        tag,
-                        x: run.x + text_x,
-                        y: baseline(y),
-                        ..run
-                    }));
-                }
+                place(&mut items, line, text_x, baseline(y));
                 y += pitch;
             }
             items.push(rule(
@@ -268,14 +265,7 @@ impl Builder<'_> {
                 let line = self
                     .set_lines(by, &line_style, false, self.width, 0.0)
                     .remove(0);
-                for run in line.runs {
-                    items.push(Item::Text(super::TextRun {
-                        tag,
-                        x: run.x + self.left + inset,
-                        y: baseline(y),
-                        ..run
-                    }));
-                }
+                place(&mut items, line, self.left + inset, baseline(y));
             }
             if let Some(date) = &off.printed_date {
                 let text = format!("{}{}", chinese_date(date), setup.printed_suffix);
@@ -283,14 +273,7 @@ impl Builder<'_> {
                     .set_lines(&text, &line_style, false, self.width, 0.0)
                     .remove(0);
                 let x = self.left + self.width - inset - line.width;
-                for run in line.runs {
-                    items.push(Item::Text(super::TextRun {
-                        tag,
-                        x: run.x + x,
-                        y: baseline(y),
-                        ..run
-                    }));
-                }
+                place(&mut items, line, x, baseline(y));
             }
             y += pitch;
             items.push(rule(y - thick, thick));

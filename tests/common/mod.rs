@@ -27,3 +27,19 @@ pub fn checker(name: &str, usable: bool) -> bool {
     }
     usable
 }
+
+/// The record files in examples/ (not the text capture), sorted.
+pub fn example_records() -> Vec<PathBuf> {
+    let mut records: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "toml")
+            )
+        })
+        .collect();
+    records.sort();
+    records
+}
