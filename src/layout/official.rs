@@ -142,13 +142,7 @@ impl Builder<'_> {
                 .remove(0);
             let text_x = label_x + label.width;
             let width = self.left + self.width - text_x;
-            let many = a.attachments.len() > 1;
-            for (i, att) in a.attachments.iter().enumerate() {
-                let text = if many {
-                    format!("{}. {}", i + 1, att.name)
-                } else {
-                    att.name.clone()
-                };
+            for (i, text) in a.attachment_notes().into_iter().enumerate() {
                 let lines = self.set_lines(&text, &style, false, width, 0.0);
                 let first = self.boxes.len();
                 let mut item_style = style.clone();

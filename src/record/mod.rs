@@ -200,6 +200,23 @@ impl fmt::Display for RecordError {
 impl std::error::Error for RecordError {}
 
 impl Article {
+    /// The attachment notes of an official document (附件说明): "1. 名称", "2. 名称" when there
+    /// are several, the bare name when there is one (GB/T 9704-2012 7.3.3).
+    pub fn attachment_notes(&self) -> Vec<String> {
+        let many = self.attachments.len() > 1;
+        self.attachments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                if many {
+                    format!("{}. {}", i + 1, a.name)
+                } else {
+                    a.name.clone()
+                }
+            })
+            .collect()
+    }
+
     /// All text of the article in reading order, as it is printed (used by tests and reports).
     pub fn body_text(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -136,13 +136,7 @@ impl Writer<'_> {
             self.blank_line();
             let label_ems = ems(&setup.attachments_label);
             let left = Length((2.0 + label_ems) * em).twips();
-            let many = a.attachments.len() > 1;
-            for (i, att) in a.attachments.iter().enumerate() {
-                let text = if many {
-                    format!("{}. {}", i + 1, att.name)
-                } else {
-                    att.name.clone()
-                };
+            for (i, text) in a.attachment_notes().into_iter().enumerate() {
                 let (ind, text) = if i == 0 {
                     let hanging = Length(label_ems * em).twips();
                     (
