@@ -4,7 +4,7 @@
 //! atomically, an optional JSON report, skipping of unchanged records, and deterministic shards.
 
 use crate::fonts::FontBook;
-use crate::record::{parse_record, read_record_text, Article, Block, RecordFormat};
+use crate::record::{parse_record_in, read_record_text, Article, Block, ImageBase, RecordFormat};
 use crate::template::Template;
 use crate::{convert, output, Formats};
 use serde::Serialize;
@@ -70,6 +70,8 @@ pub struct BatchOptions {
     pub shard: Option<(usize, usize)>,
     pub normalize_punctuation: bool,
     pub progress: Progress,
+    /// Images only from inside the input directories (the web page's uploads).
+    pub confine_images: bool,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
@@ -310,7 +312,7 @@ fn process(
         index: job.index,
         ..Default::default()
     };
-    let (text, article) = match load(&job.source, &mut report) {
+    let (text, article) = match load(&job.source, opts.confine_images, &mut report) {
         Ok(x) => x,
         Err(e) => {
             report.error = Some(e);
@@ -392,7 +394,18 @@ fn source_name(report: &RecordReport) -> String {
     }
 }
 
-fn load(source: &Source, report: &mut RecordReport) -> Result<(String, Article), String> {
+fn load(
+    source: &Source,
+    confine_images: bool,
+    report: &mut RecordReport,
+) -> Result<(String, Article), String> {
+    let image_base = |dir| {
+        if confine_images {
+            ImageBase::Confined(dir)
+        } else {
+            ImageBase::Dir(dir)
+        }
+    };
     match source {
         Source::File(path) => {
             report.source = path.display().to_string();
@@ -403,7 +416,8 @@ fn load(source: &Source, report: &mut RecordReport) -> Result<(String, Article),
                 .unwrap_or("article");
             let base = path.parent().unwrap_or(Path::new("."));
             let article =
-                parse_record(&text, format, path, stem, base).map_err(|e| e.to_string())?;
+                parse_record_in(&text, format, path, stem, image_base(base))
+                    .map_err(|e| e.to_string())?;
             Ok((text, article))
         }
         Source::Line { file, line, text } => {
@@ -415,7 +429,14 @@ fn load(source: &Source, report: &mut RecordReport) -> Result<(String, Article),
             let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("stdin");
             let default_id = format!("{stem}-{line}");
             let base = file.parent().unwrap_or(Path::new("."));
-            let article = parse_record(text, RecordFormat::Json, file, &default_id, base).map_err(
+            let article = parse_record_in(
+                text,
+                RecordFormat::Json,
+                file,
+                &default_id,
+                image_base(base),
+            )
+            .map_err(
                 |mut e| {
                     // Place JSON errors on the NDJSON file's line.
                     e.position = Some((*line, e.position.map_or(1, |p| p.1)));

@@ -182,6 +182,7 @@ pub fn run(
             shard: None,
             normalize_punctuation: false,
             progress: Progress::Quiet,
+            confine_images: false,
         };
         let report = batch::run(&[Input::Ndjson(input.clone())], &options);
         let t = &report.totals;

@@ -13,6 +13,7 @@ pub mod output;
 pub mod qr;
 pub mod record;
 pub mod render;
+pub mod serve;
 pub mod template;
 
 use fonts::FontBook;
@@ -76,6 +77,21 @@ pub struct Outputs {
     pub warnings: Vec<String>,
 }
 
+/// The warning for characters no bundled font can draw, if there are any.
+pub fn missing_chars_warning(missing: &[char]) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = missing
+        .iter()
+        .map(|c| format!("U+{:04X} '{c}'", *c as u32))
+        .collect();
+    Some(format!(
+        "no bundled font has these characters (drawn as empty boxes): {}",
+        list.join(", ")
+    ))
+}
+
 /// Converts one validated article. Nothing is written to disk here.
 pub fn convert(
     article: &Article,
@@ -94,17 +110,7 @@ pub fn convert(
     let mut pages = 0;
     if formats.pdf {
         let laid_out = layout::layout(article, template, fonts, qr.as_ref());
-        if !laid_out.missing_chars.is_empty() {
-            let list: Vec<String> = laid_out
-                .missing_chars
-                .iter()
-                .map(|c| format!("U+{:04X} '{c}'", *c as u32))
-                .collect();
-            warnings.push(format!(
-                "no bundled font has these characters (drawn as empty boxes): {}",
-                list.join(", ")
-            ));
-        }
+        warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
         files.push((
             format!("{}.pdf", article.id),

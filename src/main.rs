@@ -134,6 +134,26 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         font_dir: Option<PathBuf>,
     },
+    /// Serve the local web page: fill in a form or drop record files, preview, download.
+    Serve {
+        /// Address to listen on; other than loopback, the page is reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+        addr: std::net::SocketAddr,
+        /// Directory of user templates (*.toml), offered beside the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        font_dir: Option<PathBuf>,
+        /// Largest upload, in megabytes.
+        #[arg(long, default_value_t = 20, value_name = "MB")]
+        max_upload: usize,
+        /// Most records in one uploaded batch.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        max_records: usize,
+        /// Longest a request may take, in seconds.
+        #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+        timeout: f64,
+    },
     /// List the built-in templates, or print one (`templates show NAME`) to copy and edit.
     Templates {
         #[command(subcommand)]
@@ -167,6 +187,24 @@ fn main() -> ExitCode {
             records,
             conversion,
         } => convert_records(&records, &conversion),
+        Command::Serve {
+            addr,
+            templates,
+            font_dir,
+            max_upload,
+            max_records,
+            timeout,
+        } => serve(
+            addr,
+            templates.as_deref(),
+            font_dir.as_deref(),
+            bulletin::serve::Limits {
+                max_body: max_upload.saturating_mul(1024 * 1024),
+                max_records,
+                timeout: std::time::Duration::from_secs_f64(timeout.max(0.0)),
+                ..Default::default()
+            },
+        ),
         Command::Import {
             page,
             url,
@@ -189,6 +227,53 @@ fn main() -> ExitCode {
             skip_unchanged,
             shard.as_deref(),
         ),
+    }
+}
+
+fn serve(
+    addr: std::net::SocketAddr,
+    templates: Option<&Path>,
+    font_dir: Option<&Path>,
+    limits: bulletin::serve::Limits,
+) -> ExitCode {
+    let setup = FontBook::discover(font_dir)
+        .and_then(|fonts| bulletin::serve::templates(templates).map(|t| (fonts, t)));
+    let (fonts, (templates, warnings)) = match setup {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let options = bulletin::serve::ServeOptions {
+        addr,
+        fonts,
+        templates,
+        limits,
+    };
+    let result = bulletin::serve::run(options, |bound| {
+        if !bound.ip().is_loopback() {
+            eprintln!(
+                "warning: listening on {bound}, which other machines can reach: anyone who can \
+                 reach it can convert documents here. Use --addr 127.0.0.1:PORT to keep it local."
+            );
+        }
+        let shown = if bound.ip().is_unspecified() {
+            format!("127.0.0.1:{}", bound.port())
+        } else {
+            bound.to_string()
+        };
+        say!("bulletin serve: open http://{shown}/ in a browser (Ctrl-C stops)");
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -342,6 +427,7 @@ fn batch(
         shard,
         normalize_punctuation: c.normalize_punctuation,
         progress: bulletin::batch::progress_for_stderr(c.quiet),
+        confine_images: false,
     };
     let inputs: Vec<Input> = inputs.iter().map(|a| Input::from_arg(a)).collect();
     let result = bulletin::batch::run(&inputs, &options);

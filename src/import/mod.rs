@@ -218,7 +218,7 @@ fn issuer_from_source(source: &str) -> Option<String> {
 
 /// Traditional when characters only Traditional Chinese uses are common, English when there
 /// is no Chinese at all, else Simplified.
-fn detect_language(text: &str) -> Language {
+pub(crate) fn detect_language(text: &str) -> Language {
     const TRADITIONAL: &str = "們這國發會對關學點與說時來實們動經還個門間當體現處應務經據環據區導";
     let han = text
         .chars()
@@ -236,6 +236,74 @@ fn detect_language(text: &str) -> Language {
 }
 
 /// A paragraph, or a heading when it opens like one ("一、", "（一）", "1.") and is short.
+/// Body blocks from text typed or pasted into a form. Blank lines separate paragraphs and the
+/// lines of one paragraph are joined; text without any blank line (as Word copies it) has one
+/// paragraph per line. Numbered headings ("一、", "（一）", "1.") and image markers ("[图1]")
+/// always stand alone.
+pub fn body_blocks(text: &str) -> Vec<serde_json::Value> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let blank_separated = lines.iter().any(|l| is_blank(l))
+        && lines.iter().filter(|l| !is_blank(l)).count() > 1;
+    let mut blocks = Vec::new();
+    let mut paragraph = String::new();
+    let flush = |paragraph: &mut String, blocks: &mut Vec<serde_json::Value>| {
+        if !paragraph.is_empty() {
+            blocks.push(paragraph_block(paragraph));
+            paragraph.clear();
+        }
+    };
+    for raw in lines {
+        let indented = raw.starts_with('\u{3000}') || raw.starts_with("  ");
+        let line = raw.trim().trim_matches('\u{3000}').trim();
+        if line.is_empty() {
+            flush(&mut paragraph, &mut blocks);
+            continue;
+        }
+        let alone = heading_level(line).is_some() || image_marker(line).is_some();
+        if alone || !blank_separated || indented {
+            flush(&mut paragraph, &mut blocks);
+        }
+        if alone {
+            blocks.push(paragraph_block(line));
+            continue;
+        }
+        join_line(&mut paragraph, line);
+    }
+    flush(&mut paragraph, &mut blocks);
+    blocks
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().trim_matches('\u{3000}').trim().is_empty()
+}
+
+/// Appends a wrapped line: Chinese joins directly, Latin words get a space between them.
+fn join_line(paragraph: &mut String, line: &str) {
+    let last = paragraph.chars().last();
+    let first = line.chars().next();
+    if let (Some(a), Some(b)) = (last, first) {
+        if !crate::layout::is_cjk(a) && !crate::layout::is_cjk(b) {
+            paragraph.push(' ');
+        }
+    }
+    paragraph.push_str(line);
+}
+
+/// The 1-based number of an image marker line: "[图1]", "[图片 2]", "[image 3]".
+pub fn image_marker(line: &str) -> Option<usize> {
+    let inner = line
+        .trim()
+        .strip_prefix(['[', '【'])?
+        .strip_suffix([']', '】'])?
+        .trim();
+    let digits = ["图片", "图", "圖片", "圖", "image", "Image"]
+        .iter()
+        .find_map(|p| inner.strip_prefix(p))?
+        .trim();
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
 fn paragraph_block(text: &str) -> serde_json::Value {
     match heading_level(text) {
         Some(level) => serde_json::json!({"type": "heading", "level": level, "text": text}),
@@ -295,6 +363,34 @@ mod tests {
             heading_level("（一）加强组织领导，各地要高度重视，确保各项任务落到实处。"),
             None
         );
+    }
+
+    #[test]
+    fn form_text_becomes_paragraphs_headings_and_image_markers() {
+        let text = "一、总体要求\n第一段第一行，\n第一段第二行。\n\n第二段 with\nEnglish words.\n[图1]\n（一）小标题\n\u{3000}\u{3000}缩进开始新段。";
+        let blocks = body_blocks(text);
+        let kinds: Vec<(&str, &str)> = blocks
+            .iter()
+            .map(|b| (b["type"].as_str().unwrap(), b["text"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("heading", "一、总体要求"),
+                ("paragraph", "第一段第一行，第一段第二行。"),
+                ("paragraph", "第二段 with English words."),
+                ("paragraph", "[图1]"),
+                ("heading", "（一）小标题"),
+                ("paragraph", "缩进开始新段。"),
+            ]
+        );
+        // Without blank lines every line is a paragraph (text copied from Word).
+        assert_eq!(body_blocks("甲。\n乙。\n").len(), 2);
+        assert_eq!(image_marker("[图片 2]"), Some(2));
+        assert_eq!(image_marker("【图3】"), Some(3));
+        assert_eq!(image_marker("[image 1]"), Some(1));
+        assert_eq!(image_marker("[图]"), None);
+        assert_eq!(image_marker("图1"), None);
     }
 
     #[test]

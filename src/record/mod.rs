@@ -5,7 +5,9 @@ pub mod hygiene;
 mod parse;
 
 pub use datetime::Timestamp;
-pub use parse::{load_record, parse_record, read_record_text, RecordFormat};
+pub use parse::{
+    load_record, parse_record, parse_record_in, read_record_text, ImageBase, RecordFormat,
+};
 
 use std::fmt;
 use std::path::PathBuf;

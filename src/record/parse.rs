@@ -193,8 +193,28 @@ pub fn parse_record(
     default_id: &str,
     base_dir: &Path,
 ) -> Result<Article, RecordError> {
+    parse_record_in(text, format, file, default_id, ImageBase::Dir(base_dir))
+}
+
+/// Where a record's image paths lead.
+#[derive(Debug, Clone, Copy)]
+pub enum ImageBase<'a> {
+    /// Relative to this directory, or absolute: any file the user can read (the command line).
+    Dir(&'a Path),
+    /// Only inside this directory: no absolute paths, no `..` (files uploaded to the web page).
+    Confined(&'a Path),
+}
+
+/// [`parse_record`] with a choice of where images may come from.
+pub fn parse_record_in(
+    text: &str,
+    format: RecordFormat,
+    file: &Path,
+    default_id: &str,
+    images: ImageBase,
+) -> Result<Article, RecordError> {
     let raw = deserialize(text, format, file)?;
-    validate(raw, file, default_id, base_dir)
+    validate(raw, file, default_id, images)
 }
 
 fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecord, RecordError> {
@@ -310,7 +330,7 @@ fn validate(
     raw: RawRecord,
     file: &Path,
     default_id: &str,
-    base_dir: &Path,
+    image_base: ImageBase,
 ) -> Result<Article, RecordError> {
     let err = |field: &str, message: String| RecordError {
         file: file.to_path_buf(),
@@ -388,7 +408,7 @@ fn validate(
         Some(RawBody::Blocks(blocks)) => {
             let mut out = Vec::with_capacity(blocks.len());
             for (i, b) in blocks.into_iter().enumerate() {
-                out.push(validate_block(b, &format!("body[{i}]"), base_dir, &err)?);
+                out.push(validate_block(b, &format!("body[{i}]"), image_base, &err)?);
             }
             out
         }
@@ -481,7 +501,7 @@ fn split_paragraphs(text: &str) -> Vec<String> {
 fn validate_block(
     b: RawBlock,
     at: &str,
-    base_dir: &Path,
+    image_base: ImageBase,
     err: &dyn Fn(&str, String) -> RecordError,
 ) -> Result<Block, RecordError> {
     let Some(&(kind, required, optional)) = BLOCK_TYPES.iter().find(|(k, _, _)| *k == b.kind)
@@ -587,7 +607,7 @@ fn validate_block(
         }
         "image" => {
             let rel = b.path.unwrap_or_default();
-            let image = load_image(&rel, base_dir).map_err(|m| err(&format!("{at}.path"), m))?;
+            let image = load_image(&rel, image_base).map_err(|m| err(&format!("{at}.path"), m))?;
             Block::Image(ImageBlock {
                 caption: b
                     .caption
@@ -601,11 +621,24 @@ fn validate_block(
 }
 
 /// Reads an image and checks by content that it is a PNG or JPEG that decodes.
-fn load_image(rel: &str, base_dir: &Path) -> Result<ImageBlock, String> {
+fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
     if rel.trim().is_empty() {
         return Err("the image path is empty".into());
     }
-    let path: PathBuf = base_dir.join(rel);
+    let path: PathBuf = match base {
+        ImageBase::Dir(dir) => dir.join(rel),
+        ImageBase::Confined(dir) => {
+            let inside = Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(format!(
+                    "`{rel}` points outside the uploaded files: use a path relative to the record, without `..`"
+                ));
+            }
+            dir.join(rel)
+        }
+    };
     let data = std::fs::read(&path).map_err(|e| format!("cannot read image `{rel}`: {e}"))?;
     let kind = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         ImageKind::Png

@@ -2,4 +2,5 @@
 
 pub mod docx;
 pub mod pdf;
+pub mod svg;
 mod xml;

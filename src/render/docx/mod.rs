@@ -11,7 +11,6 @@ use crate::qr::QrMatrix;
 use crate::record::{Article, Block};
 use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture""#;
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
@@ -133,23 +132,8 @@ pub fn render(
 }
 
 fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    // Fixed timestamps (the zip epoch) keep the archive byte-identical between runs.
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    for (name, bytes) in parts {
-        let stored = name.starts_with("word/media/");
-        let opts = if stored {
-            options.compression_method(zip::CompressionMethod::Stored)
-        } else {
-            options
-        };
-        zip.start_file(name, opts).map_err(|e| e.to_string())?;
-        zip.write_all(&bytes).map_err(|e| e.to_string())?;
-    }
-    let cursor = zip.finish().map_err(|e| e.to_string())?;
-    Ok(cursor.into_inner())
+    // Images are compressed already; storing them saves time for nothing lost.
+    crate::output::zip_archive(parts, |name| name.starts_with("word/media/"))
 }
 
 impl Writer<'_> {

@@ -1,0 +1,445 @@
+//! `bulletin serve`: a local web page for office staff. Fill in a form (or drop record files),
+//! see the pages as they will print, download PDF, DOCX, QR code or a ZIP of everything.
+//!
+//! Everything the page needs is compiled into the binary; the page makes no outside request
+//! (its Content-Security-Policy forbids it). Conversions run on blocking threads, at most one
+//! per worker, under a time limit. Uploads live in a private temporary directory that is
+//! removed when the response is made.
+
+mod assets;
+mod form;
+mod upload;
+mod workspace;
+
+use crate::fonts::FontBook;
+use crate::template::{DocumentKind, Template};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use workspace::Workspace;
+
+/// What `bulletin serve` is told on the command line.
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub fonts: FontBook,
+    pub templates: Vec<NamedTemplate>,
+    pub limits: Limits,
+}
+
+/// Limits on what one request may ask for; each is answered with a 4xx and a message.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body (form with images, or an uploaded batch).
+    pub max_body: usize,
+    /// Most records in one uploaded batch.
+    pub max_records: usize,
+    /// Longest a request may wait for its conversion (queueing included).
+    pub timeout: Duration,
+    /// Pages drawn in the preview.
+    pub preview_pages: usize,
+    /// Conversions running at once.
+    pub workers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 20 * 1024 * 1024,
+            max_records: 1000,
+            timeout: Duration::from_secs(60),
+            preview_pages: 2,
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+/// A template the page offers, by the name shown in its list.
+#[derive(Debug, Clone)]
+pub struct NamedTemplate {
+    pub name: String,
+    pub template: Template,
+    pub builtin: bool,
+}
+
+/// The built-in templates, then every `*.toml` in `dir`. A user template that does not load is
+/// left out with a warning (returned), so one broken file does not keep the page from starting.
+pub fn templates(dir: Option<&Path>) -> Result<(Vec<NamedTemplate>, Vec<String>), String> {
+    let mut list = Vec::new();
+    for name in Template::builtin_names() {
+        list.push(NamedTemplate {
+            name: name.to_owned(),
+            template: Template::load(name)?,
+            builtin: true,
+        });
+    }
+    let mut warnings = Vec::new();
+    if let Some(dir) = dir {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read the templates directory {}: {e}", dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let Some(name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+                continue;
+            };
+            if list.iter().any(|t: &NamedTemplate| t.name == name) {
+                warnings.push(format!(
+                    "{}: a template named `{name}` is already listed; left out",
+                    path.display()
+                ));
+                continue;
+            }
+            match Template::load(&path.display().to_string()) {
+                Ok(template) => list.push(NamedTemplate {
+                    name,
+                    template,
+                    builtin: false,
+                }),
+                Err(e) => warnings.push(format!("{e}; left out")),
+            }
+        }
+    }
+    Ok((list, warnings))
+}
+
+struct AppState {
+    fonts: FontBook,
+    templates: Vec<NamedTemplate>,
+    limits: Limits,
+    workers: Arc<Semaphore>,
+    workspaces: workspace::Root,
+    /// Host names accepted in requests when bound to loopback (DNS rebinding protection).
+    allowed_hosts: Option<Vec<String>>,
+}
+
+impl AppState {
+    fn template(&self, name: &str) -> Result<&NamedTemplate, ApiError> {
+        self.templates
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.templates.iter().map(|t| t.name.as_str()).collect();
+                ApiError::field(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "template",
+                    format!("unknown template `{name}`; choose one of {}", names.join(", ")),
+                )
+            })
+    }
+
+    /// Runs `work` on a blocking thread once a worker is free, within the time limit. The work
+    /// keeps its worker until it really ends, so abandoned work still counts against the limit.
+    async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&AppState, Workspace) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let limit = self.limits.timeout;
+        let state = self.clone();
+        let job = async move {
+            let permit = state
+                .workers
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::internal("the server is shutting down"))?;
+            let workspace = state.workspaces.workspace().map_err(ApiError::internal)?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                work(&state, workspace)
+            })
+            .await
+            .map_err(|_| ApiError::internal("the conversion failed unexpectedly"))?
+        };
+        match tokio::time::timeout(limit, job).await {
+            Ok(result) => result,
+            Err(_) => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "the conversion took longer than the server's limit of {} s and was abandoned; \
+                     convert very long articles or large batches with the bulletin command line",
+                    limit.as_secs_f32()
+                ),
+            )),
+        }
+    }
+}
+
+/// An error answer: a message, and the form fields it concerns.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    status: StatusCode,
+    message: String,
+    problems: Vec<Problem>,
+}
+
+#[derive(Debug, Serialize)]
+struct Problem {
+    field: String,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn field(status: StatusCode, field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError {
+            status,
+            problems: vec![Problem {
+                field: field.to_owned(),
+                message: message.clone(),
+            }],
+            message,
+        }
+    }
+
+    fn internal(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+
+    /// A request body that could not be read: too large (413) or broken off (400).
+    fn body(rejection: BytesRejection, limit: usize) -> ApiError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the upload is larger than the server's limit of {} MB",
+                    limit / (1024 * 1024)
+                ),
+            )
+        } else {
+            ApiError::new(rejection.status(), rejection.body_text())
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// Binds, calls `ready` with the bound address, and serves until the process ends.
+pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+        let allowed_hosts = addr.ip().is_loopback().then(|| {
+            let port = addr.port();
+            let ip = match addr {
+                SocketAddr::V4(a) => a.ip().to_string(),
+                SocketAddr::V6(a) => format!("[{}]", a.ip()),
+            };
+            let mut hosts = Vec::new();
+            for name in ["localhost".to_owned(), "127.0.0.1".to_owned(), "[::1]".to_owned(), ip] {
+                if port == 80 {
+                    hosts.push(name.clone());
+                }
+                hosts.push(format!("{name}:{port}"));
+            }
+            hosts.dedup();
+            hosts
+        });
+        let state = Arc::new(AppState {
+            fonts: options.fonts,
+            templates: options.templates,
+            workers: Arc::new(Semaphore::new(options.limits.workers.max(1))),
+            limits: options.limits,
+            workspaces: workspace::Root::create()?,
+            allowed_hosts,
+        });
+        let app = router(state);
+        ready(addr);
+        axum::serve(listener, app)
+            .await
+            .map_err(|e| format!("the server stopped: {e}"))
+    })
+}
+
+fn router(state: Arc<AppState>) -> Router {
+    let max_body = state.limits.max_body;
+    Router::new()
+        .route("/", get(assets::index))
+        .route("/app.js", get(assets::script))
+        .route("/app.css", get(assets::style))
+        .route("/api/templates", get(list_templates))
+        .route("/api/preview", post(form::preview))
+        .route("/api/convert", post(form::convert))
+        .route("/api/batch", post(upload::batch))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Refuses requests addressed to another host name (a web page elsewhere reaching the loopback
+/// server through DNS rebinding) and sets the headers every answer carries.
+async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    if let Some(allowed) = &state.allowed_hosts {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "this server answers only requests addressed to {}",
+                    allowed.join(" or ")
+                ),
+            )
+            .into_response();
+        }
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+             connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "no such page")
+}
+
+#[derive(Serialize)]
+struct TemplateInfo<'a> {
+    name: &'a str,
+    description: &'a str,
+    document: &'static str,
+    builtin: bool,
+}
+
+async fn list_templates(State(state): State<Arc<AppState>>) -> Response {
+    let list: Vec<TemplateInfo> = state
+        .templates
+        .iter()
+        .map(|t| TemplateInfo {
+            name: &t.name,
+            description: &t.template.description,
+            document: match t.template.document {
+                DocumentKind::News => "news",
+                DocumentKind::Official => "official",
+            },
+            builtin: t.builtin,
+        })
+        .collect();
+    json_response(&list)
+}
+
+fn json_response<T: Serialize>(value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(e.to_string()).into_response(),
+    }
+}
+
+/// A file download; the name is given plainly (ASCII) and exactly (RFC 5987, for Chinese ids).
+fn download(name: &str, mime: &'static str, bytes: Vec<u8>, extra: HeaderMap) -> Response {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response();
+    response.headers_mut().extend(extra);
+    response
+}
+
+/// Query parameters shared by the conversion endpoints.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConvertQuery {
+    format: Option<String>,
+    template: Option<String>,
+    formats: Option<String>,
+    name: Option<String>,
+}
+
+type QueryResult = Result<Query<ConvertQuery>, axum::extract::rejection::QueryRejection>;
+
+fn query(result: QueryResult) -> Result<ConvertQuery, ApiError> {
+    result
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))
+}

@@ -1,0 +1,501 @@
+// The bulletin page: a form that becomes a record, a live preview, downloads, and uploads of
+// record files. Plain JavaScript, no outside requests: everything comes from this server.
+"use strict";
+
+const TEXT = {
+  zh: {
+    heading: "文章打印稿",
+    tagline: "填写文章，即时预览，下载 PDF、Word 文档和二维码。全部在本机完成，不连接外网。",
+    tabForm: "填写文章", tabUpload: "上传记录文件",
+    template: "模板", title: "标题", subtitle: "副标题", channel: "栏目",
+    channelHint: "首页 > 新闻中心 > 工作动态", published: "发布时间", source: "来源", author: "作者",
+    url: "网页地址（二维码链接）", id: "文件名", idHint: "默认取网页地址的文件名",
+    language: "语言", langAuto: "自动识别",
+    officialLegend: "公文要素（GB/T 9704-2012）", issuer: "发文机关", issuerMark: "发文机关标志",
+    issuerMarkHint: "如：某某市人民政府文件", docNumber: "发文字号", signer: "签发人",
+    recipients: "主送机关", signatureName: "署名（发文机关）", signatureDate: "成文日期",
+    attachments: "附件（每行一个名称）", cc: "抄送机关", printedBy: "印发机关", printedDate: "印发日期",
+    body: "正文",
+    bodyHint: "段落之间空一行；“一、”“（一）”“1.”开头的短行作为标题；单独一行写 [图1] 可把第 1 张图片放在该处。",
+    images: "图片（PNG 或 JPEG）", caption: "图片说明", remove: "移除", placeAt: "放在正文中：",
+    options: "选项", optNormalize: "中文里的半角标点改为全角", optPdfa: "归档用 PDF/A",
+    optTagged: "带结构标签的 PDF（读屏软件可读）",
+    downloadPdf: "下载 PDF", downloadDocx: "下载 Word 文档", downloadQr: "下载二维码",
+    downloadZip: "全部打包下载（ZIP）",
+    preview: "预览", previewEmpty: "填写标题和正文后在此显示前两页。", previewBusy: "正在排版……",
+    previewPages: (n, shown) => shown < n ? `共 ${n} 页，显示前 ${shown} 页。` : `共 ${n} 页。`,
+    pageAlt: (n) => `第 ${n} 页预览`,
+    uploadIntro: "上传一个记录文件（JSON、YAML、TOML）、一个 NDJSON 批量文件（每行一篇），或一个包含记录文件及其图片的 ZIP 压缩包。转换结果和转换报告打包为 ZIP 下载。",
+    dropHere: "把文件拖到这里，或点击选择文件",
+    uploading: (name) => `正在转换 ${name} ……`,
+    uploaded: (n, failed) => failed > 0
+      ? `已转换 ${n - failed} 篇，${failed} 篇失败，原因见压缩包中的 bulletin-report.json。`
+      : `已转换 ${n} 篇，结果已下载。`,
+    downloading: "正在生成……", downloaded: (name) => `已下载 ${name}。`,
+    fixFields: "请先改正标出的内容。",
+    needTitle: "请填写标题",
+    needUrl: "网址应以 http:// 或 https:// 开头，例如 https://www.example.gov.cn/a.html",
+    badImageType: "图片须为 PNG 或 JPEG 格式",
+    network: "无法连接 bulletin 服务，请确认它仍在运行。",
+  },
+  en: {
+    heading: "Print copies of articles",
+    tagline: "Fill in an article, see it as it will print, download PDF, Word and QR code. Everything stays on this machine.",
+    tabForm: "Write an article", tabUpload: "Upload record files",
+    template: "Template", title: "Title", subtitle: "Subtitle", channel: "Channel",
+    channelHint: "Home > News > Updates", published: "Published", source: "Source", author: "Author",
+    url: "Page address (QR code link)", id: "File name", idHint: "Default: the page address's file name",
+    language: "Language", langAuto: "Detect",
+    officialLegend: "Official document (GB/T 9704-2012)", issuer: "Issuing body", issuerMark: "Issuer mark",
+    issuerMarkHint: "e.g. 某某市人民政府文件 (red title of the first page)", docNumber: "Document number", signer: "Signed by",
+    recipients: "Addressees", signatureName: "Signature (issuing body)", signatureDate: "Date written",
+    attachments: "Attachments (one name per line)", cc: "Copies to", printedBy: "Printed by", printedDate: "Printed on",
+    body: "Body",
+    bodyHint: "Leave a blank line between paragraphs; short lines starting 一、 （一） 1. become headings; a line [image 1] places image 1 there.",
+    images: "Images (PNG or JPEG)", caption: "Caption", remove: "Remove", placeAt: "Place in the text: ",
+    options: "Options", optNormalize: "Make half-width punctuation in Chinese full-width", optPdfa: "Archival PDF/A",
+    optTagged: "Tagged PDF (for screen readers)",
+    downloadPdf: "Download PDF", downloadDocx: "Download Word", downloadQr: "Download QR code",
+    downloadZip: "Download all (ZIP)",
+    preview: "Preview", previewEmpty: "The first two pages appear here once there is a title and text.",
+    previewBusy: "Setting the pages…", previewStale: "Preview not updated: please correct the marked fields.",
+    zoomHint: "Click a page to enlarge or shrink it",
+    previewPages: (n, shown) => shown < n ? `${n} pages; the first ${shown} shown.` : (n === 1 ? "1 page." : `${n} pages.`),
+    pageAlt: (n) => `Preview of page ${n}`,
+    uploadIntro: "Upload one record file (JSON, YAML, TOML), an NDJSON batch (one article per line) or a ZIP of record files with their images. The outputs and a report come back as a ZIP.",
+    dropHere: "Drop a file here, or click to choose one",
+    uploading: (name) => `Converting ${name}…`,
+    uploaded: (n, failed) => failed > 0
+      ? `${n - failed} converted, ${failed} failed: see bulletin-report.json in the ZIP.`
+      : `${n} converted; the ZIP is downloaded.`,
+    downloading: "Making the file…", downloaded: (name) => `Downloaded ${name}.`,
+    fixFields: "Please correct the marked fields first.",
+    needTitle: "Please give a title",
+    needUrl: "The address must start with http:// or https://",
+    badImageType: "Images must be PNG or JPEG",
+    network: "Cannot reach the bulletin server; is it still running?",
+  },
+};
+
+// Server messages in plain Chinese; anything not listed is shown as the server wrote it.
+const PLAIN_ZH = [
+  [/is not a date/, () => "日期格式不对，应写作 2025-02-18 或 2025-02-18 10:30"],
+  [/not a real calendar date/, () => "没有这一天，请检查日期"],
+  [/impossible time of day/, () => "时间不对，请检查"],
+  [/is not an http or https address|not a valid web address/, () => TEXT.zh.needUrl],
+  [/is not a PNG or JPEG image/, () => TEXT.zh.badImageType],
+  [/damaged .* image/, () => "图片文件已损坏，无法读取"],
+  [/title is empty|needs a title/, () => TEXT.zh.needTitle],
+  [/cannot be used as a file name/, () => "文件名不能含有 / \\ : * ? \" < > | 等字符，也不能以“.”开头"],
+  [/larger than the server's limit of (\d+) MB/, (m) => `上传内容超过 ${m[1]} MB 的上限`],
+  [/took longer than/, () => "转换超时。很长的文章或大批量文件请用命令行工具 bulletin 转换。"],
+  [/holds (\d+) records; the page converts at most (\d+)/, (m) => `文件含 ${m[1]} 篇，网页一次最多转换 ${m[2]} 篇；更多请用命令行 bulletin batch。`],
+  [/holds no records/, () => "文件中没有可转换的记录"],
+  [/is not a file the page converts/, () => "只能上传记录文件（.json .yaml .yml .toml）、NDJSON 文件（.ndjson .jsonl）或 ZIP 压缩包"],
+  [/is named \.zip but is not a ZIP/, () => "文件名是 .zip，但内容不是 ZIP 压缩包"],
+  [/ZIP archive cannot be read/, () => "ZIP 压缩包已损坏，无法读取"],
+  [/unpacks to more than (\d+) MB/, (m) => `压缩包解压后超过 ${m[1]} MB 的上限`],
+  [/points outside the archive/, () => "压缩包中有指向包外的路径，已拒绝"],
+  [/a QR code needs the article's url/, () => "生成二维码需要填写网页地址"],
+  [/places image (\d+) but (\d+) images/, (m) => `正文引用了图 ${m[1]}，但只添加了 ${m[2]} 张图片`],
+  [/unknown template/, () => "没有这个模板"],
+  [/was not sent as base64/, () => "图片上传不完整，请重新添加"],
+  [/half-width punctuation marks in Chinese text/, (m, msg) => {
+    const n = msg.match(/^(\d+)/);
+    return `中文里有 ${n ? n[1] : ""} 个半角标点（如“,”“:”），可勾选“中文里的半角标点改为全角”自动改正。`;
+  }],
+  [/no bundled font has these characters/, (m, msg) => `以下字符没有可用字体，将显示为空框：${msg.split(": ").pop()}`],
+];
+
+let lang = localStorage.getItem("bulletin-lang") === "en" ? "en" : "zh";
+let templates = [];
+let images = []; // {name, data, caption, url}
+let previewTimer = null;
+let previewRequest = null;
+let previewUrls = [];
+
+const $ = (selector) => document.querySelector(selector);
+const t = (key) => TEXT[lang][key];
+
+function plain(message) {
+  if (lang !== "zh") return message;
+  for (const [pattern, say] of PLAIN_ZH) {
+    const m = message.match(pattern);
+    if (m) return say(m, message);
+  }
+  return message;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = lang === "zh" ? "zh-Hans" : "en";
+  document.title = lang === "zh" ? "bulletin 文章打印稿" : "bulletin — print copies of articles";
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    const value = t(el.dataset.i18n);
+    if (typeof value === "string") el.textContent = value;
+  }
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+  const sw = $("#lang-switch");
+  sw.textContent = lang === "zh" ? "English" : "中文";
+  sw.lang = lang === "zh" ? "en" : "zh-Hans";
+  renderImages();
+  schedulePreview(0);
+}
+
+// ---- the form as a request -------------------------------------------------------------
+
+function value(name) {
+  const el = document.querySelector(`#article-form [name="${name}"]`);
+  return el ? el.value.trim() : "";
+}
+
+function isOfficial() {
+  const chosen = templates.find((x) => x.name === $("#template").value);
+  return Boolean(chosen && chosen.document === "official");
+}
+
+function formRequest() {
+  const record = {};
+  for (const name of ["title", "subtitle", "published", "source", "author", "url", "id", "language"]) {
+    record[name] = value(name);
+  }
+  record.channel = value("channel").split(/\s*(?:>|＞|»|›|\/|／)\s*/).filter(Boolean);
+  if (isOfficial()) {
+    for (const name of ["issuer", "issuer_mark", "doc_number", "signer", "recipients", "cc", "printed_by", "printed_date"]) {
+      record[name] = value(name);
+    }
+    const name = value("signature.name");
+    const date = value("signature.date");
+    if (name || date) record.signature = { name, date };
+    record.attachments = value("attachments").split("\n").map((l) => l.trim()).filter(Boolean).map((line) => {
+      const m = line.match(/^(.*?)\s+(https?:\/\/\S+)$/);
+      return m ? { name: m[1], url: m[2] } : { name: line };
+    });
+  }
+  return {
+    template: $("#template").value,
+    options: {
+      normalize_punctuation: $("#opt-normalize").checked,
+      pdfa: $("#opt-pdfa").checked,
+      tagged: $("#opt-tagged").checked,
+    },
+    record,
+    body: $("#body").value,
+    images: images.map(({ name, data, caption }) => ({ name, data, caption })),
+  };
+}
+
+// ---- errors next to their fields -------------------------------------------------------
+
+function clearErrors() {
+  for (const el of document.querySelectorAll(".error")) el.textContent = "";
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+function showProblem(field, message) {
+  let target = document.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+  if (!target && field === "signature") target = document.querySelector('[data-error-for="signature.name"]');
+  if (!target && /^images\[\d+\]$/.test(field)) target = document.querySelector('[data-error-for="images"]');
+  if (!target) return false;
+  target.textContent = plain(message);
+  const input = target.parentElement.querySelector("input, textarea, select");
+  if (input) input.setAttribute("aria-invalid", "true");
+  return true;
+}
+
+function showError(answer, general) {
+  const problems = answer.problems || [];
+  let placed = 0;
+  for (const p of problems) if (showProblem(p.field, p.message)) placed++;
+  general.textContent = placed === problems.length && placed > 0 ? t("fixFields") : plain(answer.message || "");
+}
+
+/// Checks the browser can make before asking the server (the server checks all again).
+function checkLocally() {
+  let ok = true;
+  if (!value("title")) { showProblem("title", t("needTitle")); ok = false; }
+  const url = value("url");
+  if (url && !/^https?:\/\/\S+$/i.test(url)) { showProblem("url", t("needUrl")); ok = false; }
+  return ok;
+}
+
+async function post(path, body, signal) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": body instanceof Blob ? "application/octet-stream" : "application/json" },
+    body: body instanceof Blob ? body : JSON.stringify(body),
+    signal,
+  });
+  if (!response.ok) {
+    let answer;
+    try { answer = await response.json(); } catch { answer = { message: `${response.status} ${response.statusText}` }; }
+    const error = new Error(answer.message);
+    error.answer = answer;
+    throw error;
+  }
+  return response;
+}
+
+function fileName(response, fallback) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const exact = header.match(/filename\*=UTF-8''([^;]+)/);
+  if (exact) return decodeURIComponent(exact[1]);
+  const simple = header.match(/filename="([^"]+)"/);
+  return simple ? simple[1] : fallback;
+}
+
+async function save(response, fallback) {
+  const blob = await response.blob();
+  const name = fileName(response, fallback);
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  return name;
+}
+
+// ---- preview -----------------------------------------------------------------------------
+
+function schedulePreview(delay = 500) {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(updatePreview, delay);
+}
+
+async function updatePreview() {
+  const status = $("#preview-status");
+  if (!value("title") || !$("#template").value) {
+    status.textContent = t("previewEmpty");
+    return;
+  }
+  if (previewRequest) previewRequest.abort();
+  previewRequest = new AbortController();
+  const signal = previewRequest.signal;
+  status.textContent = t("previewBusy");
+  try {
+    const response = await post("/api/preview", formRequest(), signal);
+    const answer = await response.json();
+    clearErrors();
+    showPages(answer);
+    status.textContent = t("previewPages")(answer.pages, answer.previews.length);
+  } catch (e) {
+    if (signal.aborted) return;
+    clearErrors();
+    if (e.answer) showError(e.answer, $("#form-error"));
+    else $("#form-error").textContent = t("network");
+    status.textContent = $("#pages").childElementCount ? t("previewStale") : "";
+  }
+}
+
+function showPages(answer) {
+  for (const url of previewUrls) URL.revokeObjectURL(url);
+  previewUrls = [];
+  const pages = $("#pages");
+  pages.replaceChildren();
+  answer.previews.forEach((svg, i) => {
+    const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+    previewUrls.push(url);
+    const figure = document.createElement("figure");
+    figure.className = "page";
+    const img = document.createElement("img");
+    img.src = url;
+    img.alt = t("pageAlt")(i + 1);
+    img.dataset.page = String(i + 1);
+    img.title = t("zoomHint");
+    img.addEventListener("click", () => pages.classList.toggle("zoomed"));
+    const caption = document.createElement("figcaption");
+    caption.textContent = `${i + 1}`;
+    figure.append(img, caption);
+    pages.append(figure);
+  });
+  const warnings = $("#warnings");
+  warnings.replaceChildren(...answer.warnings.map((w) => {
+    const li = document.createElement("li");
+    li.textContent = plain(w);
+    return li;
+  }));
+}
+
+// ---- images ------------------------------------------------------------------------------
+
+function renderImages() {
+  const list = $("#image-list");
+  list.replaceChildren();
+  images.forEach((image, i) => {
+    const li = document.createElement("li");
+    const thumb = document.createElement("img");
+    thumb.src = image.url;
+    thumb.alt = image.name;
+    const info = document.createElement("div");
+    const name = document.createElement("p");
+    name.className = "image-name";
+    name.textContent = `${image.name} — ${t("placeAt")}[${lang === "zh" ? "图" : "image "}${i + 1}]`;
+    const caption = document.createElement("input");
+    caption.placeholder = t("caption");
+    caption.setAttribute("aria-label", `${t("caption")} ${i + 1}`);
+    caption.value = image.caption;
+    caption.addEventListener("input", () => { image.caption = caption.value; schedulePreview(); });
+    const error = document.createElement("p");
+    error.className = "error";
+    error.dataset.errorFor = `images[${i}]`;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link-button";
+    remove.textContent = t("remove");
+    remove.addEventListener("click", () => {
+      URL.revokeObjectURL(image.url);
+      images.splice(i, 1);
+      renderImages();
+      schedulePreview();
+    });
+    info.append(name, caption, error);
+    li.append(thumb, info, remove);
+    list.append(li);
+  });
+}
+
+function readImage(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const bytes = new Uint8Array(reader.result);
+      const png = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+      const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+      if (!png && !jpeg) { reject(new Error(t("badImageType"))); return; }
+      let binary = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) {
+        binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      }
+      resolve({
+        name: file.name,
+        data: btoa(binary),
+        caption: "",
+        url: URL.createObjectURL(new Blob([bytes], { type: png ? "image/png" : "image/jpeg" })),
+      });
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(file);
+  });
+}
+
+async function addImages(files) {
+  const error = document.querySelector('[data-error-for="images"]');
+  error.textContent = "";
+  for (const file of files) {
+    try {
+      images.push(await readImage(file));
+    } catch (e) {
+      error.textContent = `${file.name}: ${e.message}`;
+    }
+  }
+  renderImages();
+  schedulePreview(0);
+}
+
+// ---- downloads and uploads -------------------------------------------------------------
+
+async function download(kind, button) {
+  clearErrors();
+  const general = $("#form-error");
+  if (!checkLocally()) { general.textContent = t("fixFields"); return; }
+  button.disabled = true;
+  const status = $("#preview-status");
+  const before = status.textContent;
+  status.textContent = t("downloading");
+  try {
+    const response = await post(`/api/convert?format=${kind}`, formRequest());
+    const name = await save(response, `article.${kind}`);
+    status.textContent = `${before} ${t("downloaded")(name)}`;
+  } catch (e) {
+    status.textContent = before;
+    if (e.answer) showError(e.answer, general);
+    else general.textContent = t("network");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function upload(file) {
+  const status = $("#upload-status");
+  const error = $("#upload-error");
+  error.textContent = "";
+  status.textContent = t("uploading")(file.name);
+  const query = new URLSearchParams({ name: file.name, template: $("#upload-template").value });
+  try {
+    const response = await post(`/api/batch?${query}`, file);
+    const records = Number(response.headers.get("X-Bulletin-Records") || 0);
+    const failed = Number(response.headers.get("X-Bulletin-Failed") || 0);
+    await save(response, "records-bulletin.zip");
+    status.textContent = t("uploaded")(records, failed);
+  } catch (e) {
+    status.textContent = "";
+    error.textContent = e.answer ? plain(e.answer.message) : t("network");
+  }
+}
+
+// ---- wiring ------------------------------------------------------------------------------
+
+function showTab(which) {
+  for (const [tab, panel] of [["#tab-form", "#panel-form"], ["#tab-upload", "#panel-upload"]]) {
+    const active = tab === which;
+    $(tab).setAttribute("aria-selected", String(active));
+    $(panel).hidden = !active;
+  }
+}
+
+function templateChanged() {
+  const chosen = templates.find((x) => x.name === $("#template").value);
+  $("#official-fields").hidden = !isOfficial();
+  $("#template-description").textContent = chosen ? chosen.description : "";
+  schedulePreview(0);
+}
+
+async function loadTemplates() {
+  const response = await fetch("/api/templates");
+  templates = await response.json();
+  for (const select of [$("#template"), $("#upload-template")]) {
+    select.replaceChildren(...templates.map((x) => {
+      const option = document.createElement("option");
+      option.value = x.name;
+      option.textContent = x.name;
+      return option;
+    }));
+  }
+  templateChanged();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#lang-switch").addEventListener("click", () => {
+    lang = lang === "zh" ? "en" : "zh";
+    localStorage.setItem("bulletin-lang", lang);
+    applyLanguage();
+  });
+  $("#tab-form").addEventListener("click", () => showTab("#tab-form"));
+  $("#tab-upload").addEventListener("click", () => showTab("#tab-upload"));
+  $("#template").addEventListener("change", templateChanged);
+  const form = $("#article-form");
+  form.addEventListener("input", (e) => { if (e.target.type !== "file") schedulePreview(); });
+  form.addEventListener("change", (e) => { if (e.target.type === "checkbox" || e.target.tagName === "SELECT") schedulePreview(0); });
+  form.addEventListener("submit", (e) => e.preventDefault());
+  $("#images").addEventListener("change", (e) => { addImages([...e.target.files]); e.target.value = ""; });
+  for (const button of document.querySelectorAll("[data-download]")) {
+    button.addEventListener("click", () => download(button.dataset.download, button));
+  }
+  const zone = $("#drop-zone");
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    if (e.dataTransfer.files.length) upload(e.dataTransfer.files[0]);
+  });
+  $("#upload-file").addEventListener("change", (e) => {
+    if (e.target.files.length) upload(e.target.files[0]);
+    e.target.value = "";
+  });
+  applyLanguage();
+  loadTemplates().catch(() => { $("#form-error").textContent = t("network"); });
+});
