@@ -415,9 +415,8 @@ fn load(
                 .and_then(|s| s.to_str())
                 .unwrap_or("article");
             let base = path.parent().unwrap_or(Path::new("."));
-            let article =
-                parse_record_in(&text, format, path, stem, image_base(base))
-                    .map_err(|e| e.to_string())?;
+            let article = parse_record_in(&text, format, path, stem, image_base(base))
+                .map_err(|e| e.to_string())?;
             Ok((text, article))
         }
         Source::Line { file, line, text } => {
@@ -436,13 +435,11 @@ fn load(
                 &default_id,
                 image_base(base),
             )
-            .map_err(
-                |mut e| {
-                    // Place JSON errors on the NDJSON file's line.
-                    e.position = Some((*line, e.position.map_or(1, |p| p.1)));
-                    e.to_string()
-                },
-            )?;
+            .map_err(|mut e| {
+                // Place JSON errors on the NDJSON file's line.
+                e.position = Some((*line, e.position.map_or(1, |p| p.1)));
+                e.to_string()
+            })?;
             Ok((text.clone(), article))
         }
     }

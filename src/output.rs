@@ -87,6 +87,31 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
     removed
 }
 
+/// A ZIP archive of `files`, deflated except where `stored(name)`. Fixed timestamps (the zip
+/// epoch) keep the archive byte-identical between runs.
+pub fn zip_archive(
+    files: Vec<(String, Vec<u8>)>,
+    stored: impl Fn(&str) -> bool,
+) -> Result<Vec<u8>, String> {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, bytes) in files {
+        let opts = if stored(&name) {
+            options.compression_method(zip::CompressionMethod::Stored)
+        } else {
+            options
+        };
+        zip.start_file(name, opts).map_err(|e| e.to_string())?;
+        zip.write_all(&bytes).map_err(|e| e.to_string())?;
+    }
+    zip.finish()
+        .map(|cursor| cursor.into_inner())
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,29 +151,4 @@ mod tests {
         assert!(!stale.exists() && other_host.exists());
         fs::remove_dir_all(&dir).unwrap();
     }
-}
-
-/// A ZIP archive of `files`, deflated except where `stored(name)`. Fixed timestamps (the zip
-/// epoch) keep the archive byte-identical between runs.
-pub fn zip_archive(
-    files: Vec<(String, Vec<u8>)>,
-    stored: impl Fn(&str) -> bool,
-) -> Result<Vec<u8>, String> {
-    use std::io::Write as _;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    for (name, bytes) in files {
-        let opts = if stored(&name) {
-            options.compression_method(zip::CompressionMethod::Stored)
-        } else {
-            options
-        };
-        zip.start_file(name, opts).map_err(|e| e.to_string())?;
-        zip.write_all(&bytes).map_err(|e| e.to_string())?;
-    }
-    zip.finish()
-        .map(|cursor| cursor.into_inner())
-        .map_err(|e| e.to_string())
 }

@@ -243,8 +243,8 @@ pub(crate) fn detect_language(text: &str) -> Language {
 pub fn body_blocks(text: &str) -> Vec<serde_json::Value> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.lines().collect();
-    let blank_separated = lines.iter().any(|l| is_blank(l))
-        && lines.iter().filter(|l| !is_blank(l)).count() > 1;
+    let blank_separated =
+        lines.iter().any(|l| is_blank(l)) && lines.iter().filter(|l| !is_blank(l)).count() > 1;
     let mut blocks = Vec::new();
     let mut paragraph = String::new();
     let flush = |paragraph: &mut String, blocks: &mut Vec<serde_json::Value>| {

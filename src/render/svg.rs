@@ -245,7 +245,10 @@ mod tests {
         // Every <use> points at a <path> defined in the same document.
         for reference in svg.split(r##"href="#"##).skip(1) {
             let id = &reference[..reference.find('"').expect("closing quote")];
-            assert!(svg.contains(&format!(r#"<path id="{id}""#)), "{id} undefined");
+            assert!(
+                svg.contains(&format!(r#"<path id="{id}""#)),
+                "{id} undefined"
+            );
         }
         assert!(svg.matches("<use ").count() > 20);
         assert!(super::page(&laid_out, laid_out.pages.len(), &fonts).is_none());

@@ -91,7 +91,8 @@ pub(super) async fn preview(
                 let prepared = prepare(state, request, workspace.path())?;
                 let article = &prepared.article;
                 let qr = qr_matrix(article)?;
-                let pages = crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref());
+                let pages =
+                    crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref());
                 let mut warnings = prepared.warnings;
                 warnings.extend(crate::missing_chars_warning(&pages.missing_chars));
                 let previews = (0..pages.pages.len().min(state.limits.preview_pages))
@@ -267,7 +268,8 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
     });
 
     let image_files = save_images(&request.images, dir)?;
-    let (blocks, origins) = place_images(body_blocks(&request.body), &request.images, &image_files)?;
+    let (blocks, origins) =
+        place_images(body_blocks(&request.body), &request.images, &image_files)?;
     if !record.contains_key("language") {
         let mut sample = record
             .get("title")
@@ -471,7 +473,10 @@ mod tests {
             message: "bad".into(),
         };
         let field = |e: ApiError| e.problems[0].field.clone();
-        assert_eq!(field(field_error(error("body[2].path"), &origins)), "images[1]");
+        assert_eq!(
+            field(field_error(error("body[2].path"), &origins)),
+            "images[1]"
+        );
         assert_eq!(field(field_error(error("body[0].text"), &origins)), "body");
         assert_eq!(field(field_error(error("channel[1]"), &origins)), "channel");
         assert_eq!(
@@ -486,7 +491,11 @@ mod tests {
             .map(|i| FormImage {
                 name: format!("{i}.png"),
                 data: String::new(),
-                caption: if i == 1 { "图注".into() } else { String::new() },
+                caption: if i == 1 {
+                    "图注".into()
+                } else {
+                    String::new()
+                },
             })
             .collect();
         let files: Vec<String> = (1..=3).map(|i| format!("image-{i}")).collect();
@@ -494,9 +503,18 @@ mod tests {
         let (out, _) = place_images(blocks, &images, &files).expect("placed");
         let paths: Vec<String> = out
             .iter()
-            .map(|b| b["path"].as_str().or(b["text"].as_str()).unwrap_or("").to_owned())
+            .map(|b| {
+                b["path"]
+                    .as_str()
+                    .or(b["text"].as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            })
             .collect();
-        assert_eq!(paths, ["第一段。", "image-2", "第二段。", "image-1", "image-3"]);
+        assert_eq!(
+            paths,
+            ["第一段。", "image-2", "第二段。", "image-1", "image-3"]
+        );
         assert_eq!(out[1]["caption"], "图注");
         let too_far = place_images(body_blocks("[图4]"), &images, &files);
         assert!(too_far.is_err());

@@ -135,7 +135,10 @@ impl AppState {
                 ApiError::field(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "template",
-                    format!("unknown template `{name}`; choose one of {}", names.join(", ")),
+                    format!(
+                        "unknown template `{name}`; choose one of {}",
+                        names.join(", ")
+                    ),
                 )
             })
     }
@@ -267,7 +270,12 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
                 SocketAddr::V6(a) => format!("[{}]", a.ip()),
             };
             let mut hosts = Vec::new();
-            for name in ["localhost".to_owned(), "127.0.0.1".to_owned(), "[::1]".to_owned(), ip] {
+            for name in [
+                "localhost".to_owned(),
+                "127.0.0.1".to_owned(),
+                "[::1]".to_owned(),
+                ip,
+            ] {
                 if port == 80 {
                     hosts.push(name.clone());
                 }

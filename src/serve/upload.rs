@@ -281,10 +281,8 @@ mod tests {
     }
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "bulletin-unzip-test-{}-{name}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("bulletin-unzip-test-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("dir");
         dir
@@ -310,21 +308,27 @@ mod tests {
     fn refuses_entries_that_leave_the_directory_and_archives_that_unpack_too_far() {
         let dir = scratch("evil");
         let escape = zip_of(&[("../escape.json", b"{}")]);
-        let error = unzip(&escape, &dir, 1 << 20).err().expect("refused");
+        let error = unzip(&escape, &dir, 1 << 20).expect_err("refused");
         assert_eq!(error.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(!dir.parent().expect("parent").join("escape.json").exists());
         let big = vec![b' '; 4096];
         let bomb = zip_of(&[("a.json", &big), ("b.json", &big)]);
-        let error = unzip(&bomb, &dir, 5000).err().expect("refused");
+        let error = unzip(&bomb, &dir, 5000).expect_err("refused");
         assert_eq!(error.status, StatusCode::PAYLOAD_TOO_LARGE);
         std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
     fn uploads_are_recognised_by_content_then_name() {
-        assert_eq!(upload_kind(b"PK\x03\x04rest", "x.bin").ok(), Some(Upload::Zip));
+        assert_eq!(
+            upload_kind(b"PK\x03\x04rest", "x.bin").ok(),
+            Some(Upload::Zip)
+        );
         assert_eq!(upload_kind(b"{}", "a.JSON").ok(), Some(Upload::Record));
-        assert_eq!(upload_kind(b"{}\n{}", "a.ndjson").ok(), Some(Upload::Ndjson));
+        assert_eq!(
+            upload_kind(b"{}\n{}", "a.ndjson").ok(),
+            Some(Upload::Ndjson)
+        );
         assert!(upload_kind(b"{}", "a.zip").is_err());
         assert!(upload_kind(b"MZ", "setup.exe").is_err());
     }

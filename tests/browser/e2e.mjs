@@ -46,7 +46,6 @@ try {
   await page.fill("#source", article.source || "");
   await page.fill("#url", article.url || "");
   await page.fill("#body", bodyText);
-  await page.check("#opt-normalize");
 
   // The preview: page pictures drawn by the server, loaded by the browser.
   await page.waitForFunction(() => {

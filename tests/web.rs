@@ -1,0 +1,907 @@
+//! End-to-end tests of `bulletin serve`: the real binary listening on loopback, spoken to over
+//! plain HTTP/1.1 (every endpoint, every rejection) and driven in a real Chromium by
+//! tests/browser/e2e.mjs (Playwright).
+
+mod common;
+
+use common::{fresh_dir, root};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A running `bulletin serve`; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    /// Its temporary directory (TMPDIR), where uploads are unpacked.
+    tmp: PathBuf,
+}
+
+impl Server {
+    fn start(name: &str, args: &[&str]) -> Server {
+        let tmp = fresh_dir("web", name);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .env("TMPDIR", &tmp)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bulletin serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("address line");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Server { child, addr, tmp }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> Response {
+        self.request("POST", path, &[], body)
+    }
+
+    fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.post(path, body.to_string().as_bytes())
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            head.push_str(&format!("Host: {}\r\n", self.addr));
+        }
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("send head");
+        // The server may answer (413) before reading all of a large body.
+        let _ = stream.write_all(body);
+        // A refused upload may be answered and the connection reset before the body is read:
+        // keep what arrived.
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => raw.extend_from_slice(&buf[..n]),
+            }
+        }
+        Response::parse(&raw)
+    }
+
+    /// Request directories still present under the server's upload root.
+    fn leftover_workspaces(&self) -> Vec<PathBuf> {
+        let mut left = Vec::new();
+        for root in std::fs::read_dir(&self.tmp).expect("tmp").flatten() {
+            if let Ok(entries) = std::fs::read_dir(root.path()) {
+                left.extend(entries.flatten().map(|e| e.path()));
+            }
+        }
+        left
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(raw: &[u8]) -> Response {
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("end of headers");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .expect("status");
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let mut body = raw[split + 4..].to_vec();
+        if headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
+        {
+            body = dechunk(&body);
+        }
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The field of the first problem of an error answer.
+    fn problem_field(&self) -> String {
+        self.json()["problems"][0]["field"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = data
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size");
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).expect("hex"), 16)
+            .expect("chunk size");
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 4 + size..];
+    }
+}
+
+fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    common::checker(tool, found)
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The example article as a person would type it into the form.
+struct Example {
+    record: serde_json::Value,
+    paragraphs: Vec<String>,
+}
+
+fn example() -> Example {
+    let text = std::fs::read_to_string(root().join("examples/nmg-sthjt-2025-02-18.json"))
+        .expect("example");
+    let record: serde_json::Value = serde_json::from_str(&text).expect("example JSON");
+    let paragraphs = record["body"]
+        .as_array()
+        .expect("body blocks")
+        .iter()
+        .filter_map(|b| b.as_str().or_else(|| b["text"].as_str()))
+        .map(str::to_owned)
+        .collect();
+    Example { record, paragraphs }
+}
+
+fn form(example: &Example, template: &str) -> serde_json::Value {
+    let r = &example.record;
+    serde_json::json!({
+        "template": template,
+        "record": {
+            "title": r["title"],
+            "channel": r["channel"],
+            "published": r["published"],
+            "source": r["source"],
+            "url": r["url"],
+        },
+        "body": example.paragraphs.join("\n\n"),
+    })
+}
+
+fn minimal(title: &str) -> serde_json::Value {
+    serde_json::json!({"template": "bulletin", "record": {"title": title}, "body": "正文。"})
+}
+
+fn zip_entries(bytes: &[u8]) -> Vec<String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    (0..archive.len())
+        .map(|i| archive.by_index(i).expect("entry").name().to_owned())
+        .collect()
+}
+
+fn zip_entry(bytes: &[u8], name: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let mut entry = archive.by_name(name).expect("entry present");
+    let mut out = Vec::new();
+    entry.read_to_end(&mut out).expect("read entry");
+    out
+}
+
+/// The text of an A4 PDF's text area: running headers and footers are left out so that
+/// paragraphs crossing a page break read on.
+fn pdf_text(pdf: &[u8], dir: &Path) -> String {
+    let path = dir.join("read.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new("pdftotext")
+        .args(["-x", "0", "-y", "60", "-W", "596", "-H", "720"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn page_and_assets_are_served_offline_with_a_strict_policy() {
+    let server = Server::start("assets", &[]);
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let policy = page.header("content-security-policy").expect("CSP");
+    assert!(policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"));
+    let html = page.text();
+    assert!(html.contains("<title>bulletin 文章打印稿</title>") && html.contains("id=\"body\""));
+    for (path, mime) in [
+        ("/app.js", "text/javascript; charset=utf-8"),
+        ("/app.css", "text/css; charset=utf-8"),
+    ] {
+        let asset = server.get(path);
+        assert_eq!(
+            (asset.status, asset.header("content-type")),
+            (200, Some(mime))
+        );
+        // Nothing is fetched from elsewhere: no outside script, style, font or request.
+        let text = asset.text();
+        for outside in [
+            "src=\"http",
+            "href=\"http",
+            "url(http",
+            "fetch(\"http",
+            "@import",
+        ] {
+            assert!(!text.contains(outside), "{path} refers outside: {outside}");
+        }
+    }
+    for outside in ["src=\"http", "href=\"http", "url(http"] {
+        assert!(!html.contains(outside), "page refers outside: {outside}");
+    }
+    let missing = server.get("/nothing-here");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["message"], "no such page");
+}
+
+#[test]
+fn requests_for_another_host_name_are_refused() {
+    let server = Server::start("host", &[]);
+    let rebound = server.request("GET", "/api/templates", &[("Host", "evil.example:80")], b"");
+    assert_eq!(rebound.status, 403);
+    assert!(rebound.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("127.0.0.1")));
+    let port = server.addr.rsplit(':').next().expect("port");
+    let local = server.request(
+        "GET",
+        "/api/templates",
+        &[("Host", &format!("localhost:{port}"))],
+        b"",
+    );
+    assert_eq!(local.status, 200);
+}
+
+#[test]
+fn templates_list_builtins_and_the_users_own() {
+    let dir = fresh_dir("web", "user-templates");
+    let builtin = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["templates", "show", "bulletin"])
+        .output()
+        .expect("templates show");
+    let own = String::from_utf8(builtin.stdout).expect("UTF-8").replacen(
+        "name = \"bulletin\"",
+        "name = \"office\"",
+        1,
+    );
+    std::fs::write(dir.join("office.toml"), own).expect("write");
+    std::fs::write(dir.join("broken.toml"), "name = ").expect("write");
+    let server = Server::start("templates", &["--templates", dir.to_str().expect("path")]);
+    let list = server.get("/api/templates").json();
+    let names: Vec<(&str, &str, bool)> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().expect("name"),
+                t["document"].as_str().expect("document"),
+                t["builtin"].as_bool().expect("builtin"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("bulletin", "news", true),
+            ("gongwen", "official", true),
+            ("leaflet", "news", true),
+            ("office", "news", false)
+        ]
+    );
+    // The user template converts like a built-in one.
+    let answer = server.post_json(
+        "/api/preview",
+        &serde_json::json!({"template": "office", "record": {"title": "自定义模板"}, "body": "正文。"}),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn preview_draws_the_first_pages_from_the_layout() {
+    let server = Server::start("preview", &[]);
+    let example = example();
+    let answer = server.post_json("/api/preview", &form(&example, "bulletin"));
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["id"], "t20250218_2668470");
+    let pages = json["pages"].as_u64().expect("pages");
+    let previews = json["previews"].as_array().expect("previews");
+    assert!(pages >= 3, "{pages} pages");
+    assert_eq!(previews.len(), 2, "the first two pages are drawn");
+    let first = previews[0].as_str().expect("svg");
+    assert!(first.starts_with("<svg") && first.ends_with("</svg>"));
+    assert!(first.contains("viewBox=\"0 0 595.28 841.89\""), "A4 page");
+    // The page's text (its accessible label) holds the title and the first paragraph.
+    let label = first
+        .split("aria-label=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("label");
+    let title = example.record["title"].as_str().expect("title");
+    assert!(squeeze(label).contains(&squeeze(title)));
+    let opening: String = example.paragraphs[0].chars().take(30).collect();
+    assert!(squeeze(label).contains(&squeeze(&opening)));
+    // The example has half-width commas in Chinese text: the preview says so.
+    let warnings = json["warnings"].as_array().expect("warnings");
+    assert!(warnings.iter().any(|w| w
+        .as_str()
+        .is_some_and(|w| w.contains("half-width punctuation"))));
+    // Asking for full-width punctuation removes the warning.
+    let mut normalized = form(&example, "bulletin");
+    normalized["options"] = serde_json::json!({"normalize_punctuation": true});
+    let json = server.post_json("/api/preview", &normalized).json();
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(0));
+    assert!(server.leftover_workspaces().is_empty());
+}
+
+#[test]
+fn convert_downloads_each_format() {
+    let server = Server::start("convert", &[]);
+    let scratch = fresh_dir("web", "convert-files");
+    let example = example();
+    let request = form(&example, "bulletin");
+    let url = example.record["url"].as_str().expect("url");
+
+    let pdf = server.post_json("/api/convert?format=pdf", &request);
+    assert_eq!(pdf.status, 200, "{}", pdf.text());
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        pdf.header("content-disposition"),
+        Some("attachment; filename=\"t20250218_2668470.pdf\"; filename*=UTF-8''t20250218_2668470.pdf")
+    );
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    if have("pdftotext") {
+        let text = squeeze(&pdf_text(&pdf.body, &scratch));
+        for paragraph in &example.paragraphs {
+            assert!(text.contains(&squeeze(paragraph)), "PDF lacks {paragraph}");
+        }
+    }
+
+    let docx = server.post_json("/api/convert?format=docx", &request);
+    assert_eq!(docx.status, 200);
+    let document = String::from_utf8(zip_entry(&docx.body, "word/document.xml")).expect("xml");
+    assert!(document.contains("全面从严治党工作会议召开"));
+
+    let qr = server.post_json("/api/convert?format=qr", &request);
+    assert_eq!(
+        (qr.status, qr.header("content-type")),
+        (200, Some("image/png"))
+    );
+    if have("zbarimg") {
+        let png = scratch.join("qr.png");
+        std::fs::write(&png, &qr.body).expect("write");
+        let out = Command::new("zbarimg")
+            .args(["--raw", "-q"])
+            .arg(&png)
+            .output()
+            .expect("zbarimg");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), url);
+    }
+
+    let zip = server.post_json("/api/convert?format=zip", &request);
+    assert_eq!(zip.status, 200);
+    let mut names = zip_entries(&zip.body);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "t20250218_2668470.docx",
+            "t20250218_2668470.pdf",
+            "t20250218_2668470.qr.png",
+            "t20250218_2668470.qr.svg"
+        ]
+    );
+    // Same form, same bytes: the download is deterministic.
+    let again = server.post_json("/api/convert?format=zip", &request);
+    assert_eq!(again.body, zip.body);
+
+    // A Chinese file name is given exactly (RFC 5987) with a plain fallback.
+    let mut named = minimal("通知");
+    named["record"]["id"] = "通知".into();
+    let answer = server.post_json("/api/convert?format=pdf", &named);
+    assert_eq!(
+        answer.header("content-disposition"),
+        Some("attachment; filename=\"__.pdf\"; filename*=UTF-8''%E9%80%9A%E7%9F%A5.pdf")
+    );
+    assert!(server.leftover_workspaces().is_empty());
+    std::fs::remove_dir_all(&scratch).ok();
+}
+
+#[test]
+fn images_are_placed_by_marker_and_checked_by_content() {
+    use base64::Engine as _;
+    let server = Server::start("images", &[]);
+    let png = std::fs::read(root().join("examples/images/process.png")).expect("example image");
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
+    let request = serde_json::json!({
+        "template": "bulletin",
+        "record": {"title": "带图片的文章"},
+        "body": "第一段。\n\n[图1]\n\n第二段。",
+        "images": [{"name": "process.png", "data": format!("data:image/png;base64,{b64}"), "caption": "流程示意"}],
+    });
+    let answer = server.post_json("/api/convert?format=docx", &request);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let document = String::from_utf8(zip_entry(&answer.body, "word/document.xml")).expect("xml");
+    let (first, caption, second) = (
+        document.find("第一段").expect("first"),
+        document.find("流程示意").expect("caption"),
+        document.find("第二段").expect("second"),
+    );
+    assert!(
+        first < caption && caption < second,
+        "image between the paragraphs"
+    );
+    assert!(zip_entries(&answer.body)
+        .iter()
+        .any(|n| n.starts_with("word/media/")));
+
+    // A file that is not an image, whatever its name says, is refused at its place in the form.
+    let mut fake = request.clone();
+    fake["images"][0]["data"] = base64::engine::general_purpose::STANDARD
+        .encode(b"<html>not a picture</html>")
+        .into();
+    let answer = server.post_json("/api/preview", &fake);
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.problem_field(), "images[0]");
+    assert!(answer.text().contains("is not a PNG or JPEG image"));
+
+    let mut far = request.clone();
+    far["body"] = "[图3]".into();
+    let answer = server.post_json("/api/preview", &far);
+    assert_eq!(
+        (answer.status, answer.problem_field()),
+        (422, "body".into())
+    );
+
+    let mut garbled = request;
+    garbled["images"][0]["data"] = "not base64 at all!".into();
+    let answer = server.post_json("/api/preview", &garbled);
+    assert_eq!(
+        (answer.status, answer.problem_field()),
+        (400, "images[0]".into())
+    );
+    assert!(server.leftover_workspaces().is_empty());
+}
+
+#[test]
+fn form_errors_name_the_field_in_plain_words() {
+    let server = Server::start("errors", &[]);
+    let with = |changes: serde_json::Value| {
+        let mut request = minimal("标题");
+        for (k, v) in changes.as_object().expect("object") {
+            request["record"][k] = v.clone();
+        }
+        server.post_json("/api/preview", &request)
+    };
+    let no_title = server.post_json(
+        "/api/preview",
+        &serde_json::json!({"template": "bulletin", "record": {"title": "  "}, "body": "正文"}),
+    );
+    assert_eq!(
+        (no_title.status, no_title.problem_field()),
+        (422, "title".into())
+    );
+    assert!(no_title.text().contains("every record needs a title"));
+
+    let url = with(serde_json::json!({"url": "ftp://example.gov.cn/a"}));
+    assert_eq!((url.status, url.problem_field()), (422, "url".into()));
+    assert!(url.text().contains("is not an http or https address"));
+
+    let date = with(serde_json::json!({"published": "2025-02-30"}));
+    assert_eq!(
+        (date.status, date.problem_field()),
+        (422, "published".into())
+    );
+    assert!(date.text().contains("not a real calendar date"));
+
+    let channel = with(serde_json::json!({"channel": ["首页", " "]}));
+    assert_eq!(channel.problem_field(), "channel");
+
+    let id = with(serde_json::json!({"id": "../etc"}));
+    assert_eq!((id.status, id.problem_field()), (422, "id".into()));
+
+    let mut official = minimal("通知");
+    official["template"] = "gongwen".into();
+    official["record"]["signature"] = serde_json::json!({"name": "某某厅", "date": "二月"});
+    let signature = server.post_json("/api/preview", &official);
+    assert_eq!(signature.problem_field(), "signature.date");
+
+    let mut unknown = minimal("通知");
+    unknown["template"] = "fancy".into();
+    let template = server.post_json("/api/preview", &unknown);
+    assert_eq!(
+        (template.status, template.problem_field()),
+        (422, "template".into())
+    );
+    assert!(template.text().contains("bulletin, gongwen, leaflet"));
+
+    let qr = server.post_json("/api/convert?format=qr", &minimal("没有网址"));
+    assert_eq!((qr.status, qr.problem_field()), (422, "url".into()));
+
+    // Requests the page never sends are 400s that say what is wrong.
+    let broken = server.post("/api/preview", b"{\"template\": ");
+    assert_eq!(broken.status, 400);
+    assert!(broken.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("not a form")));
+    let mut body_inside = minimal("x");
+    body_inside["record"]["body"] = "text".into();
+    assert_eq!(server.post_json("/api/preview", &body_inside).status, 400);
+    let format = server.post_json("/api/convert?format=odt", &minimal("x"));
+    assert_eq!(format.status, 400);
+    assert!(format.text().contains("choose pdf, docx, qr or zip"));
+    assert_eq!(server.get("/api/preview").status, 405);
+    assert!(server.leftover_workspaces().is_empty());
+}
+
+/// A ZIP of (name, bytes).
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        zip.write_all(bytes).expect("write");
+    }
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn uploaded_batches_come_back_as_outputs_and_a_report() {
+    let server = Server::start("batch", &[]);
+    let notice = std::fs::read(root().join("examples/notice-blocks.yaml")).expect("notice");
+    let png = std::fs::read(root().join("examples/images/process.png")).expect("image");
+    let jpeg = std::fs::read(root().join("examples/images/grassland.jpg")).expect("image");
+    let archive = zip_of(&[
+        ("records/notice-blocks.yaml", &notice),
+        ("records/images/process.png", &png),
+        ("records/images/grassland.jpg", &jpeg),
+        (
+            "records/plain.json",
+            r#"{"title":"简单通知","body":"正文。"}"#.as_bytes(),
+        ),
+        (
+            "records/bad.json",
+            r#"{"title":"坏网址","url":"ftp://x"}"#.as_bytes(),
+        ),
+        (
+            "records/sneaky.json",
+            r#"{"title":"越界图片","body":[{"type":"image","path":"../../../../etc/hostname"}]}"#
+                .as_bytes(),
+        ),
+        ("README.txt", b"not a record"),
+    ]);
+    let answer = server.post("/api/batch?name=archive.zip&formats=pdf,qr", &archive);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.header("x-bulletin-records"), Some("4"));
+    assert_eq!(answer.header("x-bulletin-failed"), Some("2"));
+    assert!(answer
+        .header("content-disposition")
+        .is_some_and(|d| d.contains("archive-bulletin.zip")));
+    let names = zip_entries(&answer.body);
+    assert_eq!(names[0], "bulletin-report.json");
+    for want in ["notice-2025-grassland.pdf", "plain.pdf"] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "{want} missing from {names:?}"
+        );
+    }
+    assert!(
+        !names.iter().any(|n| n.ends_with(".docx")),
+        "only the asked formats"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&zip_entry(&answer.body, "bulletin-report.json")).expect("report");
+    let records = report["records"].as_array().expect("records");
+    let by_source = |source: &str| {
+        records
+            .iter()
+            .find(|r| r["source"] == source)
+            .unwrap_or_else(|| panic!("{source} not in report"))
+    };
+    assert!(by_source("records/bad.json")["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("url")));
+    let sneaky = by_source("records/sneaky.json")["error"]
+        .as_str()
+        .expect("error");
+    assert!(
+        sneaky.contains("points outside the uploaded files"),
+        "{sneaky}"
+    );
+    assert!(
+        !sneaky.contains("bulletin-serve-"),
+        "private paths stay private: {sneaky}"
+    );
+    assert!(by_source("records/notice-blocks.yaml")["error"].is_null());
+
+    // NDJSON and single records are recognised by name.
+    let ndjson = b"{\"title\":\"\xe4\xb8\x80\",\"id\":\"one\"}\n\n{\"title\":\"\xe4\xba\x8c\",\"id\":\"two\"}\n";
+    let answer = server.post("/api/batch?name=list.ndjson&formats=pdf", ndjson);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.header("x-bulletin-records"), Some("2"));
+    let single = server.post(
+        "/api/batch?name=one.toml&formats=docx&template=gongwen",
+        "title = \"一则通知\"\nbody = \"正文。\"\n".as_bytes(),
+    );
+    assert_eq!(single.status, 200, "{}", single.text());
+    assert!(zip_entries(&single.body).contains(&"one.docx".to_owned()));
+    assert!(server.leftover_workspaces().is_empty());
+}
+
+#[test]
+fn uploads_beyond_the_limits_are_refused_with_a_message() {
+    let server = Server::start("limits", &["--max-upload", "1", "--max-records", "2"]);
+    let big = vec![b' '; 2 * 1024 * 1024];
+    let answer = server.post("/api/batch?name=big.ndjson", &big);
+    assert_eq!(answer.status, 413);
+    assert!(answer
+        .text()
+        .contains("larger than the server's limit of 1 MB"));
+    let answer = server.post("/api/preview", &big);
+    assert_eq!(answer.status, 413);
+
+    let three = b"{\"title\":\"a\"}\n{\"title\":\"b\"}\n{\"title\":\"c\"}\n";
+    let answer = server.post("/api/batch?name=three.ndjson", three);
+    assert_eq!(answer.status, 413);
+    assert!(answer
+        .text()
+        .contains("holds 3 records; the page converts at most 2"));
+
+    let answer = server.post("/api/batch?name=setup.exe", b"MZ\x90\x00");
+    assert_eq!(answer.status, 415);
+    let answer = server.post("/api/batch?name=fake.zip", b"{}");
+    assert_eq!(answer.status, 415);
+    let answer = server.post("/api/batch?name=empty.zip", &zip_of(&[("notes.txt", b"x")]));
+    assert_eq!(answer.status, 422);
+    assert!(answer.text().contains("holds no records"));
+
+    // Entry names that leave the upload directory are refused, and nothing lands outside it.
+    let evil = zip_of(&[("../../escaped.json", br#"{"title":"x"}"#)]);
+    let answer = server.post("/api/batch?name=evil.zip", &evil);
+    assert_eq!(answer.status, 422);
+    assert!(answer.text().contains("points outside the archive"));
+    let escaped: Vec<PathBuf> = walk(&server.tmp)
+        .into_iter()
+        .filter(|p| p.ends_with("escaped.json"))
+        .collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+
+    // A ZIP that unpacks beyond ten times the upload limit (a "zip bomb") is refused.
+    let zeros = vec![0u8; 6 * 1024 * 1024];
+    let bomb = zip_of(&[("a.json", &zeros), ("b.json", &zeros)]);
+    assert!(bomb.len() < 1024 * 1024);
+    let answer = server.post("/api/batch?name=bomb.zip", &bomb);
+    assert_eq!(answer.status, 413, "{}", answer.text());
+    assert!(answer.text().contains("unpacks to more than 10 MB"));
+    assert!(server.leftover_workspaces().is_empty());
+}
+
+#[test]
+fn a_conversion_over_the_time_limit_is_abandoned_with_a_message() {
+    let server = Server::start("timeout", &["--timeout", "0"]);
+    let answer = server.post_json("/api/preview", &minimal("超时"));
+    assert_eq!(answer.status, 422);
+    assert!(answer
+        .text()
+        .contains("took longer than the server's limit"));
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["serve", "--addr", "0.0.0.0:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("warning line");
+    child.kill().ok();
+    child.wait().ok();
+    assert!(
+        line.starts_with("warning: listening on 0.0.0.0:") && line.contains("other machines"),
+        "{line}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            }
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
+    let browser_dir = root().join("tests/browser");
+    let usable = Path::new("/usr/bin/chromium").exists()
+        && browser_dir.join("node_modules/playwright-core").exists()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !common::checker("chromium + node + playwright-core", usable) {
+        return;
+    }
+    let server = Server::start("browser", &[]);
+    let out = fresh_dir("web", "browser-out");
+    let batch = out.join("batch.ndjson");
+    std::fs::write(
+        &batch,
+        "{\"title\":\"第一篇\",\"id\":\"first\",\"url\":\"https://www.example.gov.cn/first.html\",\"body\":\"正文一。\"}\n{\"title\":\"第二篇\",\"url\":\"ftp://bad\"}\n",
+    )
+    .expect("write batch");
+    let result = Command::new("node")
+        .arg(browser_dir.join("e2e.mjs"))
+        .arg(format!("http://{}/", server.addr))
+        .arg(root().join("examples/nmg-sthjt-2025-02-18.json"))
+        .arg(&batch)
+        .arg(&out)
+        .output()
+        .expect("node runs");
+    assert!(
+        result.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON summary");
+
+    assert_eq!(seen["heading"], "bulletin 文章打印稿");
+    assert_eq!(seen["previewStatus"], "共 3 页，显示前 2 页。");
+    let images = seen["previewImages"].as_array().expect("images");
+    assert_eq!(images.len(), 2);
+    for image in images {
+        assert!(
+            image["width"].as_u64() > Some(500),
+            "page picture drawn: {image}"
+        );
+    }
+    assert!(seen["warnings"][0]
+        .as_str()
+        .is_some_and(|w| w.contains("半角标点")));
+    assert_eq!(seen["publishedError"], "没有这一天，请检查日期");
+    assert_eq!(seen["titleError"], "请填写标题");
+    assert_eq!(seen["titleInvalid"], "true");
+    assert_eq!(seen["officialVisible"], true);
+    assert_eq!(seen["titleLabelEn"], "Title *");
+    assert_eq!(seen["officialPreviewStatus"], 200);
+    assert!(seen["previewStatusEn"]
+        .as_str()
+        .is_some_and(|s| s.ends_with("the first 2 shown.")));
+    assert_eq!(seen["outsideRequests"].as_array().map(Vec::len), Some(0));
+    let console = seen["consoleErrors"].as_array().expect("console");
+    assert!(
+        console
+            .iter()
+            .all(|m| m.as_str().is_some_and(|m| m.contains("422"))),
+        "only the deliberate 422s: {console:?}"
+    );
+
+    // The downloaded PDF is the article.
+    assert_eq!(seen["pdfName"], "t20250218_2668470.pdf");
+    let pdf = std::fs::read(out.join("downloaded.pdf")).expect("downloaded");
+    if have("pdftotext") {
+        let text = squeeze(&pdf_text(&pdf, &out));
+        let example = example();
+        assert!(text.contains(&squeeze(example.record["title"].as_str().expect("title"))));
+        for paragraph in &example.paragraphs {
+            assert!(text.contains(&squeeze(paragraph)), "PDF lacks {paragraph}");
+        }
+    }
+
+    // The dropped batch came back with the good record's outputs and the report.
+    assert_eq!(seen["zipName"], "batch-bulletin.zip");
+    assert_eq!(
+        seen["uploadStatus"],
+        "1 converted, 1 failed: see bulletin-report.json in the ZIP."
+    );
+    let zip = std::fs::read(out.join("batch.zip")).expect("zip");
+    let names = zip_entries(&zip);
+    for want in [
+        "bulletin-report.json",
+        "first.pdf",
+        "first.docx",
+        "first.qr.png",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    for shot in [
+        "form-zh.png",
+        "form-errors.png",
+        "form-en-official.png",
+        "upload-en.png",
+    ] {
+        assert!(std::fs::metadata(out.join(shot)).is_ok_and(|m| m.len() > 10_000));
+    }
+    if let Some(keep) = std::env::var_os("BULLETIN_SCREENSHOTS") {
+        for shot in [
+            "form-zh.png",
+            "form-errors.png",
+            "form-en-official.png",
+            "upload-en.png",
+        ] {
+            let _ = std::fs::copy(out.join(shot), Path::new(&keep).join(shot));
+        }
+    }
+    std::fs::remove_dir_all(&out).ok();
+}
