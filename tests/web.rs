@@ -223,6 +223,7 @@ fn form(example: &Example, template: &str) -> serde_json::Value {
             "channel": r["channel"],
             "published": r["published"],
             "source": r["source"],
+            "issuer": r["issuer"],
             "url": r["url"],
         },
         "body": example.paragraphs.join("\n\n"),
@@ -467,6 +468,24 @@ fn convert_downloads_each_format() {
     // Same form, same bytes: the download is deterministic.
     let again = server.post_json("/api/convert?format=zip", &request);
     assert_eq!(again.body, zip.body);
+
+    // The web page makes the very files `bulletin convert` makes from the same record.
+    let mut same_record = request.clone();
+    same_record["record"]["id"] = example.record["id"].clone();
+    let cli_out = scratch.join("cli");
+    let cli = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["convert", "--quiet", "--out"])
+        .arg(&cli_out)
+        .arg(root().join("examples/nmg-sthjt-2025-02-18.json"))
+        .status()
+        .expect("convert runs");
+    assert!(cli.success());
+    for (format, extension) in [("pdf", "pdf"), ("docx", "docx"), ("qr", "qr.png")] {
+        let web = server.post_json(&format!("/api/convert?format={format}"), &same_record);
+        let file = std::fs::read(cli_out.join(format!("nmg-sthjt-2025-02-18.{extension}")))
+            .expect("CLI output");
+        assert!(web.body == file, "{format} differs from bulletin convert's");
+    }
 
     // A Chinese file name is given exactly (RFC 5987) with a plain fallback.
     let mut named = minimal("通知");
@@ -760,6 +779,29 @@ fn a_conversion_over_the_time_limit_is_abandoned_with_a_message() {
 }
 
 #[test]
+fn ctrl_c_stops_the_server_and_removes_its_upload_directory() {
+    let mut server = Server::start("interrupt", &[]);
+    assert_eq!(
+        server.post_json("/api/preview", &minimal("中断")).status,
+        200
+    );
+    let root = std::fs::read_dir(&server.tmp)
+        .expect("tmp")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("bulletin-serve-"))
+        .expect("upload root exists while serving");
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = server.child.wait().expect("server exits");
+    assert!(exit.success(), "{exit:?}");
+    assert!(!root.exists(), "{} left behind", root.display());
+}
+
+#[test]
 fn binding_beyond_loopback_warns() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
         .args(["serve", "--addr", "0.0.0.0:0"])
@@ -793,6 +835,14 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+const SCREENSHOTS: [&str; 5] = [
+    "form-zh.png",
+    "form-image.png",
+    "form-errors.png",
+    "form-en-official.png",
+    "upload-en.png",
+];
+
 #[test]
 fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     let browser_dir = root().join("tests/browser");
@@ -814,6 +864,7 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
         .arg(browser_dir.join("e2e.mjs"))
         .arg(format!("http://{}/", server.addr))
         .arg(root().join("examples/nmg-sthjt-2025-02-18.json"))
+        .arg(root().join("examples/images/process.png"))
         .arg(&batch)
         .arg(&out)
         .output()
@@ -839,6 +890,10 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     assert!(seen["warnings"][0]
         .as_str()
         .is_some_and(|w| w.contains("半角标点")));
+    assert_eq!(seen["imagePreview"]["status"], 200);
+    assert!(seen["imagePreview"]["pages"].as_u64() >= Some(3));
+    assert_eq!(seen["imageListText"], "process.png — 放在正文中：[图1]");
+    assert_eq!(seen["formHiddenOnUpload"], true);
     assert_eq!(seen["publishedError"], "没有这一天，请检查日期");
     assert_eq!(seen["titleError"], "请填写标题");
     assert_eq!(seen["titleInvalid"], "true");
@@ -885,21 +940,11 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     ] {
         assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
     }
-    for shot in [
-        "form-zh.png",
-        "form-errors.png",
-        "form-en-official.png",
-        "upload-en.png",
-    ] {
+    for shot in SCREENSHOTS {
         assert!(std::fs::metadata(out.join(shot)).is_ok_and(|m| m.len() > 10_000));
     }
     if let Some(keep) = std::env::var_os("BULLETIN_SCREENSHOTS") {
-        for shot in [
-            "form-zh.png",
-            "form-errors.png",
-            "form-en-official.png",
-            "upload-en.png",
-        ] {
+        for shot in SCREENSHOTS {
             let _ = std::fs::copy(out.join(shot), Path::new(&keep).join(shot));
         }
     }

@@ -248,7 +248,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Binds, calls `ready` with the bound address, and serves until the process ends.
+/// Binds, calls `ready` with the bound address, and serves until Ctrl-C (SIGINT).
 pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -294,7 +294,11 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
         });
         let app = router(state);
         ready(addr);
+        // Ctrl-C ends the server cleanly, so the upload directory is removed with it.
         axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
             .await
             .map_err(|e| format!("the server stopped: {e}"))
     })

@@ -2,13 +2,13 @@
 // with an article, waits for the preview, downloads the PDF, provokes errors, switches to
 // English, uploads a batch. Prints what it saw as JSON; tests/web.rs checks it and the files.
 //
-//   node e2e.mjs BASE_URL ARTICLE.json UPLOAD_FILE OUT_DIR
+//   node e2e.mjs BASE_URL ARTICLE.json IMAGE.png UPLOAD_FILE OUT_DIR
 import { chromium } from "playwright-core";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [base, articlePath, uploadPath, out] = process.argv.slice(2);
+const [base, articlePath, imagePath, uploadPath, out] = process.argv.slice(2);
 const article = JSON.parse(readFileSync(articlePath, "utf8"));
 const profile = mkdtempSync(join(tmpdir(), "bulletin-chromium-"));
 const seen = { requests: [], consoleErrors: [] };
@@ -44,6 +44,7 @@ try {
   await page.fill("#channel", (article.channel || []).join(" > "));
   await page.fill("#published", article.published || "");
   await page.fill("#source", article.source || "");
+  await page.fill("#issuer", article.issuer || "");
   await page.fill("#url", article.url || "");
   await page.fill("#body", bodyText);
 
@@ -65,6 +66,21 @@ try {
   seen.pdfName = pdf.suggestedFilename();
   await pdf.saveAs(join(out, "downloaded.pdf"));
 
+  // An image with a caption, placed by a marker line in the text.
+  const withImage = page.waitForResponse((r) =>
+    r.url().endsWith("/api/preview") && (r.request().postData() || "").includes("流程示意"));
+  await page.setInputFiles("#images", imagePath);
+  await page.waitForSelector("#image-list li");
+  await page.fill('#image-list input[aria-label^="图片说明"]', "流程示意");
+  await page.fill("#body", bodyText.replace("\n\n", "\n\n[图1]\n\n"));
+  const imageAnswer = await withImage;
+  seen.imagePreview = { status: imageAnswer.status(), pages: (await imageAnswer.json()).pages };
+  seen.imageListText = await page.textContent("#image-list .image-name");
+  await page.waitForFunction(() => [...document.querySelectorAll("#pages img")].every((i) => i.complete && i.naturalWidth > 0));
+  await page.screenshot({ path: join(out, "form-image.png"), fullPage: true });
+  await page.click("#image-list .link-button");
+  await page.fill("#body", bodyText);
+
   // Errors, next to their fields: one the page catches, one only the server can judge.
   await page.fill("#published", "2025-02-30");
   await page.waitForFunction(() => document.querySelector('[data-error-for="published"]').textContent !== "");
@@ -83,7 +99,6 @@ try {
   seen.titleLabelEn = await page.textContent('label[for="title"]');
   await page.fill("#title", article.title);
   await page.fill("#published", article.published || "");
-  await page.fill("#issuer", "内蒙古自治区生态环境厅");
   const officialPreview = page.waitForResponse((r) =>
     r.url().endsWith("/api/preview") && (r.request().postData() || "").includes("内环发〔2025〕1号"));
   await page.fill("#issuer_mark", "内蒙古自治区生态环境厅文件");
@@ -96,6 +111,7 @@ try {
 
   // A batch dropped on the upload tab comes back as a ZIP of outputs and the report.
   await page.click("#tab-upload");
+  seen.formHiddenOnUpload = !(await page.isVisible("#article-form"));
   const [zip] = await Promise.all([
     page.waitForEvent("download"),
     page.setInputFiles("#upload-file", uploadPath),

@@ -11,7 +11,7 @@ const TEXT = {
     channelHint: "首页 > 新闻中心 > 工作动态", published: "发布时间", source: "来源", author: "作者",
     url: "网页地址（二维码链接）", id: "文件名", idHint: "默认取网页地址的文件名",
     language: "语言", langAuto: "自动识别",
-    officialLegend: "公文要素（GB/T 9704-2012）", issuer: "发文机关", issuerMark: "发文机关标志",
+    officialLegend: "公文要素（GB/T 9704-2012）", issuer: "发布机关（页眉；公文的发文机关）", issuerMark: "发文机关标志",
     issuerMarkHint: "如：某某市人民政府文件", docNumber: "发文字号", signer: "签发人",
     recipients: "主送机关", signatureName: "署名（发文机关）", signatureDate: "成文日期",
     attachments: "附件（每行一个名称）", cc: "抄送机关", printedBy: "印发机关", printedDate: "印发日期",
@@ -46,7 +46,7 @@ const TEXT = {
     channelHint: "Home > News > Updates", published: "Published", source: "Source", author: "Author",
     url: "Page address (QR code link)", id: "File name", idHint: "Default: the page address's file name",
     language: "Language", langAuto: "Detect",
-    officialLegend: "Official document (GB/T 9704-2012)", issuer: "Issuing body", issuerMark: "Issuer mark",
+    officialLegend: "Official document (GB/T 9704-2012)", issuer: "Issuing body (page header; issuer of official documents)", issuerMark: "Issuer mark",
     issuerMarkHint: "e.g. 某某市人民政府文件 (red title of the first page)", docNumber: "Document number", signer: "Signed by",
     recipients: "Addressees", signatureName: "Signature (issuing body)", signatureDate: "Date written",
     attachments: "Attachments (one name per line)", cc: "Copies to", printedBy: "Printed by", printedDate: "Printed on",
@@ -157,12 +157,12 @@ function isOfficial() {
 
 function formRequest() {
   const record = {};
-  for (const name of ["title", "subtitle", "published", "source", "author", "url", "id", "language"]) {
+  for (const name of ["title", "subtitle", "published", "source", "author", "issuer", "url", "id", "language"]) {
     record[name] = value(name);
   }
   record.channel = value("channel").split(/\s*(?:>|＞|»|›|\/|／)\s*/).filter(Boolean);
   if (isOfficial()) {
-    for (const name of ["issuer", "issuer_mark", "doc_number", "signer", "recipients", "cc", "printed_by", "printed_date"]) {
+    for (const name of ["issuer_mark", "doc_number", "signer", "recipients", "cc", "printed_by", "printed_date"]) {
       record[name] = value(name);
     }
     const name = value("signature.name");
