@@ -135,7 +135,12 @@ pub fn convert(
         }
         files.push((
             format!("{}.docx", article.id),
-            render::docx::render(article, template, qr.as_deref())?,
+            render::docx::render(
+                article,
+                template,
+                qr.as_deref(),
+                template.docx.embed_fonts.then_some(fonts),
+            )?,
         ));
     }
     if formats.qr {

@@ -55,6 +55,9 @@ struct Conversion {
     /// Write a tagged PDF (structure tree for screen readers), checked against PDF/UA-1.
     #[arg(long)]
     tagged: bool,
+    /// Embed the fonts in the DOCX (subset to the characters used), for readers without them.
+    #[arg(long)]
+    embed_fonts: bool,
     /// Print only errors and warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -66,6 +69,7 @@ impl Conversion {
         let mut template = Template::load(&self.template)?;
         template.pdf.pdfa |= self.pdfa;
         template.pdf.tagged |= self.tagged;
+        template.docx.embed_fonts |= self.embed_fonts;
         Ok((
             Formats::parse(&self.formats)?,
             template,

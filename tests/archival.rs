@@ -216,3 +216,232 @@ walk(doc.catalog['StructTreeRoot'], -1)
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The fonts embedded in a DOCX: (w:font name, embed kind, de-obfuscated font bytes).
+fn embedded_fonts(docx: &std::path::Path) -> Vec<(String, String, Vec<u8>)> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut out = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut out).unwrap();
+        out
+    };
+    let table = String::from_utf8(read("word/fontTable.xml")).unwrap();
+    let rels = String::from_utf8(read("word/_rels/fontTable.xml.rels")).unwrap();
+    let attr = |xml: &str, name: &str| -> String {
+        let start = xml.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        xml[start..start + xml[start..].find('"').unwrap()].to_owned()
+    };
+    let mut fonts = Vec::new();
+    for font in table.split("<w:font ").skip(1) {
+        let name = attr(font, "w:name");
+        for embed in font.split("<w:embed").skip(1) {
+            let kind = embed[..embed.find(' ').unwrap()].to_owned();
+            let (id, key) = (attr(embed, "r:id"), attr(embed, "w:fontKey"));
+            let rel = &rels[rels.find(&format!("Id=\"{id}\"")).unwrap()..];
+            let mut data = read(&format!("word/{}", attr(rel, "Target")));
+            // ECMA-376 17.8.1: XOR the first 32 bytes with the GUID's bytes read right to left.
+            let hex: Vec<u8> = key
+                .chars()
+                .filter_map(|c| c.to_digit(16))
+                .map(|d| d as u8)
+                .collect();
+            for (i, byte) in data.iter_mut().take(32).enumerate() {
+                let pair = 15 - i % 16;
+                *byte ^= hex[2 * pair] << 4 | hex[2 * pair + 1];
+            }
+            fonts.push((name.clone(), kind, data));
+        }
+    }
+    fonts
+}
+
+/// A fontconfig configuration holding one font without Chinese characters (LibreOffice will
+/// not start with none), so that only fonts embedded in a document can set Chinese.
+fn font_config_without_chinese(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let list = |pattern: &str| -> Vec<String> {
+        Command::new("fc-list")
+            .args([pattern, "file"])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .map(|l| l.trim().trim_end_matches(':').to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let chinese = list(":lang=zh");
+    let latin = list(":")
+        .into_iter()
+        .find(|f| !chinese.contains(f) && !f.contains("Fandol") && f.ends_with(".ttf"))?;
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::os::unix::fs::symlink(&latin, fonts.join("latin.ttf")).unwrap();
+    let conf = dir.join("fonts.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
+            fonts.display(),
+            dir.join("cache").display()
+        ),
+    )
+    .unwrap();
+    Some(conf)
+}
+
+#[test]
+fn docx_with_embedded_fonts_renders_in_the_bundled_faces_without_them_installed() {
+    let dir = fresh_dir("archival", "embed-fonts");
+    let sample = root().join("examples/nmg-sthjt-2025-02-18.json");
+    let notice = root().join("examples/notice-blocks.yaml");
+    let embedded = dir.join("embedded");
+    let plain = dir.join("plain");
+    for (out, extra) in [(&embedded, vec!["--embed-fonts"]), (&plain, vec![])] {
+        let mut args = vec![
+            sample.to_str().unwrap(),
+            notice.to_str().unwrap(),
+            "--formats",
+            "docx",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let result = convert(&args);
+        assert!(result.status.success(), "{result:?}");
+    }
+    let docx = embedded.join("nmg-sthjt-2025-02-18.docx");
+    let fonts = embedded_fonts(&docx);
+    let kinds: Vec<(&str, &str)> = fonts
+        .iter()
+        .map(|(n, k, _)| (n.as_str(), k.as_str()))
+        .collect();
+    // Body and header in FandolSong, the bold title in FandolHei Bold: nothing else.
+    assert_eq!(
+        kinds,
+        [("FandolHei", "Bold"), ("FandolSong", "Regular")],
+        "{kinds:?}"
+    );
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sample).unwrap()).unwrap();
+    let title = record["title"].as_str().unwrap();
+    for (name, kind, data) in &fonts {
+        let face = rustybuzz::ttf_parser::Face::parse(data, 0).expect("a valid font");
+        assert!(
+            face.tables().glyf.is_some(),
+            "{name} {kind}: TrueType outlines"
+        );
+        if kind == "Bold" {
+            for c in title.chars() {
+                assert!(
+                    face.glyph_index(c).is_some(),
+                    "{c} missing from {name} {kind}"
+                );
+            }
+        } else {
+            // Subset: the body's characters, far fewer than the full font's 7000+.
+            assert!(
+                face.number_of_glyphs() < 1500,
+                "{}",
+                face.number_of_glyphs()
+            );
+            for block in record["body"].as_array().unwrap() {
+                for c in block["text"].as_str().unwrap().chars() {
+                    assert!(face.glyph_index(c).is_some(), "{c} missing from {name}");
+                }
+            }
+        }
+    }
+    let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len();
+    assert!(size(&docx) < 400_000, "{} bytes", size(&docx));
+    let xml = |part: &str| {
+        use std::io::Read as _;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+        let mut s = String::new();
+        zip.by_name(part).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(xml("word/settings.xml").contains("<w:embedTrueTypeFonts/><w:saveSubsetFonts/>"));
+    assert!(xml("[Content_Types].xml")
+        .contains("application/vnd.openxmlformats-officedocument.obfuscatedFont"));
+    assert!(
+        !xml("word/styles.xml").contains("宋体"),
+        "styles name the embedded faces"
+    );
+    // Same record, same bytes.
+    let again = dir.join("again");
+    let result = convert(&[
+        sample.to_str().unwrap(),
+        "--formats",
+        "docx",
+        "--embed-fonts",
+        "--quiet",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(result.status.success());
+    assert_eq!(
+        std::fs::read(&docx).unwrap(),
+        std::fs::read(again.join("nmg-sthjt-2025-02-18.docx")).unwrap()
+    );
+
+    // LibreOffice with a font configuration that has no Chinese font at all.
+    let soffice = Command::new("soffice").arg("--version").output();
+    if !common::checker("soffice", soffice.is_ok_and(|o| o.status.success())) {
+        return;
+    }
+    let conf = font_config_without_chinese(&dir).expect("a font without Chinese for LibreOffice");
+    let render = |docx: &std::path::Path, name: &str| -> (String, String) {
+        let out = dir.join(format!("lo-{name}"));
+        let status = Command::new("soffice")
+            .env("FONTCONFIG_FILE", &conf)
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                dir.join(format!("profile-{name}")).display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&out)
+            .arg(docx)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{status:?}");
+        let pdf = out.join(docx.with_extension("pdf").file_name().unwrap());
+        let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+        let text = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&fonts.stdout).into_owned(),
+            String::from_utf8_lossy(&text.stdout).into_owned(),
+        )
+    };
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    for (docx, name) in [
+        (docx.clone(), "sample"),
+        (embedded.join("notice-2025-grassland.docx"), "notice"),
+    ] {
+        let (fonts, text) = render(&docx, name);
+        assert!(fonts.contains("FandolSong-Regular"), "{name}: {fonts}");
+        let faces: Vec<&str> = fonts
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert!(
+            faces.iter().all(|f| f.contains("Fandol")),
+            "{name}: every face is an embedded one: {faces:?}"
+        );
+        if name == "sample" {
+            assert!(fonts.contains("FandolHei-Bold"), "title face: {fonts}");
+            assert!(squeeze(&text).contains(&squeeze(title)), "{text}");
+        }
+    }
+    // Without embedding the same configuration has no Fandol face: the check above can fail.
+    let (fonts, _) = render(&plain.join("nmg-sthjt-2025-02-18.docx"), "plain");
+    assert!(!fonts.contains("Fandol"), "{fonts}");
+    std::fs::remove_dir_all(&dir).ok();
+}

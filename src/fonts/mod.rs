@@ -1,6 +1,7 @@
 //! The bundled fonts: found once, memory-mapped, parsed once and shared by every conversion
 //! in the process. Picks faces per role and language and falls back per character.
 
+pub mod subset;
 use crate::record::Language;
 use crate::template::Family;
 use std::collections::HashMap;

@@ -43,6 +43,8 @@ struct FormOptions {
     tagged: bool,
     #[serde(default)]
     normalize_punctuation: bool,
+    #[serde(default)]
+    embed_fonts: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,6 +253,7 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
     let mut template = state.template(&request.template)?.template.clone();
     template.pdf.pdfa |= request.options.pdfa;
     template.pdf.tagged |= request.options.tagged;
+    template.docx.embed_fonts |= request.options.embed_fonts;
 
     let mut record = request.record;
     if record.contains_key("body") {

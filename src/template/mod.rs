@@ -116,6 +116,8 @@ pub struct PdfSetup {
 #[serde(deny_unknown_fields, default)]
 pub struct DocxSetup {
     pub grid: DocxGrid,
+    /// Embed the used faces, subset to the used characters (as `--embed-fonts`).
+    pub embed_fonts: bool,
 }
 
 /// How the DOCX asks Word for a character grid (`typography.chars_per_line`).

@@ -4,6 +4,7 @@
 //! fields. Parts are written in schema order with document-local ids, and zipped with fixed
 //! timestamps, so the same record always gives the same bytes.
 
+mod embed;
 mod official;
 
 use super::xml::escape;
@@ -53,10 +54,12 @@ struct Writer<'a> {
     drawing_id: usize,
 }
 
+/// Writes the DOCX. With `embed_fonts`, the faces it uses are subset and embedded in it.
 pub fn render(
     article: &Article,
     template: &Template,
     qr: Option<&QrMatrix>,
+    embed_fonts: Option<&crate::fonts::FontBook>,
 ) -> Result<Vec<u8>, String> {
     let mut w = Writer {
         article,
@@ -127,6 +130,9 @@ pub fn render(
     }
     for m in std::mem::take(&mut w.media) {
         parts.push((format!("word/media/{}", m.name), m.bytes));
+    }
+    if let Some(fonts) = embed_fonts {
+        embed::embed(&mut parts, fonts, article.language)?;
     }
     zip_parts(parts)
 }
