@@ -119,6 +119,7 @@ pub fn run(
                 pdf: true,
                 docx: false,
                 qr: false,
+                ofd: false,
             },
         ),
         (
@@ -127,6 +128,7 @@ pub fn run(
                 pdf: false,
                 docx: true,
                 qr: false,
+                ofd: false,
             },
         ),
         (
@@ -135,6 +137,7 @@ pub fn run(
                 pdf: false,
                 docx: false,
                 qr: true,
+                ofd: false,
             },
         ),
         ("all three", Formats::default()),

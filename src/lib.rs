@@ -27,6 +27,8 @@ pub struct Formats {
     pub pdf: bool,
     pub docx: bool,
     pub qr: bool,
+    /// OFD (GB/T 33190), on request only.
+    pub ofd: bool,
 }
 
 impl Default for Formats {
@@ -35,6 +37,7 @@ impl Default for Formats {
             pdf: true,
             docx: true,
             qr: true,
+            ofd: false,
         }
     }
 }
@@ -46,21 +49,23 @@ impl Formats {
             pdf: false,
             docx: false,
             qr: false,
+            ofd: false,
         };
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match name.to_ascii_lowercase().as_str() {
                 "pdf" => f.pdf = true,
                 "docx" => f.docx = true,
                 "qr" => f.qr = true,
+                "ofd" => f.ofd = true,
                 other => {
                     return Err(format!(
-                        "unknown format `{other}`; choose from pdf, docx, qr"
+                        "unknown format `{other}`; choose from pdf, docx, qr, ofd"
                     ))
                 }
             }
         }
-        if !(f.pdf || f.docx || f.qr) {
-            return Err("no output format given; choose from pdf, docx, qr".into());
+        if !(f.pdf || f.docx || f.qr || f.ofd) {
+            return Err("no output format given; choose from pdf, docx, qr, ofd".into());
         }
         Ok(f)
     }
@@ -71,7 +76,7 @@ impl Formats {
 pub struct Outputs {
     /// (file name, bytes), e.g. ("nmg-sthjt-2025-02-18.pdf", ...).
     pub files: Vec<(String, Vec<u8>)>,
-    /// Pages of the PDF (0 when no PDF was made).
+    /// Pages of the PDF and OFD (0 when neither was made).
     pub pages: usize,
     /// Problems worth telling the user that did not stop the conversion.
     pub warnings: Vec<String>,
@@ -108,20 +113,28 @@ pub fn convert(
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut pages = 0;
-    if formats.pdf {
+    if formats.pdf || formats.ofd {
         let laid_out = layout::layout(article, template, fonts, qr.as_ref());
         warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
-        files.push((
-            format!("{}.pdf", article.id),
-            render::pdf::render(
-                article,
-                &laid_out,
-                fonts,
-                template.pdf.pdfa,
-                template.pdf.tagged,
-            )?,
-        ));
+        if formats.pdf {
+            files.push((
+                format!("{}.pdf", article.id),
+                render::pdf::render(
+                    article,
+                    &laid_out,
+                    fonts,
+                    template.pdf.pdfa,
+                    template.pdf.tagged,
+                )?,
+            ));
+        }
+        if formats.ofd {
+            files.push((
+                format!("{}.ofd", article.id),
+                render::ofd::render(article, &laid_out, fonts)?,
+            ));
+        }
     }
     if formats.docx {
         if template.typography.chars_per_line.is_some()

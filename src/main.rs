@@ -40,7 +40,7 @@ struct Conversion {
     /// Built-in template name or a template TOML file.
     #[arg(long, default_value = "bulletin", value_name = "NAME|FILE")]
     template: String,
-    /// Comma-separated formats to produce: pdf, docx, qr.
+    /// Comma-separated formats to produce: pdf, docx, qr, ofd.
     #[arg(long, default_value = "pdf,docx,qr", value_name = "LIST")]
     formats: String,
     /// Directory holding the bundled fonts (default: found next to the binary).

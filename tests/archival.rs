@@ -445,3 +445,144 @@ fn docx_with_embedded_fonts_renders_in_the_bundled_faces_without_them_installed(
     assert!(!fonts.contains("Fandol"), "{fonts}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn ofd_reads_back_in_an_independent_reader_with_the_records_text() {
+    use std::io::Read as _;
+    let dir = fresh_dir("archival", "ofd");
+    let sample = root().join("examples/nmg-sthjt-2025-02-18.json");
+    let notice = root().join("examples/notice-blocks.yaml");
+    let out = dir.join("out");
+    let result = convert(&[
+        sample.to_str().unwrap(),
+        notice.to_str().unwrap(),
+        "--formats",
+        "pdf,ofd",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{result:?}");
+    let ofd = out.join("nmg-sthjt-2025-02-18.ofd");
+    let bytes = std::fs::read(&ofd).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|_| panic!("{name} missing"))
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let root_xml = part("OFD.xml");
+    assert!(root_xml.contains("xmlns:ofd=\"http://www.ofdspec.org/2016\""));
+    assert!(root_xml.contains("<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"));
+    let document = part("Doc_0/Document.xml");
+    assert!(
+        document.contains("<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"),
+        "A4 in mm"
+    );
+    assert_eq!(document.matches("<ofd:Page ID=").count(), 3);
+    let fonts = part("Doc_0/PublicRes.xml");
+    assert!(fonts.contains("FamilyName=\"FandolSong\"") && fonts.contains("<ofd:FontFile>"));
+    let page = part("Doc_0/Pages/Page_0/Content.xml");
+    assert!(page.contains("<ofd:TextObject") && page.contains("DeltaX=\""));
+    // Every embedded font is a TrueType file the reader can load.
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    for name in names.iter().filter(|n| n.ends_with(".ttf")) {
+        let mut data = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut data).unwrap();
+        let face = rustybuzz::ttf_parser::Face::parse(&data, 0).expect("a valid font");
+        assert!(
+            face.tables().glyf.is_some() && face.tables().cmap.is_some(),
+            "{name}"
+        );
+    }
+    // Same record, same bytes.
+    let again = dir.join("again");
+    assert!(convert(&[
+        sample.to_str().unwrap(),
+        "--formats",
+        "ofd",
+        "--quiet",
+        "--out",
+        again.to_str().unwrap()
+    ])
+    .status
+    .success());
+    assert_eq!(
+        bytes,
+        std::fs::read(again.join("nmg-sthjt-2025-02-18.ofd")).unwrap()
+    );
+
+    let reader = Command::new("python3")
+        .args(["-c", "import easyofd"])
+        .output();
+    if !common::checker("easyofd", reader.is_ok_and(|o| o.status.success())) {
+        return;
+    }
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let read = |ofd: &std::path::Path, render: &std::path::Path| -> serde_json::Value {
+        let output = Command::new("python3")
+            .arg(root().join("tests/support/read_ofd.py"))
+            .arg(ofd)
+            .arg("--render")
+            .arg(render)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sample).unwrap()).unwrap();
+    let rendered = dir.join("rendered");
+    let answer = read(&ofd, &rendered);
+    assert_eq!(answer["pages"], 3, "as many pages as the PDF");
+    let body: String = answer["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| squeeze(p.as_str().unwrap()))
+        .collect();
+    assert!(body.contains(&squeeze(record["title"].as_str().unwrap())));
+    let mut from = 0;
+    for block in record["body"].as_array().unwrap() {
+        let want = squeeze(block["text"].as_str().unwrap());
+        let at = body[from..]
+            .find(&want)
+            .unwrap_or_else(|| panic!("paragraph not read back in order: {want}"));
+        from += at + want.len();
+    }
+    let all = squeeze(&answer["text"].to_string());
+    assert!(all.contains("第1页共3页"), "page footers are there too");
+    // The reader's rendering of the last page: the QR code decodes to the url.
+    if common::checker(
+        "zbarimg",
+        Command::new("zbarimg").arg("--version").output().is_ok(),
+    ) {
+        let decoded = Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .arg(rendered.join("page-3.png"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&decoded.stdout).trim(),
+            record["url"].as_str().unwrap()
+        );
+    }
+    // Tables, lists and images: the notice's cells and captions read back too.
+    let answer = read(&out.join("notice-2025-grassland.ofd"), &dir.join("notice"));
+    let notice_text = squeeze(&answer["text"].to_string());
+    for want in [
+        "3月11日—4月20日",
+        "图1宣传月活动流程示意",
+        "宣传月活动安排表.xlsx",
+    ] {
+        assert!(notice_text.contains(want), "notice lacks {want}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -452,6 +452,13 @@ fn convert_downloads_each_format() {
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), url);
     }
 
+    let ofd = server.post_json("/api/convert?format=ofd", &request);
+    assert_eq!(
+        (ofd.status, ofd.header("content-type")),
+        (200, Some("application/ofd"))
+    );
+    assert!(zip_entries(&ofd.body).contains(&"Doc_0/Document.xml".to_owned()));
+
     let zip = server.post_json("/api/convert?format=zip", &request);
     assert_eq!(zip.status, 200);
     let mut names = zip_entries(&zip.body);
@@ -621,7 +628,7 @@ fn form_errors_name_the_field_in_plain_words() {
     assert_eq!(server.post_json("/api/preview", &body_inside).status, 400);
     let format = server.post_json("/api/convert?format=odt", &minimal("x"));
     assert_eq!(format.status, 400);
-    assert!(format.text().contains("choose pdf, docx, qr or zip"));
+    assert!(format.text().contains("choose pdf, docx, qr, ofd or zip"));
     assert_eq!(server.get("/api/preview").status, 405);
     assert!(server.leftover_workspaces().is_empty());
 }

@@ -1,6 +1,7 @@
 //! Renderers: each turns the layout (PDF) or the article itself (DOCX) into file bytes.
 
 pub mod docx;
+pub mod ofd;
 pub mod pdf;
 pub mod svg;
 mod xml;

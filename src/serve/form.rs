@@ -179,6 +179,7 @@ enum Download {
     Pdf,
     Docx,
     Qr,
+    Ofd,
     Zip,
 }
 
@@ -188,22 +189,24 @@ impl Download {
             "pdf" => Download::Pdf,
             "docx" => Download::Docx,
             "qr" | "png" => Download::Qr,
+            "ofd" => Download::Ofd,
             "zip" => Download::Zip,
             other => {
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    format!("unknown format `{other}`; choose pdf, docx, qr or zip"),
+                    format!("unknown format `{other}`; choose pdf, docx, qr, ofd or zip"),
                 ))
             }
         })
     }
 
     fn formats(self) -> Formats {
-        let only = |pdf, docx, qr| Formats { pdf, docx, qr };
+        let only = |pdf, docx, qr, ofd| Formats { pdf, docx, qr, ofd };
         match self {
-            Download::Pdf => only(true, false, false),
-            Download::Docx => only(false, true, false),
-            Download::Qr => only(false, false, true),
+            Download::Pdf => only(true, false, false, false),
+            Download::Docx => only(false, true, false, false),
+            Download::Qr => only(false, false, true, false),
+            Download::Ofd => only(false, false, false, true),
             Download::Zip => Formats::default(),
         }
     }
@@ -213,6 +216,7 @@ impl Download {
             Download::Pdf => "pdf",
             Download::Docx => "docx",
             Download::Qr => "qr.png",
+            Download::Ofd => "ofd",
             Download::Zip => "zip",
         }
     }
@@ -224,6 +228,7 @@ impl Download {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Download::Qr => "image/png",
+            Download::Ofd => "application/ofd",
             Download::Zip => "application/zip",
         }
     }
