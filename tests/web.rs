@@ -777,12 +777,21 @@ fn uploads_beyond_the_limits_are_refused_with_a_message() {
 
 #[test]
 fn a_conversion_over_the_time_limit_is_abandoned_with_a_message() {
-    let server = Server::start("timeout", &["--timeout", "0"]);
-    let answer = server.post_json("/api/preview", &minimal("超时"));
-    assert_eq!(answer.status, 422);
+    // 200 articles take seconds; the limit is a tenth of a second.
+    let server = Server::start("timeout", &["--timeout", "0.1"]);
+    let paragraph = "会议要求，各地要结合实际抓好贯彻落实。".repeat(40);
+    let batch: String = (0..200)
+        .map(|i| {
+            serde_json::json!({"id": format!("n{i}"), "title": format!("第{i}篇"), "body": paragraph})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    let answer = server.post("/api/batch?name=many.ndjson", batch.as_bytes());
+    assert_eq!(answer.status, 422, "{}", answer.text());
     assert!(answer
         .text()
-        .contains("took longer than the server's limit"));
+        .contains("took longer than the server's limit of 0.1 s"));
 }
 
 #[test]

@@ -173,7 +173,7 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
                     }
                     let _ = write!(
                         content,
-                        "<ofd:PathObject ID=\"{}\" Boundary=\"{} {} {s} {s}\" LineWidth=\"{}\"><ofd:StrokeColor Value=\"0 0 0\"/><ofd:AbbreviatedData>{}</ofd:AbbreviatedData></ofd:PathObject>",
+                        "<ofd:PathObject ID=\"{}\" Boundary=\"{} {} {s} {s}\" LineWidth=\"{}\"><ofd:StrokeColor Value=\"0 0 0\"/><ofd:FillColor Value=\"0 0 0\"/><ofd:AbbreviatedData>{}</ofd:AbbreviatedData></ofd:PathObject>",
                         ids.next(),
                         num(mm(*x)),
                         num(mm(*y)),
@@ -354,7 +354,8 @@ fn text_object(out: &mut String, run: &TextRun, font: u32, ids: &mut Ids) {
     );
 }
 
-/// A rule: a line as thick as the rule along its centre, like the QR's modules.
+/// A rule: a line as thick as the rule along its centre, like the QR's modules. The fill colour
+/// repeats the stroke colour for readers that take a path's colour from it (Fill stays off).
 fn rect_object(out: &mut String, ids: &mut Ids, (x, y, w, h): (f32, f32, f32, f32), color: Color) {
     let (path, width) = if w >= h {
         (
@@ -369,14 +370,14 @@ fn rect_object(out: &mut String, ids: &mut Ids, (x, y, w, h): (f32, f32, f32, f3
     };
     let _ = write!(
         out,
-        "<ofd:PathObject ID=\"{}\" Boundary=\"{} {} {} {}\" LineWidth=\"{}\"><ofd:StrokeColor Value=\"{}\"/><ofd:AbbreviatedData>{path}</ofd:AbbreviatedData></ofd:PathObject>",
+        "<ofd:PathObject ID=\"{}\" Boundary=\"{} {} {} {}\" LineWidth=\"{}\"><ofd:StrokeColor Value=\"{color}\"/><ofd:FillColor Value=\"{color}\"/><ofd:AbbreviatedData>{path}</ofd:AbbreviatedData></ofd:PathObject>",
         ids.next(),
         num(mm(x)),
         num(mm(y)),
         num(mm(w)),
         num(mm(h)),
         num(mm(width)),
-        rgb(color),
+        color = rgb(color),
     );
 }
 
