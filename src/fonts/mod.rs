@@ -91,8 +91,9 @@ pub struct Face {
     pub file: &'static str,
     pub index: u32,
     pub shaper: rustybuzz::Face<'static>,
-    pub pdf: krilla::text::Font,
     pub units_per_em: f32,
+    /// Glyphs converted for embedding (PDF, DOCX, OFD), kept for the next document.
+    pub truetype: subset::GlyphCache,
 }
 
 /// All bundled faces, parsed. Cheap to clone (shared).
@@ -169,17 +170,13 @@ impl FontBook {
                     spec.index
                 )
             })?;
-            let pdf =
-                krilla::text::Font::new(krilla::Data::from(data), spec.index).ok_or_else(|| {
-                    format!("{}: the PDF writer cannot read this font", path.display())
-                })?;
             let units_per_em = shaper.units_per_em() as f32;
             faces.push(Face {
                 file: spec.file,
                 index: spec.index,
                 shaper,
-                pdf,
                 units_per_em,
+                truetype: subset::GlyphCache::default(),
             });
         }
         Ok(FontBook {

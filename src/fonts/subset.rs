@@ -4,8 +4,10 @@
 //! kept glyphs are converted to quadratic TrueType outlines (`glyf`), with a `cmap` for the kept
 //! characters and the original `OS/2`, `name`, `head`, `hhea` values.
 
+use super::Face;
 use rustybuzz::ttf_parser::{self, GlyphId, OutlineBuilder, Tag};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// A subset font and the characters it maps.
 #[derive(Debug, Clone)]
@@ -16,55 +18,118 @@ pub struct FontSubset {
     pub glyphs: BTreeMap<char, u16>,
 }
 
-/// Subsets `face` to the characters in `chars` that it has.
-pub fn subset(face: &ttf_parser::Face, chars: &[char]) -> Result<FontSubset, String> {
+/// A glyph converted to a TrueType `glyf` record, with what the tables around it need.
+struct TrueTypeGlyph {
+    record: Vec<u8>,
+    x_min: i16,
+    points: usize,
+    contours: usize,
+    advance: u16,
+}
+
+/// Glyphs of one face already converted, shared by every document the process writes: in a
+/// batch the common characters are converted once. Bounded by the face's glyph count.
+#[derive(Default)]
+pub struct GlyphCache(Mutex<HashMap<u16, Arc<TrueTypeGlyph>>>);
+
+impl TrueTypeGlyph {
+    fn convert(face: &ttf_parser::Face, gid: u16) -> TrueTypeGlyph {
+        let mut outline = Quadratic::default();
+        face.outline_glyph(GlyphId(gid), &mut outline);
+        outline.finish_contour();
+        let mut record = Vec::new();
+        let (x_min, points) = encode_glyph(&outline.contours, &mut record).unwrap_or((0, 0));
+        TrueTypeGlyph {
+            record,
+            x_min,
+            points,
+            contours: outline.contours.len(),
+            advance: face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0),
+        }
+    }
+}
+
+/// Subsets `face` to the characters in `chars` that it has (DOCX and OFD: the reader looks
+/// characters up in the font's `cmap`).
+pub fn subset(face: &Face, chars: &[char]) -> Result<FontSubset, String> {
     let mut wanted: Vec<char> = chars.to_vec();
     wanted.sort_unstable();
     wanted.dedup();
-    // New glyph ids: 0 is .notdef, then each distinct glyph in character order.
-    let mut order: Vec<GlyphId> = vec![GlyphId(0)];
-    let mut new_ids: BTreeMap<u16, u16> = BTreeMap::new();
-    let mut glyphs = BTreeMap::new();
-    for c in wanted {
-        if let Some(gid) = face.glyph_index(c) {
-            let id = *new_ids.entry(gid.0).or_insert_with(|| {
-                order.push(gid);
-                (order.len() - 1) as u16
-            });
-            glyphs.insert(c, id);
-        }
-    }
-    let raw = face.raw_face();
+    let with_glyphs: Vec<(char, u16)> = wanted
+        .into_iter()
+        .filter_map(|c| face.shaper.glyph_index(c).map(|g| (c, g.0)))
+        .collect();
+    let (data, new_ids) = build(face, with_glyphs.iter().map(|&(_, g)| g), &with_glyphs)?;
+    let glyphs = with_glyphs
+        .iter()
+        .filter_map(|&(c, g)| new_ids.get(&g).map(|&n| (c, n)))
+        .collect();
+    Ok(FontSubset { data, glyphs })
+}
+
+/// Subsets `face` to glyph ids (the PDF: text is mapped by the PDF's own ToUnicode); returns
+/// the font and each old glyph id's new one.
+pub fn subset_glyphs(
+    face: &Face,
+    gids: impl IntoIterator<Item = u16>,
+) -> Result<(Vec<u8>, HashMap<u16, u16>), String> {
+    build(face, gids, &[])
+}
+
+/// Writes a TrueType font of `gids` (plus .notdef) with a `cmap` of `chars`.
+fn build(
+    face: &Face,
+    gids: impl IntoIterator<Item = u16>,
+    chars: &[(char, u16)],
+) -> Result<(Vec<u8>, HashMap<u16, u16>), String> {
+    let shaper: &ttf_parser::Face = &face.shaper;
+    let mut order: Vec<u16> = gids.into_iter().filter(|g| *g != 0).collect();
+    order.sort_unstable();
+    order.dedup();
+    order.insert(0, 0);
+    let new_ids: HashMap<u16, u16> = order
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new as u16))
+        .collect();
+    let converted: Vec<Arc<TrueTypeGlyph>> = {
+        let mut cache = face
+            .truetype
+            .0
+            .lock()
+            .map_err(|_| "the glyph cache is unusable after a panic".to_owned())?;
+        order
+            .iter()
+            .map(|&gid| {
+                cache
+                    .entry(gid)
+                    .or_insert_with(|| Arc::new(TrueTypeGlyph::convert(shaper, gid)))
+                    .clone()
+            })
+            .collect()
+    };
+
+    let raw = shaper.raw_face();
     let table = |tag: &[u8; 4]| raw.table(Tag::from_bytes(tag));
     let head = table(b"head").ok_or("the font has no head table")?;
     let hhea = table(b"hhea").ok_or("the font has no hhea table")?;
     if head.len() < 54 || hhea.len() < 36 {
         return Err("the font's head or hhea table is too short".into());
     }
-
-    let mut glyf = Vec::new();
-    let mut loca: Vec<u32> = Vec::with_capacity(order.len() + 1);
+    let mut glyf = Vec::with_capacity(converted.iter().map(|g| g.record.len() + 3).sum());
+    let mut loca: Vec<u8> = Vec::with_capacity((order.len() + 1) * 4);
     let mut hmtx = Vec::with_capacity(order.len() * 4);
     let (mut max_points, mut max_contours) = (0usize, 0usize);
-    for &gid in &order {
-        loca.push(glyf.len() as u32);
-        let mut outline = Quadratic::default();
-        face.outline_glyph(gid, &mut outline);
-        outline.finish_contour();
-        let lsb = match encode_glyph(&outline.contours, &mut glyf) {
-            Some((x_min, points)) => {
-                max_points = max_points.max(points);
-                max_contours = max_contours.max(outline.contours.len());
-                x_min
-            }
-            None => 0,
-        };
-        let advance = face.glyph_hor_advance(gid).unwrap_or(0);
-        hmtx.extend_from_slice(&advance.to_be_bytes());
-        hmtx.extend_from_slice(&lsb.to_be_bytes());
+    for glyph in &converted {
+        loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
+        glyf.extend_from_slice(&glyph.record);
         glyf.resize(glyf.len().next_multiple_of(4), 0);
+        max_points = max_points.max(glyph.points);
+        max_contours = max_contours.max(glyph.contours);
+        hmtx.extend_from_slice(&glyph.advance.to_be_bytes());
+        hmtx.extend_from_slice(&glyph.x_min.to_be_bytes());
     }
-    loca.push(glyf.len() as u32);
+    loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
 
     let count = order.len() as u16;
     let mut tables: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
@@ -76,26 +141,24 @@ pub fn subset(face: &ttf_parser::Face, chars: &[char]) -> Result<FontSubset, Str
     tables.insert(*b"hhea", hhea);
     tables.insert(*b"hmtx", hmtx);
     tables.insert(*b"maxp", maxp(count, max_points, max_contours));
-    tables.insert(
-        *b"loca",
-        loca.iter().flat_map(|o| o.to_be_bytes()).collect(),
-    );
+    tables.insert(*b"loca", loca);
     tables.insert(*b"glyf", glyf);
-    tables.insert(*b"cmap", cmap(&glyphs));
+    let mapped: BTreeMap<char, u16> = chars
+        .iter()
+        .filter_map(|&(c, g)| new_ids.get(&g).map(|&n| (c, n)))
+        .collect();
+    tables.insert(*b"cmap", cmap(&mapped));
     tables.insert(*b"post", post(table(b"post")));
     for tag in [b"OS/2", b"name"] {
         if let Some(t) = table(tag) {
             tables.insert(*tag, t.to_vec());
         }
     }
-    Ok(FontSubset {
-        data: write_font(*b"\x00\x01\x00\x00", &tables),
-        glyphs,
-    })
+    Ok((write_font(*b"\x00\x01\x00\x00", &tables), new_ids))
 }
 
 /// Collects an outline as TrueType contours: (x, y, on-curve) points, cubic curves split into
-/// quadratic ones within half a font unit.
+/// quadratic ones within one font unit (a thousandth of an em).
 #[derive(Default)]
 struct Quadratic {
     contours: Vec<Vec<(f32, f32, bool)>>,
@@ -141,7 +204,7 @@ impl OutlineBuilder for Quadratic {
         // The third difference bounds the error of one quadratic per piece (√3/36·|d3|/n³).
         let d3 = ((x - 3.0 * x2 + 3.0 * x1 - x0).powi(2) + (y - 3.0 * y2 + 3.0 * y1 - y0).powi(2))
             .sqrt();
-        let tolerance = 0.5;
+        let tolerance = 1.0;
         let pieces = ((d3 * 3f32.sqrt() / 36.0 / tolerance).cbrt().ceil() as usize).clamp(1, 16);
         let point = |t: f32| {
             let u = 1.0 - t;
@@ -224,7 +287,21 @@ fn encode_glyph(contours: &[Vec<(f32, f32, bool)>], out: &mut Vec<u8>) -> Option
         flags.push(flag);
         (px, py) = (x, y);
     }
-    out.extend_from_slice(&flags);
+    // Runs of equal flags are written once with a repeat count (flag bit 3).
+    let mut i = 0;
+    while i < flags.len() {
+        let mut run = 1;
+        while i + run < flags.len() && flags[i + run] == flags[i] && run < 256 {
+            run += 1;
+        }
+        if run > 1 {
+            out.push(flags[i] | 0x08);
+            out.push((run - 1) as u8);
+        } else {
+            out.push(flags[i]);
+        }
+        i += run;
+    }
     out.extend_from_slice(&xs);
     out.extend_from_slice(&ys);
     Some((x_min, points.len()))
@@ -444,7 +521,7 @@ mod tests {
         );
         let original = &book.face(song.primary).shaper;
         let chars: Vec<char> = "中华人民共和国ABC abc，。123".chars().collect();
-        let sub = subset(original, &chars).expect("subset");
+        let sub = subset(book.face(song.primary), &chars).expect("subset");
         assert!(sub.data.len() < 40_000, "{} bytes", sub.data.len());
         let face = ttf_parser::Face::parse(&sub.data, 0).expect("a valid font");
         assert!(face.tables().glyf.is_some(), "TrueType outlines");

@@ -66,7 +66,7 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
     for (face_id, set) in &chars {
         let face = fonts.face(*face_id);
         let list: Vec<char> = set.iter().copied().collect();
-        let sub = subset(&face.shaper, &list).map_err(|e| format!("{}: {e}", face.file))?;
+        let sub = subset(face, &list).map_err(|e| format!("{}: {e}", face.file))?;
         let id = ids.next();
         let (family, full) = names(&face.shaper);
         let bold = face.shaper.is_bold();

@@ -1,7 +1,9 @@
-//! PDF output with krilla: fonts subset and embedded with a ToUnicode map (krilla does both),
-//! vector QR codes with a link annotation, metadata from the record, never the clock.
+//! PDF output with krilla: each face embedded as a TrueType subset of the document's glyphs
+//! (made by `fonts::subset`, re-subset and given a ToUnicode map by krilla), vector QR codes
+//! with a link annotation, metadata from the record, never the clock.
 
-use crate::fonts::FontBook;
+use crate::fonts::subset::subset_glyphs;
+use crate::fonts::{FaceId, FontBook};
 use crate::layout::Role;
 use crate::layout::{Item, Pages, PlacedGlyph, TextRun};
 use crate::record::{Article, ImageKind};
@@ -26,18 +28,21 @@ use krilla::tagging::{
 };
 use krilla::text::{Glyph, GlyphId};
 use krilla::{Document, SerializeSettings};
+use std::collections::HashMap;
 use std::num::NonZeroU16;
 use std::ops::Range;
 
-/// A laid-out glyph (points at `run_size`) seen as krilla wants it: scaled by any size.
+/// A laid-out glyph (points at `run_size`) seen as krilla wants it: scaled by any size, and
+/// by its id in the document's subset of the face.
 struct PdfGlyph<'a> {
     glyph: &'a PlacedGlyph,
     run_size: f32,
+    id: u16,
 }
 
 impl Glyph for PdfGlyph<'_> {
     fn glyph_id(&self) -> GlyphId {
-        GlyphId::new(self.glyph.id as u32)
+        GlyphId::new(self.id as u32)
     }
     fn text_range(&self) -> Range<usize> {
         self.glyph.text_range.clone()
@@ -92,6 +97,7 @@ pub fn render(
         links: Vec::new(),
         page_height: pages.height,
     };
+    let fonts = DocumentFonts::new(pages, fonts)?;
     let mut document = Document::new_with(settings);
     document.set_metadata(metadata(article));
     document.set_outline(outline(pages));
@@ -103,7 +109,7 @@ pub fn render(
         {
             let mut surface = pdf_page.surface();
             for item in &page.items {
-                draw(&mut surface, item, fonts, &mut links, &mut tagger)?;
+                draw(&mut surface, item, &fonts, &mut links, &mut tagger)?;
             }
             surface.finish();
         }
@@ -134,6 +140,36 @@ pub fn render(
         }
         other => format!("PDF writer failed: {other:?}"),
     })
+}
+
+/// The faces this document uses, each as a TrueType subset of its glyphs, made from glyphs the
+/// process converted once (krilla then subsets a small TrueType font instead of a whole CFF
+/// one: most of the PDF's writing time went to that). Glyph ids are remapped accordingly.
+struct DocumentFonts(HashMap<FaceId, (krilla::text::Font, HashMap<u16, u16>)>);
+
+impl DocumentFonts {
+    fn new(pages: &Pages, fonts: &FontBook) -> Result<DocumentFonts, String> {
+        let mut used: HashMap<FaceId, Vec<u16>> = HashMap::new();
+        for page in &pages.pages {
+            for item in &page.items {
+                if let Item::Text(run) = item {
+                    used.entry(run.face)
+                        .or_default()
+                        .extend(run.glyphs.iter().map(|g| g.id));
+                }
+            }
+        }
+        let mut map = HashMap::with_capacity(used.len());
+        for (id, gids) in used {
+            let face = fonts.face(id);
+            let (data, new_ids) =
+                subset_glyphs(face, gids).map_err(|e| format!("{}: {e}", face.file))?;
+            let font = krilla::text::Font::new(krilla::Data::from(data), 0)
+                .ok_or_else(|| format!("{}: the PDF writer cannot read the subset", face.file))?;
+            map.insert(id, (font, new_ids));
+        }
+        Ok(DocumentFonts(map))
+    }
 }
 
 /// Bookmarks from the headings: level 1 at the top, deeper levels under the last shallower one.
@@ -354,7 +390,7 @@ impl Tagger {
 fn draw(
     surface: &mut Surface,
     item: &Item,
-    fonts: &FontBook,
+    fonts: &DocumentFonts,
     links: &mut Vec<(Rect, String, Option<usize>)>,
     tagger: &mut Tagger,
 ) -> Result<(), String> {
@@ -479,7 +515,10 @@ fn draw_graphic(
     Ok(())
 }
 
-fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook, tagger: &mut Tagger) {
+fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &DocumentFonts, tagger: &mut Tagger) {
+    let Some((font, new_ids)) = fonts.0.get(&run.face) else {
+        return;
+    };
     if run.glyphs.is_empty() {
         return;
     }
@@ -500,9 +539,9 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook, tagger: &mu
         .map(|glyph| PdfGlyph {
             glyph,
             run_size: run.size,
+            id: new_ids.get(&glyph.id).copied().unwrap_or(0),
         })
         .collect();
-    let face = fonts.face(run.face);
     // ActualText keeps copy-paste and extraction exact: the space the layout adds (CJK-Latin
     // spacing, justification) would otherwise come back as spaces that are not in the text.
     let tag = SpanTag {
@@ -518,7 +557,7 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &FontBook, tagger: &mu
     surface.draw_glyphs(
         Point::from_xy(run.x, run.y),
         &glyphs,
-        face.pdf.clone(),
+        font.clone(),
         &run.text,
         run.size,
         false,

@@ -197,7 +197,7 @@ pub(super) fn embed(
 }
 
 fn subset_face(face: &Face, chars: &[char]) -> Result<Vec<u8>, String> {
-    subset(&face.shaper, chars)
+    subset(face, chars)
         .map(|s| s.data)
         .map_err(|e| format!("{}: {e}", face.file))
 }
