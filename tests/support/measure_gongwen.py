@@ -9,7 +9,8 @@ Prints a JSON report and exits 1 listing what is off. Tolerance 0.5 mm.
 With --rendered-docx (a DOCX printed by LibreOffice, whose substitute fonts move glyphs a
 little), only the counts are checked: at most `lines` body lines a page and exactly that many
 on the full page; lines of Chinese characters only hold at most `chars` (counting compressed punctuation as half),
-and at least ten hold exactly `chars`.
+and at least ten hold exactly `chars`; the 版记's 印发 line ends within 3 mm of the type area's
+foot on the last page.
 """
 import json
 import re
@@ -60,6 +61,16 @@ def rendered_docx(pdf_path, s):
                     bad.append(f"p{pno}: {len(chars)} characters in a line: {text}")
                 if len(chars) == s["chars"]:
                     report["full_lines"] += 1
+        # The 版记 sits at the foot of the last page's type area, not under the signature.
+        last = pdf.pages[-1]
+        printed = [w for w in last.extract_words() if w["text"].endswith("印发")]
+        if not printed:
+            bad.append("last page: no 印发 line")
+        else:
+            foot = printed[-1]["bottom"] / MM
+            report["imprint_foot_mm"] = round(foot, 1)
+            if abs(foot - s["bottom"]) > 3.0:
+                bad.append(f"last page: the 印发 line ends at {foot:.1f} mm, not at the type area's foot ({s['bottom']} mm)")
     if report["full_lines"] < 10:
         bad.append(f"only {report['full_lines']} lines of {s['chars']} characters")
     report["violations"] = bad

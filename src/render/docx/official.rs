@@ -1,5 +1,5 @@
 //! The head and tail of an official document in WordprocessingML (GB/T 9704-2012): the mark,
-//! document number and red line, the title, 附件说明, 落款, and the 版记 as a table anchored to
+//! document number and red line, the title, 附件说明, 落款, and the 版记 as a text box anchored to
 //! the foot of the last page.
 
 use super::{escape, ParaOpts, Writer};
@@ -163,8 +163,10 @@ impl Writer<'_> {
         self.imprint();
     }
 
-    /// The 版记 as a frame anchored at the foot of the type area on the last page: 抄送 and
-    /// 印发 lines on the grid pitch, with thick rules above and below and a thin one between.
+    /// The 版记 at the foot of the type area on the last page: 抄送 and 印发 lines on the grid
+    /// pitch, with thick rules above and below and a thin one between, in a text box anchored
+    /// to the bottom of the margin box. (Paragraph frames and floating tables are laid out by
+    /// LibreOffice where they stand in the text, not at the foot.)
     fn imprint(&mut self) {
         let (t, a) = (self.template, self.article);
         let Some(setup) = &t.official else { return };
@@ -179,14 +181,10 @@ impl Writer<'_> {
         let pitch =
             super::grid_pitch_twips(t).unwrap_or(Length(setup.imprint_style.line_pitch()).twips());
         let lines = i64::from(!off.cc.is_empty()) + i64::from(printed);
-        let y = Length(t.text_height()).twips() - lines * pitch;
         let eighths = |l: Length| ((l.pt() * 8.0).round() as i64).max(2);
         let (thick, thin) = (
             eighths(setup.imprint_thick_rule),
             eighths(setup.imprint_thin_rule),
-        );
-        let frame = format!(
-            "<w:framePr w:w=\"{width}\" w:wrap=\"around\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:x=\"0\" w:y=\"{y}\"/>"
         );
         let border = |top: Option<i64>, bottom: i64| {
             let top = top.map_or(String::new(), |sz| {
@@ -197,12 +195,14 @@ impl Writer<'_> {
         let spacing = format!(
             "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"
         );
+        // The box's paragraphs are written into the body, then moved into the text box.
+        let body_before = std::mem::take(&mut self.body);
         if !off.cc.is_empty() {
             let text = format!("{}{}。", setup.cc_label, off.cc.join("，"));
             let hanging = Length(ems(&setup.cc_label) * size).twips();
             let bottom = if printed { thin } else { thick };
             let ppr = format!(
-                "{frame}{}{spacing}<w:ind w:left=\"{}\" w:right=\"{inset}\" w:hanging=\"{hanging}\"/>",
+                "{}{spacing}<w:ind w:left=\"{}\" w:right=\"{inset}\" w:hanging=\"{hanging}\"/>",
                 border(Some(thick), bottom),
                 inset + hanging
             );
@@ -212,7 +212,7 @@ impl Writer<'_> {
             let top = off.cc.is_empty().then_some(thick);
             let tab = width - inset;
             let ppr = format!(
-                "{frame}{}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>{spacing}<w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>",
+                "{}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>{spacing}<w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>",
                 border(top, thick)
             );
             let by = off.printed_by.clone().unwrap_or_default();
@@ -230,5 +230,14 @@ impl Writer<'_> {
             self.run(&date, "");
             self.body.push_str("</w:p>");
         }
+        let content = std::mem::replace(&mut self.body, body_before);
+        self.drawing_id += 1;
+        let id = self.drawing_id;
+        let (cx, cy) = (width * 635, lines * pitch * 635);
+        // The anchoring paragraph itself is one point high.
+        let _ = write!(
+            self.body,
+            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"0\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"margin\"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"margin\"><wp:align>bottom</wp:align></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapTopAndBottom/><wp:docPr id=\"{id}\" name=\"Imprint {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"b\"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r></w:p>"
+        );
     }
 }
