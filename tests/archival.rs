@@ -420,9 +420,28 @@ fn docx_with_embedded_fonts_renders_in_the_bundled_faces_without_them_installed(
         )
     };
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    // An official document sets its mark and title in Song Bold and its header in Song
+    // Regular: both faces of one family must be told apart.
+    let official = dir.join("official");
+    let result = convert(&[
+        root()
+            .join("examples/official-notice.json")
+            .to_str()
+            .unwrap(),
+        "--template",
+        "gongwen",
+        "--formats",
+        "docx",
+        "--embed-fonts",
+        "--quiet",
+        "--out",
+        official.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{result:?}");
     for (docx, name) in [
         (docx.clone(), "sample"),
         (embedded.join("notice-2025-grassland.docx"), "notice"),
+        (official.join("official-notice-2025-12.docx"), "official"),
     ] {
         let (fonts, text) = render(&docx, name);
         assert!(fonts.contains("FandolSong-Regular"), "{name}: {fonts}");
@@ -438,6 +457,11 @@ fn docx_with_embedded_fonts_renders_in_the_bundled_faces_without_them_installed(
         if name == "sample" {
             assert!(fonts.contains("FandolHei-Bold"), "title face: {fonts}");
             assert!(squeeze(&text).contains(&squeeze(title)), "{text}");
+        }
+        if name == "official" {
+            for face in ["FandolSong-Bold", "FandolSong-Regular", "FandolFang"] {
+                assert!(fonts.contains(face), "{face} not used: {fonts}");
+            }
         }
     }
     // Without embedding the same configuration has no Fandol face: the check above can fail.

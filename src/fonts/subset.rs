@@ -149,10 +149,19 @@ fn build(
         .collect();
     tables.insert(*b"cmap", cmap(&mapped));
     tables.insert(*b"post", post(table(b"post")));
-    for tag in [b"OS/2", b"name"] {
-        if let Some(t) = table(tag) {
-            tables.insert(*tag, t.to_vec());
+    if let Some(name) = table(b"name") {
+        tables.insert(*b"name", name.to_vec());
+    }
+    if let Some(os2) = table(b"OS/2") {
+        let mut os2 = os2.to_vec();
+        // Fandol's bold faces say weight 400 in OS/2 (only their style bits say bold), so
+        // font matchers that go by weight (fontconfig, hence LibreOffice) cannot tell them
+        // from the regular face of the same family. The subset states 700.
+        let weight = os2.get(4..6).map(|w| u16::from_be_bytes([w[0], w[1]]));
+        if shaper.is_bold() && weight.is_some_and(|w| w < 600) {
+            os2[4..6].copy_from_slice(&700u16.to_be_bytes());
         }
+        tables.insert(*b"OS/2", os2);
     }
     Ok((write_font(*b"\x00\x01\x00\x00", &tables), new_ids))
 }
