@@ -5,7 +5,7 @@
 mod common;
 
 use bulletin::layout::no_line_start;
-use common::{fresh_dir, root};
+use common::{fresh_dir, have, root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -17,15 +17,6 @@ fn bulletin() -> Command {
 
 fn examples() -> PathBuf {
     root().join("examples")
-}
-
-/// Whether an external checker is installed; in CI its absence is a failure.
-fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    common::checker(tool, found)
 }
 
 fn run(cmd: &mut Command) -> Output {

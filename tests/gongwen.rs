@@ -11,14 +11,6 @@ use std::process::{Command, Output};
 const RECORD: &str = "examples/official-notice.json";
 const ID: &str = "official-notice-2025-12";
 
-fn have(check: &str, args: &[&str]) -> bool {
-    let ok = Command::new(check)
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    common::checker(&format!("{check} {}", args.join(" ")), ok)
-}
-
 fn bulletin(args: &[&str], out: &Path) -> Output {
     let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
         .arg("convert")
@@ -76,7 +68,7 @@ fn docx_part(docx: &Path, part: &str) -> String {
 
 #[test]
 fn pdf_follows_gb_t_9704_to_the_millimetre() {
-    if !have("python3", &["-c", "import pdfplumber"]) {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     let dir = fresh_dir("gongwen", "pdf");
@@ -88,7 +80,7 @@ fn pdf_follows_gb_t_9704_to_the_millimetre() {
 
 #[test]
 fn pdf_text_holds_every_head_and_tail_element() {
-    if !have("pdftotext", &["-v"]) {
+    if !common::runs("pdftotext", &["-v"]) {
         return;
     }
     let dir = fresh_dir("gongwen", "text");
@@ -191,7 +183,9 @@ fn docx_grid_and_footers_are_what_word_needs() {
 
 #[test]
 fn libreoffice_sets_the_docx_on_22_lines_of_28_characters() {
-    if !have("soffice", &["--version"]) || !have("python3", &["-c", "import pdfplumber, docx"]) {
+    if !common::runs("soffice", &["--version"])
+        || !common::runs("python3", &["-c", "import pdfplumber, docx"])
+    {
         return;
     }
     let dir = fresh_dir("gongwen", "lo");
@@ -292,7 +286,7 @@ fn templates_are_listed_shown_and_checked() {
 
 #[test]
 fn upward_document_puts_the_signer_beside_the_number_and_the_mark_at_80mm() {
-    if !have("python3", &["-c", "import pdfplumber"]) {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     let dir = fresh_dir("gongwen", "upward");

@@ -10,14 +10,6 @@ use common::{fresh_dir, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn have_pdfplumber() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pdfplumber"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    common::checker("pdfplumber", ok)
-}
-
 /// The rules as the library states them, for the independent checker.
 fn rules_file(dir: &Path) -> PathBuf {
     rules_file_for(dir, "bulletin")
@@ -109,7 +101,7 @@ fn body_text(pdf: &Path) -> String {
 
 #[test]
 fn every_example_follows_the_rules_in_its_glyph_positions() {
-    if !have_pdfplumber() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     let dir = fresh_dir("type", "examples");
@@ -144,7 +136,7 @@ impl Rng {
 
 #[test]
 fn random_paragraphs_read_back_exactly_and_keep_the_rules() {
-    if !have_pdfplumber() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     const PIECES: &[&str] = &[
@@ -214,7 +206,7 @@ fn random_paragraphs_read_back_exactly_and_keep_the_rules() {
 
 #[test]
 fn long_article_paginates_with_every_paragraph_in_order() {
-    if !have_pdfplumber() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     let sample: serde_json::Value = serde_json::from_str(
@@ -265,7 +257,7 @@ fn long_article_paginates_with_every_paragraph_in_order() {
 /// lines after headings leave the grid and the checker says so.
 #[test]
 fn checker_catches_lines_off_the_grid() {
-    if !have_pdfplumber() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     let dir = fresh_dir("type", "nogrid");
@@ -299,7 +291,7 @@ fn checker_catches_lines_off_the_grid() {
 
 #[test]
 fn a5_leaflet_keeps_the_same_rules() {
-    if !have_pdfplumber() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
     let dir = fresh_dir("type", "leaflet");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fresh_dir, root};
+use common::{fresh_dir, have, root};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -180,14 +180,6 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&data[end + 2..end + 2 + size]);
         data = &data[end + 4 + size..];
     }
-}
-
-fn have(tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    common::checker(tool, found)
 }
 
 fn squeeze(s: &str) -> String {

@@ -28,6 +28,25 @@ pub fn checker(name: &str, usable: bool) -> bool {
     usable
 }
 
+/// Whether `tool` is on the PATH; in CI its absence fails the test.
+pub fn have(tool: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    checker(tool, found)
+}
+
+/// Whether `program args…` runs and succeeds (a checker and what it needs, such as a Python
+/// module); in CI its absence fails the test.
+pub fn runs(program: &str, args: &[&str]) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    checker(&format!("{program} {}", args.join(" ")), ok)
+}
+
 /// The record files in examples/ (not the text capture), sorted.
 pub fn example_records() -> Vec<PathBuf> {
     let mut records: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
