@@ -610,3 +610,47 @@ fn ofd_reads_back_in_an_independent_reader_with_the_records_text() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn attachment_names_are_links_to_their_addresses() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("archival", "links");
+    let notice = root().join("examples/notice-blocks.yaml");
+    for (name, extra) in [("plain", vec![]), ("tagged", vec!["--pdfa", "--tagged"])] {
+        let out = dir.join(name);
+        let mut args = vec![
+            notice.to_str().unwrap(),
+            "--formats",
+            "pdf",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let result = convert(&args);
+        assert!(result.status.success(), "{result:?}");
+        // Each link with the text under its rectangle, as pdfplumber reads them.
+        let script = "import json, sys, pdfplumber\n\
+            pdf = pdfplumber.open(sys.argv[1])\n\
+            print(json.dumps([[h['uri'], (p.crop((h['x0'], h['top'], h['x1'], h['bottom'])).extract_text() or '').replace(' ', '')] for p in pdf.pages for h in p.hyperlinks], ensure_ascii=False))";
+        let links = Command::new("python3")
+            .args(["-c", script])
+            .arg(out.join("notice-2025-grassland.pdf"))
+            .output()
+            .unwrap();
+        assert!(links.status.success(), "{links:?}");
+        let links: Vec<(String, String)> = serde_json::from_slice(&links.stdout).unwrap();
+        let xlsx = "https://sthjt.example.gov.cn/tzgg/202503/P020250303_01.xlsx";
+        assert!(
+            links
+                .iter()
+                .any(|(u, text)| u == xlsx && text == "宣传月活动安排表.xlsx"),
+            "{name}: {links:?}"
+        );
+        // The attachment without an address is no link; the QR code is one.
+        assert_eq!(links.len(), 2, "{name}: {links:?}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

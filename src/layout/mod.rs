@@ -104,6 +104,15 @@ pub enum Item {
         image: Arc<ImageBlock>,
         tag: Option<usize>,
     },
+    /// A clickable area over text (an attachment's name) leading to `url`; nothing is drawn.
+    Link {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+        url: String,
+        tag: Option<usize>,
+    },
     /// A QR code whose top-left module is at (x, y); the quiet zone lies outside.
     Qr {
         x: f32,
@@ -163,7 +172,7 @@ impl Item {
                 *y1 += dy;
                 *y2 += dy;
             }
-            Item::Image { x, y, .. } | Item::Qr { x, y, .. } => {
+            Item::Image { x, y, .. } | Item::Qr { x, y, .. } | Item::Link { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }

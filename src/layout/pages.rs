@@ -293,7 +293,7 @@ impl Builder<'_> {
                         }
                     })
                     .collect();
-                self.list(items, &markers);
+                self.list(items, &markers, &[]);
             }
             Block::Table { rows } => self.table(rows),
             Block::Image(img) => self.image(img),
@@ -301,7 +301,8 @@ impl Builder<'_> {
     }
 
     /// Items with a hanging marker: the marker in the indent, text lines aligned after it.
-    fn list(&mut self, items: &[String], markers: &[String]) {
+    /// A list; `links[n]`, when given, makes item `n`'s text a link to that address.
+    fn list(&mut self, items: &[String], markers: &[String], links: &[Option<String>]) {
         let style = self.template.styles.list.clone();
         let em = style.size.pt();
         let marker_x = self.left + style.side_indent * em;
@@ -322,6 +323,26 @@ impl Builder<'_> {
             let first_box = self.boxes.len();
             self.push_lines(lines, &body_style, text_x, false);
             self.boxes[first_box].items.extend(marker_box.items);
+            if let Some(Some(url)) = links.get(n) {
+                for bx in &mut self.boxes[first_box..] {
+                    let areas: Vec<Item> = bx
+                        .items
+                        .iter()
+                        .filter_map(|item| match item {
+                            Item::Text(run) if run.x >= text_x => Some(Item::Link {
+                                x: run.x,
+                                y: run.y - 0.88 * run.size,
+                                width: run.glyphs.iter().map(|g| g.x_advance).sum(),
+                                height: run.size,
+                                url: url.clone(),
+                                tag: run.tag,
+                            }),
+                            _ => None,
+                        })
+                        .collect();
+                    bx.items.extend(areas);
+                }
+            }
         }
     }
 
@@ -503,7 +524,13 @@ impl Builder<'_> {
             .map(|a| a.name.clone())
             .collect();
         let markers: Vec<String> = (1..=names.len()).map(|n| format!("{n}.")).collect();
-        self.list(&names, &markers);
+        let links: Vec<Option<String>> = self
+            .article
+            .attachments
+            .iter()
+            .map(|a| a.url.clone())
+            .collect();
+        self.list(&names, &markers, &links);
     }
 
     /// The QR code, its quiet zone kept clear, with the caption below the quiet zone.

@@ -148,6 +148,7 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
                         num(mm(*y)),
                     );
                 }
+                Item::Link { .. } => {}
                 Item::Qr {
                     x,
                     y,

@@ -278,6 +278,15 @@ impl Tagger {
     }
 
     /// The tree in reading order: lists and tables grouped, empty elements dropped.
+    /// The link annotations of role `i` (the QR's, an attachment's), each in a Link element.
+    fn push_links(&self, i: usize, group: &mut TagGroup) {
+        for (_, annotation) in self.links.iter().filter(|(r, _)| *r == i) {
+            let mut link = TagGroup::new(Tag::Link);
+            link.push(*annotation);
+            group.push(link);
+        }
+    }
+
     fn tree(&mut self, roles: &[Role]) -> TagTree {
         let mut tree = TagTree::new();
         let mut i = 0;
@@ -312,6 +321,7 @@ impl Tagger {
                             TagGroup::new(Tag::LBody)
                         };
                         leaf(&mut self.ids[i], &mut part);
+                        self.push_links(i, &mut part);
                         if let Some((_, li_group)) = item.as_mut() {
                             li_group.push(part);
                         }
@@ -371,12 +381,7 @@ impl Tagger {
                             _ => TagGroup::new(Tag::P),
                         };
                         leaf(&mut self.ids[i], &mut group);
-                        // The QR's link annotation, inside a Link element of its figure.
-                        for (_, annotation) in self.links.iter().filter(|(r, _)| *r == i) {
-                            let mut link = TagGroup::new(Tag::Link);
-                            link.push(*annotation);
-                            group.push(link);
-                        }
+                        self.push_links(i, &mut group);
                         tree.push(group);
                     }
                     i += 1;
@@ -413,6 +418,18 @@ fn draw(
             decoration(surface, tagger);
             draw_rule(surface, item);
             end(surface, tagger);
+        }
+        Item::Link {
+            x,
+            y,
+            width,
+            height,
+            url,
+            tag,
+        } => {
+            if let Some(r) = Rect::from_xywh(*x, *y, *width, *height) {
+                links.push((r, url.clone(), *tag));
+            }
         }
         Item::Image { tag, .. } | Item::Qr { tag, .. } => {
             tagger.start(surface, *tag, ContentTag::Other, ArtifactType::Layout);

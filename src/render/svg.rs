@@ -151,6 +151,7 @@ fn draw(out: &mut String, item: &Item, fonts: &FontBook, glyphs: &mut GlyphDefs)
                 image.kind.mime()
             );
         }
+        Item::Link { .. } => {}
         Item::Qr {
             x,
             y,
