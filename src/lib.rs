@@ -118,16 +118,20 @@ pub fn convert(
         warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
         if formats.pdf {
-            files.push((
-                format!("{}.pdf", article.id),
+            // krilla's validators for PDF/A and tagged PDF; the direct writer, several times
+            // faster, for everyday PDFs.
+            let pdf = if template.pdf.pdfa || template.pdf.tagged {
                 render::pdf::render(
                     article,
                     &laid_out,
                     fonts,
                     template.pdf.pdfa,
                     template.pdf.tagged,
-                )?,
-            ));
+                )?
+            } else {
+                render::pdf_direct::render(article, &laid_out, fonts)?
+            };
+            files.push((format!("{}.pdf", article.id), pdf));
         }
         if formats.ofd {
             files.push((

@@ -3,5 +3,6 @@
 pub mod docx;
 pub mod ofd;
 pub mod pdf;
+pub mod pdf_direct;
 pub mod svg;
 mod xml;
