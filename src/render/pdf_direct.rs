@@ -22,8 +22,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::sync::Arc;
 
-/// Deflate level for every stream: level 6 costs twice the time for a few percent less.
-const DEFLATE_LEVEL: u32 = 3;
+/// Deflate level for every stream. Level 1 writes the sample article's PDF in about a third of
+/// the time level 6 takes, for a file about a fifth larger (203 KB against 166 KB at level 3).
+const DEFLATE_LEVEL: u32 = 1;
 
 fn deflate(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(
