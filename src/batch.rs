@@ -379,7 +379,7 @@ fn process(
         outputs: report.outputs.clone(),
     };
     if let Ok(json) = serde_json::to_vec(&stamp) {
-        let _ = output::write_atomically(
+        let _ = output::write_atomically_unsynced(
             &opts.out.join(STAMP_DIR),
             &[(format!("{}.json", article.id), json)],
         );
