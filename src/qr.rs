@@ -57,28 +57,32 @@ impl QrMatrix {
         runs
     }
 
-    /// Black on white PNG with the quiet zone, at least [`MIN_PNG_PIXELS`] wide.
+    /// Black on white PNG with the quiet zone, at least [`MIN_PNG_PIXELS`] wide, one bit a
+    /// pixel (an eighth of the data a grey image would compress).
     pub fn to_png(&self) -> Result<Vec<u8>, String> {
         let modules = self.width + 2 * QUIET_ZONE;
         let scale = (MIN_PNG_PIXELS as usize).div_ceil(modules);
         let side = modules * scale;
-        let mut pixels = vec![255u8; side * side];
+        let row_bytes = side.div_ceil(8);
+        // 1 is white; dark pixels clear their bit (most significant bit first).
+        let mut pixels = vec![0xFFu8; row_bytes * side];
         for (row, start, len) in self.dark_runs() {
             for py in (row + QUIET_ZONE) * scale..(row + QUIET_ZONE + 1) * scale {
-                let line = &mut pixels[py * side..(py + 1) * side];
-                line[(start + QUIET_ZONE) * scale..(start + len + QUIET_ZONE) * scale].fill(0);
+                let line = &mut pixels[py * row_bytes..(py + 1) * row_bytes];
+                for px in (start + QUIET_ZONE) * scale..(start + len + QUIET_ZONE) * scale {
+                    line[px / 8] &= !(0x80 >> (px % 8));
+                }
             }
         }
         let mut out = Vec::new();
-        let encoder = image::codecs::png::PngEncoder::new(&mut out);
-        image::ImageEncoder::write_image(
-            encoder,
-            &pixels,
-            side as u32,
-            side as u32,
-            image::ExtendedColorType::L8,
-        )
-        .map_err(|e| format!("cannot encode the QR PNG: {e}"))?;
+        let failed = |e: png::EncodingError| format!("cannot encode the QR PNG: {e}");
+        let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().map_err(failed)?;
+        writer.write_image_data(&pixels).map_err(failed)?;
+        writer.finish().map_err(failed)?;
         Ok(out)
     }
 
