@@ -59,6 +59,9 @@ pub fn generate(n: usize, chars: usize) -> Vec<String> {
         .collect()
 }
 
+/// Batch runs per job count.
+const BATCH_RUNS: usize = 3;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(0.0)
@@ -177,35 +180,41 @@ pub fn run(
     // (ext4 searches past recently deleted inodes) rather than bulletin.
     let mut written = Vec::new();
     for &j in jobs {
-        let dir = work.join(format!("out-{j}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        written.push(dir.clone());
-        let options = BatchOptions {
-            out: dir.clone(),
-            template: template.clone(),
-            fonts: fonts.clone(),
-            formats: Formats::default(),
-            jobs: j,
-            skip_unchanged: false,
-            shard: None,
-            normalize_punctuation: false,
-            progress: Progress::Quiet,
-            confine_images: false,
-        };
-        let report = batch::run(&[Input::Ndjson(input.clone())], &options);
-        let t = &report.totals;
-        if t.failed > 0 {
-            return Err(format!(
-                "{} records failed in the benchmark batch",
-                t.failed
-            ));
+        // Three runs each, the median quoted: file-system timing varies from run to run.
+        let mut rates = Vec::new();
+        for run in 0..BATCH_RUNS {
+            let dir = work.join(format!("out-{j}-{run}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            written.push(dir.clone());
+            let options = BatchOptions {
+                out: dir.clone(),
+                template: template.clone(),
+                fonts: fonts.clone(),
+                formats: Formats::default(),
+                jobs: j,
+                skip_unchanged: false,
+                shard: None,
+                normalize_punctuation: false,
+                progress: Progress::Quiet,
+                confine_images: false,
+            };
+            let report = batch::run(&[Input::Ndjson(input.clone())], &options);
+            let t = &report.totals;
+            if t.failed > 0 {
+                return Err(format!(
+                    "{} records failed in the benchmark batch",
+                    t.failed
+                ));
+            }
+            rates.push(t.records as f64 / t.wall_seconds);
         }
+        let (low, high) = rates
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(l, h), r| (l.min(*r), h.max(*r)));
         let _ = writeln!(
             out,
-            "  --jobs {j}: {:>7.0} records/s ({} records in {:.2} s)",
-            t.records as f64 / t.wall_seconds,
-            t.records,
-            t.wall_seconds
+            "  --jobs {j}: {:>7.0} records/s (median of {BATCH_RUNS} runs of {records}; {low:.0}–{high:.0})",
+            median(rates),
         );
     }
     for dir in written {
