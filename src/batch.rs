@@ -145,7 +145,7 @@ pub fn run(inputs: &[Input], opts: &BatchOptions) -> BatchReport {
     output::remove_stale_temporaries(&opts.out.join(STAMP_DIR));
     let jobs = opts.jobs.max(1);
     let (job_tx, job_rx) = sync_channel::<Job>(jobs * 4);
-    let (result_tx, result_rx) = sync_channel::<RecordReport>(jobs * 4);
+    let (result_tx, result_rx) = sync_channel::<Done>(jobs * 4);
     let known_total = inputs
         .iter()
         .all(|i| matches!(i, Input::Dir(_) | Input::File(_)));
@@ -163,9 +163,17 @@ pub fn run(inputs: &[Input], opts: &BatchOptions) -> BatchReport {
         }
         drop(result_tx);
         let mut status = Status::new(opts.progress);
-        for report in result_rx {
-            status.record(&report);
-            records.push(report);
+        // Group commit: whatever records are finished when the disk is free are synced
+        // together and then renamed into place, while the workers go on converting.
+        while let Ok(first) = result_rx.recv() {
+            let mut group = vec![first];
+            while let Ok(more) = result_rx.try_recv() {
+                group.push(more);
+            }
+            for report in commit(group, opts) {
+                status.record(&report);
+                records.push(report);
+            }
         }
         let total = producer.join().unwrap_or(0);
         status.finish(if known_total { Some(total) } else { None });
@@ -286,7 +294,7 @@ fn record_files(dir: &Path) -> Vec<PathBuf> {
 
 fn worker(
     jobs: &Mutex<Receiver<Job>>,
-    results: &std::sync::mpsc::SyncSender<RecordReport>,
+    results: &std::sync::mpsc::SyncSender<Done>,
     opts: &BatchOptions,
     claimed: &Mutex<HashMap<String, (usize, String)>>,
 ) {
@@ -296,17 +304,77 @@ fn worker(
             Err(_) => return,
         };
         let Ok(job) = job else { return };
-        let report = process(job, opts, claimed);
-        if results.send(report).is_err() {
+        let mut done = Done {
+            report: RecordReport::default(),
+            staged: None,
+            stamp: None,
+        };
+        done.report = process(job, opts, claimed, &mut done);
+        if results.send(done).is_err() {
             return;
         }
     }
+}
+
+/// A record converted, its outputs written under temporary names, waiting to be committed.
+struct Done {
+    report: RecordReport,
+    staged: Option<output::Staged>,
+    /// The stamp's file name and content, written once the outputs are in place.
+    stamp: Option<(String, Vec<u8>)>,
+}
+
+/// Syncs the group's files to disk once, then renames each record's files into place and
+/// writes its stamp (after the outputs: a run killed in between converts again).
+fn commit(group: Vec<Done>, opts: &BatchOptions) -> Vec<RecordReport> {
+    let mut staged: Vec<output::Staged> = Vec::new();
+    let mut rest = Vec::with_capacity(group.len());
+    for mut done in group {
+        let index = done.staged.take().map(|s| {
+            staged.push(s);
+            staged.len() - 1
+        });
+        rest.push((done, index));
+    }
+    let synced =
+        output::sync(&staged).map_err(|e| format!("cannot write to {}: {e}", opts.out.display()));
+    let mut staged: Vec<Option<output::Staged>> = staged.into_iter().map(Some).collect();
+    let mut reports = Vec::with_capacity(rest.len());
+    for (done, index) in rest {
+        let mut report = done.report;
+        if let Some(files) = index.and_then(|i| staged[i].take()) {
+            let committed = match &synced {
+                Ok(()) => files.commit(),
+                Err(e) => {
+                    files.discard();
+                    Err(e.clone())
+                }
+            };
+            match committed {
+                Ok(_) => {
+                    if let Some((name, json)) = done.stamp {
+                        let _ = output::write_atomically_unsynced(
+                            &opts.out.join(STAMP_DIR),
+                            &[(name, json)],
+                        );
+                    }
+                }
+                Err(e) => {
+                    report.error = Some(e);
+                    report.outputs.clear();
+                }
+            }
+        }
+        reports.push(report);
+    }
+    reports
 }
 
 fn process(
     job: Job,
     opts: &BatchOptions,
     claimed: &Mutex<HashMap<String, (usize, String)>>,
+    done: &mut Done,
 ) -> RecordReport {
     let mut report = RecordReport {
         index: job.index,
@@ -367,23 +435,22 @@ fn process(
             sha256: hex(&Sha256::digest(bytes)),
         })
         .collect();
-    if let Err(e) = output::write_atomically(&opts.out, &outputs.files) {
-        report.error = Some(e);
-        report.outputs.clear();
-        return report;
+    match output::stage(&opts.out, &outputs.files) {
+        Ok(staged) => done.staged = Some(staged),
+        Err(e) => {
+            report.error = Some(e);
+            report.outputs.clear();
+            return report;
+        }
     }
-    // The stamp is written after the outputs: a run killed in between converts again.
     let stamp = Stamp {
         hash,
         pages: report.pages,
         outputs: report.outputs.clone(),
     };
-    if let Ok(json) = serde_json::to_vec(&stamp) {
-        let _ = output::write_atomically_unsynced(
-            &opts.out.join(STAMP_DIR),
-            &[(format!("{}.json", article.id), json)],
-        );
-    }
+    done.stamp = serde_json::to_vec(&stamp)
+        .ok()
+        .map(|json| (format!("{}.json", article.id), json));
     report
 }
 

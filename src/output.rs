@@ -27,9 +27,14 @@ fn host_name() -> String {
 
 /// Writes all `files` into `dir` (created if needed). Either every file is renamed into
 /// place, or the temporary files are removed and the error is returned; files that existed
-/// before are only ever replaced whole.
+/// before are only ever replaced whole. The data reaches the disk before the renames.
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
-    write(dir, files, true)
+    let staged = stage(dir, files)?;
+    if let Err(e) = sync(std::slice::from_ref(&staged)) {
+        staged.discard();
+        return Err(format!("cannot write to {}: {e}", dir.display()));
+    }
+    staged.commit()
 }
 
 /// As [`write_atomically`], without waiting for the disk: for files whose loss in a crash of
@@ -38,93 +43,93 @@ pub fn write_atomically_unsynced(
     dir: &Path,
     files: &[(String, Vec<u8>)],
 ) -> Result<Vec<PathBuf>, String> {
-    write(dir, files, false)
+    stage(dir, files)?.commit()
 }
 
-fn write(dir: &Path, files: &[(String, Vec<u8>)], durable: bool) -> Result<Vec<PathBuf>, String> {
+/// Files written under temporary names, waiting to be renamed into place.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    /// (temporary path, final path)
+    temps: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Staged {
+    /// Renames every file into place; on failure removes the temporaries not yet renamed.
+    pub fn commit(self) -> Result<Vec<PathBuf>, String> {
+        let mut done = Vec::new();
+        for (i, (tmp, target)) in self.temps.iter().enumerate() {
+            if let Err(e) = fs::rename(tmp, target) {
+                for (tmp, _) in &self.temps[i..] {
+                    let _ = fs::remove_file(tmp);
+                }
+                return Err(format!("cannot move {} into place: {e}", target.display()));
+            }
+            done.push(target.clone());
+        }
+        Ok(done)
+    }
+
+    /// Removes the temporaries: nothing is put in place.
+    pub fn discard(self) {
+        for (tmp, _) in &self.temps {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Writes `files` under temporary names in `dir`'s temporary directory.
+pub fn stage(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Staged, String> {
     let temp_dir = dir.join(TEMP_DIR);
     fs::create_dir_all(&temp_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in temps {
-            let _ = fs::remove_file(tmp);
-        }
-    };
     let prefix = temp_prefix();
+    let mut staged = Staged {
+        dir: temp_dir.clone(),
+        temps: Vec::with_capacity(files.len()),
+    };
     for (name, bytes) in files {
         let target = dir.join(name);
         let tmp = temp_dir.join(format!("{prefix}{name}"));
         let written = fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
-        temps.push((tmp, target.clone()));
+        staged.temps.push((tmp, target.clone()));
         if let Err(e) = written {
-            cleanup(&temps);
+            staged.discard();
             return Err(format!("cannot write {}: {e}", target.display()));
         }
     }
-    if durable {
-        if let Err(e) = sync(&temp_dir, &temps) {
-            cleanup(&temps);
-            return Err(format!("cannot write to {}: {e}", dir.display()));
-        }
-    }
-    let mut done = Vec::new();
-    for (i, (tmp, target)) in temps.iter().enumerate() {
-        if let Err(e) = fs::rename(tmp, target) {
-            cleanup(&temps[i..]);
-            return Err(format!("cannot move {} into place: {e}", target.display()));
-        }
-        done.push(target.clone());
-    }
-    Ok(done)
+    Ok(staged)
 }
 
-/// Puts the temporaries' data on disk before any is renamed into place, so a crash of the
-/// machine cannot leave an empty file under a final name. On Linux one `syncfs` does it for
-/// all of them (a `fsync` a file cost more than converting the record), and workers share it:
-/// a sync begun after a worker's files were written covers that worker too (group commit).
-fn sync(temp_dir: &Path, temps: &[(PathBuf, PathBuf)]) -> std::io::Result<()> {
+/// Puts the staged files' data on disk, so that a crash of the machine cannot leave an empty
+/// file under a final name once they are renamed. On Linux one `syncfs` per file system does
+/// it for all of them (a `fsync` a file cost more than converting a record); elsewhere each
+/// file is synced.
+pub fn sync(staged: &[Staged]) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::collections::HashMap;
         use std::os::fd::AsRawFd;
         use std::os::unix::fs::MetadataExt;
-        use std::sync::Mutex;
-        /// Per file system (device): writers that have finished writing, and how many of them
-        /// a sync has covered. One sync runs at a time.
-        static STATE: Mutex<Option<HashMap<u64, (u64, u64)>>> = Mutex::new(None);
-        static SYNCING: Mutex<()> = Mutex::new(());
-        let state = || STATE.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = fs::File::open(temp_dir)?;
-        let device = dir.metadata()?.dev();
-        let ticket = {
-            let mut s = state();
-            let entry = s
-                .get_or_insert_with(HashMap::new)
-                .entry(device)
-                .or_default();
-            entry.0 += 1;
-            entry.0
-        };
-        let _one_at_a_time = SYNCING.lock().unwrap_or_else(|e| e.into_inner());
-        let (written, synced) = state()
-            .as_ref()
-            .and_then(|s| s.get(&device).copied())
-            .unwrap_or_default();
-        if synced >= ticket {
-            return Ok(());
-        }
-        // SAFETY: syncfs only reads the descriptor, which `dir` keeps open for the call.
-        if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
-            if let Some(entry) = state().as_mut().and_then(|s| s.get_mut(&device)) {
-                entry.1 = entry.1.max(written);
+        let mut devices = Vec::new();
+        let mut all = true;
+        for s in staged.iter().filter(|s| !s.temps.is_empty()) {
+            let dir = fs::File::open(&s.dir)?;
+            let device = dir.metadata()?.dev();
+            if devices.contains(&device) {
+                continue;
             }
+            devices.push(device);
+            // SAFETY: syncfs only reads the descriptor, which `dir` keeps open for the call.
+            all &= unsafe { libc::syncfs(dir.as_raw_fd()) } == 0;
+        }
+        if all {
             return Ok(());
         }
     }
-    let _ = temp_dir;
-    for (tmp, _) in temps {
-        fs::File::open(tmp)?.sync_all()?;
+    for s in staged {
+        for (tmp, _) in &s.temps {
+            fs::File::open(tmp)?.sync_all()?;
+        }
     }
     Ok(())
 }
