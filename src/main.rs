@@ -58,6 +58,9 @@ struct Conversion {
     /// Embed the fonts in the DOCX (subset to the characters used), for readers without them.
     #[arg(long)]
     embed_fonts: bool,
+    /// Let records use images outside their own directory (absolute paths, `..`, links).
+    #[arg(long)]
+    allow_outside_images: bool,
     /// Print only errors and warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -343,7 +346,7 @@ fn convert_records(records: &[PathBuf], c: &Conversion) -> ExitCode {
                 },
             )
         } else {
-            load_record(path).map_err(|e| e.to_string())
+            load_record(path, c.allow_outside_images).map_err(|e| e.to_string())
         };
         let mut article = match loaded {
             Ok(a) => a,
@@ -431,7 +434,7 @@ fn batch(
         shard,
         normalize_punctuation: c.normalize_punctuation,
         progress: bulletin::batch::progress_for_stderr(c.quiet),
-        confine_images: false,
+        confine_images: !c.allow_outside_images,
     };
     let inputs: Vec<Input> = inputs.iter().map(|a| Input::from_arg(a)).collect();
     let result = bulletin::batch::run(&inputs, &options);
@@ -485,7 +488,7 @@ fn bench(records: usize, chars: usize, jobs: &[usize], font_dir: Option<&Path>) 
 fn check(records: &[PathBuf]) -> ExitCode {
     let mut problems = 0usize;
     for path in records {
-        match load_record(path) {
+        match load_record(path, false) {
             Err(e) => {
                 eprintln!("error: {e}");
                 problems += 1;

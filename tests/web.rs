@@ -696,7 +696,7 @@ fn uploaded_batches_come_back_as_outputs_and_a_report() {
         .as_str()
         .expect("error");
     assert!(
-        sneaky.contains("points outside the uploaded files"),
+        sneaky.contains("lies outside the record's directory"),
         "{sneaky}"
     );
     assert!(

@@ -84,12 +84,12 @@ pub fn import_article(
     let imported = import_file(path, options)?;
     let json = serde_json::to_string(&imported.record).map_err(|e| e.to_string())?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let article = crate::record::parse_record(
+    let article = crate::record::parse_record_in(
         &json,
         crate::record::RecordFormat::Json,
         path,
         &imported.record.id,
-        base,
+        crate::record::ImageBase::Confined(base),
     )
     .map_err(|e| format!("the imported record does not validate: {e}"))?;
     Ok((article, imported.warnings))

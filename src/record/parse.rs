@@ -151,8 +151,16 @@ const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("quote", &["text"], &[]),
 ];
 
-/// Reads and validates a record file; images are resolved relative to the file.
-pub fn load_record(path: &Path) -> Result<Article, RecordError> {
+/// Largest record file read (a whole year of notices fits many times over).
+pub const MAX_RECORD_BYTES: u64 = 50 * 1024 * 1024;
+/// Largest image file, and most pixels an image may have (its decoded size is checked before
+/// decoding, against decompression bombs: a few KB of PNG can claim gigapixels).
+pub const MAX_IMAGE_BYTES: usize = 30 * 1024 * 1024;
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
+/// Reads and validates a record file; images are resolved relative to the file and must lie
+/// inside its directory unless `allow_outside_images`.
+pub fn load_record(path: &Path, allow_outside_images: bool) -> Result<Article, RecordError> {
     let (text, format) = read_record_text(path)?;
     let stem = path
         .file_stem()
@@ -160,7 +168,12 @@ pub fn load_record(path: &Path) -> Result<Article, RecordError> {
         .unwrap_or("article")
         .to_owned();
     let base = path.parent().unwrap_or(Path::new("."));
-    parse_record(&text, format, path, &stem, base)
+    let images = if allow_outside_images {
+        ImageBase::Dir(base)
+    } else {
+        ImageBase::Confined(base)
+    };
+    parse_record_in(&text, format, path, &stem, images)
 }
 
 /// A record file's text and format, with the errors `load_record` reports.
@@ -174,6 +187,15 @@ pub fn read_record_text(path: &Path) -> Result<(String, RecordFormat), RecordErr
     let format = RecordFormat::from_path(path).ok_or_else(|| {
         error("unknown record format: the file name must end in .json, .yaml, .yml or .toml".into())
     })?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_RECORD_BYTES {
+            return Err(error(format!(
+                "the file is {} MB; records may be at most {} MB",
+                meta.len() / (1024 * 1024),
+                MAX_RECORD_BYTES / (1024 * 1024)
+            )));
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read the file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         error(format!(
@@ -199,9 +221,11 @@ pub fn parse_record(
 /// Where a record's image paths lead.
 #[derive(Debug, Clone, Copy)]
 pub enum ImageBase<'a> {
-    /// Relative to this directory, or absolute: any file the user can read (the command line).
+    /// Relative to this directory, or absolute: any file the user can read
+    /// (`--allow-outside-images`).
     Dir(&'a Path),
-    /// Only inside this directory: no absolute paths, no `..` (files uploaded to the web page).
+    /// Only inside this directory: no absolute paths, no `..`, no link leading out (the default,
+    /// and always for files uploaded to the web page).
     Confined(&'a Path),
 }
 
@@ -224,6 +248,9 @@ fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecor
         position,
         message: with_hint(&message),
     };
+    if text.trim().is_empty() {
+        return Err(fail(String::new(), None, "the file is empty".into()));
+    }
     match format {
         RecordFormat::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
@@ -246,9 +273,6 @@ fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecor
             Ok(raw)
         }
         RecordFormat::Yaml => {
-            if text.trim().is_empty() {
-                return Err(fail(String::new(), None, "the file is empty".into()));
-            }
             let de = serde_norway::Deserializer::from_str(text);
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let inner = e.inner();
@@ -628,18 +652,35 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
     let path: PathBuf = match base {
         ImageBase::Dir(dir) => dir.join(rel),
         ImageBase::Confined(dir) => {
+            let outside = || {
+                format!(
+                    "the image `{rel}` lies outside the record's directory; use a path inside it, relative to the record"
+                )
+            };
             let inside = Path::new(rel)
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
             if !inside {
-                return Err(format!(
-                    "`{rel}` points outside the uploaded files: use a path relative to the record, without `..`"
-                ));
+                return Err(outside());
             }
-            dir.join(rel)
+            let path = dir.join(rel);
+            // A link inside the directory may still lead out of it.
+            if let (Ok(real), Ok(root)) = (path.canonicalize(), dir.canonicalize()) {
+                if !real.starts_with(&root) {
+                    return Err(outside());
+                }
+            }
+            path
         }
     };
     let data = std::fs::read(&path).map_err(|e| format!("cannot read image `{rel}`: {e}"))?;
+    if data.len() > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "`{rel}` is {} MB; images may be at most {} MB",
+            data.len() / (1024 * 1024),
+            MAX_IMAGE_BYTES / (1024 * 1024)
+        ));
+    }
     let kind = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         ImageKind::Png
     } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -651,6 +692,21 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
         ImageKind::Png => image::ImageFormat::Png,
         ImageKind::Jpeg => image::ImageFormat::Jpeg,
     };
+    let damaged = |e: image::ImageError| {
+        format!(
+            "`{rel}` is a damaged {} image: {e}",
+            kind.extension().to_uppercase()
+        )
+    };
+    let (width, height) = image::ImageReader::with_format(std::io::Cursor::new(&data), format)
+        .into_dimensions()
+        .map_err(damaged)?;
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "`{rel}` claims {width} x {height} pixels; images may have at most {} million",
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
+    }
     let decoded = image::load_from_memory_with_format(&data, format).map_err(|e| {
         format!(
             "`{rel}` is a damaged {} image: {e}",
