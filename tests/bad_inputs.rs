@@ -114,3 +114,68 @@ fn images_outside_the_records_directory_need_the_flag() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn unusual_text_renders_sensibly_and_quickly() {
+    let dir = fresh_dir("bad-inputs", "unusual");
+    let cases: [(&str, String); 6] = [
+        ("long-cjk", "中".repeat(100_000)),
+        ("long-word", "a".repeat(10_000)),
+        (
+            "controls",
+            "正文\u{1}\u{7}\u{1b}红\u{0}色\u{7f}。".to_owned(),
+        ),
+        ("combining", "e\u{301}\u{301}\u{301} 中\u{301}文".to_owned()),
+        ("emoji", "🎉👍🏽 表情".to_owned()),
+        ("rtl", "مرحبا שלום 中文".to_owned()),
+    ];
+    for (name, text) in &cases {
+        let record = dir.join(format!("{name}.json"));
+        std::fs::write(
+            &record,
+            serde_json::json!({"title": name, "body": [{"type": "paragraph", "text": text}]})
+                .to_string(),
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("convert")
+            .arg(&record)
+            .args(["--formats", "pdf,docx", "--out"])
+            .arg(dir.join("out"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{name}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{name} took {:?}",
+            started.elapsed()
+        );
+        // Characters no bundled font has are named, not silently boxed.
+        if matches!(*name, "emoji" | "rtl") {
+            assert!(
+                stderr.contains("no bundled font has these characters"),
+                "{name}: {stderr}"
+            );
+        }
+    }
+    if common::have("pdftotext") {
+        let text = |name: &str| {
+            let out = Command::new("pdftotext")
+                .arg(dir.join("out").join(format!("{name}.pdf")))
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        };
+        // Control characters are dropped; the text around them stays.
+        assert!(text("controls").contains("正文红色。"));
+        assert_eq!(text("long-cjk").matches('中').count(), 100_000);
+        assert_eq!(text("long-word").matches('a').count(), 10_000);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
