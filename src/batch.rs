@@ -309,7 +309,37 @@ fn worker(
             staged: None,
             stamp: None,
         };
-        done.report = process(job, opts, claimed, &mut done);
+        let (index, source, line) = match &job.source {
+            Source::File(p) => (job.index, p.display().to_string(), None),
+            Source::Line { file, line, .. } => (job.index, file.display().to_string(), Some(*line)),
+        };
+        // A bug met by one record fails that record, not the batch.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            process(job, opts, claimed, &mut done)
+        }));
+        done.report = match outcome {
+            Ok(report) => report,
+            Err(panic) => {
+                if let Some(staged) = done.staged.take() {
+                    staged.discard();
+                }
+                done.stamp = None;
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                RecordReport {
+                    index,
+                    source,
+                    line,
+                    error: Some(format!(
+                        "bulletin failed on this record (an internal error; please report it): {what}"
+                    )),
+                    ..Default::default()
+                }
+            }
+        };
         if results.send(done).is_err() {
             return;
         }
