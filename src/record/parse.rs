@@ -151,6 +151,11 @@ const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("quote", &["text"], &[]),
 ];
 
+/// Most body blocks in a record, and the largest table: far beyond any notice, small enough
+/// that layout stays quick.
+pub const MAX_BLOCKS: usize = 10_000;
+pub const MAX_TABLE_ROWS: usize = 2_000;
+pub const MAX_TABLE_COLUMNS: usize = 50;
 /// Largest record file read (a whole year of notices fits many times over).
 pub const MAX_RECORD_BYTES: u64 = 50 * 1024 * 1024;
 /// Largest image file, and most pixels an image may have (its decoded size is checked before
@@ -430,6 +435,15 @@ fn validate(
             .map(Block::Paragraph)
             .collect(),
         Some(RawBody::Blocks(blocks)) => {
+            if blocks.len() > MAX_BLOCKS {
+                return Err(err(
+                    "body",
+                    format!(
+                        "{} blocks; a record may have at most {MAX_BLOCKS}",
+                        blocks.len()
+                    ),
+                ));
+            }
             let mut out = Vec::with_capacity(blocks.len());
             for (i, b) in blocks.into_iter().enumerate() {
                 out.push(validate_block(b, &format!("body[{i}]"), image_base, &err)?);
@@ -612,6 +626,15 @@ fn validate_block(
                 ));
             }
             let columns = rows[0].len();
+            if rows.len() > MAX_TABLE_ROWS || columns > MAX_TABLE_COLUMNS {
+                return Err(err(
+                    &format!("{at}.rows"),
+                    format!(
+                        "the table has {} rows and {columns} columns; at most {MAX_TABLE_ROWS} rows and {MAX_TABLE_COLUMNS} columns are allowed",
+                        rows.len()
+                    ),
+                ));
+            }
             if columns == 0 {
                 return Err(err(
                     &format!("{at}.rows[0]"),
