@@ -156,6 +156,28 @@ pub struct PlacedGlyph {
 }
 
 impl Item {
+    /// A rule (horizontal or vertical) as the rectangle it fills: (x, y, width, height) from
+    /// the page's top-left corner, and its colour. `None` for anything else.
+    pub fn rule_rect(&self) -> Option<([f32; 4], Color)> {
+        match self {
+            Item::Rule {
+                x1,
+                x2,
+                y,
+                thickness,
+                color,
+            } => Some(([*x1, y - thickness / 2.0, x2 - x1, *thickness], *color)),
+            Item::VRule {
+                x,
+                y1,
+                y2,
+                thickness,
+                color,
+            } => Some(([x - thickness / 2.0, *y1, *thickness, y2 - y1], *color)),
+            _ => None,
+        }
+    }
+
     fn shift(&mut self, dx: f32, dy: f32) {
         match self {
             Item::Text(r) => {

@@ -98,30 +98,11 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
         for item in &page.items {
             match item {
                 Item::Text(run) => text_object(&mut content, run, font_ids[&run.face], &mut ids),
-                Item::Rule {
-                    x1,
-                    x2,
-                    y,
-                    thickness,
-                    color,
-                } => rect_object(
-                    &mut content,
-                    &mut ids,
-                    (*x1, y - thickness / 2.0, x2 - x1, *thickness),
-                    *color,
-                ),
-                Item::VRule {
-                    x,
-                    y1,
-                    y2,
-                    thickness,
-                    color,
-                } => rect_object(
-                    &mut content,
-                    &mut ids,
-                    (x - thickness / 2.0, *y1, *thickness, y2 - y1),
-                    *color,
-                ),
+                Item::Rule { .. } | Item::VRule { .. } => {
+                    if let Some((rect, color)) = item.rule_rect() {
+                        rect_object(&mut content, &mut ids, rect, color);
+                    }
+                }
                 Item::Image {
                     x,
                     y,
@@ -357,7 +338,7 @@ fn text_object(out: &mut String, run: &TextRun, font: u32, ids: &mut Ids) {
 
 /// A rule: a line as thick as the rule along its centre, like the QR's modules. The fill colour
 /// repeats the stroke colour for readers that take a path's colour from it (Fill stays off).
-fn rect_object(out: &mut String, ids: &mut Ids, (x, y, w, h): (f32, f32, f32, f32), color: Color) {
+fn rect_object(out: &mut String, ids: &mut Ids, [x, y, w, h]: [f32; 4], color: Color) {
     let (path, width) = if w >= h {
         (
             format!("M 0 {c} L {} {c}", num(mm(w)), c = num(mm(h / 2.0))),

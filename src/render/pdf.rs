@@ -442,34 +442,12 @@ fn draw(
 }
 
 fn draw_rule(surface: &mut Surface, item: &Item) {
-    match item {
-        Item::Rule {
-            x1,
-            x2,
-            y,
-            thickness,
-            color,
-        } => {
-            surface.set_stroke(None);
-            surface.set_fill(Some(fill(*color)));
-            if let Some(p) = rect_path(*x1, y - thickness / 2.0, x2 - x1, *thickness) {
-                surface.draw_path(&p);
-            }
+    if let Some(([x, y, w, h], color)) = item.rule_rect() {
+        surface.set_stroke(None);
+        surface.set_fill(Some(fill(color)));
+        if let Some(p) = rect_path(x, y, w, h) {
+            surface.draw_path(&p);
         }
-        Item::VRule {
-            x,
-            y1,
-            y2,
-            thickness,
-            color,
-        } => {
-            surface.set_stroke(None);
-            surface.set_fill(Some(fill(*color)));
-            if let Some(p) = rect_path(x - thickness / 2.0, *y1, *thickness, y2 - y1) {
-                surface.draw_path(&p);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -420,27 +420,12 @@ fn draw(
                 draw_text(content, run, face);
             }
         }
-        Item::Rule {
-            x1,
-            x2,
-            y,
-            thickness,
-            color,
-        } => {
-            fill(content, *color);
-            content.rect(*x1, y - thickness / 2.0, x2 - x1, *thickness);
-            content.fill_nonzero();
-        }
-        Item::VRule {
-            x,
-            y1,
-            y2,
-            thickness,
-            color,
-        } => {
-            fill(content, *color);
-            content.rect(x - thickness / 2.0, *y1, *thickness, y2 - y1);
-            content.fill_nonzero();
+        Item::Rule { .. } | Item::VRule { .. } => {
+            if let Some(([x, y, w, h], color)) = item.rule_rect() {
+                fill(content, color);
+                content.rect(x, y, w, h);
+                content.fill_nonzero();
+            }
         }
         Item::Image {
             x,

@@ -106,35 +106,14 @@ impl OutlineBuilder for PathData {
 fn draw(out: &mut String, item: &Item, fonts: &FontBook, glyphs: &mut GlyphDefs) {
     match item {
         Item::Text(run) => draw_text(out, run, fonts, glyphs),
-        Item::Rule {
-            x1,
-            x2,
-            y,
-            thickness,
-            color,
-        } => {
-            let _ = write!(
-                out,
-                r##"<rect x="{x1:.2}" y="{:.2}" width="{:.2}" height="{thickness:.2}" fill="#{}"/>"##,
-                y - thickness / 2.0,
-                x2 - x1,
-                color.hex()
-            );
-        }
-        Item::VRule {
-            x,
-            y1,
-            y2,
-            thickness,
-            color,
-        } => {
-            let _ = write!(
-                out,
-                r##"<rect x="{:.2}" y="{y1:.2}" width="{thickness:.2}" height="{:.2}" fill="#{}"/>"##,
-                x - thickness / 2.0,
-                y2 - y1,
-                color.hex()
-            );
+        Item::Rule { .. } | Item::VRule { .. } => {
+            if let Some(([x, y, w, h], color)) = item.rule_rect() {
+                let _ = write!(
+                    out,
+                    r##"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="#{}"/>"##,
+                    color.hex()
+                );
+            }
         }
         Item::Image {
             x,
