@@ -302,6 +302,24 @@ fn same_record_gives_identical_bytes_alone_or_in_a_batch() {
             "{name} differs inside a batch"
         );
     }
+    // A record with several images: resources are listed in a fixed order (each process hashes
+    // differently, so a few runs would show an order taken from a hash map).
+    let runs: Vec<Vec<u8>> = (0..5)
+        .map(|i| {
+            let dir = fresh_dir("e2e", &format!("images-{i}"));
+            assert!(convert(&[&other], &dir, &["--formats", "pdf,docx"])
+                .status
+                .success());
+            let pdf = std::fs::read(dir.join("notice-2025-grassland.pdf")).unwrap();
+            let docx = std::fs::read(dir.join("notice-2025-grassland.docx")).unwrap();
+            std::fs::remove_dir_all(&dir).unwrap();
+            [pdf, docx].concat()
+        })
+        .collect();
+    assert!(
+        runs.windows(2).all(|w| w[0] == w[1]),
+        "a record with images gives different bytes from run to run"
+    );
     for d in [alone, again, batch] {
         std::fs::remove_dir_all(d).unwrap();
     }

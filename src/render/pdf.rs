@@ -28,7 +28,7 @@ use krilla::tagging::{
 };
 use krilla::text::{Glyph, GlyphId};
 use krilla::{Document, SerializeSettings};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU16;
 use std::ops::Range;
 
@@ -145,11 +145,11 @@ pub fn render(
 /// The faces this document uses, each as a TrueType subset of its glyphs, made from glyphs the
 /// process converted once (krilla then subsets a small TrueType font instead of a whole CFF
 /// one: most of the PDF's writing time went to that). Glyph ids are remapped accordingly.
-struct DocumentFonts(HashMap<FaceId, (krilla::text::Font, HashMap<u16, u16>)>);
+struct DocumentFonts(BTreeMap<FaceId, (krilla::text::Font, HashMap<u16, u16>)>);
 
 impl DocumentFonts {
     fn new(pages: &Pages, fonts: &FontBook) -> Result<DocumentFonts, String> {
-        let mut used: HashMap<FaceId, Vec<u16>> = HashMap::new();
+        let mut used: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
         for page in &pages.pages {
             for item in &page.items {
                 if let Item::Text(run) = item {
@@ -159,7 +159,7 @@ impl DocumentFonts {
                 }
             }
         }
-        let mut map = HashMap::with_capacity(used.len());
+        let mut map = BTreeMap::new();
         for (id, gids) in used {
             let face = fonts.face(id);
             let (data, new_ids) =

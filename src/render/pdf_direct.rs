@@ -114,7 +114,7 @@ pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<
         }
         font_dict.finish();
         let mut x_objects = resources.x_objects();
-        for (name, id) in images.values() {
+        for (_, name, id) in &images.0 {
             x_objects.pair(Name(name.as_bytes()), *id);
         }
         x_objects.finish();
@@ -319,26 +319,32 @@ fn postscript_name(face: &rustybuzz::ttf_parser::Face) -> Option<String> {
         .map(|n| n.chars().filter(|c| c.is_ascii_graphic()).collect())
 }
 
+/// The document's images, each written once as an image XObject, in order of first use.
+struct Images(Vec<(*const ImageBlock, String, Ref)>);
+
+impl Images {
+    fn get(&self, image: &Arc<ImageBlock>) -> Option<&(*const ImageBlock, String, Ref)> {
+        let key = Arc::as_ptr(image);
+        self.0.iter().find(|(k, _, _)| *k == key)
+    }
+}
+
 /// Each image once, as an image XObject: JPEG passed through, PNG decoded and deflated (its
 /// alpha as a soft mask).
-fn embed_images(
-    pdf: &mut Pdf,
-    refs: &mut Refs,
-    pages: &Pages,
-) -> Result<HashMap<*const ImageBlock, (String, Ref)>, String> {
-    let mut out: HashMap<*const ImageBlock, (String, Ref)> = HashMap::new();
+fn embed_images(pdf: &mut Pdf, refs: &mut Refs, pages: &Pages) -> Result<Images, String> {
+    let mut out = Images(Vec::new());
     for page in &pages.pages {
         for item in &page.items {
             let Item::Image { image, .. } = item else {
                 continue;
             };
-            let key = Arc::as_ptr(image);
-            if out.contains_key(&key) {
+            if out.get(image).is_some() {
                 continue;
             }
             let id = refs.next();
             write_image(pdf, refs, id, image)?;
-            out.insert(key, (format!("Im{}", out.len() + 1), id));
+            let name = format!("Im{}", out.0.len() + 1);
+            out.0.push((Arc::as_ptr(image), name, id));
         }
     }
     Ok(out)
@@ -411,7 +417,7 @@ fn draw(
     content: &mut Content,
     item: &Item,
     faces: &BTreeMap<FaceId, EmbeddedFace>,
-    images: &HashMap<*const ImageBlock, (String, Ref)>,
+    images: &Images,
     links: &mut Vec<LinkArea>,
 ) {
     match item {
@@ -435,7 +441,7 @@ fn draw(
             image,
             ..
         } => {
-            if let Some((name, _)) = images.get(&Arc::as_ptr(image)) {
+            if let Some((_, name, _)) = images.get(image) {
                 content.save_state();
                 // The image's unit square, its top row at the top (the page is flipped).
                 content.transform([*width, 0.0, 0.0, -*height, *x, y + height]);
