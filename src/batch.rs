@@ -357,22 +357,12 @@ struct Done {
 /// Syncs the group's files to disk once, then renames each record's files into place and
 /// writes its stamp (after the outputs: a run killed in between converts again).
 fn commit(group: Vec<Done>, opts: &BatchOptions) -> Vec<RecordReport> {
-    let mut staged: Vec<output::Staged> = Vec::new();
-    let mut rest = Vec::with_capacity(group.len());
-    for mut done in group {
-        let index = done.staged.take().map(|s| {
-            staged.push(s);
-            staged.len() - 1
-        });
-        rest.push((done, index));
-    }
-    let synced =
-        output::sync(&staged).map_err(|e| format!("cannot write to {}: {e}", opts.out.display()));
-    let mut staged: Vec<Option<output::Staged>> = staged.into_iter().map(Some).collect();
-    let mut reports = Vec::with_capacity(rest.len());
-    for (done, index) in rest {
+    let synced = output::sync(group.iter().filter_map(|d| d.staged.as_ref()))
+        .map_err(|e| format!("cannot write to {}: {e}", opts.out.display()));
+    let mut reports = Vec::with_capacity(group.len());
+    for done in group {
         let mut report = done.report;
-        if let Some(files) = index.and_then(|i| staged[i].take()) {
+        if let Some(files) = done.staged {
             let committed = match &synced {
                 Ok(()) => files.commit(),
                 Err(e) => {

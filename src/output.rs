@@ -30,7 +30,7 @@ fn host_name() -> String {
 /// before are only ever replaced whole. The data reaches the disk before the renames.
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
     let staged = stage(dir, files)?;
-    if let Err(e) = sync(std::slice::from_ref(&staged)) {
+    if let Err(e) = sync([&staged]) {
         staged.discard();
         return Err(format!("cannot write to {}: {e}", dir.display()));
     }
@@ -105,15 +105,19 @@ pub fn stage(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Staged, String> 
 /// file under a final name once they are renamed. On Linux one `syncfs` per file system does
 /// it for all of them (a `fsync` a file cost more than converting a record); elsewhere each
 /// file is synced.
-pub fn sync(staged: &[Staged]) -> std::io::Result<()> {
+pub fn sync<'a>(staged: impl IntoIterator<Item = &'a Staged>) -> std::io::Result<()> {
+    let staged: Vec<&Staged> = staged.into_iter().filter(|s| !s.temps.is_empty()).collect();
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
         use std::os::unix::fs::MetadataExt;
+        let mut dirs: Vec<&Path> = staged.iter().map(|s| s.dir.as_path()).collect();
+        dirs.sort();
+        dirs.dedup();
         let mut devices = Vec::new();
         let mut all = true;
-        for s in staged.iter().filter(|s| !s.temps.is_empty()) {
-            let dir = fs::File::open(&s.dir)?;
+        for dir in dirs {
+            let dir = fs::File::open(dir)?;
             let device = dir.metadata()?.dev();
             if devices.contains(&device) {
                 continue;
