@@ -13,6 +13,7 @@ use crate::fonts::FaceId;
 use crate::qr::QrMatrix;
 use crate::record::ImageBlock;
 use crate::template::Color;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -153,6 +154,26 @@ pub struct PlacedGlyph {
     pub y_offset: f32,
     /// Bytes of the run's `text` this glyph's cluster covers.
     pub text_range: Range<usize>,
+}
+
+impl Pages {
+    /// Per face, every glyph the text runs use and the text its first use stands for: what a
+    /// PDF writer embeds (the subset) and maps back to text (ToUnicode).
+    pub fn glyphs_by_face(&self) -> BTreeMap<FaceId, BTreeMap<u16, &str>> {
+        let mut used: BTreeMap<FaceId, BTreeMap<u16, &str>> = BTreeMap::new();
+        for page in &self.pages {
+            for item in &page.items {
+                if let Item::Text(run) = item {
+                    let glyphs = used.entry(run.face).or_default();
+                    for g in &run.glyphs {
+                        let text = run.text.get(g.text_range.clone()).unwrap_or_default();
+                        glyphs.entry(g.id).or_insert(text);
+                    }
+                }
+            }
+        }
+        used
+    }
 }
 
 impl Item {

@@ -149,21 +149,11 @@ struct DocumentFonts(BTreeMap<FaceId, (krilla::text::Font, HashMap<u16, u16>)>);
 
 impl DocumentFonts {
     fn new(pages: &Pages, fonts: &FontBook) -> Result<DocumentFonts, String> {
-        let mut used: BTreeMap<FaceId, Vec<u16>> = BTreeMap::new();
-        for page in &pages.pages {
-            for item in &page.items {
-                if let Item::Text(run) = item {
-                    used.entry(run.face)
-                        .or_default()
-                        .extend(run.glyphs.iter().map(|g| g.id));
-                }
-            }
-        }
         let mut map = BTreeMap::new();
-        for (id, gids) in used {
+        for (id, glyphs) in pages.glyphs_by_face() {
             let face = fonts.face(id);
-            let (data, new_ids) =
-                subset_glyphs(face, gids).map_err(|e| format!("{}: {e}", face.file))?;
+            let (data, new_ids) = subset_glyphs(face, glyphs.into_keys())
+                .map_err(|e| format!("{}: {e}", face.file))?;
             let font = krilla::text::Font::new(krilla::Data::from(data), 0)
                 .ok_or_else(|| format!("{}: the PDF writer cannot read the subset", face.file))?;
             map.insert(id, (font, new_ids));
@@ -202,12 +192,7 @@ fn metadata(a: &Article) -> Metadata {
         .language(a.language.tag().to_owned())
         .creator("bulletin".to_owned())
         .producer(format!("bulletin {}", env!("CARGO_PKG_VERSION")));
-    if let Some(author) = a
-        .source
-        .as_ref()
-        .or(a.author.as_ref())
-        .or(a.issuer.as_ref())
-    {
+    if let Some(author) = super::pdf_author(a) {
         m = m.authors(vec![author.clone()]);
     }
     if let Some(subtitle) = &a.subtitle {

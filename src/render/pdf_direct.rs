@@ -147,12 +147,7 @@ fn document_info(pdf: &mut Pdf, id: Ref, a: &Article) {
     info.title(TextStr(&a.title))
         .creator(TextStr("bulletin"))
         .producer(TextStr(concat!("bulletin ", env!("CARGO_PKG_VERSION"))));
-    if let Some(author) = a
-        .source
-        .as_ref()
-        .or(a.author.as_ref())
-        .or(a.issuer.as_ref())
-    {
+    if let Some(author) = super::pdf_author(a) {
         info.author(TextStr(author));
     }
     if let Some(subtitle) = &a.subtitle {
@@ -179,21 +174,8 @@ fn embed_fonts(
     pages: &Pages,
     fonts: &FontBook,
 ) -> Result<BTreeMap<FaceId, EmbeddedFace>, String> {
-    // Per face: each glyph used and the text it stands for (for ToUnicode).
-    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
-    for page in &pages.pages {
-        for item in &page.items {
-            if let Item::Text(run) = item {
-                let glyphs = used.entry(run.face).or_default();
-                for g in &run.glyphs {
-                    let text = run.text.get(g.text_range.clone()).unwrap_or_default();
-                    glyphs.entry(g.id).or_insert_with(|| text.to_owned());
-                }
-            }
-        }
-    }
     let mut out = BTreeMap::new();
-    for (face_id, glyphs) in used {
+    for (face_id, glyphs) in pages.glyphs_by_face() {
         let face = fonts.face(face_id);
         let (data, new_ids) = subset_glyphs(face, glyphs.keys().copied())
             .map_err(|e| format!("{}: {e}", face.file))?;
