@@ -314,28 +314,19 @@ fn worker(
             Source::Line { file, line, .. } => (job.index, file.display().to_string(), Some(*line)),
         };
         // A bug met by one record fails that record, not the batch.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            process(job, opts, claimed, &mut done)
-        }));
+        let outcome = crate::panics::catch(|| process(job, opts, claimed, &mut done));
         done.report = match outcome {
             Ok(report) => report,
-            Err(panic) => {
+            Err(error) => {
                 if let Some(staged) = done.staged.take() {
                     staged.discard();
                 }
                 done.stamp = None;
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
                 RecordReport {
                     index,
                     source,
                     line,
-                    error: Some(format!(
-                        "bulletin failed on this record (an internal error; please report it): {what}"
-                    )),
+                    error: Some(error),
                     ..Default::default()
                 }
             }

@@ -152,7 +152,7 @@ pub fn run(
     let mut times = Vec::with_capacity(articles.len());
     for a in &articles {
         let t = Instant::now();
-        crate::layout::layout(a, &template, fonts, None);
+        crate::layout::layout(a, &template, fonts, None)?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let _ = writeln!(out, "  {:<14} {:>7.2} ms", "layout only", median(times));

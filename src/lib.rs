@@ -8,8 +8,10 @@ pub mod batch;
 pub mod bench;
 pub mod fonts;
 pub mod import;
+pub mod invariants;
 pub mod layout;
 pub mod output;
+pub mod panics;
 pub mod qr;
 pub mod record;
 pub mod render;
@@ -104,6 +106,7 @@ pub fn convert(
     fonts: &FontBook,
     formats: Formats,
 ) -> Result<Outputs, String> {
+    panics::injected_fault(&article.id);
     let qr = article
         .url
         .as_deref()
@@ -114,7 +117,7 @@ pub fn convert(
     let mut warnings = Vec::new();
     let mut pages = 0;
     if formats.pdf || formats.ofd {
-        let laid_out = layout::layout(article, template, fonts, qr.as_ref());
+        let laid_out = layout::layout(article, template, fonts, qr.as_ref())?;
         warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
         if formats.pdf {

@@ -181,6 +181,7 @@ enum TemplatesAction {
 }
 
 fn main() -> ExitCode {
+    bulletin::panics::install_hook();
     match Cli::parse().command {
         Command::Check { records } => check(&records),
         Command::Templates { action } => templates(action),
@@ -376,9 +377,12 @@ fn convert_records(records: &[PathBuf], c: &Conversion) -> ExitCode {
                 );
             }
         }
-        let result = convert(&article, &template, &fonts, formats).and_then(|outputs| {
-            output::write_atomically(&c.out, &outputs.files).map(|w| (outputs, w))
-        });
+        // A bug met by one record fails that record; the others are still converted.
+        let result = bulletin::panics::catch(|| convert(&article, &template, &fonts, formats))
+            .and_then(|converted| converted)
+            .and_then(|outputs| {
+                output::write_atomically(&c.out, &outputs.files).map(|w| (outputs, w))
+            });
         match result {
             Ok((outputs, written)) => {
                 for w in &outputs.warnings {

@@ -179,3 +179,172 @@ fn unusual_text_renders_sensibly_and_quickly() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Files in `dir`, hidden working directories included.
+fn everything_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A bug met while converting one record (a panic, injected here by BULLETIN_PANIC_ON_ID)
+/// fails that record with a one-line error naming it; the records around it are converted.
+#[test]
+fn a_bug_in_one_record_fails_only_that_record_in_convert() {
+    let dir = fresh_dir("bad-inputs", "panic-convert");
+    let examples = root().join("examples");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(examples.join("nmg-sthjt-2025-02-18.json"))
+        .arg(examples.join("english-notice.json"))
+        .arg(examples.join("taipei-notice.toml"))
+        .args(["--formats", "pdf,docx", "--quiet", "--out"])
+        .arg(&dir)
+        .env("BULLETIN_PANIC_ON_ID", "en-notice-2025")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("english-notice.json")
+            && errors[0].contains("internal error")
+            && errors[0].contains("injected fault"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked at") && !stderr.contains("RUST_BACKTRACE"),
+        "Rust's default panic report reached the user: {stderr}"
+    );
+    assert!(stderr.contains("1 of 3 records failed"), "{stderr}");
+    let written = everything_in(&dir);
+    assert!(
+        written.contains(&"nmg-sthjt-2025-02-18.pdf".to_owned())
+            && written.contains(&"tc-notice-2025.docx".to_owned()),
+        "{written:?}"
+    );
+    assert!(
+        !written.iter().any(|n| n.starts_with("en-notice-2025")),
+        "{written:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The same in a batch: the report holds the record's error, its staged files are discarded,
+/// every other record is converted.
+#[test]
+fn a_bug_in_one_record_fails_only_that_record_in_a_batch() {
+    let dir = fresh_dir("bad-inputs", "panic-batch");
+    let input = dir.join("records.ndjson");
+    let records = bulletin::bench::generate(6, 300);
+    let victim: serde_json::Value = serde_json::from_str(&records[3]).unwrap();
+    let victim = victim["id"].as_str().unwrap().to_owned();
+    std::fs::write(&input, records.join("\n")).unwrap();
+    let out = dir.join("out");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("batch")
+        .arg(&input)
+        .args(["--jobs", "2", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--report")
+        .arg(dir.join("report.json"))
+        .env("BULLETIN_PANIC_ON_ID", &victim)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["converted"], 5, "{report}");
+    assert_eq!(report["totals"]["failed"], 1, "{report}");
+    let failed: Vec<&serde_json::Value> = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["error"].is_null())
+        .collect();
+    assert_eq!(failed[0]["line"], 4, "{report}");
+    let error = failed[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("internal error") && error.contains("injected fault"),
+        "{error}"
+    );
+    let written = everything_in(&out);
+    assert!(
+        !written.iter().any(|n| n.starts_with(&victim)),
+        "{written:?}"
+    );
+    // Five records of PDF, DOCX, QR PNG and SVG; nothing staged is left behind.
+    let outputs: Vec<&String> = written.iter().filter(|n| !n.starts_with('.')).collect();
+    assert_eq!(outputs.len(), 5 * 4, "{written:?}");
+    for hidden in written.iter().filter(|n| n.starts_with('.')) {
+        let path = out.join(hidden);
+        if path.is_dir() {
+            assert!(everything_in(&path).is_empty(), "{hidden} keeps files");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Text beyond the record limit is refused before layout; so is content that would fill more
+/// pages than the page limit, before all of it is laid out.
+#[test]
+fn too_much_text_and_too_many_pages_are_refused() {
+    let dir = fresh_dir("bad-inputs", "limits");
+    let too_long = dir.join("too-long.json");
+    let paragraphs: Vec<serde_json::Value> = (0..11)
+        .map(|_| serde_json::json!({"type": "paragraph", "text": "中".repeat(100_000)}))
+        .collect();
+    std::fs::write(
+        &too_long,
+        serde_json::json!({"title": "长", "body": paragraphs}).to_string(),
+    )
+    .unwrap();
+    // 60 tables of 2,000 one-line rows: about 3,000 pages, little text.
+    let many_pages = dir.join("many-pages.json");
+    let rows: Vec<[&str; 1]> = (0..2000).map(|_| ["1"]).collect();
+    let tables: Vec<serde_json::Value> = (0..60)
+        .map(|_| serde_json::json!({"type": "table", "rows": rows}))
+        .collect();
+    std::fs::write(
+        &many_pages,
+        serde_json::json!({"title": "表", "body": tables}).to_string(),
+    )
+    .unwrap();
+    for (record, wants) in [
+        (
+            &too_long,
+            "field `body`: 1100001 characters of text; a record may have at most 1000000",
+        ),
+        (&many_pages, "at most 2000 are made"),
+    ] {
+        let started = std::time::Instant::now();
+        let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("convert")
+            .arg(record)
+            .args(["--formats", "pdf", "--out"])
+            .arg(dir.join("out"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(wants), "{stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "refused only after {:?}",
+            started.elapsed()
+        );
+        assert!(everything_in(&dir.join("out")).is_empty());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

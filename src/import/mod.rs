@@ -99,6 +99,16 @@ pub fn import_article(
 pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Imported, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    import_bytes(&bytes, path, options)
+}
+
+/// Imports a page already read: `path` gives its kind (by extension), its default id and
+/// the directory its images are looked for in.
+pub fn import_bytes(
+    bytes: &[u8],
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<Imported, String> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(format!("{}: the file is empty", path.display()));
     }
@@ -119,14 +129,14 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Imported, Str
                 .to_ascii_lowercase()
                 .contains("<html"));
     let found = if is_html {
-        let text = html::decode(&bytes);
+        let text = html::decode(bytes);
         html::extract(
             &text,
             path.parent().unwrap_or(Path::new(".")),
             options.url.as_deref(),
         )
     } else {
-        text::extract(&decode_text(&bytes))
+        text::extract(&decode_text(bytes))
     };
     let id = options
         .id

@@ -128,6 +128,14 @@ pub fn is_cjk(c: char) -> bool {
 
 /// `allowed[i]` tells whether a line may break before the character starting at byte `i`
 /// of `text`. Only char boundaries are meaningful; the result has `text.len() + 1` entries.
+/// A character that belongs to the one before it: a combining mark, a joiner, a variation
+/// selector or an emoji modifier. No line breaks before it, and it is drawn with it.
+pub fn extends_previous(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    c.general_category_group() == GeneralCategoryGroup::Mark
+        || matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{1F3FB}'..='\u{1F3FF}')
+}
+
 pub fn break_opportunities(text: &str) -> Vec<bool> {
     let mut allowed = vec![false; text.len() + 1];
     for (i, op) in unicode_linebreak::linebreaks(text) {
@@ -141,7 +149,7 @@ pub fn break_opportunities(text: &str) -> Vec<bool> {
     let mut mark: Option<char> = None;
     for (i, c) in text.char_indices() {
         if let (Some(p), Some(m)) = (prev, mark) {
-            if c.is_whitespace() {
+            if extends_previous(c) || p == '\u{200D}' || c.is_whitespace() {
                 allowed[i] = false;
             } else if is_cjk(p) || is_cjk(c) || is_cjk(m) {
                 allowed[i] = cjk_break_allowed(p, m, c);

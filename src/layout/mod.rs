@@ -7,7 +7,7 @@ mod pages;
 mod text;
 
 pub use breaking::{is_cjk, is_closing_punct, is_opening_punct, no_line_end, no_line_start};
-pub use pages::layout;
+pub use pages::{layout, MAX_PAGES};
 
 use crate::fonts::FaceId;
 use crate::qr::QrMatrix;

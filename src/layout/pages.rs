@@ -53,12 +53,17 @@ pub(super) struct Builder<'a> {
 }
 
 /// Lays out `article`; `qr` is the code for its url, drawn at the end when present.
+/// Most pages one article may fill: a long report has a few hundred; beyond this a record
+/// is more likely a mistake (a whole site pasted in) than a document to print.
+pub const MAX_PAGES: usize = 2_000;
+
+/// Sets the article on pages; refuses an article longer than [`MAX_PAGES`].
 pub fn layout(
     article: &Article,
     template: &Template,
     fonts: &FontBook,
     qr: Option<&Arc<QrMatrix>>,
-) -> Pages {
+) -> Result<Pages, String> {
     let page = &template.page;
     let mut b = Builder {
         article,
@@ -79,8 +84,17 @@ pub fn layout(
     } else {
         b.head();
     }
+    // Content taller than MAX_PAGES type areas cannot fit: refuse it as soon as it is seen,
+    // before the rest is shaped.
+    let most = MAX_PAGES as f32 * template.text_height();
+    let (mut counted, mut height) = (0, 0.0);
     for block in &article.body {
         b.block(block);
+        height += b.boxes[counted..].iter().map(|x| x.height).sum::<f32>();
+        counted = b.boxes.len();
+        if height > most {
+            return Err(too_many_pages(format!("more than {MAX_PAGES}")));
+        }
     }
     if official {
         b.official_tail();
@@ -101,6 +115,9 @@ pub fn layout(
         grid,
     );
     let total = pages.len();
+    if total > MAX_PAGES {
+        return Err(too_many_pages(total.to_string()));
+    }
     for (i, p) in pages.iter_mut().enumerate() {
         if let Some(h) = &template.header {
             b.furniture(p, h, i + 1, total, true);
@@ -109,7 +126,7 @@ pub fn layout(
             b.furniture(p, f, i + 1, total, false);
         }
     }
-    Pages {
+    Ok(Pages {
         width: page.width.pt(),
         height: page.height.pt(),
         pages,
@@ -125,7 +142,13 @@ pub fn layout(
             })
             .collect(),
         roles: b.roles,
-    }
+    })
+}
+
+fn too_many_pages(count: String) -> String {
+    format!(
+        "the article fills {count} pages; at most {MAX_PAGES} are made (split it into several records)"
+    )
 }
 
 impl Builder<'_> {
@@ -322,7 +345,10 @@ impl Builder<'_> {
             let lines = self.set_lines(item, &body_style, false, width, 0.0);
             let first_box = self.boxes.len();
             self.push_lines(lines, &body_style, text_x, false);
-            self.boxes[first_box].items.extend(marker_box.items);
+            // The marker first, so that the content order (copy and paste, extraction)
+            // reads marker then item.
+            let lines = std::mem::replace(&mut self.boxes[first_box].items, marker_box.items);
+            self.boxes[first_box].items.extend(lines);
             if let Some(Some(url)) = links.get(n) {
                 for bx in &mut self.boxes[first_box..] {
                     let areas: Vec<Item> = bx
@@ -375,6 +401,8 @@ impl Builder<'_> {
 
         let table = self.tables;
         self.tables += 1;
+        let pitch = style.line_pitch();
+        let text_height = self.template.text_height();
         let mut header: Option<Arc<Boxed>> = None;
         for (r, row) in rows.iter().enumerate() {
             let is_header = r == 0;
@@ -384,9 +412,9 @@ impl Builder<'_> {
             } else {
                 Align::Left
             };
+            // Each cell's lines, as items at y relative to the line's top.
             let mut x = self.left;
-            let mut items = Vec::new();
-            let mut max_lines = 1;
+            let mut cells: Vec<Vec<Vec<Item>>> = Vec::with_capacity(row.len());
             for (c, cell) in row.iter().enumerate() {
                 self.role(Role::Cell {
                     table,
@@ -395,66 +423,110 @@ impl Builder<'_> {
                 });
                 let lines =
                     self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
-                max_lines = max_lines.max(lines.len());
-                for (i, line) in lines.into_iter().enumerate() {
-                    let lb = self.line_box(line, &cell_style, x + pad_x);
-                    for mut item in lb.items {
-                        item.shift(0.0, pad_y + i as f32 * cell_style.line_pitch());
-                        items.push(item);
-                    }
-                }
+                let items = lines
+                    .into_iter()
+                    .map(|line| self.line_box(line, &cell_style, x + pad_x).items)
+                    .collect();
+                cells.push(items);
                 x += widths[c];
             }
-            let height = max_lines as f32 * style.line_pitch() + 2.0 * pad_y;
-            let thick = if is_header { 0.75 } else { 0.5 };
-            for y in [0.0, height] {
-                items.push(Item::Rule {
-                    x1: self.left,
-                    x2: self.left + self.width,
-                    y,
-                    thickness: thick,
-                    color: TABLE_LINE,
-                });
+            let max_lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            // A row taller than a page is split into pieces that fit one (below the repeated
+            // header), each drawn as a closed row.
+            let room = text_height - 2.0 * pad_y - header.as_ref().map_or(0.0, |h| h.height);
+            let per_piece = ((room / pitch).floor() as usize).max(1);
+            let pieces = max_lines.div_ceil(per_piece);
+            for piece in 0..pieces {
+                let first = piece * per_piece;
+                let count = per_piece.min(max_lines - first);
+                let mut items = Vec::new();
+                for cell in &mut cells {
+                    for (i, line) in cell.iter_mut().enumerate().skip(first).take(count) {
+                        for mut item in std::mem::take(line) {
+                            item.shift(0.0, pad_y + (i - first) as f32 * pitch);
+                            items.push(item);
+                        }
+                    }
+                }
+                let last_piece = piece + 1 == pieces;
+                let height = count as f32 * pitch + 2.0 * pad_y;
+                let bx = self.table_row_box(
+                    items,
+                    height,
+                    &widths,
+                    is_header,
+                    if is_header && piece == 0 {
+                        style.space_before.pt()
+                    } else {
+                        0.0
+                    },
+                    if r + 1 == rows.len() && last_piece {
+                        style.space_after.pt()
+                    } else {
+                        0.0
+                    },
+                );
+                let bx = Boxed {
+                    keep_with_next: is_header && last_piece,
+                    repeat_header: if is_header { None } else { header.clone() },
+                    ..bx
+                };
+                // Only a header that fits in a third of the page is repeated on the next.
+                if is_header && pieces == 1 && height <= text_height / 3.0 {
+                    header = Some(Arc::new(Boxed {
+                        space_before: 0.0,
+                        ..bx.clone()
+                    }));
+                }
+                self.boxes.push(bx);
             }
-            let edges = std::iter::once(self.left).chain(widths.iter().scan(self.left, |x, w| {
-                *x += w;
-                Some(*x)
-            }));
-            for vx in edges {
-                items.push(Item::VRule {
-                    x: vx,
-                    y1: 0.0,
-                    y2: height,
-                    thickness: 0.5,
-                    color: TABLE_LINE,
-                });
-            }
-            let bx = Boxed {
-                height,
-                space_before: if is_header {
-                    style.space_before.pt()
-                } else {
-                    0.0
-                },
-                space_after: if r + 1 == rows.len() {
-                    style.space_after.pt()
-                } else {
-                    0.0
-                },
-                items,
-                keep_with_next: is_header,
-                grid: false,
-                repeat_header: if is_header { None } else { header.clone() },
-                at_page_bottom: false,
-                outline: None,
-            };
-            if is_header {
-                header = Some(Arc::new(Boxed {
-                    space_before: 0.0,
-                    ..bx.clone()
-                }));
-            }
-            self.boxes.push(bx);
+        }
+    }
+
+    /// One table row (or piece of one): its items, rules around it and between the columns.
+    #[allow(clippy::too_many_arguments)]
+    fn table_row_box(
+        &self,
+        mut items: Vec<Item>,
+        height: f32,
+        widths: &[f32],
+        is_header: bool,
+        space_before: f32,
+        space_after: f32,
+    ) -> Boxed {
+        let thick = if is_header { 0.75 } else { 0.5 };
+        for y in [0.0, height] {
+            items.push(Item::Rule {
+                x1: self.left,
+                x2: self.left + self.width,
+                y,
+                thickness: thick,
+                color: TABLE_LINE,
+            });
+        }
+        let edges = std::iter::once(self.left).chain(widths.iter().scan(self.left, |x, w| {
+            *x += w;
+            Some(*x)
+        }));
+        for vx in edges {
+            items.push(Item::VRule {
+                x: vx,
+                y1: 0.0,
+                y2: height,
+                thickness: 0.5,
+                color: TABLE_LINE,
+            });
+        }
+        Boxed {
+            height,
+            space_before,
+            space_after,
+            items,
+            keep_with_next: false,
+            grid: false,
+            repeat_header: None,
+            at_page_bottom: false,
+            outline: None,
         }
     }
 

@@ -2,7 +2,8 @@
 //! line breaking with the Chinese prohibitions, and justification.
 
 use super::breaking::{
-    break_opportunities, is_cjk, is_closing_punct, is_opening_punct, no_line_start,
+    break_opportunities, extends_previous, is_cjk, is_closing_punct, is_opening_punct,
+    no_line_start,
 };
 use super::{PlacedGlyph, TextRun};
 use crate::fonts::{FaceChoice, FaceId, FontBook};
@@ -94,7 +95,11 @@ pub fn shape(
     let mut faces: Vec<(usize, char, FaceId)> = Vec::with_capacity(text.len());
     let mut last_face = primary;
     for (i, c) in text.char_indices() {
-        let face = if c.is_whitespace() {
+        // Whitespace follows its neighbour; a combining mark stays with its base character
+        // when that face has it, so the two shape as one cluster.
+        let face = if c.is_whitespace()
+            || (extends_previous(c) && i > 0 && fonts.has_glyph(last_face, c))
+        {
             last_face
         } else {
             match fonts.face_for_char(primary, c, style.language) {
@@ -105,6 +110,18 @@ pub fn shape(
                 }
             }
         };
+        if extends_previous(c) && face != last_face {
+            // The base's face lacks the mark: draw the whole cluster from the mark's face
+            // if it has the base too (as browsers fall back per cluster, not per character).
+            let base = faces
+                .iter()
+                .rposition(|&(_, b, _)| !extends_previous(b) && !b.is_whitespace());
+            if let Some(base) = base.filter(|&b| fonts.has_glyph(face, faces[b].1)) {
+                for entry in &mut faces[base..] {
+                    entry.2 = face;
+                }
+            }
+        }
         last_face = face;
         faces.push((i, c, face));
     }
@@ -369,8 +386,18 @@ impl Shaped {
         if let Some(b) = (start + 1..overflow).rev().find(|&b| allowed(b)) {
             return b;
         }
-        // A single unbreakable word longer than the line: break it where it overflows.
-        overflow.max(start + 1)
+        // A single unbreakable word longer than the line: break it where it overflows, but
+        // not between a character and its combining marks.
+        let mut at = overflow.max(start + 1);
+        while at > start + 1
+            && self
+                .clusters
+                .get(at)
+                .is_some_and(|c| extends_previous(c.first))
+        {
+            at -= 1;
+        }
+        at
     }
 
     fn compose(

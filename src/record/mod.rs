@@ -7,13 +7,15 @@ mod parse;
 pub use datetime::Timestamp;
 pub use parse::{
     load_record, parse_record, parse_record_in, read_record_text, ImageBase, RecordFormat,
+    MAX_BLOCKS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_RECORD_BYTES, MAX_RECORD_IMAGE_BYTES,
+    MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT_CHARS,
 };
 
 use std::fmt;
 use std::path::PathBuf;
 
 /// One article, validated: every later stage can rely on these invariants
-/// (non-empty title, http(s) url, heading levels 1-3, images readable and decoded).
+/// (non-empty title, http(s) url, heading levels 1-4, images readable and decoded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     /// Output base name: the record's `id`, else the file stem.
@@ -217,6 +219,23 @@ impl Article {
                 }
             })
             .collect()
+    }
+
+    /// Characters of the article's own text (title, subtitle, body), for the size limit.
+    /// Every paragraph, item and cell counts at least one: empty cells cost layout too.
+    pub fn text_chars(&self) -> usize {
+        let count = |s: &str| s.chars().count().max(1);
+        let blocks: usize = self
+            .body
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => count(t),
+                Block::List { items, .. } => items.iter().map(|t| count(t)).sum(),
+                Block::Table { rows } => rows.iter().flatten().map(|t| count(t)).sum(),
+                Block::Image(i) => i.caption.as_deref().map_or(0, count),
+            })
+            .sum();
+        count(&self.title) + self.subtitle.as_deref().map_or(0, count) + blocks
     }
 
     /// All text of the article in reading order, as it is printed (used by tests and reports).

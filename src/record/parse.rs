@@ -156,12 +156,17 @@ const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
 pub const MAX_BLOCKS: usize = 10_000;
 pub const MAX_TABLE_ROWS: usize = 2_000;
 pub const MAX_TABLE_COLUMNS: usize = 50;
+/// Most characters of text in one record (title, body, captions, cells): several novels'
+/// worth, and still laid out in seconds.
+pub const MAX_TEXT_CHARS: usize = 1_000_000;
 /// Largest record file read (a whole year of notices fits many times over).
 pub const MAX_RECORD_BYTES: u64 = 50 * 1024 * 1024;
 /// Largest image file, and most pixels an image may have (its decoded size is checked before
 /// decoding, against decompression bombs: a few KB of PNG can claim gigapixels).
 pub const MAX_IMAGE_BYTES: usize = 30 * 1024 * 1024;
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+/// All images of one record together (they are held in memory while it is converted).
+pub const MAX_RECORD_IMAGE_BYTES: usize = 100 * 1024 * 1024;
 
 /// Reads and validates a record file; images are resolved relative to the file and must lie
 /// inside its directory unless `allow_outside_images`.
@@ -445,8 +450,23 @@ fn validate(
                 ));
             }
             let mut out = Vec::with_capacity(blocks.len());
+            let mut image_bytes = 0;
             for (i, b) in blocks.into_iter().enumerate() {
-                out.push(validate_block(b, &format!("body[{i}]"), image_base, &err)?);
+                let at = format!("body[{i}]");
+                let block = validate_block(b, &at, image_base, &err)?;
+                if let Block::Image(image) = &block {
+                    image_bytes += image.data.len();
+                    if image_bytes > MAX_RECORD_IMAGE_BYTES {
+                        return Err(err(
+                            &format!("{at}.path"),
+                            format!(
+                                "the record's images come to more than {} MB; a record's images may total at most that",
+                                MAX_RECORD_IMAGE_BYTES / (1024 * 1024)
+                            ),
+                        ));
+                    }
+                }
+                out.push(block);
             }
             out
         }
@@ -493,7 +513,7 @@ fn validate(
         printed_by: non_empty(raw.printed_by),
         printed_date,
     };
-    Ok(Article {
+    let article = Article {
         id,
         title,
         subtitle: non_empty(raw.subtitle),
@@ -507,7 +527,15 @@ fn validate(
         attachments,
         body,
         official,
-    })
+    };
+    let chars = article.text_chars();
+    if chars > MAX_TEXT_CHARS {
+        return Err(err(
+            "body",
+            format!("{chars} characters of text; a record may have at most {MAX_TEXT_CHARS}"),
+        ));
+    }
+    Ok(article)
 }
 
 /// Paragraphs of a plain-text body: separated by blank lines; single newlines inside a
@@ -696,13 +724,22 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
             path
         }
     };
+    let too_big = |bytes: u64| {
+        format!(
+            "`{rel}` is {} MB; images may be at most {} MB",
+            bytes / (1024 * 1024),
+            MAX_IMAGE_BYTES / (1024 * 1024)
+        )
+    };
+    // Asked before reading, so that a huge file is never read into memory.
+    if let Ok(meta) = std::fs::metadata(&path) {
+        if meta.len() > MAX_IMAGE_BYTES as u64 {
+            return Err(too_big(meta.len()));
+        }
+    }
     let data = std::fs::read(&path).map_err(|e| format!("cannot read image `{rel}`: {e}"))?;
     if data.len() > MAX_IMAGE_BYTES {
-        return Err(format!(
-            "`{rel}` is {} MB; images may be at most {} MB",
-            data.len() / (1024 * 1024),
-            MAX_IMAGE_BYTES / (1024 * 1024)
-        ));
+        return Err(too_big(data.len() as u64));
     }
     let kind = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         ImageKind::Png

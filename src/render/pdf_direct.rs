@@ -273,7 +273,11 @@ fn embed_fonts(
         let mut unicode = UnicodeCmap::new(Name(b"Custom"), system_info);
         for (old, text) in &glyphs {
             if let Some(&new) = new_ids.get(old) {
-                if !text.is_empty() {
+                if *old == 0 {
+                    // Every character the face lacks is its .notdef box: no one character
+                    // stands for them (ActualText still carries each run's real text).
+                    unicode.pair(new, '\u{FFFD}');
+                } else if !text.is_empty() {
                     unicode.pair_with_multiple(new, text.chars());
                 }
             }

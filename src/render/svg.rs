@@ -218,7 +218,8 @@ mod tests {
             .transpose()
             .expect("qr")
             .map(std::sync::Arc::new);
-        let laid_out = crate::layout::layout(&article, &template, &fonts, qr.as_ref());
+        let laid_out =
+            crate::layout::layout(&article, &template, &fonts, qr.as_ref()).expect("layout");
         let svg = super::page(&laid_out, 0, &fonts).expect("first page");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("预览标题") && svg.contains("正文第一段"));

@@ -94,7 +94,8 @@ pub(super) async fn preview(
                 let article = &prepared.article;
                 let qr = qr_matrix(article)?;
                 let pages =
-                    crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref());
+                    crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref())
+                        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
                 let mut warnings = prepared.warnings;
                 warnings.extend(crate::missing_chars_warning(&pages.missing_chars));
                 let previews = (0..pages.pages.len().min(state.limits.preview_pages))

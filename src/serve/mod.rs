@@ -161,7 +161,9 @@ impl AppState {
             let workspace = state.workspaces.workspace().map_err(ApiError::internal)?;
             tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                work(&state, workspace)
+                crate::panics::catch(|| work(&state, workspace))
+                    .map_err(ApiError::internal)
+                    .and_then(|answer| answer)
             })
             .await
             .map_err(|_| ApiError::internal("the conversion failed unexpectedly"))?

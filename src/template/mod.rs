@@ -457,6 +457,9 @@ impl Template {
             .check()
             .map_err(|m| format!("template {origin}: {m}"))?;
         template.apply_grid();
+        template
+            .check_styles()
+            .map_err(|m| format!("template {origin}: {m}"))?;
         template.source = text.to_owned();
         Ok(template)
     }
@@ -508,6 +511,108 @@ impl Template {
                 .as_ref()
                 .unwrap_or(&self.styles.heading3),
         }
+    }
+
+    /// Every style with the name a template author writes for it.
+    fn named_styles(&self) -> Vec<(String, &Style)> {
+        let s = &self.styles;
+        let mut all: Vec<(String, &Style)> = [
+            ("body", &s.body),
+            ("title", &s.title),
+            ("subtitle", &s.subtitle),
+            ("breadcrumb", &s.breadcrumb),
+            ("meta", &s.meta),
+            ("heading1", &s.heading1),
+            ("heading2", &s.heading2),
+            ("heading3", &s.heading3),
+            ("quote", &s.quote),
+            ("list", &s.list),
+            ("table", &s.table),
+            ("caption", &s.caption),
+        ]
+        .into_iter()
+        .map(|(n, st)| (format!("styles.{n}"), st))
+        .collect();
+        if let Some(h4) = &s.heading4 {
+            all.push(("styles.heading4".into(), h4));
+        }
+        if let Some(o) = &self.official {
+            for (n, st) in [
+                ("mark_style", &o.mark_style),
+                ("doc_number_style", &o.doc_number_style),
+                ("signer_style", &o.signer_style),
+                ("recipients_style", &o.recipients_style),
+                ("signature_style", &o.signature_style),
+                ("imprint_style", &o.imprint_style),
+            ] {
+                all.push((format!("official.{n}"), st));
+            }
+        }
+        for (n, f) in [("header", &self.header), ("footer", &self.footer)] {
+            if let Some(f) = f {
+                all.push((format!("{n}.style"), &f.style));
+            }
+        }
+        if let Some(q) = &self.qr {
+            all.push(("qr.caption_style".into(), &q.caption_style));
+        }
+        all
+    }
+
+    /// Sizes and spacing every style must keep so that its text fits the type area: a line
+    /// fits on a page (twice), two characters fit on a line, nothing is negative or infinite.
+    fn check_styles(&self) -> Result<(), String> {
+        let (width, height) = (self.page.text_width(), self.text_height());
+        for (name, st) in self.named_styles() {
+            let size = st.size.pt();
+            if !(1.0..=width / 2.0).contains(&size) {
+                return Err(format!(
+                    "{name}.size must lie between 1pt and half the text width ({:.0}pt), not {size}pt",
+                    width / 2.0
+                ));
+            }
+            let pitch = st.line_pitch();
+            if !(st.line_height.is_finite() && st.line_height >= 0.5 && pitch <= height / 2.0) {
+                return Err(format!(
+                    "{name}.line_height must be at least 0.5 and leave room for two lines a page, not {}",
+                    st.line_height
+                ));
+            }
+            let measure = width - 2.0 * st.side_indent * size;
+            if !(st.side_indent.is_finite() && st.side_indent >= 0.0 && measure >= 2.0 * size) {
+                return Err(format!(
+                    "{name}.side_indent must leave at least two characters a line, not {}",
+                    st.side_indent
+                ));
+            }
+            let indent = st.first_line_indent * size;
+            if !(st.first_line_indent.is_finite() && indent >= 0.0 && indent <= measure - size) {
+                return Err(format!(
+                    "{name}.first_line_indent must leave at least one character on the first line, not {}",
+                    st.first_line_indent
+                ));
+            }
+            for (field, space) in [
+                ("space_before", st.space_before),
+                ("space_after", st.space_after),
+            ] {
+                if !(space.pt().is_finite() && (0.0..=height / 2.0).contains(&space.pt())) {
+                    return Err(format!(
+                        "{name}.{field} must lie between 0 and half the text height, not {}pt",
+                        space.pt()
+                    ));
+                }
+            }
+            if !(st.tracking.pt().is_finite() && st.tracking.pt().abs() < size / 2.0) {
+                return Err(format!(
+                    "{name}.tracking must be less than half the size ({}pt) either way, not {}pt \
+                     (with typography.chars_per_line: too many characters for the line)",
+                    size / 2.0,
+                    st.tracking.pt()
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn styles_mut(&mut self) -> Vec<&mut Style> {
@@ -589,16 +694,93 @@ impl Template {
             }
         }
         let p = &self.page;
+        for (name, length) in [("width", p.width), ("height", p.height)] {
+            if !(72.0..=14_400.0).contains(&length.pt()) {
+                return Err(format!(
+                    "page.{name} must lie between 1 inch and 200 inches, not {}pt",
+                    length.pt()
+                ));
+            }
+        }
+        for (name, length) in [
+            ("margin_top", p.margin_top),
+            ("margin_bottom", p.margin_bottom),
+            ("margin_left", p.margin_left),
+            ("margin_right", p.margin_right),
+        ] {
+            if !(length.pt().is_finite() && length.pt() >= 0.0) {
+                return Err(format!(
+                    "page.{name} must be 0 or more, not {}pt",
+                    length.pt()
+                ));
+            }
+        }
         if p.text_width() < 72.0 || p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt() < 72.0
         {
             return Err("the margins leave less than one inch for text".into());
         }
+        let ty = &self.typography;
+        if !(ty.cjk_latin_spacing.is_finite() && (0.0..=1.0).contains(&ty.cjk_latin_spacing)) {
+            return Err(format!(
+                "typography.cjk_latin_spacing must lie between 0 and 1 (em), not {}",
+                ty.cjk_latin_spacing
+            ));
+        }
+        if ty.lines_per_page.is_some_and(|n| n > 200) || ty.chars_per_line.is_some_and(|n| n > 200)
+        {
+            return Err("typography.lines_per_page and chars_per_line may be at most 200".into());
+        }
+        for (name, f) in [("header", &self.header), ("footer", &self.footer)] {
+            let Some(f) = f else { continue };
+            let offset = f
+                .baseline_from_edge
+                .or(f.distance_from_text)
+                .map_or(0.0, Length::pt);
+            let fits = offset.is_finite() && offset >= 0.0 && offset <= p.height.pt() / 2.0;
+            if !(fits && f.inset.is_finite() && f.inset >= 0.0) {
+                return Err(format!(
+                    "[{name}] distances must be 0 or more and within half the page, and inset 0 or more"
+                ));
+            }
+        }
+        if let Some(o) = &self.official {
+            let th = p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt();
+            for (name, length) in [
+                ("mark_top", Some(o.mark_top)),
+                ("mark_top_upward", o.mark_top_upward),
+                ("rule_thickness", Some(o.rule_thickness)),
+                ("rule_gap", Some(o.rule_gap)),
+                ("imprint_thick_rule", Some(o.imprint_thick_rule)),
+                ("imprint_thin_rule", Some(o.imprint_thin_rule)),
+            ] {
+                if let Some(v) = length.map(Length::pt) {
+                    if !(v.is_finite() && (0.0..=th / 2.0).contains(&v)) {
+                        return Err(format!(
+                            "official.{name} must lie between 0 and half the text height, not {v}pt"
+                        ));
+                    }
+                }
+            }
+            if !(o.signature_right_indent.is_finite()
+                && (0.0..=10.0).contains(&o.signature_right_indent))
+            {
+                return Err(
+                    "official.signature_right_indent must lie between 0 and 10 characters".into(),
+                );
+            }
+        }
         if self
             .qr
             .as_ref()
-            .is_some_and(|q| q.size.pt() < Length::mm(20.0).pt())
+            .is_some_and(|q| q.size.pt().is_nan() || q.size.pt() < Length::mm(20.0).pt())
         {
             return Err("qr.size must be at least 20mm so that phones can scan it".into());
+        }
+        if let Some(q) = &self.qr {
+            let th = p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt();
+            if q.size.pt() > p.text_width().min(th / 2.0) {
+                return Err("qr.size must fit the text width and half the text height".into());
+            }
         }
         Ok(())
     }

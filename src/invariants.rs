@@ -1,0 +1,342 @@
+//! The pipeline's promises, checked on arbitrary input: each function feeds bytes through one
+//! stage and panics if a promise is broken. The fuzz targets (`fuzz/`) and the property tests
+//! (`tests/properties.rs`) both call these, so a fuzzer's finding replays as an ordinary test.
+//!
+//! Promises: no input panics or hangs a stage; a record that validates keeps the invariants
+//! [`Article`] documents; layout places every glyph of the article inside the page's text area
+//! and keeps every character of the text, in order.
+
+use crate::fonts::FontBook;
+use crate::layout::{self, Item, Pages};
+use crate::record::{self, Article, Block, ImageBase, RecordFormat};
+use crate::template::Template;
+use std::path::Path;
+
+/// Images may come only from a directory that does not exist: arbitrary records read no files.
+const NO_IMAGES: &str = "/nonexistent/bulletin-invariants";
+
+fn format_for(selector: u8) -> RecordFormat {
+    match selector % 3 {
+        0 => RecordFormat::Json,
+        1 => RecordFormat::Yaml,
+        _ => RecordFormat::Toml,
+    }
+}
+
+/// Record parsing: the first byte picks JSON, YAML or TOML, the rest is the file.
+pub fn parse_any_record(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let file = Path::new("record");
+    let result = record::parse_record_in(
+        text,
+        format_for(selector),
+        file,
+        "record",
+        ImageBase::Confined(Path::new(NO_IMAGES)),
+    );
+    match result {
+        Ok(article) => check_article(&article),
+        Err(e) => assert!(
+            !e.message.trim().is_empty(),
+            "an error without a message for {text:?}"
+        ),
+    }
+}
+
+/// What every validated article promises the later stages.
+pub fn check_article(article: &Article) {
+    assert!(!article.title.trim().is_empty(), "empty title validated");
+    assert!(
+        !article.id.is_empty()
+            && !article.id.contains(['/', '\\'])
+            && article.id != "."
+            && !article.id.contains(".."),
+        "unsafe id validated: {:?}",
+        article.id
+    );
+    if let Some(url) = &article.url {
+        assert!(
+            url.starts_with("http://") || url.starts_with("https://"),
+            "non-http url validated: {url}"
+        );
+    }
+    for block in &article.body {
+        if let Block::Heading { level, .. } = block {
+            assert!((1..=4).contains(level), "heading level {level} validated");
+        }
+    }
+    assert!(
+        article.body.len() <= record::MAX_BLOCKS,
+        "more blocks than the limit validated"
+    );
+}
+
+/// A record made from arbitrary text: the first byte picks a built-in template, each line of
+/// the rest becomes a block (`#` heading, `>` quote, `-` list item, `|` table row, else a
+/// paragraph); the first line is the title. Lines are cut to keep each case quick.
+pub fn article_from_text(data: &[u8]) -> Option<(Article, Template)> {
+    let (&selector, rest) = data.split_first()?;
+    let names: Vec<&str> = Template::builtin_names().collect();
+    let template = Template::load(names[selector as usize % names.len()]).ok()?;
+    let text = String::from_utf8_lossy(rest);
+    let mut lines = text.split('\n').take(40);
+    let title = lines.next()?.chars().take(200).collect::<String>();
+    let mut body = Vec::new();
+    for line in lines {
+        let line: String = line.chars().take(3000).collect();
+        let block = if let Some(h) = line.strip_prefix('#') {
+            serde_json::json!({"type": "heading", "level": 1 + h.len() % 3, "text": h})
+        } else if let Some(q) = line.strip_prefix('>') {
+            serde_json::json!({"type": "quote", "text": q})
+        } else if let Some(items) = line.strip_prefix('-') {
+            serde_json::json!({"type": "list", "items": items.split('-').collect::<Vec<_>>()})
+        } else if let Some(row) = line.strip_prefix('|') {
+            let cells: Vec<&str> = row.split('|').collect();
+            serde_json::json!({"type": "table", "rows": [cells.clone(), cells]})
+        } else {
+            serde_json::json!({"type": "paragraph", "text": line})
+        };
+        body.push(block);
+    }
+    let record = serde_json::json!({
+        "title": title,
+        "url": "https://example.gov.cn/a/1.html",
+        "issuer": "内蒙古自治区生态环境厅",
+        "body": body,
+    });
+    let article = record::parse_record_in(
+        &record.to_string(),
+        RecordFormat::Json,
+        Path::new("text.json"),
+        "text",
+        ImageBase::Confined(Path::new(NO_IMAGES)),
+    )
+    .ok()?;
+    Some((article, template))
+}
+
+/// Layout of arbitrary text with every built-in template, then both everyday renderers.
+pub fn lay_out_any_text(data: &[u8], fonts: &FontBook) {
+    let Some((article, template)) = article_from_text(data) else {
+        return;
+    };
+    let pages = lay_out(&article, &template, fonts);
+    if let Ok(pages) = &pages {
+        // The renderers must accept whatever layout produced.
+        if let Err(e) = crate::render::pdf_direct::render(&article, pages, fonts) {
+            panic!("PDF rendering failed: {e}");
+        }
+    }
+    if let Err(e) = crate::render::docx::render(&article, &template, None, None) {
+        panic!("DOCX rendering failed: {e}");
+    }
+}
+
+/// Template parsing: the bytes are a template file; one that loads must lay out a short
+/// article within its own text area. Says whether the template loaded.
+pub fn parse_any_template(data: &[u8], fonts: &FontBook) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let template = match Template::from_toml(text, "template.toml") {
+        Ok(t) => t,
+        Err(e) => {
+            assert!(
+                e.starts_with("template template.toml: "),
+                "unnamed error: {e}"
+            );
+            return false;
+        }
+    };
+    let record = serde_json::json!({
+        "title": "关于做好2025年春季草原防火工作的通知",
+        "url": "https://example.gov.cn/a/1.html",
+        "published": "2025-02-18 10:30",
+        "body": [
+            {"type": "heading", "level": 1, "text": "一、总体要求"},
+            {"type": "paragraph", "text": "各盟市生态环境局：为切实做好春季草原防火工作，现将有关事项通知如下。PM2.5浓度同比下降5.2%。"},
+            {"type": "list", "items": ["加强巡查。", "落实责任。"]},
+            {"type": "table", "rows": [["盟市", "次数"], ["呼和浩特", "12"]]},
+            {"type": "quote", "text": "绿水青山就是金山银山。"},
+        ],
+    });
+    let Ok(article) = record::parse_record_in(
+        &record.to_string(),
+        RecordFormat::Json,
+        Path::new("t.json"),
+        "t",
+        ImageBase::Confined(Path::new(NO_IMAGES)),
+    ) else {
+        panic!("the fixed article does not validate");
+    };
+    let _ = lay_out(&article, &template, fonts);
+    if let Err(e) = crate::render::docx::render(&article, &template, None, None) {
+        panic!("DOCX rendering failed: {e}");
+    }
+    true
+}
+
+/// Page import: the first byte picks HTML or plain text, the rest is the page.
+pub fn import_any_page(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let path = if selector % 2 == 0 {
+        Path::new("/nonexistent/page.html")
+    } else {
+        Path::new("/nonexistent/page.txt")
+    };
+    let options = crate::import::ImportOptions {
+        url: Some("https://example.gov.cn/a/1.html".into()),
+        ..Default::default()
+    };
+    if let Ok(imported) = crate::import::import_bytes(rest, path, &options) {
+        let json = serde_json::to_string(&imported.record).expect("an imported record serialises");
+        if let Ok(article) = record::parse_record_in(
+            &json,
+            RecordFormat::Json,
+            path,
+            "page",
+            ImageBase::Confined(Path::new(NO_IMAGES)),
+        ) {
+            check_article(&article);
+        }
+    }
+}
+
+/// Lays the article out and checks the layout's promises; a refusal (too many pages) is the
+/// only error allowed.
+pub fn lay_out(article: &Article, template: &Template, fonts: &FontBook) -> Result<Pages, String> {
+    let qr = article
+        .url
+        .as_deref()
+        .map(crate::qr::QrMatrix::encode)
+        .transpose()
+        .expect("a validated url encodes")
+        .map(std::sync::Arc::new);
+    let pages = layout::layout(article, template, fonts, qr.as_ref())?;
+    check_glyphs_inside_text_area(&pages, template);
+    check_text_kept(&pages, article);
+    Ok(pages)
+}
+
+/// Every glyph of the article (page furniture aside) lies inside the text area: its advance
+/// box horizontally, its baseline vertically.
+pub fn check_glyphs_inside_text_area(pages: &Pages, template: &Template) {
+    const SLACK: f32 = 0.5;
+    let p = &template.page;
+    let (left, right) = (p.margin_left.pt(), p.width.pt() - p.margin_right.pt());
+    let (top, bottom) = (p.margin_top.pt(), p.height.pt() - p.margin_bottom.pt());
+    for (n, page) in pages.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            if run.tag.is_none() {
+                continue;
+            }
+            assert!(
+                run.y > top - SLACK && run.y <= bottom + SLACK,
+                "page {}: baseline {} outside {top}..{bottom}: {:?}",
+                n + 1,
+                run.y,
+                run.text
+            );
+            let mut x = run.x;
+            for g in &run.glyphs {
+                let start = x + g.x_offset;
+                let end = start + g.x_advance.max(0.0);
+                assert!(
+                    start >= left - SLACK && end <= right + SLACK,
+                    "page {}: glyph at {start:.2}..{end:.2} outside {left:.2}..{right:.2} in {:?}",
+                    n + 1,
+                    run.text
+                );
+                x += g.x_advance;
+            }
+        }
+    }
+}
+
+/// The article's text as laid out: every tagged run in reading order, whitespace and control
+/// characters left out (line breaks replace spaces, and layout drops control characters).
+pub fn laid_out_text(pages: &Pages) -> String {
+    pages
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|item| match item {
+            Item::Text(run) if run.tag.is_some() => Some(run.text.as_str()),
+            _ => None,
+        })
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect()
+}
+
+/// Each block's text, in order, without whitespace and control characters: what
+/// [`laid_out_text`] must contain, block after block.
+pub fn block_texts(article: &Article) -> Vec<String> {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect()
+    };
+    let mut texts = vec![squeeze(&article.title)];
+    for block in &article.body {
+        match block {
+            Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
+                texts.push(squeeze(t))
+            }
+            Block::List { items, .. } => texts.extend(items.iter().map(|t| squeeze(t))),
+            Block::Table { rows } => {
+                texts.extend(rows.iter().flatten().map(|t| squeeze(t)));
+            }
+            Block::Image(image) => texts.extend(image.caption.as_deref().map(squeeze)),
+        }
+    }
+    texts.retain(|t| !t.is_empty());
+    texts
+}
+
+/// Every block's characters appear in the laid-out text, in the record's order.
+pub fn check_text_kept(pages: &Pages, article: &Article) {
+    if let Err(e) = find_in_order(&laid_out_text(pages), &block_texts(article)) {
+        panic!("text lost or out of order in layout: {e}");
+    }
+}
+
+/// Whether every text of `texts` occurs in `found`, each after the one before; if not, where
+/// the first that does not begins to differ.
+pub fn find_in_order(found: &str, texts: &[String]) -> Result<(), String> {
+    let mut from = 0;
+    for text in texts {
+        match found[from..].find(text.as_str()) {
+            Some(at) => from += at + text.len(),
+            None => {
+                // Where the text should have been: its longest start that is there.
+                let chars: Vec<char> = text.chars().collect();
+                let kept = (0..chars.len())
+                    .rev()
+                    .map(|n| chars[..n].iter().collect::<String>())
+                    .find(|start| found[from..].contains(start.as_str()))
+                    .unwrap_or_default();
+                let at = from + found[from..].find(&kept).unwrap_or(0) + kept.len();
+                return Err(format!(
+                    "after {} characters of a text of {}: expected {:?}, found {:?}",
+                    kept.chars().count(),
+                    chars.len(),
+                    chars[kept.chars().count()..]
+                        .iter()
+                        .take(40)
+                        .collect::<String>(),
+                    found[at..].chars().take(40).collect::<String>()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
