@@ -53,6 +53,7 @@ pub fn check_article(article: &Article) {
     assert!(!article.title.trim().is_empty(), "empty title validated");
     assert!(
         !article.id.is_empty()
+            && article.id.len() <= record::MAX_ID_BYTES
             && !article.id.contains(['/', '\\'])
             && article.id != "."
             && !article.id.contains(".."),

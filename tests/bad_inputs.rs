@@ -289,8 +289,19 @@ fn a_bug_in_one_record_fails_only_that_record_in_a_batch() {
     assert_eq!(outputs.len(), 5 * 4, "{written:?}");
     for hidden in written.iter().filter(|n| n.starts_with('.')) {
         let path = out.join(hidden);
-        if path.is_dir() {
-            assert!(everything_in(&path).is_empty(), "{hidden} keeps files");
+        if !path.is_dir() {
+            continue;
+        }
+        let inside = everything_in(&path);
+        if hidden == ".bulletin-stamps" {
+            // A stamp for each converted record (for --skip-unchanged), none for the failed.
+            let stamps: Vec<&String> = inside.iter().filter(|n| !n.starts_with('.')).collect();
+            assert_eq!(stamps.len(), 5, "{inside:?}");
+            assert!(!stamps.iter().any(|n| n.starts_with(&victim)), "{inside:?}");
+            let tmp = path.join(".bulletin-tmp");
+            assert!(everything_in(&tmp).is_empty(), "stamps left staged");
+        } else {
+            assert!(inside.is_empty(), "{hidden} keeps {inside:?}");
         }
     }
     std::fs::remove_dir_all(&dir).ok();

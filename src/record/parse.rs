@@ -159,6 +159,8 @@ pub const MAX_TABLE_COLUMNS: usize = 50;
 /// Most characters of text in one record (title, body, captions, cells): several novels'
 /// worth, and still laid out in seconds.
 pub const MAX_TEXT_CHARS: usize = 1_000_000;
+/// Longest record id, in bytes: it names the output files.
+pub const MAX_ID_BYTES: usize = 200;
 /// Largest record file read (a whole year of notices fits many times over).
 pub const MAX_RECORD_BYTES: u64 = 50 * 1024 * 1024;
 /// Largest image file, and most pixels an image may have (its decoded size is checked before
@@ -784,10 +786,17 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
 }
 
 fn check_id(id: &str) -> Result<(), String> {
+    // File systems take 255 bytes a name; the longest suffix bulletin adds is ".qr.png".
+    if id.len() > MAX_ID_BYTES {
+        return Err(format!(
+            "the id is {} bytes long; ids may be at most {MAX_ID_BYTES} bytes (file names)",
+            id.len()
+        ));
+    }
     let ok = !id.is_empty()
-        && id != "."
-        && id != ".."
         && !id.starts_with('.')
+        && !id.contains("..")
+        && id.trim() == id
         && id
             .chars()
             .all(|c| !c.is_control() && !"/\\:*?\"<>|".contains(c));
