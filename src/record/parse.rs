@@ -30,7 +30,10 @@ impl RecordFormat {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a record: a map of fields such as `title` and `body`"
+)]
 struct RawRecord {
     title: Option<String>,
     subtitle: Option<String>,
@@ -128,7 +131,10 @@ impl<'de> Deserialize<'de> for RawBody {
 /// One block with every field any block type may carry; which fields belong to which
 /// type is checked afterwards so that the error can name the exact field.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a block with a `type` (paragraph, heading, list, table, image or quote) and its fields"
+)]
 struct RawBlock {
     #[serde(rename = "type")]
     kind: String,
@@ -263,6 +269,28 @@ fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecor
     if text.trim().is_empty() {
         return Err(fail(String::new(), None, "the file is empty".into()));
     }
+    // serde would take a list for a record (its fields in order); say what a record is.
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
+        .unwrap_or_default();
+    let is_list = match format {
+        RecordFormat::Json => text.trim_start().starts_with('['),
+        RecordFormat::Yaml => {
+            first_line.starts_with('[') || first_line == "-" || first_line.starts_with("- ")
+        }
+        RecordFormat::Toml => false,
+    };
+    if is_list {
+        return Err(fail(
+            String::new(),
+            None,
+            "the file holds a list; a record is a map of fields such as `title` and `body` \
+             (for many records use NDJSON with `bulletin batch`)"
+                .into(),
+        ));
+    }
     match format {
         RecordFormat::Json => {
             let mut de = serde_json::Deserializer::from_str(text);
@@ -289,11 +317,13 @@ fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecor
             serde_path_to_error::deserialize(de).map_err(|e| {
                 let inner = e.inner();
                 let pos = inner.location().map(|l| (l.line(), l.column()));
-                fail(
-                    e.path().to_string(),
-                    pos,
-                    strip_position(&inner.to_string()),
-                )
+                let path = e.path().to_string();
+                // serde_norway names the field in its message too; it is reported apart.
+                let message = strip_position(&inner.to_string());
+                let message = message
+                    .strip_prefix(&format!("{path}: "))
+                    .map_or(message.clone(), str::to_owned);
+                fail(path, pos, message)
             })
         }
         RecordFormat::Toml => {
