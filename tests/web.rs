@@ -20,10 +20,15 @@ struct Server {
 
 impl Server {
     fn start(name: &str, args: &[&str]) -> Server {
+        Server::start_with(name, args, &[])
+    }
+
+    fn start_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let tmp = fresh_dir("web", name);
         let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(args)
+            .envs(env.iter().copied())
             .env("TMPDIR", &tmp)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -784,6 +789,26 @@ fn a_conversion_over_the_time_limit_is_abandoned_with_a_message() {
     assert!(answer
         .text()
         .contains("took longer than the server's limit of 0.1 s"));
+}
+
+/// A bug met while converting (a panic, injected by BULLETIN_PANIC_ON_ID) is a 500 answer
+/// with a message; the request's directory is removed and the server goes on serving.
+#[test]
+fn a_bug_in_one_conversion_is_an_error_answer_and_the_server_goes_on() {
+    let server = Server::start_with("panic", &[], &[("BULLETIN_PANIC_ON_ID", "faulty")]);
+    let mut form = minimal("出错的一篇");
+    form["record"]["id"] = "faulty".into();
+    let answer = server.post_json("/api/convert?format=pdf", &form);
+    assert_eq!(answer.status, 500, "{}", answer.text());
+    assert!(
+        answer.text().contains("internal error") && answer.text().contains("injected fault"),
+        "{}",
+        answer.text()
+    );
+    let next = server.post_json("/api/convert?format=pdf", &minimal("下一篇"));
+    assert_eq!(next.status, 200, "{}", next.text());
+    assert!(next.body.starts_with(b"%PDF"));
+    assert!(server.leftover_workspaces().is_empty());
 }
 
 #[test]
