@@ -392,10 +392,11 @@ fn convert_records(records: &[PathBuf], c: &Conversion) -> ExitCode {
                     let names: Vec<String> =
                         written.iter().map(|p| p.display().to_string()).collect();
                     say!(
-                        "{} -> {} ({} pages)",
+                        "{} -> {} ({} page{})",
                         path.display(),
                         names.join(", "),
-                        outputs.pages
+                        outputs.pages,
+                        if outputs.pages == 1 { "" } else { "s" }
                     );
                 }
             }

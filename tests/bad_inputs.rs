@@ -359,3 +359,49 @@ fn too_much_text_and_too_many_pages_are_refused() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// PDF/A cannot hold empty boxes or lack a date: both are refused in the record's terms, not
+/// in the PDF library's, and the same records convert without --pdfa.
+#[test]
+fn pdfa_refusals_name_the_characters_and_the_missing_date() {
+    let dir = fresh_dir("bad-inputs", "pdfa");
+    let boxes = dir.join("boxes.json");
+    std::fs::write(
+        &boxes,
+        r#"{"title":"表情","published":"2025-02-18","body":[{"type":"paragraph","text":"中文 😀"}]}"#,
+    )
+    .unwrap();
+    let undated = dir.join("undated.json");
+    std::fs::write(
+        &undated,
+        r#"{"title":"无日期","body":[{"type":"paragraph","text":"中文"}]}"#,
+    )
+    .unwrap();
+    for (record, wants) in [
+        (
+            &boxes,
+            "PDF/A allows no character without a font, and no bundled font has these: U+1F600 '😀'",
+        ),
+        (
+            &undated,
+            "PDF/A needs a document date: give the record `published`",
+        ),
+    ] {
+        let convert = |extra: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_bulletin"))
+                .arg("convert")
+                .arg(record)
+                .args(["--formats", "pdf", "--quiet", "--out"])
+                .arg(dir.join("out"))
+                .args(extra)
+                .output()
+                .unwrap()
+        };
+        let refused = convert(&["--pdfa"]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(wants), "{stderr}");
+        assert!(convert(&[]).status.success());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -74,6 +74,29 @@ pub fn render(
     pdfa: bool,
     tagged: bool,
 ) -> Result<Vec<u8>, String> {
+    if pdfa {
+        // PDF/A allows neither empty boxes nor an undated document: say so in the record's
+        // terms before krilla's validator does in its own.
+        if !pages.missing_chars.is_empty() {
+            let list: Vec<String> = pages
+                .missing_chars
+                .iter()
+                .map(|c| format!("U+{:04X} '{c}'", *c as u32))
+                .collect();
+            let list = list.join(", ");
+            return Err(format!(
+                "PDF/A allows no character without a font, and no bundled font has these: {list}; \
+                 remove them or convert without --pdfa"
+            ));
+        }
+        if document_date(article).is_none() {
+            return Err(
+                "PDF/A needs a document date: give the record `published` (or, for an official \
+                 document, `signature.date` or `printed_date`)"
+                    .into(),
+            );
+        }
+    }
     let mut settings = SerializeSettings::default();
     if pdfa || tagged {
         let mut builder = ConfigurationBuilder::new();
@@ -198,7 +221,7 @@ fn metadata(a: &Article) -> Metadata {
     if let Some(subtitle) = &a.subtitle {
         m = m.description(subtitle.clone());
     }
-    if let Some(p) = &a.published {
+    if let Some(p) = document_date(a) {
         let mut dt = DateTime::new(p.year).month(p.month).day(p.day);
         if let Some((h, min, s)) = p.time {
             dt = dt.hour(h).minute(min).second(s.min(59));
@@ -212,6 +235,18 @@ fn metadata(a: &Article) -> Metadata {
         m = m.creation_date(dt);
     }
     m
+}
+
+/// The date a PDF states: publication, else the official document's signature or printing
+/// date. Never the clock, so that the same record gives the same bytes.
+fn document_date(a: &Article) -> Option<&crate::record::Timestamp> {
+    a.published.as_ref().or_else(|| {
+        a.official
+            .signature
+            .as_ref()
+            .map(|s| &s.date)
+            .or(a.official.printed_date.as_ref())
+    })
 }
 
 fn fill(color: Color) -> Fill {
