@@ -121,7 +121,8 @@ pub fn article_from_text(data: &[u8]) -> Option<(Article, Template)> {
     Some((article, template))
 }
 
-/// Layout of arbitrary text with every built-in template, then both everyday renderers.
+/// Layout of arbitrary text with every built-in template, then the everyday PDF, OFD, the
+/// preview and the DOCX.
 pub fn lay_out_any_text(data: &[u8], fonts: &FontBook) {
     let Some((article, template)) = article_from_text(data) else {
         return;
@@ -132,6 +133,13 @@ pub fn lay_out_any_text(data: &[u8], fonts: &FontBook) {
         if let Err(e) = crate::render::pdf_direct::render(&article, pages, fonts) {
             panic!("PDF rendering failed: {e}");
         }
+        if let Err(e) = crate::render::ofd::render(&article, pages, fonts) {
+            panic!("OFD rendering failed: {e}");
+        }
+        assert!(
+            crate::render::svg::page(pages, 0, fonts).is_some(),
+            "no preview of the first page"
+        );
     }
     if let Err(e) = crate::render::docx::render(&article, &template, None, None) {
         panic!("DOCX rendering failed: {e}");

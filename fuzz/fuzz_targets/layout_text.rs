@@ -1,5 +1,5 @@
 //! Arbitrary text as an article's blocks: layout keeps every glyph inside the text area and
-//! every character in order; the PDF and DOCX renderers accept the result.
+//! every character in order; the PDF, OFD, preview and DOCX renderers accept the result.
 #![no_main]
 use bulletin::fonts::FontBook;
 use std::sync::LazyLock;
