@@ -239,6 +239,8 @@ fn shape_run(
         let c = &mut out[i];
         c.range.end = end.max(c.range.start);
         c.last = text[c.range.clone()].chars().last().unwrap_or(c.first);
+        // A space carrying a combining mark is a character: it is not dropped at a line's end.
+        c.space = text[c.range.clone()].chars().all(char::is_whitespace);
         let full_width = c.width >= 0.9 * style.size;
         if full_width && style.tracking != 0.0 {
             c.width += style.tracking;
