@@ -373,10 +373,18 @@ impl Builder<'_> {
     }
 
     fn table(&mut self, rows: &[Vec<String>]) {
-        let style = self.template.styles.table.clone();
-        let pad_x = 4.0;
+        let mut style = self.template.styles.table.clone();
+        let mut pad_x = 4.0;
         let pad_y = 3.0;
         let columns = rows[0].len();
+        // Every column holds a character and a half: a table too wide for that at the
+        // template's size is set smaller, with less padding.
+        let per_column = self.width / columns as f32;
+        if per_column < 1.5 * style.size.pt() + 2.0 * pad_x {
+            pad_x = f32::min(pad_x, per_column * 0.1);
+            style.size = Length((per_column - 2.0 * pad_x) / 1.5);
+        }
+        let floor = 1.5 * style.size.pt() + 2.0 * pad_x;
         // Column widths follow the longest cell of each column, within sensible bounds.
         let natural: Vec<f32> = (0..columns)
             .map(|c| {
@@ -398,6 +406,19 @@ impl Builder<'_> {
         };
         let scale = self.width / widths.iter().sum::<f32>();
         widths.iter_mut().for_each(|w| *w *= scale);
+        // Lift columns narrower than the floor, taking the width from the wider ones.
+        let deficit: f32 = widths.iter().map(|w| (floor - w).max(0.0)).sum();
+        let surplus: f32 = widths.iter().map(|w| (w - floor).max(0.0)).sum();
+        if deficit > 0.0 && surplus > 0.0 {
+            let take = (deficit / surplus).min(1.0);
+            for w in &mut widths {
+                *w = if *w < floor {
+                    floor
+                } else {
+                    *w - (*w - floor) * take
+                };
+            }
+        }
 
         let table = self.tables;
         self.tables += 1;
