@@ -286,7 +286,10 @@ fn serve(
 }
 
 fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> ExitCode {
-    let imported = match bulletin::import::import_file(page, &options) {
+    let imported = bulletin::panics::catch(|| bulletin::import::import_file(page, &options))
+        .map_err(|e| format!("{}: {e}", page.display()))
+        .and_then(|imported| imported);
+    let imported = match imported {
         Ok(i) => i,
         Err(e) => {
             eprintln!("error: {e}");
@@ -337,18 +340,23 @@ fn convert_records(records: &[PathBuf], c: &Conversion) -> ExitCode {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for path in records {
         // A web page or text capture is imported first, then converted like a record.
-        let loaded = if bulletin::import::is_page(path) {
-            bulletin::import::import_article(path, &ImportOptions::default()).map(
-                |(article, warnings)| {
-                    for w in warnings {
-                        eprintln!("warning: {}: {w}", path.display());
-                    }
-                    article
-                },
-            )
-        } else {
-            load_record(path, c.allow_outside_images).map_err(|e| e.to_string())
+        let load = || {
+            if bulletin::import::is_page(path) {
+                bulletin::import::import_article(path, &ImportOptions::default()).map(
+                    |(article, warnings)| {
+                        for w in warnings {
+                            eprintln!("warning: {}: {w}", path.display());
+                        }
+                        article
+                    },
+                )
+            } else {
+                load_record(path, c.allow_outside_images).map_err(|e| e.to_string())
+            }
         };
+        let loaded = bulletin::panics::catch(load)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|loaded| loaded);
         let mut article = match loaded {
             Ok(a) => a,
             Err(e) => {
@@ -493,7 +501,10 @@ fn bench(records: usize, chars: usize, jobs: &[usize], font_dir: Option<&Path>) 
 fn check(records: &[PathBuf]) -> ExitCode {
     let mut problems = 0usize;
     for path in records {
-        match load_record(path, false) {
+        let loaded = bulletin::panics::catch(|| load_record(path, false).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|loaded| loaded);
+        match loaded {
             Err(e) => {
                 eprintln!("error: {e}");
                 problems += 1;
