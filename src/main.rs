@@ -501,9 +501,10 @@ fn bench(records: usize, chars: usize, jobs: &[usize], font_dir: Option<&Path>) 
 fn check(records: &[PathBuf]) -> ExitCode {
     let mut problems = 0usize;
     for path in records {
-        let loaded = bulletin::panics::catch(|| load_record(path, false).map_err(|e| e.to_string()))
-            .map_err(|e| format!("{}: {e}", path.display()))
-            .and_then(|loaded| loaded);
+        let loaded =
+            bulletin::panics::catch(|| load_record(path, false).map_err(|e| e.to_string()))
+                .map_err(|e| format!("{}: {e}", path.display()))
+                .and_then(|loaded| loaded);
         match loaded {
             Err(e) => {
                 eprintln!("error: {e}");

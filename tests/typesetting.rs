@@ -318,3 +318,59 @@ fn a5_leaflet_keeps_the_same_rules() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A table row taller than a page starts where it falls and flows on under the repeated
+/// header, with no line lost and every glyph inside the text area.
+#[test]
+fn a_table_row_taller_than_a_page_flows_on_under_its_header() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let long = "各盟市生态环境局要切实加强草原防火巡查，落实责任制度。".repeat(60);
+    let dir = fresh_dir("type", "tall-row");
+    let record = dir.join("tall.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({"title": "超长表格行", "body": [
+            {"type": "paragraph", "text": "下表的第二行比一页还高。"},
+            {"type": "table", "rows": [["项目", "说明"], ["巡查", long], ["备注", "无"]]},
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    convert(std::slice::from_ref(&record), &dir);
+    let pdf = dir.join("tall.pdf");
+    let report = measure(&pdf, &rules_file(&dir));
+    assert_eq!(report["counts"]["pages"], 2, "{report}");
+    let page = |n: &str| {
+        let out = Command::new("pdftotext")
+            .args(["-f", n, "-l", n])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    // The row starts on page 1 right after the paragraph, not on a fresh page.
+    let first = page("1");
+    assert!(
+        first.contains("下表的第二行比一页还高。项目说明巡查各盟市"),
+        "{first}"
+    );
+    let second = page("2");
+    assert!(
+        second.starts_with("项目说明"),
+        "header not repeated: {second}"
+    );
+    assert!(second.contains("备注无"), "{second}");
+    let flat = body_text(&pdf).replacen("项目说明", "", 2);
+    assert!(
+        flat.contains(&format!("巡查{long}备注无")),
+        "lines of the tall row lost or out of order"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -452,31 +452,35 @@ impl Builder<'_> {
                 x += widths[c];
             }
             let max_lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            // A row taller than a page is split into pieces that fit one (below the repeated
-            // header), each drawn as a closed row.
-            let room = text_height - 2.0 * pad_y - header.as_ref().map_or(0.0, |h| h.height);
-            let per_piece = ((room / pitch).floor() as usize).max(1);
+            // A row taller than a page (below the repeated header) is cut into one-line pieces
+            // that flow on from wherever the row starts: rules above its first line and below
+            // its last, column rules beside every piece.
+            let room = text_height - header.as_ref().map_or(0.0, |h| h.height);
+            let tall = max_lines as f32 * pitch + 2.0 * pad_y > room;
+            let per_piece = if tall { 1 } else { max_lines };
             let pieces = max_lines.div_ceil(per_piece);
             for piece in 0..pieces {
                 let first = piece * per_piece;
                 let count = per_piece.min(max_lines - first);
+                let (first_piece, last_piece) = (piece == 0, piece + 1 == pieces);
+                let top = if first_piece { pad_y } else { 0.0 };
                 let mut items = Vec::new();
                 for cell in &mut cells {
                     for (i, line) in cell.iter_mut().enumerate().skip(first).take(count) {
                         for mut item in std::mem::take(line) {
-                            item.shift(0.0, pad_y + (i - first) as f32 * pitch);
+                            item.shift(0.0, top + (i - first) as f32 * pitch);
                             items.push(item);
                         }
                     }
                 }
-                let last_piece = piece + 1 == pieces;
-                let height = count as f32 * pitch + 2.0 * pad_y;
+                let height = count as f32 * pitch + top + if last_piece { pad_y } else { 0.0 };
                 let bx = self.table_row_box(
                     items,
                     height,
                     &widths,
                     is_header,
-                    if is_header && piece == 0 {
+                    (first_piece, last_piece),
+                    if is_header && first_piece {
                         style.space_before.pt()
                     } else {
                         0.0
@@ -504,7 +508,8 @@ impl Builder<'_> {
         }
     }
 
-    /// One table row (or piece of one): its items, rules around it and between the columns.
+    /// One table row (or piece of one): its items, the rules above and below it that
+    /// `rules` asks for, and the rules between the columns.
     #[allow(clippy::too_many_arguments)]
     fn table_row_box(
         &self,
@@ -512,11 +517,13 @@ impl Builder<'_> {
         height: f32,
         widths: &[f32],
         is_header: bool,
+        rules: (bool, bool),
         space_before: f32,
         space_after: f32,
     ) -> Boxed {
         let thick = if is_header { 0.75 } else { 0.5 };
-        for y in [0.0, height] {
+        let wanted = [(0.0, rules.0), (height, rules.1)];
+        for y in wanted.iter().filter(|(_, on)| *on).map(|(y, _)| *y) {
             items.push(Item::Rule {
                 x1: self.left,
                 x2: self.left + self.width,
