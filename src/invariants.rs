@@ -141,7 +141,7 @@ pub fn lay_out_any_text(data: &[u8], fonts: &FontBook) {
             "no preview of the first page"
         );
     }
-    if let Err(e) = crate::render::docx::render(&article, &template, None, None) {
+    if let Err(e) = crate::render::docx::render(&article, &template, None, fonts) {
         panic!("DOCX rendering failed: {e}");
     }
 }
@@ -184,7 +184,7 @@ pub fn parse_any_template(data: &[u8], fonts: &FontBook) -> bool {
         panic!("the fixed article does not validate");
     };
     let _ = lay_out(&article, &template, fonts);
-    if let Err(e) = crate::render::docx::render(&article, &template, None, None) {
+    if let Err(e) = crate::render::docx::render(&article, &template, None, fonts) {
         panic!("DOCX rendering failed: {e}");
     }
     true

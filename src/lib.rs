@@ -155,12 +155,7 @@ pub fn convert(
         }
         files.push((
             format!("{}.docx", article.id),
-            render::docx::render(
-                article,
-                template,
-                qr.as_deref(),
-                template.docx.embed_fonts.then_some(fonts),
-            )?,
+            render::docx::render(article, template, qr.as_deref(), fonts)?,
         ));
     }
     if formats.qr {

@@ -467,6 +467,31 @@ fn docx_with_embedded_fonts_renders_in_the_bundled_faces_without_them_installed(
     // Without embedding the same configuration has no Fandol face: the check above can fail.
     let (fonts, _) = render(&plain.join("nmg-sthjt-2025-02-18.docx"), "plain");
     assert!(!fonts.contains("Fandol"), "{fonts}");
+
+    // Rare characters Fandol lacks (CJK extensions A and C, 堃) come from the fallback face,
+    // embedded too, as in the PDF: no boxes on a machine without it.
+    let rare = dir.join("rare.json");
+    std::fs::write(
+        &rare,
+        r#"{"title":"生僻字","body":[{"type":"paragraph","text":"生僻字㐀䶮𬌗和堃。"}]}"#,
+    )
+    .unwrap();
+    let result = convert(&[
+        rare.to_str().unwrap(),
+        "--formats",
+        "docx",
+        "--embed-fonts",
+        "--quiet",
+        "--out",
+        dir.join("rare").to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{result:?}");
+    let (fonts, text) = render(&dir.join("rare/rare.docx"), "rare");
+    assert!(
+        fonts.contains("NotoSerifCJK") && fonts.contains("FandolSong"),
+        "{fonts}"
+    );
+    assert!(squeeze(&text).contains("生僻字㐀䶮𬌗和堃。"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -8,6 +8,7 @@ mod embed;
 mod official;
 
 use super::xml::escape;
+use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block};
 use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
@@ -46,6 +47,8 @@ struct Media {
 struct Writer<'a> {
     article: &'a Article,
     template: &'a Template,
+    /// Decides which characters the document's Chinese fonts lack (see [`Writer::run`]).
+    fonts: &'a FontBook,
     body: String,
     rels: Vec<Rel>,
     media: Vec<Media>,
@@ -54,16 +57,18 @@ struct Writer<'a> {
     drawing_id: usize,
 }
 
-/// Writes the DOCX. With `embed_fonts`, the faces it uses are subset and embedded in it.
+/// Writes the DOCX. With the template's `docx.embed_fonts`, the faces it uses are subset and
+/// embedded in it.
 pub fn render(
     article: &Article,
     template: &Template,
     qr: Option<&QrMatrix>,
-    embed_fonts: Option<&crate::fonts::FontBook>,
+    fonts: &FontBook,
 ) -> Result<Vec<u8>, String> {
     let mut w = Writer {
         article,
         template,
+        fonts,
         body: String::new(),
         rels: Vec::new(),
         media: Vec::new(),
@@ -131,10 +136,30 @@ pub fn render(
     for m in std::mem::take(&mut w.media) {
         parts.push((format!("word/media/{}", m.name), m.bytes));
     }
-    if let Some(fonts) = embed_fonts {
+    if template.docx.embed_fonts {
         embed::embed(&mut parts, fonts, article.language)?;
     }
     zip_parts(parts)
+}
+
+/// Run properties `rpr` with the fallback face (Noto Serif CJK) as every font of the run:
+/// `w:rFonts` replaced or placed after `w:rStyle`, where the schema wants it.
+fn with_fallback_font(rpr: &str) -> String {
+    let name = font_names(Family::Serif).0;
+    let fonts = format!(
+        "<w:rFonts w:ascii=\"{name}\" w:hAnsi=\"{name}\" w:eastAsia=\"{name}\" w:cs=\"{name}\" w:hint=\"eastAsia\"/>"
+    );
+    if let Some(start) = rpr.find("<w:rFonts") {
+        let end = rpr[start..].find("/>").map_or(rpr.len(), |e| start + e + 2);
+        return format!("{}{fonts}{}", &rpr[..start], &rpr[end..]);
+    }
+    match rpr.strip_prefix("<w:rStyle") {
+        Some(rest) => {
+            let end = rest.find("/>").map_or(rest.len(), |e| e + 2);
+            format!("<w:rStyle{}{fonts}{}", &rest[..end], &rest[end..])
+        }
+        None => format!("{fonts}{rpr}"),
+    }
 }
 
 fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
@@ -155,19 +180,59 @@ impl Writer<'_> {
     fn run(&mut self, text: &str, rpr: &str) {
         // Line breaks inside a block become w:br; text keeps its spaces.
         for (i, piece) in text.split('\n').enumerate() {
-            self.body.push_str("<w:r>");
-            if !rpr.is_empty() {
-                let _ = write!(self.body, "<w:rPr>{rpr}</w:rPr>");
+            let segments = self.by_font(piece);
+            if segments.is_empty() && i > 0 {
+                self.body.push_str("<w:r><w:br/></w:r>");
             }
-            if i > 0 {
-                self.body.push_str("<w:br/>");
+            for (n, (segment, fallback)) in segments.into_iter().enumerate() {
+                self.body.push_str("<w:r>");
+                let rpr = if fallback {
+                    with_fallback_font(rpr)
+                } else {
+                    rpr.to_owned()
+                };
+                if !rpr.is_empty() {
+                    let _ = write!(self.body, "<w:rPr>{rpr}</w:rPr>");
+                }
+                if i > 0 && n == 0 {
+                    self.body.push_str("<w:br/>");
+                }
+                let _ = write!(
+                    self.body,
+                    "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                    escape(segment)
+                );
             }
-            let _ = write!(
-                self.body,
-                "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                escape(piece)
-            );
         }
+    }
+
+    /// `text` cut where it changes between characters the Chinese faces have and rare ones
+    /// (CJK extensions and the like) only the fallback face has: those get their own runs in
+    /// that face, as the PDF draws them, instead of boxes where the reader has no such font.
+    fn by_font<'t>(&self, text: &'t str) -> Vec<(&'t str, bool)> {
+        let language = self.article.language;
+        let primary = self.fonts.choose(Family::Song, false, language).primary;
+        let serif = self.fonts.choose(Family::Serif, false, language).primary;
+        let rare = |c: char| {
+            !c.is_whitespace()
+                && !self.fonts.has_glyph(primary, c)
+                && self.fonts.has_glyph(serif, c)
+        };
+        let mut out: Vec<(&str, bool)> = Vec::new();
+        let mut start = 0;
+        let mut current = None;
+        for (i, c) in text.char_indices() {
+            let is_rare = rare(c);
+            if current.is_some_and(|r| r != is_rare) {
+                out.push((&text[start..i], current.unwrap_or(false)));
+                start = i;
+            }
+            current = Some(is_rare);
+        }
+        if start < text.len() || out.is_empty() {
+            out.push((&text[start..], current.unwrap_or(false)));
+        }
+        out
     }
 
     fn head(&mut self) {
@@ -915,6 +980,23 @@ fn settings_xml(t: &Template) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fallback_font_goes_where_the_schema_wants_it() {
+        let noto = "<w:rFonts w:ascii=\"Noto Serif CJK SC\"";
+        assert!(with_fallback_font("").starts_with(noto));
+        let linked = with_fallback_font("<w:rStyle w:val=\"Hyperlink\"/>");
+        assert!(
+            linked.starts_with(&format!("<w:rStyle w:val=\"Hyperlink\"/>{noto}")),
+            "{linked}"
+        );
+        let replaced = with_fallback_font("<w:rFonts w:eastAsia=\"楷体\"/><w:b/>");
+        assert!(
+            replaced.starts_with(noto) && replaced.ends_with("<w:b/>"),
+            "{replaced}"
+        );
+        assert!(!replaced.contains("楷体"));
+    }
 
     #[test]
     fn footer_turns_placeholders_into_fields() {
