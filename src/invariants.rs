@@ -146,6 +146,53 @@ pub fn lay_out_any_text(data: &[u8], fonts: &FontBook) {
     }
 }
 
+/// A whole record through the whole pipeline: the first byte picks the format (JSON, YAML,
+/// TOML) and the built-in template, the rest is the record. A record that validates must lay
+/// out within the text area with all its text, and every renderer (PDF, tagged PDF/A when
+/// it has a date and full font coverage, OFD, DOCX, QR) must accept it.
+pub fn convert_any_record(data: &[u8], fonts: &FontBook) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let Ok(article) = record::parse_record_in(
+        text,
+        format_for(selector),
+        Path::new("record"),
+        "record",
+        ImageBase::Confined(Path::new(NO_IMAGES)),
+    ) else {
+        return;
+    };
+    check_article(&article);
+    let names: Vec<&str> = Template::builtin_names().collect();
+    let Ok(template) = Template::load(names[(selector as usize / 3) % names.len()]) else {
+        panic!("a built-in template does not load");
+    };
+    let Ok(pages) = lay_out(&article, &template, fonts) else {
+        return;
+    };
+    let formats = crate::Formats {
+        pdf: true,
+        docx: true,
+        qr: true,
+        ofd: true,
+    };
+    if let Err(e) = crate::convert(&article, &template, fonts, formats) {
+        panic!("conversion failed: {e}");
+    }
+    // The archival writer refuses only what PDF/A cannot hold, in its own words.
+    if let Err(e) = crate::render::pdf::render(&article, &pages, fonts, true, true) {
+        assert!(
+            e.starts_with("PDF/A allows no character")
+                || e.starts_with("PDF/A needs a document date"),
+            "tagged PDF/A failed: {e}"
+        );
+    }
+}
+
 /// Template parsing: the bytes are a template file; one that loads must lay out a short
 /// article within its own text area. Says whether the template loaded.
 pub fn parse_any_template(data: &[u8], fonts: &FontBook) -> bool {

@@ -306,6 +306,9 @@ fn fuzz_seeds_and_regressions_replay() {
                 invariants::parse_any_template(d, &FONTS);
             }),
             ("page_import", &|d: &[u8]| invariants::import_any_page(d)),
+            ("record_conversion", &|d: &[u8]| {
+                invariants::convert_any_record(d, &FONTS)
+            }),
         ] {
             let path = common::root().join("fuzz").join(dir).join(target);
             let Ok(entries) = std::fs::read_dir(&path) else {
