@@ -203,8 +203,12 @@ impl Builder<'_> {
                 }
             }
             lines = shaped.lines(hi, first_indent, style.align);
+            // A cluster wider than `hi` is set on a line of its own width: centre what is
+            // there, never past the measure.
+            let widest = lines.iter().map(|l| l.width).fold(hi, f32::max);
+            let shift = ((width - widest) / 2.0).max(0.0);
             for run in lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
-                run.x += (width - hi) / 2.0;
+                run.x += shift;
             }
         }
         debug_assert!(
