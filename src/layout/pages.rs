@@ -211,8 +211,18 @@ impl Builder<'_> {
                 run.x += shift;
             }
         }
+        // Only a line of one cluster (one character with its marks) may be wider than the
+        // measure: nothing narrower can hold it.
         debug_assert!(
-            lines.iter().all(|l| l.width <= width + 0.1),
+            lines.iter().all(|l| {
+                let clusters: BTreeSet<(usize, usize)> = l
+                    .runs
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(r, run)| run.glyphs.iter().map(move |g| (r, g.text_range.start)))
+                    .collect();
+                l.width <= width + 0.1 || clusters.len() <= 1
+            }),
             "line overflows its measure"
         );
         lines
