@@ -12,8 +12,17 @@ use crate::record::{self, Article, Block, ImageBase, RecordFormat};
 use crate::template::Template;
 use std::path::Path;
 
-/// Images may come only from a directory that does not exist: arbitrary records read no files.
-const NO_IMAGES: &str = "/nonexistent/bulletin-invariants";
+/// Parses `text` as a record file; images may come only from a directory that does not
+/// exist, so arbitrary records read no files.
+fn parse(text: &str, format: RecordFormat) -> Result<Article, record::RecordError> {
+    record::parse_record_in(
+        text,
+        format,
+        Path::new("record"),
+        "record",
+        ImageBase::Confined(Path::new("/nonexistent/bulletin-invariants")),
+    )
+}
 
 fn format_for(selector: u8) -> RecordFormat {
     match selector % 3 {
@@ -31,14 +40,7 @@ pub fn parse_any_record(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let file = Path::new("record");
-    let result = record::parse_record_in(
-        text,
-        format_for(selector),
-        file,
-        "record",
-        ImageBase::Confined(Path::new(NO_IMAGES)),
-    );
+    let result = parse(text, format_for(selector));
     match result {
         Ok(article) => check_article(&article),
         Err(e) => assert!(
@@ -110,14 +112,7 @@ pub fn article_from_text(data: &[u8]) -> Option<(Article, Template)> {
         "issuer": "内蒙古自治区生态环境厅",
         "body": body,
     });
-    let article = record::parse_record_in(
-        &record.to_string(),
-        RecordFormat::Json,
-        Path::new("text.json"),
-        "text",
-        ImageBase::Confined(Path::new(NO_IMAGES)),
-    )
-    .ok()?;
+    let article = parse(&record.to_string(), RecordFormat::Json).ok()?;
     Some((article, template))
 }
 
@@ -157,13 +152,7 @@ pub fn convert_any_record(data: &[u8], fonts: &FontBook) {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let Ok(article) = record::parse_record_in(
-        text,
-        format_for(selector),
-        Path::new("record"),
-        "record",
-        ImageBase::Confined(Path::new(NO_IMAGES)),
-    ) else {
+    let Ok(article) = parse(text, format_for(selector)) else {
         return;
     };
     check_article(&article);
@@ -221,13 +210,7 @@ pub fn parse_any_template(data: &[u8], fonts: &FontBook) -> bool {
             {"type": "quote", "text": "绿水青山就是金山银山。"},
         ],
     });
-    let Ok(article) = record::parse_record_in(
-        &record.to_string(),
-        RecordFormat::Json,
-        Path::new("t.json"),
-        "t",
-        ImageBase::Confined(Path::new(NO_IMAGES)),
-    ) else {
+    let Ok(article) = parse(&record.to_string(), RecordFormat::Json) else {
         panic!("the fixed article does not validate");
     };
     let _ = lay_out(&article, &template, fonts);
@@ -253,13 +236,7 @@ pub fn import_any_page(data: &[u8]) {
     };
     if let Ok(imported) = crate::import::import_bytes(rest, path, &options) {
         let json = serde_json::to_string(&imported.record).expect("an imported record serialises");
-        if let Ok(article) = record::parse_record_in(
-            &json,
-            RecordFormat::Json,
-            path,
-            "page",
-            ImageBase::Confined(Path::new(NO_IMAGES)),
-        ) {
+        if let Ok(article) = parse(&json, RecordFormat::Json) {
             check_article(&article);
         }
     }
@@ -268,13 +245,7 @@ pub fn import_any_page(data: &[u8]) {
 /// Lays the article out and checks the layout's promises; a refusal (too many pages) is the
 /// only error allowed.
 pub fn lay_out(article: &Article, template: &Template, fonts: &FontBook) -> Result<Pages, String> {
-    let qr = article
-        .url
-        .as_deref()
-        .map(crate::qr::QrMatrix::encode)
-        .transpose()
-        .expect("a validated url encodes")
-        .map(std::sync::Arc::new);
+    let qr = crate::qr::QrMatrix::for_url(article.url.as_deref()).expect("a validated url encodes");
     let pages = layout::layout(article, template, fonts, qr.as_ref())?;
     check_glyphs_inside_text_area(&pages, template, fonts);
     check_text_kept(&pages, article);

@@ -20,7 +20,6 @@ pub mod template;
 
 use fonts::FontBook;
 use record::Article;
-use std::sync::Arc;
 use template::Template;
 
 /// Which files to produce.
@@ -86,17 +85,21 @@ pub struct Outputs {
 
 /// The warning for characters no bundled font can draw, if there are any.
 pub fn missing_chars_warning(missing: &[char]) -> Option<String> {
-    if missing.is_empty() {
-        return None;
-    }
-    let list: Vec<String> = missing
+    (!missing.is_empty()).then(|| {
+        format!(
+            "no bundled font has these characters (drawn as empty boxes): {}",
+            char_list(missing)
+        )
+    })
+}
+
+/// Characters as a reader can check them: "U+4E2D '中', U+6587 '文'".
+pub fn char_list(chars: &[char]) -> String {
+    let list: Vec<String> = chars
         .iter()
         .map(|c| format!("U+{:04X} '{c}'", *c as u32))
         .collect();
-    Some(format!(
-        "no bundled font has these characters (drawn as empty boxes): {}",
-        list.join(", ")
-    ))
+    list.join(", ")
 }
 
 /// Converts one validated article. Nothing is written to disk here.
@@ -107,12 +110,7 @@ pub fn convert(
     formats: Formats,
 ) -> Result<Outputs, String> {
     panics::injected_fault(&article.id);
-    let qr = article
-        .url
-        .as_deref()
-        .map(qr::QrMatrix::encode)
-        .transpose()?
-        .map(Arc::new);
+    let qr = qr::QrMatrix::for_url(article.url.as_deref())?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut pages = 0;

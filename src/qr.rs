@@ -15,6 +15,13 @@ pub struct QrMatrix {
 }
 
 impl QrMatrix {
+    /// The code for a record's url, if it has one, shared by every renderer of the record.
+    pub fn for_url(url: Option<&str>) -> Result<Option<std::sync::Arc<QrMatrix>>, String> {
+        url.map(QrMatrix::encode)
+            .transpose()
+            .map(|m| m.map(std::sync::Arc::new))
+    }
+
     pub fn encode(url: &str) -> Result<QrMatrix, String> {
         let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
             .map_err(|e| format!("cannot encode the url as a QR code: {e}"))?;

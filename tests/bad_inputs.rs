@@ -59,14 +59,10 @@ fn every_bad_input_fails_clearly_and_writes_nothing() {
                 "{name}: `{want}` not in: {first}"
             );
         }
-        let written: Vec<String> = std::fs::read_dir(&out)
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| !n.starts_with('.'))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let written: Vec<String> = everything_in(&out)
+            .into_iter()
+            .filter(|n| !n.starts_with('.'))
+            .collect();
         assert!(written.is_empty(), "{name}: wrote {written:?}");
         let _ = std::fs::remove_dir_all(&out);
     }

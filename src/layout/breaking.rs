@@ -126,8 +126,6 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
-/// `allowed[i]` tells whether a line may break before the character starting at byte `i`
-/// of `text`. Only char boundaries are meaningful; the result has `text.len() + 1` entries.
 /// A character that belongs to the one before it: a combining mark, a joiner, a variation
 /// selector or an emoji modifier. No line breaks before it, and it is drawn with it.
 pub fn extends_previous(c: char) -> bool {
@@ -136,6 +134,8 @@ pub fn extends_previous(c: char) -> bool {
         || matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{1F3FB}'..='\u{1F3FF}')
 }
 
+/// `allowed[i]` tells whether a line may break before the character starting at byte `i`
+/// of `text`. Only char boundaries are meaningful; the result has `text.len() + 1` entries.
 pub fn break_opportunities(text: &str) -> Vec<bool> {
     let mut allowed = vec![false; text.len() + 1];
     for (i, op) in unicode_linebreak::linebreaks(text) {

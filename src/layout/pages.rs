@@ -52,12 +52,12 @@ pub(super) struct Builder<'a> {
     tables: usize,
 }
 
-/// Lays out `article`; `qr` is the code for its url, drawn at the end when present.
 /// Most pages one article may fill: a long report has a few hundred; beyond this a record
 /// is more likely a mistake (a whole site pasted in) than a document to print.
 pub const MAX_PAGES: usize = 2_000;
 
-/// Sets the article on pages; refuses an article longer than [`MAX_PAGES`].
+/// Lays out `article`; `qr` is the code for its url, drawn at the end when present. An
+/// article longer than [`MAX_PAGES`] is refused.
 pub fn layout(
     article: &Article,
     template: &Template,

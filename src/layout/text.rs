@@ -95,11 +95,10 @@ pub fn shape(
     let mut faces: Vec<(usize, char, FaceId)> = Vec::with_capacity(text.len());
     let mut last_face = primary;
     for (i, c) in text.char_indices() {
+        let mark = extends_previous(c);
         // Whitespace follows its neighbour; a combining mark stays with its base character
         // when that face has it, so the two shape as one cluster.
-        let face = if c.is_whitespace()
-            || (extends_previous(c) && i > 0 && fonts.has_glyph(last_face, c))
-        {
+        let face = if c.is_whitespace() || (mark && i > 0 && fonts.has_glyph(last_face, c)) {
             last_face
         } else {
             match fonts.face_for_char(primary, c, style.language) {
@@ -110,7 +109,7 @@ pub fn shape(
                 }
             }
         };
-        if extends_previous(c) && face != last_face {
+        if mark && face != last_face {
             // The base's face lacks the mark: draw the whole cluster from the mark's face
             // if it has the base too (as browsers fall back per cluster, not per character).
             let base = faces
@@ -228,7 +227,8 @@ fn shape_run(
                     spare_right: 0.0,
                     autospace: 0.0,
                     hard_break: false,
-                    space: first.is_whitespace(),
+                    // Set below, once the cluster's whole text is known.
+                    space: false,
                 });
             }
         }

@@ -78,12 +78,7 @@ pub fn render(
         // PDF/A allows neither empty boxes nor an undated document: say so in the record's
         // terms before krilla's validator does in its own.
         if !pages.missing_chars.is_empty() {
-            let list: Vec<String> = pages
-                .missing_chars
-                .iter()
-                .map(|c| format!("U+{:04X} '{c}'", *c as u32))
-                .collect();
-            let list = list.join(", ");
+            let list = crate::char_list(&pages.missing_chars);
             return Err(format!(
                 "PDF/A allows no character without a font, and no bundled font has these: {list}; \
                  remove them or convert without --pdfa"

@@ -211,13 +211,7 @@ mod tests {
         )
         .expect("valid record");
         let template = Template::load("bulletin").expect("builtin");
-        let qr = article
-            .url
-            .as_deref()
-            .map(crate::qr::QrMatrix::encode)
-            .transpose()
-            .expect("qr")
-            .map(std::sync::Arc::new);
+        let qr = crate::qr::QrMatrix::for_url(article.url.as_deref()).expect("qr");
         let laid_out =
             crate::layout::layout(&article, &template, &fonts, qr.as_ref()).expect("layout");
         let svg = super::page(&laid_out, 0, &fonts).expect("first page");

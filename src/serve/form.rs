@@ -245,12 +245,7 @@ fn parse_request(body: Bytes) -> Result<FormRequest, ApiError> {
 }
 
 fn qr_matrix(article: &Article) -> Result<Option<Arc<crate::qr::QrMatrix>>, ApiError> {
-    article
-        .url
-        .as_deref()
-        .map(crate::qr::QrMatrix::encode)
-        .transpose()
-        .map(|m| m.map(Arc::new))
+    crate::qr::QrMatrix::for_url(article.url.as_deref())
         .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "url", e))
 }
 

@@ -180,11 +180,8 @@ impl Writer<'_> {
     fn run(&mut self, text: &str, rpr: &str) {
         // Line breaks inside a block become w:br; text keeps its spaces.
         for (i, piece) in text.split('\n').enumerate() {
-            let segments = self.by_font(piece);
-            if segments.is_empty() && i > 0 {
-                self.body.push_str("<w:r><w:br/></w:r>");
-            }
-            for (n, (segment, fallback)) in segments.into_iter().enumerate() {
+            // Never empty: an empty piece is one empty segment, which carries the w:br.
+            for (n, (segment, fallback)) in self.by_font(piece).into_iter().enumerate() {
                 self.body.push_str("<w:r>");
                 let rpr = if fallback {
                     with_fallback_font(rpr)
