@@ -679,3 +679,49 @@ fn attachment_names_are_links_to_their_addresses() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A record dated only by its signature states that date in every output, and PDF/A accepts it.
+#[test]
+fn an_official_document_without_publication_date_is_dated_by_its_signature() {
+    let dir = fresh_dir("archival", "signature-date");
+    let record = dir.join("signed.json");
+    std::fs::write(
+        &record,
+        r#"{"title":"关于开展春季草原防火检查的通知","signature":{"name":"内蒙古自治区生态环境厅","date":"2025-03-03"},"body":[{"type":"paragraph","text":"请各盟市按要求开展检查。"}]}"#,
+    )
+    .unwrap();
+    let everyday = dir.join("everyday");
+    let archival = dir.join("archival");
+    for (out, extra) in [(&everyday, "--formats=pdf,docx,ofd"), (&archival, "--pdfa")] {
+        let result = convert(&[
+            record.to_str().unwrap(),
+            extra,
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(result.status.success(), "{result:?}");
+    }
+    let part = |file: &std::path::Path, name: &str| {
+        use std::io::Read as _;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(part(&everyday.join("signed.docx"), "docProps/core.xml").contains(">2025-03-03"));
+    assert!(part(&everyday.join("signed.ofd"), "OFD.xml")
+        .contains("<ofd:CreationDate>2025-03-03</ofd:CreationDate>"));
+    if common::have("pdfinfo") {
+        for pdf in [everyday.join("signed.pdf"), archival.join("signed.pdf")] {
+            let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+            let info = String::from_utf8_lossy(&info.stdout);
+            let created = info
+                .lines()
+                .find(|l| l.starts_with("CreationDate:"))
+                .unwrap_or_default();
+            assert!(created.contains("2025"), "{}: {info}", pdf.display());
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -256,7 +256,7 @@ fn ofd_xml(article: &Article, contents: &[String]) -> String {
     if let Some(author) = article.issuer.as_deref().or(article.source.as_deref()) {
         let _ = write!(info, "<ofd:Author>{}</ofd:Author>", escape(author));
     }
-    if let Some(date) = &article.published {
+    if let Some(date) = super::document_date(article) {
         let _ = write!(
             info,
             "<ofd:CreationDate>{}</ofd:CreationDate>",

@@ -84,7 +84,7 @@ pub fn render(
                  remove them or convert without --pdfa"
             ));
         }
-        if document_date(article).is_none() {
+        if super::document_date(article).is_none() {
             return Err(
                 "PDF/A needs a document date: give the record `published` (or, for an official \
                  document, `signature.date` or `printed_date`)"
@@ -216,7 +216,7 @@ fn metadata(a: &Article) -> Metadata {
     if let Some(subtitle) = &a.subtitle {
         m = m.description(subtitle.clone());
     }
-    if let Some(p) = document_date(a) {
+    if let Some(p) = super::document_date(a) {
         let mut dt = DateTime::new(p.year).month(p.month).day(p.day);
         if let Some((h, min, s)) = p.time {
             dt = dt.hour(h).minute(min).second(s.min(59));
@@ -230,18 +230,6 @@ fn metadata(a: &Article) -> Metadata {
         m = m.creation_date(dt);
     }
     m
-}
-
-/// The date a PDF states: publication, else the official document's signature or printing
-/// date. Never the clock, so that the same record gives the same bytes.
-fn document_date(a: &Article) -> Option<&crate::record::Timestamp> {
-    a.published.as_ref().or_else(|| {
-        a.official
-            .signature
-            .as_ref()
-            .map(|s| &s.date)
-            .or(a.official.printed_date.as_ref())
-    })
 }
 
 fn fill(color: Color) -> Fill {

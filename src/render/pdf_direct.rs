@@ -153,7 +153,7 @@ fn document_info(pdf: &mut Pdf, id: Ref, a: &Article) {
     if let Some(subtitle) = &a.subtitle {
         info.subject(TextStr(subtitle));
     }
-    if let Some(p) = &a.published {
+    if let Some(p) = super::document_date(a) {
         let mut date = Date::new(p.year).month(p.month).day(p.day);
         if let Some((h, m, s)) = p.time {
             date = date.hour(h).minute(m).second(s.min(59));

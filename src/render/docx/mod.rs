@@ -926,7 +926,7 @@ fn core_xml(a: &Article) -> String {
         let _ = write!(s, "<dc:identifier>{}</dc:identifier>", escape(url));
     }
     let _ = write!(s, "<dc:language>{}</dc:language>", a.language.word_tag());
-    if let Some(p) = &a.published {
+    if let Some(p) = super::document_date(a) {
         let iso = p.to_iso();
         let _ = write!(
             s,
