@@ -126,6 +126,12 @@ struct Stamp {
 
 enum Source {
     File(PathBuf),
+    /// An input that could not be read as a record (an unreadable directory, a link loop,
+    /// an NDJSON input that is not a file): reported as a failed record.
+    Failed {
+        path: PathBuf,
+        message: String,
+    },
     Line {
         file: PathBuf,
         line: usize,
@@ -141,9 +147,10 @@ struct Job {
 /// Runs the batch; returns the report (records in input order).
 pub fn run(inputs: &[Input], opts: &BatchOptions) -> BatchReport {
     let started = Instant::now();
-    output::remove_stale_temporaries(&opts.out);
-    output::remove_stale_temporaries(&opts.out.join(STAMP_DIR));
+    output::recover(&opts.out);
+    output::recover(&opts.out.join(STAMP_DIR));
     let jobs = opts.jobs.max(1);
+    let settings = settings_fingerprint(opts);
     let (job_tx, job_rx) = sync_channel::<Job>(jobs * 4);
     let (result_tx, result_rx) = sync_channel::<Done>(jobs * 4);
     let known_total = inputs
@@ -159,7 +166,8 @@ pub fn run(inputs: &[Input], opts: &BatchOptions) -> BatchReport {
             let rx = Arc::clone(&job_rx);
             let tx = result_tx.clone();
             let claimed = &claimed;
-            scope.spawn(move || worker(&rx, &tx, opts, claimed));
+            let settings = settings.as_str();
+            scope.spawn(move || worker(&rx, &tx, opts, settings, claimed));
         }
         drop(result_tx);
         let mut status = Status::new(opts.progress);
@@ -221,23 +229,25 @@ fn produce(
                 }
             }
             Input::Dir(d) => {
-                for p in record_files(d) {
-                    if !send(Source::File(p)) {
+                for found in record_files(d) {
+                    let source = match found {
+                        Ok(p) => Source::File(p),
+                        Err((path, message)) => Source::Failed { path, message },
+                    };
+                    if !send(source) {
                         return index;
                     }
                 }
             }
-            Input::Ndjson(p) => match std::fs::File::open(p) {
-                Ok(f) => {
+            // Only a regular file: a FIFO or device would block or never end.
+            Input::Ndjson(p) => match crate::files::open_regular(p) {
+                Ok((f, _)) => {
                     for_each_line(std::io::BufReader::new(f), p, &mut send);
                 }
                 Err(e) => {
-                    // Reported as one failed record naming the file.
-                    let text = format!("\u{0}cannot read {}: {e}", p.display());
-                    send(Source::Line {
-                        file: p.clone(),
-                        line: 0,
-                        text,
+                    send(Source::Failed {
+                        path: p.clone(),
+                        message: e.to_string(),
                     });
                 }
             },
@@ -249,18 +259,44 @@ fn produce(
     index
 }
 
-fn for_each_line(reader: impl BufRead, file: &Path, send: &mut impl FnMut(Source) -> bool) {
-    for (i, line) in reader.lines().enumerate() {
-        let text = match line {
-            Ok(t) => t,
-            Err(e) => format!("\u{0}line {} is not UTF-8 text: {e}", i + 1),
+/// Sends each non-blank line as a record. A line is held to the size of a record file
+/// ([`crate::record::MAX_RECORD_BYTES`]): a longer one fails as a record without being kept,
+/// so an endless line on standard input cannot exhaust memory.
+fn for_each_line(mut reader: impl BufRead, file: &Path, send: &mut impl FnMut(Source) -> bool) {
+    use crate::files::{read_line_bounded, Line};
+    let limit = crate::record::MAX_RECORD_BYTES as usize;
+    let mut number = 0;
+    loop {
+        number += 1;
+        let text = match read_line_bounded(&mut reader, limit) {
+            Ok(None) => return,
+            Ok(Some(Line::Text(bytes))) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => format!(
+                    "\u{0}line {number} is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            },
+            Ok(Some(Line::TooLong(length))) => format!(
+                "\u{0}line {number} is {}; a record may be at most {}",
+                crate::files::size_text(length),
+                crate::files::size_text(limit as u64)
+            ),
+            Err(e) => {
+                send(Source::Line {
+                    file: file.to_path_buf(),
+                    line: number,
+                    text: format!("\u{0}cannot read line {number}: {e}"),
+                });
+                return;
+            }
         };
         if text.trim().is_empty() {
             continue;
         }
         if !send(Source::Line {
             file: file.to_path_buf(),
-            line: i + 1,
+            line: number,
             text,
         }) {
             return;
@@ -268,15 +304,58 @@ fn for_each_line(reader: impl BufRead, file: &Path, send: &mut impl FnMut(Source
     }
 }
 
-/// Record files under `dir`, sorted, hidden entries skipped.
-fn record_files(dir: &Path) -> Vec<PathBuf> {
+/// Record files under `dir`, sorted, hidden entries skipped; and, as errors, what could not be
+/// searched (an unreadable directory) or was not followed (a link back to a directory already
+/// searched: links are followed once per directory, by device and inode, so loops end).
+fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
+    let mut seen: HashMap<(u64, u64), PathBuf> = HashMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
+        match std::fs::metadata(&d) {
+            Ok(meta) => {
+                let key = dir_key(&meta);
+                if let Some(first) = seen.get(&key) {
+                    out.push(Err((
+                        d.clone(),
+                        format!(
+                            "a link to {}, which is already searched; not followed again (a link loop?)",
+                            first.display()
+                        ),
+                    )));
+                    continue;
+                }
+                seen.insert(key, d.clone());
+            }
+            Err(e) => {
+                out.push(Err((
+                    d.clone(),
+                    format!("cannot search the directory: {e}"),
+                )));
+                continue;
+            }
+        }
+        let entries = match std::fs::read_dir(&d) {
+            Ok(entries) => entries,
+            Err(e) => {
+                out.push(Err((
+                    d.clone(),
+                    format!("cannot search the directory: {e}"),
+                )));
+                continue;
+            }
         };
-        for e in entries.flatten() {
+        for e in entries {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    out.push(Err((
+                        d.clone(),
+                        format!("cannot search the directory: {err}"),
+                    )));
+                    continue;
+                }
+            };
             let p = e.path();
             if e.file_name().to_string_lossy().starts_with('.') {
                 continue;
@@ -284,18 +363,42 @@ fn record_files(dir: &Path) -> Vec<PathBuf> {
             if p.is_dir() {
                 stack.push(p);
             } else if RecordFormat::from_path(&p).is_some() {
-                out.push(p);
+                // Not only regular files: a FIFO or device named like a record is reported
+                // as failing when it is read, never silently left out.
+                out.push(Ok(p));
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| {
+        let path = |r: &Result<PathBuf, (PathBuf, String)>| match r {
+            Ok(p) => p.clone(),
+            Err((p, _)) => p.clone(),
+        };
+        path(a).cmp(&path(b))
+    });
     out
+}
+
+/// A directory's identity: device and inode on Unix; elsewhere links are not followed twice
+/// by path either, so the key is a hash of the canonical path.
+fn dir_key(meta: &std::fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        (0, 0)
+    }
 }
 
 fn worker(
     jobs: &Mutex<Receiver<Job>>,
     results: &std::sync::mpsc::SyncSender<Done>,
     opts: &BatchOptions,
+    settings: &str,
     claimed: &Mutex<HashMap<String, (usize, String)>>,
 ) {
     loop {
@@ -310,11 +413,13 @@ fn worker(
             stamp: None,
         };
         let (index, source, line) = match &job.source {
-            Source::File(p) => (job.index, p.display().to_string(), None),
+            Source::File(p) | Source::Failed { path: p, .. } => {
+                (job.index, p.display().to_string(), None)
+            }
             Source::Line { file, line, .. } => (job.index, file.display().to_string(), Some(*line)),
         };
         // A bug met by one record fails that record, not the batch.
-        let outcome = crate::panics::catch(|| process(job, opts, claimed, &mut done));
+        let outcome = crate::panics::catch(|| process(job, opts, settings, claimed, &mut done));
         done.report = match outcome {
             Ok(report) => report,
             Err(error) => {
@@ -384,6 +489,7 @@ fn commit(group: Vec<Done>, opts: &BatchOptions) -> Vec<RecordReport> {
 fn process(
     job: Job,
     opts: &BatchOptions,
+    settings: &str,
     claimed: &Mutex<HashMap<String, (usize, String)>>,
     done: &mut Done,
 ) -> RecordReport {
@@ -415,7 +521,7 @@ fn process(
         }
         map.insert(article.id.clone(), (job.index, source_name(&report)));
     }
-    let hash = content_hash(opts, &text, &article);
+    let hash = content_hash(settings, &text, &article);
     let stamp_path = opts
         .out
         .join(STAMP_DIR)
@@ -485,16 +591,20 @@ fn load(
         }
     };
     match source {
+        Source::Failed { path, message } => {
+            report.source = path.display().to_string();
+            Err(message.clone())
+        }
         Source::File(path) => {
             report.source = path.display().to_string();
-            let (text, format) = read_record_text(path).map_err(|e| e.to_string())?;
+            let (text, format) = read_record_text(path).map_err(|e| e.detail())?;
             let stem = path
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or("article");
             let base = path.parent().unwrap_or(Path::new("."));
             let article = parse_record_in(&text, format, path, stem, image_base(base))
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.detail())?;
             Ok((text, article))
         }
         Source::Line { file, line, text } => {
@@ -515,29 +625,44 @@ fn load(
             )
             .map_err(|mut e| {
                 // Place JSON errors on the NDJSON file's line.
-                e.position = Some((*line, e.position.map_or(1, |p| p.1)));
-                e.to_string()
+                // The line is the report's; the column is said here.
+                let column = e
+                    .position
+                    .take()
+                    .map_or(String::new(), |p| format!("column {}: ", p.1));
+                format!("{column}{}", e.detail())
             })?;
             Ok((text.clone(), article))
         }
     }
 }
 
-/// What the outputs depend on: bulletin's version, the template, the formats, the
-/// punctuation option, the record's text and the bytes of its images.
-fn content_hash(opts: &BatchOptions, text: &str, article: &Article) -> String {
+/// A fingerprint of everything besides the record that changes any output byte: bulletin's
+/// version, the template as it will be used (every setting, command-line overrides such as
+/// `--pdfa`, `--tagged` and `--embed-fonts` included, through its `Debug` form, so a new
+/// setting is covered without being listed here), the formats, the punctuation option and the
+/// fonts' identity ([`FontBook::identity`]). Hex SHA-256.
+pub fn settings_fingerprint(opts: &BatchOptions) -> String {
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for part in [
+        env!("CARGO_PKG_VERSION").to_owned(),
+        format!("{:?}", opts.template),
+        format!("{:?}", opts.formats),
+        format!("normalize_punctuation={}", opts.normalize_punctuation),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update(opts.fonts.identity());
+    hex(&h.finalize())
+}
+
+/// What one record's outputs depend on: the settings' fingerprint, the record's text and
+/// the bytes of its images.
+fn content_hash(settings: &str, text: &str, article: &Article) -> String {
+    let mut h = Sha256::new();
+    h.update(settings.as_bytes());
     h.update([0]);
-    h.update(opts.template.source.as_bytes());
-    h.update([0]);
-    let f = opts.formats;
-    h.update([
-        u8::from(f.pdf),
-        u8::from(f.docx),
-        u8::from(f.qr),
-        u8::from(opts.normalize_punctuation),
-    ]);
     h.update(text.as_bytes());
     for block in &article.body {
         if let Block::Image(img) = block {

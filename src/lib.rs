@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod bench;
+pub mod files;
 pub mod fonts;
 pub mod import;
 pub mod invariants;

@@ -1,16 +1,25 @@
-//! Writing outputs so that no reader ever sees a half-written file: each file is written under
-//! `DIR/.bulletin-tmp/` and renamed into place once complete. A process killed mid-write leaves
-//! only its temporary file behind, which the next run removes.
+//! Writing outputs so that no reader ever sees a half-written file, and a record's files appear
+//! together or not at all. A record's files are written into their own staging directory under
+//! `DIR/.bulletin-tmp/`, put on disk, and committed: the staging directory is renamed to
+//! `….commit` (from then on the record is decided), its files are renamed into place, and the
+//! directory is removed. A process killed while staging leaves a staging directory, which the
+//! next run removes; one killed while committing leaves a `.commit` directory, whose remaining
+//! files the next run renames into place ([`recover`]), so a later run never sees a record with
+//! only some of its files.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Subdirectory of the output directory holding files being written.
+/// Subdirectory of the output directory holding records being written.
 pub const TEMP_DIR: &str = ".bulletin-tmp";
 
-/// Temporary names carry the host and process, so that runs sharing an output directory
-/// (shards on several machines) never remove each other's files.
+/// Suffix of a staging directory whose record is being committed.
+const COMMIT_SUFFIX: &str = ".commit";
+
+/// Staging names carry the host and process, so that runs sharing an output directory
+/// (shards on several machines) never touch each other's records.
 fn temp_prefix() -> String {
     format!("{}-{}-", host_name(), std::process::id())
 }
@@ -25,10 +34,10 @@ fn host_name() -> String {
         .replace(['/', '-'], "_")
 }
 
-/// Writes all `files` into `dir` (created if needed). Either every file is renamed into
-/// place, or the temporary files are removed and the error is returned; files that existed
-/// before are only ever replaced whole. The data reaches the disk before the renames.
+/// Writes all `files` into `dir` (created if needed), together: either every file is put in
+/// place, or none is and the error is returned. The data reaches the disk before the renames.
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
+    recover(dir);
     let staged = stage(dir, files)?;
     if let Err(e) = sync([&staged]) {
         staged.discard();
@@ -46,54 +55,96 @@ pub fn write_atomically_unsynced(
     stage(dir, files)?.commit()
 }
 
-/// Files written under temporary names, waiting to be renamed into place.
+/// One record's files written into a staging directory, waiting to be committed.
 #[derive(Debug)]
 pub struct Staged {
+    /// The output directory.
     dir: PathBuf,
-    /// (temporary path, final path)
-    temps: Vec<(PathBuf, PathBuf)>,
+    /// `DIR/.bulletin-tmp/HOST-PID-N`.
+    staging: PathBuf,
+    /// The files' final names, in order.
+    names: Vec<String>,
 }
 
 impl Staged {
-    /// Renames every file into place; on failure removes the temporaries not yet renamed.
+    /// Puts every file in place. On failure the files of this record already put in place are
+    /// removed again and the rest discarded: the record is left with none of its outputs
+    /// rather than some of them.
     pub fn commit(self) -> Result<Vec<PathBuf>, String> {
-        let mut done = Vec::new();
-        for (i, (tmp, target)) in self.temps.iter().enumerate() {
-            if let Err(e) = fs::rename(tmp, target) {
-                for (tmp, _) in &self.temps[i..] {
-                    let _ = fs::remove_file(tmp);
+        // A directory in the way would stop a rename half-way: found before anything moves.
+        for name in &self.names {
+            let target = self.dir.join(name);
+            if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+                self.discard();
+                return Err(format!(
+                    "cannot put {} in place: a directory of that name is in the way",
+                    target.display()
+                ));
+            }
+        }
+        let committing = commit_path(&self.staging);
+        if let Err(e) = fs::rename(&self.staging, &committing) {
+            let message = format!("cannot write to {}: {e}", self.dir.display());
+            self.discard();
+            return Err(message);
+        }
+        let mut done = Vec::with_capacity(self.names.len());
+        for name in &self.names {
+            let target = self.dir.join(name);
+            if let Err(e) = fs::rename(committing.join(name), &target) {
+                for placed in &done {
+                    let _ = fs::remove_file(placed);
                 }
+                let _ = fs::remove_dir_all(&committing);
                 return Err(format!("cannot move {} into place: {e}", target.display()));
             }
-            done.push(target.clone());
+            done.push(target);
         }
+        let _ = fs::remove_dir(&committing);
         Ok(done)
     }
 
-    /// Removes the temporaries: nothing is put in place.
+    /// Removes the staged files: nothing is put in place.
     pub fn discard(self) {
-        for (tmp, _) in &self.temps {
-            let _ = fs::remove_file(tmp);
-        }
+        let _ = fs::remove_dir_all(&self.staging);
     }
 }
 
-/// Writes `files` under temporary names in `dir`'s temporary directory.
+fn commit_path(staging: &Path) -> PathBuf {
+    let mut name = staging.as_os_str().to_owned();
+    name.push(COMMIT_SUFFIX);
+    PathBuf::from(name)
+}
+
+/// Writes `files` into a new staging directory under `dir`'s temporary directory. Names must
+/// be plain file names (no separator): they are the outputs' names in `dir`.
 pub fn stage(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Staged, String> {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
     let temp_dir = dir.join(TEMP_DIR);
     fs::create_dir_all(&temp_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
-    let prefix = temp_prefix();
-    let mut staged = Staged {
-        dir: temp_dir.clone(),
-        temps: Vec::with_capacity(files.len()),
+    let staging = temp_dir.join(format!(
+        "{}{}",
+        temp_prefix(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    fs::create_dir(&staging).map_err(|e| format!("cannot write to {}: {e}", temp_dir.display()))?;
+    let staged = Staged {
+        dir: dir.to_path_buf(),
+        staging,
+        names: files.iter().map(|(name, _)| name.clone()).collect(),
     };
     for (name, bytes) in files {
-        let target = dir.join(name);
-        let tmp = temp_dir.join(format!("{prefix}{name}"));
-        let written = fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
-        staged.temps.push((tmp, target.clone()));
+        let plain = Path::new(name)
+            .file_name()
+            .is_some_and(|n| n == name.as_str());
+        let written = if plain {
+            fs::File::create(staged.staging.join(name)).and_then(|mut f| f.write_all(bytes))
+        } else {
+            Err(std::io::Error::other("not a plain file name"))
+        };
         if let Err(e) = written {
+            let target = dir.join(name);
             staged.discard();
             return Err(format!("cannot write {}: {e}", target.display()));
         }
@@ -106,12 +157,12 @@ pub fn stage(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Staged, String> 
 /// it for all of them (a `fsync` a file cost more than converting a record); elsewhere each
 /// file is synced.
 pub fn sync<'a>(staged: impl IntoIterator<Item = &'a Staged>) -> std::io::Result<()> {
-    let staged: Vec<&Staged> = staged.into_iter().filter(|s| !s.temps.is_empty()).collect();
+    let staged: Vec<&Staged> = staged.into_iter().filter(|s| !s.names.is_empty()).collect();
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
         use std::os::unix::fs::MetadataExt;
-        let mut dirs: Vec<&Path> = staged.iter().map(|s| s.dir.as_path()).collect();
+        let mut dirs: Vec<&Path> = staged.iter().map(|s| s.staging.as_path()).collect();
         dirs.sort();
         dirs.dedup();
         let mut devices = Vec::new();
@@ -131,21 +182,23 @@ pub fn sync<'a>(staged: impl IntoIterator<Item = &'a Staged>) -> std::io::Result
         }
     }
     for s in staged {
-        for (tmp, _) in &s.temps {
-            fs::File::open(tmp)?.sync_all()?;
+        for name in &s.names {
+            fs::File::open(s.staging.join(name))?.sync_all()?;
         }
     }
     Ok(())
 }
 
-/// Removes temporary files left by runs on this host that are no longer running (a killed
-/// batch); returns how many were removed.
-pub fn remove_stale_temporaries(dir: &Path) -> usize {
+/// Finishes what runs on this host that are no longer running (killed) left in `dir`'s
+/// temporary directory: a record being committed (`….commit`) has its remaining files renamed
+/// into place; a record still being staged, and any other leftover of a dead run, is
+/// removed. Returns how many records were completed and how many removed.
+pub fn recover(dir: &Path) -> (usize, usize) {
     let Ok(entries) = fs::read_dir(dir.join(TEMP_DIR)) else {
-        return 0;
+        return (0, 0);
     };
     let host = format!("{}-", host_name());
-    let mut removed = 0;
+    let (mut completed, mut removed) = (0, 0);
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(rest) = name.strip_prefix(&host) else {
@@ -155,11 +208,27 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
             continue;
         };
         let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && fs::remove_file(entry.path()).is_ok() {
+        if alive {
+            continue;
+        }
+        let path = entry.path();
+        if name.ends_with(COMMIT_SUFFIX) && path.is_dir() {
+            if let Ok(files) = fs::read_dir(&path) {
+                for file in files.flatten() {
+                    let _ = fs::rename(file.path(), dir.join(file.file_name()));
+                }
+            }
+            if fs::remove_dir_all(&path).is_ok() {
+                completed += 1;
+            }
+        } else if fs::remove_dir_all(&path)
+            .or_else(|_| fs::remove_file(&path))
+            .is_ok()
+        {
             removed += 1;
         }
     }
-    removed
+    (completed, removed)
 }
 
 /// A ZIP archive of `files`, deflated except where `stored(name)`. Fixed timestamps (the zip
@@ -217,6 +286,53 @@ mod tests {
     }
 
     #[test]
+    fn a_record_being_committed_is_completed_and_one_being_staged_removed() {
+        let dir = std::env::temp_dir().join(format!("bulletin-recover-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let temp = dir.join(TEMP_DIR);
+        // PID 0 never names a running process in /proc.
+        let committing = temp.join(format!("{}-0-1{COMMIT_SUFFIX}", host_name()));
+        let staging = temp.join(format!("{}-0-2", host_name()));
+        for d in [&committing, &staging] {
+            fs::create_dir_all(d).unwrap();
+        }
+        fs::write(dir.join("a.pdf"), b"new pdf").unwrap();
+        fs::write(committing.join("a.docx"), b"new docx").unwrap();
+        fs::write(staging.join("b.pdf"), b"half").unwrap();
+        assert_eq!(recover(&dir), (1, 1));
+        assert_eq!(fs::read(dir.join("a.docx")).unwrap(), b"new docx");
+        assert!(!dir.join("b.pdf").exists());
+        assert_eq!(fs::read_dir(&temp).unwrap().count(), 0);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_none_of_the_records_files() {
+        let dir = std::env::temp_dir().join(format!("bulletin-failed-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let staged = stage(
+            &dir,
+            &[
+                ("a.pdf".to_owned(), b"pdf".to_vec()),
+                ("a.docx".to_owned(), b"docx".to_vec()),
+            ],
+        )
+        .unwrap();
+        // The staging directory vanishes before the second rename can happen.
+        let committing = commit_path(&staged.staging);
+        let names = staged.names.clone();
+        fs::rename(&staged.staging, &committing).unwrap();
+        fs::remove_file(committing.join(&names[1])).unwrap();
+        fs::rename(&committing, &staged.staging).unwrap();
+        let error = staged.commit().unwrap_err();
+        assert!(error.contains("a.docx"), "{error}");
+        assert!(!dir.join("a.pdf").exists() && !dir.join("a.docx").exists());
+        assert_eq!(fs::read_dir(dir.join(TEMP_DIR)).unwrap().count(), 0);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn stale_temporaries_of_dead_processes_are_removed() {
         let dir = std::env::temp_dir().join(format!("bulletin-stale-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
@@ -226,7 +342,7 @@ mod tests {
         let other_host = dir.join(TEMP_DIR).join("elsewhere-0-x.pdf");
         fs::write(&stale, b"half").unwrap();
         fs::write(&other_host, b"half").unwrap();
-        assert_eq!(remove_stale_temporaries(&dir), 1);
+        assert_eq!(recover(&dir), (0, 1));
         assert!(!stale.exists() && other_host.exists());
         fs::remove_dir_all(&dir).unwrap();
     }

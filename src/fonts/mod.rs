@@ -90,6 +90,8 @@ const NOTO_TC: FaceId = FaceId(7);
 pub struct Face {
     pub file: &'static str,
     pub index: u32,
+    /// The whole font file, memory-mapped.
+    pub data: &'static [u8],
     pub shaper: rustybuzz::Face<'static>,
     pub units_per_em: f32,
     /// Glyphs converted for embedding (PDF, DOCX, OFD), kept for the next document.
@@ -174,6 +176,7 @@ impl FontBook {
             faces.push(Face {
                 file: spec.file,
                 index: spec.index,
+                data,
                 shaper,
                 units_per_em,
                 truetype: subset::GlyphCache::default(),
@@ -192,6 +195,26 @@ impl FontBook {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// A fingerprint of the fonts' content (SHA-256 bytes): per face its file name, face
+    /// index, length and the first and last 64 KB of the file, which hold the OpenType table
+    /// directory with every table's checksum (OpenType, "Table Directory"). Two font
+    /// directories with the same fonts give the same identity; another version of a face
+    /// gives another. Used by `batch --skip-unchanged`, since outputs depend on the fonts.
+    pub fn identity(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        const PART: usize = 64 * 1024;
+        let mut h = Sha256::new();
+        for face in self.inner.iter() {
+            let d = face.data;
+            h.update(face.file.as_bytes());
+            h.update(face.index.to_le_bytes());
+            h.update((d.len() as u64).to_le_bytes());
+            h.update(&d[..d.len().min(PART)]);
+            h.update(&d[d.len().saturating_sub(PART)..]);
+        }
+        h.finalize().into()
     }
 
     pub fn face(&self, id: FaceId) -> &Face {

@@ -2,13 +2,14 @@
 
 mod datetime;
 pub mod hygiene;
+pub mod jpeg;
 mod parse;
 
 pub use datetime::Timestamp;
 pub use parse::{
     load_record, parse_record, parse_record_in, read_record_text, ImageBase, RecordFormat,
-    MAX_BLOCKS, MAX_ID_BYTES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_RECORD_BYTES,
-    MAX_RECORD_IMAGE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT_CHARS,
+    MAX_BLOCKS, MAX_FIELD_CHARS, MAX_ID_BYTES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LIST_ENTRIES,
+    MAX_RECORD_BYTES, MAX_RECORD_IMAGE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT_CHARS,
 };
 
 use std::fmt;
@@ -138,7 +139,8 @@ pub struct ImageBlock {
     pub path: PathBuf,
     pub caption: Option<String>,
     pub kind: ImageKind,
-    /// The file's bytes as read: embedded unchanged in PDF and DOCX.
+    /// The file's bytes as read, embedded unchanged in PDF, DOCX and OFD; a CMYK JPEG is
+    /// converted to an RGB JPEG when read (see `load_image`).
     pub data: std::sync::Arc<Vec<u8>>,
     pub width_px: u32,
     pub height_px: u32,
@@ -201,6 +203,22 @@ impl fmt::Display for RecordError {
     }
 }
 
+impl RecordError {
+    /// The error without the file's name, for reports that name the file beside it:
+    /// "3:34: field `body[1].level`: invalid type …".
+    pub fn detail(&self) -> String {
+        let mut out = String::new();
+        if let Some((line, column)) = self.position {
+            out.push_str(&format!("{line}:{column}: "));
+        }
+        if let Some(field) = &self.field {
+            out.push_str(&format!("field `{field}`: "));
+        }
+        out.push_str(&self.message);
+        out
+    }
+}
+
 impl std::error::Error for RecordError {}
 
 impl Article {
@@ -221,10 +239,12 @@ impl Article {
             .collect()
     }
 
-    /// Characters of the article's own text (title, subtitle, body), for the size limit.
-    /// Every paragraph, item and cell counts at least one: empty cells cost layout too.
+    /// Characters of all the record's text, for [`MAX_TEXT_CHARS`]: every field (title,
+    /// subtitle, meta fields, channel, attachments, the official elements) and the body. Each
+    /// paragraph, item and cell counts at least one, so that empty cells still count.
     pub fn text_chars(&self) -> usize {
         let count = |s: &str| s.chars().count().max(1);
+        let optional = |s: &Option<String>| s.as_deref().map_or(0, count);
         let blocks: usize = self
             .body
             .iter()
@@ -235,7 +255,27 @@ impl Article {
                 Block::Image(i) => i.caption.as_deref().map_or(0, count),
             })
             .sum();
-        count(&self.title) + self.subtitle.as_deref().map_or(0, count) + blocks
+        let o = &self.official;
+        let fields = count(&self.title)
+            + optional(&self.subtitle)
+            + optional(&self.source)
+            + optional(&self.author)
+            + optional(&self.issuer)
+            + optional(&self.url)
+            + self.channel.iter().map(|c| count(c)).sum::<usize>()
+            + self
+                .attachments
+                .iter()
+                .map(|a| count(&a.name) + optional(&a.url))
+                .sum::<usize>()
+            + optional(&o.issuer_mark)
+            + optional(&o.doc_number)
+            + optional(&o.signer)
+            + optional(&o.recipients)
+            + o.signature.as_ref().map_or(0, |s| count(&s.name))
+            + o.cc.iter().map(|c| count(c)).sum::<usize>()
+            + optional(&o.printed_by);
+        fields + blocks
     }
 
     /// All text of the article in reading order, as it is printed (used by tests and reports).

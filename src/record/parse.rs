@@ -40,7 +40,7 @@ struct RawRecord {
     id: Option<String>,
     #[serde(default)]
     channel: Vec<String>,
-    published: Option<String>,
+    published: Option<DateText>,
     source: Option<String>,
     author: Option<String>,
     issuer: Option<String>,
@@ -51,7 +51,7 @@ struct RawRecord {
     signature: Option<RawSignature>,
     cc: Option<StringOrList>,
     printed_by: Option<String>,
-    printed_date: Option<String>,
+    printed_date: Option<DateText>,
     url: Option<String>,
     language: Option<String>,
     #[serde(default)]
@@ -70,7 +70,54 @@ struct RawAttachment {
 #[serde(deny_unknown_fields)]
 struct RawSignature {
     name: String,
-    date: String,
+    date: DateText,
+}
+
+/// A date field: a string, or a TOML date or date-time written bare (`published =
+/// 2025-02-18`), taken as the text TOML gives for it ("2025-02-18", "2025-02-18T18:03:00").
+#[derive(Debug)]
+struct DateText(String);
+
+impl std::ops::Deref for DateText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as \"2025-02-18\" or \"2025-02-18 18:03\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_owned()))
+            }
+            // The toml crate hands a bare date over as a map with one private key.
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
+                match map.next_key::<String>()? {
+                    Some(key) if key == "$__toml_private_datetime" => {
+                        let text = map.next_value::<String>()?;
+                        // A TOML local date-time (no offset) means what "2025-02-18 18:03"
+                        // means: a time of day with no zone stated.
+                        let local = text
+                            .get(10..)
+                            .is_some_and(|rest| !rest.contains(['Z', 'z', '+', '-']));
+                        Ok(DateText(if local {
+                            text.replacen(['T', 't'], " ", 1)
+                        } else {
+                            text
+                        }))
+                    }
+                    _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `cc` may be one string or a list of names.
@@ -165,6 +212,12 @@ pub const MAX_TABLE_COLUMNS: usize = 50;
 /// Most characters of text in one record (title, body, captions, cells): several novels'
 /// worth, and still laid out in seconds.
 pub const MAX_TEXT_CHARS: usize = 1_000_000;
+/// Longest value of any field outside the body (title, source, 发文字号, a channel entry, an
+/// attachment's name, a url …), in characters: far beyond any real one, and refused before
+/// anything is laid out.
+pub const MAX_FIELD_CHARS: usize = 2_000;
+/// Most entries of a list outside the body (`channel`, `cc`, `attachments`).
+pub const MAX_LIST_ENTRIES: usize = 1_000;
 /// Longest record id, in bytes: it names the output files.
 pub const MAX_ID_BYTES: usize = 200;
 /// Largest record file read (a whole year of notices fits many times over).
@@ -202,25 +255,22 @@ pub fn read_record_text(path: &Path) -> Result<(String, RecordFormat), RecordErr
         position: None,
         message,
     };
+    // A missing path is said as such, whatever its name.
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(error(format!("cannot read the file: {e}")));
+    }
     let format = RecordFormat::from_path(path).ok_or_else(|| {
         error("unknown record format: the file name must end in .json, .yaml, .yml or .toml".into())
     })?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > MAX_RECORD_BYTES {
-            return Err(error(format!(
-                "the file is {} MB; records may be at most {} MB",
-                meta.len() / (1024 * 1024),
-                MAX_RECORD_BYTES / (1024 * 1024)
-            )));
-        }
-    }
-    let bytes = std::fs::read(path).map_err(|e| error(format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        error(format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+    let bytes = crate::files::read_regular(path, MAX_RECORD_BYTES).map_err(|e| match e {
+        crate::files::ReadError::TooLarge(found, limit) => error(format!(
+            "the file is {}; records may be at most {}",
+            crate::files::size_text(found),
+            crate::files::size_text(limit)
+        )),
+        other => error(other.to_string()),
     })?;
+    let text = crate::files::decode_text(bytes).map_err(error)?;
     Ok((text, format))
 }
 
@@ -255,6 +305,8 @@ pub fn parse_record_in(
     default_id: &str,
     images: ImageBase,
 ) -> Result<Article, RecordError> {
+    // A byte order mark (Windows editors write one) is not part of the record.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw = deserialize(text, format, file)?;
     validate(raw, file, default_id, images)
 }
@@ -404,6 +456,7 @@ fn validate(
         position: None,
         message,
     };
+    check_sizes(&raw).map_err(|(field, message)| err(&field, message))?;
     let title = match raw.title {
         Some(t) if !t.trim().is_empty() => t.trim().to_owned(),
         Some(_) => return Err(err("title", "the title is empty".into())),
@@ -419,7 +472,18 @@ fn validate(
             check_id(&id).map_err(|m| err("id", m))?;
             id
         }
-        None => default_id.to_owned(),
+        // One rule for every id: one taken from the file name obeys it too.
+        None => {
+            check_id(default_id).map_err(|m| {
+                err(
+                    "id",
+                    format!(
+                        "the record has no `id`, and the one its file name gives cannot be used: {m}; give the record an `id`"
+                    ),
+                )
+            })?;
+            default_id.to_owned()
+        }
     };
     let published = raw
         .published
@@ -564,10 +628,90 @@ fn validate(
     if chars > MAX_TEXT_CHARS {
         return Err(err(
             "body",
-            format!("{chars} characters of text; a record may have at most {MAX_TEXT_CHARS}"),
+            format!(
+                "the record has {chars} characters of text (all fields together); a record may have at most {MAX_TEXT_CHARS}"
+            ),
         ));
     }
     Ok(article)
+}
+
+/// Every field outside the body within [`MAX_FIELD_CHARS`], every list within
+/// [`MAX_LIST_ENTRIES`]: checked on the raw record, before dates are parsed, images read or
+/// anything laid out. Returns the field path and the message.
+fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
+    let too_long = |field: String, value: &str| -> Result<(), (String, String)> {
+        // Counting stops just past the limit: a 10 MB value costs no more than a short one.
+        if value.chars().nth(MAX_FIELD_CHARS).is_some() {
+            let chars = value.chars().count();
+            return Err((
+                field,
+                format!("{chars} characters; this field may have at most {MAX_FIELD_CHARS}"),
+            ));
+        }
+        Ok(())
+    };
+    let single = [
+        ("title", raw.title.as_deref()),
+        ("subtitle", raw.subtitle.as_deref()),
+        ("id", raw.id.as_deref()),
+        ("published", raw.published.as_deref()),
+        ("source", raw.source.as_deref()),
+        ("author", raw.author.as_deref()),
+        ("issuer", raw.issuer.as_deref()),
+        ("issuer_mark", raw.issuer_mark.as_deref()),
+        ("doc_number", raw.doc_number.as_deref()),
+        ("signer", raw.signer.as_deref()),
+        ("recipients", raw.recipients.as_deref()),
+        ("printed_by", raw.printed_by.as_deref()),
+        ("printed_date", raw.printed_date.as_deref()),
+        ("url", raw.url.as_deref()),
+        ("language", raw.language.as_deref()),
+    ];
+    for (name, value) in single {
+        if let Some(v) = value {
+            too_long(name.to_owned(), v)?;
+        }
+    }
+    if let Some(sig) = &raw.signature {
+        too_long("signature.name".into(), &sig.name)?;
+        too_long("signature.date".into(), &sig.date)?;
+    }
+    let cc: &[String] = raw.cc.as_ref().map_or(&[], |c| &c.0);
+    for (name, len) in [
+        ("channel", raw.channel.len()),
+        ("cc", cc.len()),
+        ("attachments", raw.attachments.len()),
+    ] {
+        if len > MAX_LIST_ENTRIES {
+            return Err((
+                name.to_owned(),
+                format!("{len} entries; this list may have at most {MAX_LIST_ENTRIES}"),
+            ));
+        }
+    }
+    for (i, v) in raw.channel.iter().enumerate() {
+        too_long(format!("channel[{i}]"), v)?;
+    }
+    for (i, v) in cc.iter().enumerate() {
+        too_long(format!("cc[{i}]"), v)?;
+    }
+    for (i, a) in raw.attachments.iter().enumerate() {
+        too_long(format!("attachments[{i}].name"), &a.name)?;
+        if let Some(u) = &a.url {
+            too_long(format!("attachments[{i}].url"), u)?;
+        }
+    }
+    if let Some(RawBody::Blocks(blocks)) = &raw.body {
+        for (i, b) in blocks.iter().enumerate() {
+            for (name, value) in [("type", Some(&b.kind)), ("path", b.path.as_ref())] {
+                if let Some(v) = value {
+                    too_long(format!("body[{i}].{name}"), v)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Paragraphs of a plain-text body: separated by blank lines; single newlines inside a
@@ -756,23 +900,16 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
             path
         }
     };
-    let too_big = |bytes: u64| {
-        format!(
-            "`{rel}` is {} MB; images may be at most {} MB",
-            bytes / (1024 * 1024),
-            MAX_IMAGE_BYTES / (1024 * 1024)
-        )
-    };
-    // Asked before reading, so that a huge file is never read into memory.
-    if let Ok(meta) = std::fs::metadata(&path) {
-        if meta.len() > MAX_IMAGE_BYTES as u64 {
-            return Err(too_big(meta.len()));
-        }
-    }
-    let data = std::fs::read(&path).map_err(|e| format!("cannot read image `{rel}`: {e}"))?;
-    if data.len() > MAX_IMAGE_BYTES {
-        return Err(too_big(data.len() as u64));
-    }
+    // Only a regular file, its size asked on the open file before reading (a huge file is
+    // never read into memory, a FIFO or device never blocks).
+    let data = crate::files::read_regular(&path, MAX_IMAGE_BYTES as u64).map_err(|e| match e {
+        crate::files::ReadError::TooLarge(found, limit) => format!(
+            "`{rel}` is {}; images may be at most {}",
+            crate::files::size_text(found),
+            crate::files::size_text(limit)
+        ),
+        other => format!("cannot read image `{rel}`: {other}"),
+    })?;
     let kind = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         ImageKind::Png
     } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -799,12 +936,28 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
             MAX_IMAGE_PIXELS / 1_000_000
         ));
     }
-    let decoded = image::load_from_memory_with_format(&data, format).map_err(|e| {
-        format!(
-            "`{rel}` is a damaged {} image: {e}",
-            kind.extension().to_uppercase()
-        )
-    })?;
+    // The decoder fills a cut-off scan with grey: the markers tell whether the file is whole.
+    let jpeg = match kind {
+        ImageKind::Jpeg => Some(
+            super::jpeg::inspect(&data)
+                .map_err(|e| format!("`{rel}` is a damaged JPEG image: {e}"))?,
+        ),
+        ImageKind::Png => None,
+    };
+    let decoded = image::load_from_memory_with_format(&data, format).map_err(damaged)?;
+    // CMYK and YCCK JPEGs (scanners, print shops) are converted to RGB here, once, so that
+    // every writer embeds an image whose colour space it can state (PDF DeviceRGB, PDF/A
+    // without a CMYK output intent, DOCX, OFD). The decoder undoes Adobe's inverted CMYK.
+    let data = match jpeg {
+        Some(info) if info.components == 4 => {
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+                .encode_image(&decoded.to_rgb8())
+                .map_err(|e| format!("cannot convert the CMYK image `{rel}` to RGB: {e}"))?;
+            out
+        }
+        _ => data,
+    };
     Ok(ImageBlock {
         path,
         caption: None,
