@@ -331,7 +331,7 @@ fn too_much_text_and_too_many_pages_are_refused() {
     for (record, wants) in [
         (
             &too_long,
-            "field `body`: 1100001 characters of text; a record may have at most 1000000",
+            "field `body`: the record has 1100001 characters of text (all fields together); a record may have at most 1000000",
         ),
         (&many_pages, "at most 2000 are made"),
     ] {
