@@ -513,9 +513,7 @@ fn unreadable_directories_are_failures() {
     ] {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
     }
-    for f in ["a.json"] {
-        std::fs::set_permissions(tree.join(f), std::fs::Permissions::from_mode(0o644)).unwrap();
-    }
+    std::fs::set_permissions(tree.join("a.json"), std::fs::Permissions::from_mode(0o644)).unwrap();
     let fonts = root().join("fonts");
     for (input, converted) in [(&tree, 1), (&closed, 0)] {
         let o = unprivileged()
