@@ -625,12 +625,9 @@ fn load(
             )
             .map_err(|mut e| {
                 // Place JSON errors on the NDJSON file's line.
-                // The line is the report's; the column is said here.
-                let column = e
-                    .position
-                    .take()
-                    .map_or(String::new(), |p| format!("column {}: ", p.1));
-                format!("{column}{}", e.detail())
+                // Place JSON errors on the NDJSON file's line.
+                e.position = Some((*line, e.position.map_or(1, |p| p.1)));
+                e.detail()
             })?;
             Ok((text.clone(), article))
         }
@@ -713,9 +710,15 @@ impl Status {
         self.done += 1;
         if let Some(e) = &report.error {
             self.failed += 1;
-            let line = report.line.map_or(String::new(), |l| format!(" line {l}"));
             self.clear();
-            eprintln!("error: {}{line}: {e}", report.source);
+            match report.line {
+                // "feed.ndjson:3:20: field …", as for record files.
+                Some(l) if e.starts_with(&format!("{l}:")) => {
+                    eprintln!("error: {}:{e}", report.source)
+                }
+                Some(l) => eprintln!("error: {} line {l}: {e}", report.source),
+                None => eprintln!("error: {}: {e}", report.source),
+            }
         }
         for w in &report.warnings {
             self.clear();

@@ -160,6 +160,10 @@ enum Command {
         /// Longest a request may take, in seconds.
         #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
         timeout: f64,
+        /// Longest wait for a request's headers or body, or for the next request on an idle
+        /// connection, in seconds (default: 15 for headers and idle connections, 30 for a body).
+        #[arg(long, value_name = "SECONDS")]
+        io_timeout: Option<f64>,
     },
     /// List the built-in templates, or print one (`templates show NAME`) to copy and edit.
     Templates {
@@ -202,6 +206,7 @@ fn main() -> ExitCode {
             max_upload,
             max_records,
             timeout,
+            io_timeout,
         } => serve(
             addr,
             templates.as_deref(),
@@ -210,7 +215,7 @@ fn main() -> ExitCode {
                 max_body: max_upload.saturating_mul(1024 * 1024),
                 max_records,
                 timeout: std::time::Duration::from_secs_f64(timeout.max(0.0)),
-                ..Default::default()
+                ..bulletin::serve::Limits::default().with_io_timeout(io_timeout)
             },
         ),
         Command::Import {

@@ -184,3 +184,233 @@ fn convert_imports_a_page_in_one_step() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A page nested tens of thousands of elements deep (which would take the parser minutes, or
+/// overflow a recursive walk) is refused at once with an error naming it; the process does
+/// not crash, and `convert` still converts the good record given with it.
+#[test]
+fn pages_nested_too_deep_are_refused_quickly_and_the_rest_still_converts() {
+    let dir = fresh_dir("import", "deep");
+    for depth in [70_000usize, 200_000] {
+        let page = dir.join(format!("deep-{depth}.html"));
+        let html = format!(
+            "<html><body><h1>标题</h1>{}<p>正文第一段，内容足够长，说明这次会议的主要情况。</p>{}</body></html>",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        std::fs::write(&page, html).unwrap();
+        let start = std::time::Instant::now();
+        let result = bulletin(&["import", page.to_str().unwrap()]);
+        let took = start.elapsed();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{depth}: {stderr}");
+        assert!(
+            stderr.contains(&format!("deep-{depth}.html"))
+                && stderr.contains("more than 1000 levels deep"),
+            "{stderr}"
+        );
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{depth}: {took:?}"
+        );
+    }
+    // Deep but within the limit: imported.
+    let page = dir.join("nested.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body><h1>标题</h1>{}<p>正文第一段，内容足够长，说明这次会议的主要情况。</p>{}</body></html>",
+            "<div>".repeat(900),
+            "</div>".repeat(900)
+        ),
+    )
+    .unwrap();
+    let (record, _) = import_to_json(&page, &[], &dir);
+    assert_eq!(
+        record["body"][0]["text"],
+        "正文第一段，内容足够长，说明这次会议的主要情况。"
+    );
+
+    let good = dir.join("good.json");
+    std::fs::write(&good, r#"{"title":"一则通知","body":"正文。"}"#).unwrap();
+    let out = dir.join("out");
+    let start = std::time::Instant::now();
+    let result = bulletin(&[
+        "convert",
+        dir.join("deep-70000.html").to_str().unwrap(),
+        good.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("deep-70000.html"), "{stderr}");
+    assert!(out.join("good.pdf").is_file() && out.join("good.docx").is_file());
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let bom: [u8; 2] = if big_endian {
+        [0xFE, 0xFF]
+    } else {
+        [0xFF, 0xFE]
+    };
+    bom.into_iter()
+        .chain(text.encode_utf16().flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        }))
+        .collect()
+}
+
+/// Pages and text captures saved as UTF-16 (with a byte order mark, as Windows tools write
+/// them) or UTF-8 with a BOM are decoded by it, not called binary.
+#[test]
+fn pages_and_text_with_a_byte_order_mark_are_decoded_by_it() {
+    let dir = fresh_dir("import", "bom");
+    let page = "<html><head><meta charset=\"gbk\"></head><body><h1>统一编码的标题</h1><article><p>正文第一段，内容足够长，说明这次会议的主要情况和下一步安排。</p></article></body></html>";
+    let text = "统一编码的标题\n发布时间：2025-03-12\n正文第一段，内容足够长，说明这次会议的主要情况和下一步安排。\n";
+    let files: Vec<(String, Vec<u8>)> = vec![
+        ("le.html".into(), utf16(page, false)),
+        ("be.htm".into(), utf16(page, true)),
+        ("le.txt".into(), utf16(text, false)),
+        ("be.txt".into(), utf16(text, true)),
+        (
+            "utf8.txt".into(),
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
+    ];
+    for (name, bytes) in files {
+        let file = dir.join(&name);
+        std::fs::write(&file, bytes).unwrap();
+        let (record, _) = import_to_json(&file, &[], &dir);
+        assert_eq!(record["title"], "统一编码的标题", "{name}");
+        assert_eq!(
+            record["body"][0]["text"],
+            "正文第一段，内容足够长，说明这次会议的主要情况和下一步安排。",
+            "{name}"
+        );
+        if name.ends_with(".txt") {
+            assert_eq!(record["published"], "2025-03-12", "{name}");
+        }
+    }
+    // A BOM and nothing else is still an empty file; invalid UTF-16 is said to be.
+    std::fs::write(dir.join("blank.txt"), utf16("  \n", false)).unwrap();
+    std::fs::write(dir.join("broken.txt"), [0xFF, 0xFE, 0x00, 0xD8, b'a', 0]).unwrap();
+    for (name, want) in [("blank.txt", "empty"), ("broken.txt", "UTF-16LE")] {
+        let result = bulletin(&["import", dir.join(name).to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(want) && stderr.contains(name), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Images the page shows from outside its own directory (root-relative, absolute, `..`,
+/// `file://`, through a link) are left out with a warning naming them, as remote ones are,
+/// so converting the page does not fail; an image saved beside it is kept.
+#[test]
+fn images_outside_the_page_directory_are_left_out_with_a_warning() {
+    let dir = fresh_dir("import", "image-paths");
+    let png = std::fs::read(root().join("tests/fixtures/import/process.png")).unwrap();
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("page/img")).unwrap();
+    std::fs::write(site.join("outside.png"), &png).unwrap();
+    std::fs::write(site.join("page/img/ok.png"), &png).unwrap();
+    std::fs::write(site.join("page/img/fake.png"), b"<html>not an image</html>").unwrap();
+    let absolute = site.join("outside.png");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&absolute, site.join("page/img/link.png")).unwrap();
+    let outside = [
+        "/images/a.png".to_owned(),
+        absolute.display().to_string(),
+        "../outside.png".to_owned(),
+        "img/../../outside.png".to_owned(),
+        format!("file://{}", absolute.display()),
+        "img/link.png".to_owned(),
+        "img/fake.png".to_owned(),
+    ];
+    let images: String = outside
+        .iter()
+        .map(|src| format!("<p><img src=\"{src}\"></p>"))
+        .collect();
+    let page = site.join("page/article.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body><h1>带图片的文章</h1><article><p>正文第一段，内容足够长，说明这次会议的主要情况和下一步安排。</p>{images}<p><img src=\"./img/ok.png\" alt=\"示意图\"></p></article></body></html>"
+        ),
+    )
+    .unwrap();
+    let (record, stderr) = import_to_json(&page, &[], &dir);
+    let kept: Vec<&serde_json::Value> = record["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "image")
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["path"], "img/ok.png");
+    for src in &outside {
+        if cfg!(unix) || src != "img/link.png" {
+            assert!(
+                stderr.contains(&format!("image {src} ")) && stderr.contains("left out"),
+                "{src}: {stderr}"
+            );
+        }
+    }
+
+    let out = dir.join("out");
+    let result = bulletin(&[
+        "convert",
+        page.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--formats",
+        "docx",
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("/images/a.png"), "{stderr}");
+    assert!(out.join("article.docx").is_file());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A FIFO named like a page is refused at once instead of waiting for a writer.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_blocking() {
+    let dir = fresh_dir("import", "fifo");
+    let fifo = dir.join("fifo.html");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["import", fifo.to_str().unwrap()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("bulletin import blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("fifo.html") && stderr.contains("FIFO"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

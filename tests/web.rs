@@ -55,8 +55,14 @@ impl Server {
         self.request("POST", path, &[], body)
     }
 
+    /// A form as the page sends it: JSON, said in the Content-Type.
     fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
-        self.post(path, body.to_string().as_bytes())
+        self.request(
+            "POST",
+            path,
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
     }
 
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
@@ -319,6 +325,224 @@ fn requests_for_another_host_name_are_refused() {
         b"",
     );
     assert_eq!(local.status, 200);
+}
+
+/// A web page the user visits elsewhere cannot make the server convert: browsers send its
+/// origin (`Origin`, `Sec-Fetch-Site`) and let it post only plain text or form data to another
+/// origin without asking, all of which the server refuses. The page itself, scripts and curl
+/// (which send no origin) are answered as before.
+#[test]
+fn requests_from_other_web_pages_are_refused() {
+    let server = Server::start("origin", &[]);
+    let port = server.addr.rsplit(':').next().expect("port").to_owned();
+    let form = minimal("跨站请求").to_string();
+    let record = r#"{"title":"跨站上传","body":"正文。"}"#.as_bytes();
+    let refused = |answer: &Response, what: &str| {
+        assert_eq!(answer.status, 403, "{what}: {}", answer.text());
+        assert!(
+            answer.json()["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("answers only its own page")),
+            "{what}: {}",
+            answer.text()
+        );
+    };
+    for (path, body) in [
+        ("/api/convert?format=pdf", form.as_bytes()),
+        ("/api/preview", form.as_bytes()),
+        ("/api/batch?name=a.json", record),
+    ] {
+        for (origin, content_type) in [
+            ("http://evil.example", "text/plain"),
+            ("http://evil.example", "application/x-www-form-urlencoded"),
+            ("http://evil.example", "multipart/form-data; boundary=x"),
+            ("http://evil.example", "application/json"),
+            ("null", "text/plain"),
+            (&format!("https://127.0.0.1:{port}"), "application/json"),
+            (
+                &format!("http://127.0.0.1:{port}.evil.example"),
+                "application/json",
+            ),
+        ] {
+            let answer = server.request(
+                "POST",
+                path,
+                &[("Origin", origin), ("Content-Type", content_type)],
+                body,
+            );
+            refused(&answer, &format!("{path} from {origin} as {content_type}"));
+        }
+        for site in ["cross-site", "same-site"] {
+            let answer = server.request(
+                "POST",
+                path,
+                &[
+                    ("Sec-Fetch-Site", site),
+                    ("Content-Type", "application/json"),
+                ],
+                body,
+            );
+            refused(&answer, &format!("{path} with Sec-Fetch-Site: {site}"));
+        }
+    }
+    assert!(server.leftover_workspaces().is_empty());
+
+    // The JSON endpoints take JSON only, whoever sends it.
+    for (path, content_type) in [
+        ("/api/preview", Some("text/plain")),
+        ("/api/convert?format=pdf", Some("text/plain;charset=UTF-8")),
+        ("/api/preview", Some("application/x-www-form-urlencoded")),
+        (
+            "/api/convert?format=pdf",
+            Some("multipart/form-data; boundary=x"),
+        ),
+        ("/api/preview", None),
+    ] {
+        let headers: Vec<(&str, &str)> = content_type
+            .map(|c| vec![("Content-Type", c)])
+            .unwrap_or_default();
+        let answer = server.request("POST", path, &headers, form.as_bytes());
+        assert_eq!(
+            answer.status,
+            415,
+            "{path} as {content_type:?}: {}",
+            answer.text()
+        );
+        assert!(answer.json()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("application/json")));
+    }
+
+    // The page itself (its origin under any name the server answers to), scripts and curl.
+    for headers in [
+        vec![
+            ("Origin", format!("http://127.0.0.1:{port}")),
+            ("Sec-Fetch-Site", "same-origin".to_owned()),
+            ("Content-Type", "application/json; charset=utf-8".to_owned()),
+        ],
+        vec![
+            ("Origin", format!("http://LOCALHOST:{port}")),
+            ("Content-Type", "Application/JSON".to_owned()),
+        ],
+        vec![
+            ("Sec-Fetch-Site", "none".to_owned()),
+            ("Content-Type", "application/json".to_owned()),
+        ],
+        vec![("Content-Type", "application/json".to_owned())],
+    ] {
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = server.request("POST", "/api/convert?format=pdf", &headers, form.as_bytes());
+        assert_eq!(answer.status, 200, "{headers:?}: {}", answer.text());
+        assert!(answer.body.starts_with(b"%PDF"));
+    }
+    let upload = server.request(
+        "POST",
+        "/api/batch?name=a.json&formats=pdf",
+        &[
+            ("Origin", &format!("http://127.0.0.1:{port}")),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        record,
+    );
+    assert_eq!(upload.status, 200, "{}", upload.text());
+    // A link to the page from another site still opens it.
+    let page = server.request("GET", "/", &[("Sec-Fetch-Site", "cross-site")], b"");
+    assert_eq!(page.status, 200);
+    assert!(server.leftover_workspaces().is_empty());
+}
+
+/// Reads from `stream` until the server closes it (or an error, or `limit` passes); returns
+/// what arrived and how long the server took to close.
+fn read_until_closed(
+    stream: &mut TcpStream,
+    limit: std::time::Duration,
+) -> (Vec<u8>, std::time::Duration, bool) {
+    let start = std::time::Instant::now();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+        .expect("read timeout");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return (got, start.elapsed(), true),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if start.elapsed() > limit {
+                    return (got, start.elapsed(), false);
+                }
+            }
+            Err(_) => return (got, start.elapsed(), true),
+        }
+    }
+}
+
+/// A client that opens a connection and sends nothing, half a request's headers, or half its
+/// body, is cut off after the I/O time limit (here one second), so it cannot hold a
+/// connection (and its memory) forever; a kept-alive connection left idle is closed the same
+/// way. Complete requests are served as before.
+#[test]
+fn idle_and_half_sent_connections_are_closed_after_the_time_limit() {
+    let server = Server::start("io-timeout", &["--io-timeout", "1"]);
+    let limit = std::time::Duration::from_secs(6);
+    let host = format!("Host: {}\r\n", server.addr);
+    let form = minimal("慢").to_string();
+    let cases = [
+        ("idle", String::new()),
+        (
+            "half a header",
+            format!("GET /api/templates HTTP/1.1\r\n{host}User-Agent: slo"),
+        ),
+        (
+            "half a body",
+            format!(
+                "POST /api/preview HTTP/1.1\r\n{host}Content-Type: application/json\r\n\
+                 Content-Length: {}\r\n\r\n{}",
+                form.len(),
+                &form[..8]
+            ),
+        ),
+    ];
+    for (what, sent) in cases {
+        let mut stream = TcpStream::connect(&server.addr).expect("connect");
+        stream.write_all(sent.as_bytes()).expect("send");
+        let (got, took, closed) = read_until_closed(&mut stream, limit);
+        assert!(closed, "{what}: still open after {took:?}");
+        assert!(
+            took >= std::time::Duration::from_millis(700),
+            "{what}: closed after {took:?}, before the time limit"
+        );
+        if what == "half a body" {
+            let answer = Response::parse(&got);
+            assert_eq!(answer.status, 408, "{}", answer.text());
+            assert!(answer.text().contains("did not arrive within 1 s"));
+        } else {
+            assert!(got.is_empty(), "{what}: {}", String::from_utf8_lossy(&got));
+        }
+    }
+
+    // A whole request is answered, and the kept-alive connection is closed once idle.
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream
+        .write_all(format!("GET /api/templates HTTP/1.1\r\n{host}\r\n").as_bytes())
+        .expect("send");
+    let (got, took, closed) = read_until_closed(&mut stream, limit);
+    assert!(
+        closed,
+        "idle kept-alive connection still open after {took:?}"
+    );
+    let answer = Response::parse(&got);
+    assert_eq!(answer.status, 200);
+    assert!(answer.text().contains("\"bulletin\""));
+    // And so is one request after another, each well within the limit.
+    let answer = server.post_json("/api/preview", &minimal("快"));
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert!(server.leftover_workspaces().is_empty());
 }
 
 #[test]
@@ -615,7 +839,12 @@ fn form_errors_name_the_field_in_plain_words() {
     assert_eq!((qr.status, qr.problem_field()), (422, "url".into()));
 
     // Requests the page never sends are 400s that say what is wrong.
-    let broken = server.post("/api/preview", b"{\"template\": ");
+    let broken = server.request(
+        "POST",
+        "/api/preview",
+        &[("Content-Type", "application/json")],
+        b"{\"template\": ",
+    );
     assert_eq!(broken.status, 400);
     assert!(broken.json()["message"]
         .as_str()
@@ -770,6 +999,166 @@ fn uploads_beyond_the_limits_are_refused_with_a_message() {
     assert_eq!(answer.status, 413, "{}", answer.text());
     assert!(answer.text().contains("unpacks to more than 10 MB"));
     assert!(server.leftover_workspaces().is_empty());
+}
+
+/// The server's peak resident memory so far (VmHWM), in MiB.
+fn peak_mib(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .expect("VmHWM")
+        / 1024
+}
+
+/// Forms of 19 MB (a huge `source`, a huge body, a million channel entries) are refused at the
+/// field, quickly and in bounded memory: every field counts towards the record's limits.
+#[test]
+fn huge_forms_are_refused_at_the_field_in_bounded_memory() {
+    let server = Server::start("huge-forms", &[]);
+    let huge = "来".repeat(6_500_000);
+    let cases = [
+        (
+            serde_json::json!({"template": "bulletin", "record": {"title": "T", "source": huge}, "body": "正文"}),
+            "source",
+        ),
+        (
+            serde_json::json!({"template": "bulletin", "record": {"title": "T"}, "body": huge}),
+            "body",
+        ),
+        (
+            serde_json::json!({"template": "bulletin", "record": {"title": "T", "channel": vec!["首页"; 1_000_000]}, "body": "x"}),
+            "channel",
+        ),
+    ];
+    for (form, field) in &cases {
+        for path in ["/api/preview", "/api/convert?format=pdf"] {
+            let started = std::time::Instant::now();
+            let answer = server.post_json(path, form);
+            assert_eq!(answer.status, 422, "{field} {path}: {}", answer.text());
+            let json: serde_json::Value = serde_json::from_slice(&answer.body).expect("JSON");
+            assert_eq!(json["problems"][0]["field"], *field, "{json}");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{field}: {:?}",
+                started.elapsed()
+            );
+        }
+    }
+    let peak = peak_mib(&server);
+    eprintln!("server peak resident memory: {peak} MiB");
+    assert!(peak < 800, "the server peaked at {peak} MiB");
+}
+
+/// A ZIP of (raw name, bytes) with names the ZIP writer refuses: each name is written as a
+/// placeholder of the same length, then overwritten in the archive's bytes.
+fn zip_with_names(entries: &[(&[u8], &[u8])]) -> Vec<u8> {
+    let placeholders: Vec<String> = (0..entries.len())
+        .map(|i| {
+            let len = entries[i].0.len();
+            let tag = format!("#{i:03}#");
+            tag.repeat(len / tag.len() + 1)[..len].to_owned()
+        })
+        .collect();
+    let named: Vec<(&str, &[u8])> = placeholders
+        .iter()
+        .zip(entries)
+        .map(|(p, (_, bytes))| (p.as_str(), *bytes))
+        .collect();
+    let mut archive = zip_of(&named);
+    for (placeholder, (name, _)) in placeholders.iter().zip(entries) {
+        let mut at = 0;
+        while let Some(i) = archive[at..]
+            .windows(placeholder.len())
+            .position(|w| w == placeholder.as_bytes())
+        {
+            archive[at + i..at + i + name.len()].copy_from_slice(name);
+            at += i + name.len();
+        }
+    }
+    archive
+}
+
+/// Record files found under `dir` (a request's directory would hold what was unpacked).
+fn unpacked_records(dir: &Path) -> Vec<PathBuf> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect()
+}
+
+/// A ZIP upload is judged on its central directory before anything is unpacked: too many
+/// records (413), two entries for one file, a name no file system holds (422, naming the
+/// entry). The answer's entries are plain file names whatever the upload's were.
+#[test]
+fn zip_uploads_are_checked_before_anything_is_unpacked() {
+    let server = Server::start("zip-checks", &["--max-records", "3"]);
+    let record = r#"{"title":"通知","body":"正文。"}"#.as_bytes();
+    let four = zip_of(&[
+        ("a.json", record),
+        ("b/b.json", record),
+        ("c.yaml", b"title: c"),
+        ("d.toml", b"title = \"d\""),
+        ("__MACOSX/._a.json", b"junk"),
+    ]);
+    let answer = server.post("/api/batch?name=four.zip", &four);
+    assert_eq!(answer.status, 413, "{}", answer.text());
+    assert!(
+        answer
+            .text()
+            .contains("holds 4 records; the page converts at most 3"),
+        "{}",
+        answer.text()
+    );
+    assert!(unpacked_records(&server.tmp).is_empty());
+
+    let long = format!("{}.json", "长".repeat(90));
+    let deep = format!("{}/a.json", "d".repeat(300));
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            zip_with_names(&[(b"same.json", record), (b"same.json", record)]),
+            "two entries named `same.json`",
+        ),
+        (
+            zip_of(&[("b.json", record), ("a/../b.json", record)]),
+            "`b.json` and `a/../b.json` unpack to the same file",
+        ),
+        (
+            zip_of(&[("x.png", b"png"), ("x.png/c.json", record)]),
+            "`x.png/c.json` needs a directory where `x.png` is a file",
+        ),
+        (zip_of(&[(long.as_str(), record)]), "长长长长"),
+        (zip_of(&[(deep.as_str(), record)]), "ddddd"),
+    ];
+    for (archive, want) in cases {
+        let answer = server.post("/api/batch?name=names.zip", &archive);
+        assert_eq!(answer.status, 422, "{want}: {}", answer.text());
+        assert!(answer.text().contains(want), "{want}: {}", answer.text());
+        assert!(unpacked_records(&server.tmp).is_empty());
+    }
+    assert!(server.leftover_workspaces().is_empty());
+
+    // Records deep in folders come back as plain names in the answer.
+    let nested = zip_of(&[
+        ("年度/第一季度/通知.json", record),
+        (
+            "x/y/z/plain.json",
+            r#"{"title":"二","body":"正文。"}"#.as_bytes(),
+        ),
+    ]);
+    let answer = server.post("/api/batch?name=nested.zip&formats=pdf,qr", &nested);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let names = zip_entries(&answer.body);
+    assert!(names.len() >= 3, "{names:?}");
+    for name in &names {
+        assert!(
+            !name.contains(['/', '\\']) && !name.contains(".."),
+            "{name} is not a plain file name"
+        );
+    }
+    assert!(names.contains(&"通知.pdf".to_owned()), "{names:?}");
 }
 
 #[test]

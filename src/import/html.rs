@@ -6,8 +6,348 @@
 use super::meta::{breadcrumb, is_chrome, meta_fields};
 use super::text::apply_meta;
 use super::{paragraph_block, Found};
-use scraper::{ElementRef, Html, Node, Selector};
-use std::path::Path;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use html5ever::tree_builder::{
+    ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink,
+};
+use html5ever::{Attribute, QualName, TokenizerResult};
+use scraper::{ElementRef, Html, HtmlTreeSink, Node, Selector};
+use std::borrow::Cow;
+use std::cell::{Cell, Ref, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path};
+
+/// Deepest element nesting a page may have. Real pages stay far below it (a few dozen levels);
+/// deeper pages are refused, so that nothing walks an unbounded tree and the HTML tree builder,
+/// whose work per tag grows with the depth, stays fast.
+pub const MAX_DEPTH: usize = 1000;
+
+/// Parses a page with html5ever (as `Html::parse_document` does), refusing a page whose
+/// elements nest deeper than [`MAX_DEPTH`], or that makes more elements than it has bytes
+/// (misnested formatting tags the parser copies again and again). The page is fed in pieces;
+/// once a limit is passed the rest of the piece is only tokenized, not built, and parsing
+/// stops, so the time spent stays linear in the size of the page.
+pub(super) fn parse_document(html: &str) -> Result<Html, String> {
+    const PIECE: usize = 16 * 1024;
+    let sink = BoundedSink {
+        inner: HtmlTreeSink::new(Html::new_document()),
+        max_elements: Cell::new(0),
+        elements: Cell::new(0),
+        line: Cell::new(1),
+        refusal: Cell::new(None),
+        depths: RefCell::new(HashMap::new()),
+        generation: Cell::new(0),
+    };
+    let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
+    let tokenizer = Tokenizer::new(Gate(builder), TokenizerOpts::default());
+    let sink = || &tokenizer.sink.0.sink;
+    let input = BufferQueue::default();
+    let mut fed = 0usize;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(PIECE);
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        fed += piece.len();
+        sink().max_elements.set(fed.saturating_add(10_000));
+        input.push_back(StrTendril::from_slice(piece));
+        // Scripts are not run and the encoding is known: feed on until the piece is done.
+        while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+        if let Some(refusal) = sink().refusal.get() {
+            return Err(refusal.message());
+        }
+    }
+    tokenizer.end();
+    if let Some(refusal) = sink().refusal.get() {
+        return Err(refusal.message());
+    }
+    Ok(tokenizer.sink.0.sink.inner.finish())
+}
+
+/// Hands tokens to the tree builder until the sink has refused the page; after that they are
+/// dropped, so the rest of a piece costs only its tokenizing.
+struct Gate(TreeBuilder<Handle, BoundedSink>);
+
+impl TokenSink for Gate {
+    type Handle = Handle;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
+        if self.0.sink.refusal.get().is_some() {
+            return TokenSinkResult::Continue;
+        }
+        self.0.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        if self.0.sink.refusal.get().is_none() {
+            self.0.end();
+        }
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.0
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+/// Why [`BoundedSink`] stopped a parse.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    /// Elements nested deeper than [`MAX_DEPTH`], first at this line of the page.
+    Deep(u64),
+    /// More elements than the page has bytes, first at this line.
+    Many(u64),
+}
+
+impl Refusal {
+    fn message(self) -> String {
+        match self {
+            Refusal::Deep(line) => format!(
+                "the page nests its elements more than {MAX_DEPTH} levels deep (line {line}); \
+                 web pages stay far below that, so it is refused as broken"
+            ),
+            Refusal::Many(line) => format!(
+                "the page's misnested tags make the HTML parser create more elements than the \
+                 page has bytes (line {line}); it is refused as broken"
+            ),
+        }
+    }
+}
+
+/// scraper's tree sink, watching the depth of every element placed in the tree and the
+/// number of elements made.
+struct BoundedSink {
+    inner: HtmlTreeSink,
+    /// Most elements allowed so far (one per byte of the page fed, and some).
+    max_elements: Cell<usize>,
+    elements: Cell<usize>,
+    line: Cell<u64>,
+    refusal: Cell<Option<Refusal>>,
+    /// Depths of placed nodes, valid while their generation is the current one: a node moved
+    /// with its children (misnested tags, tables) changes the depth of all below it, so moves
+    /// start a new generation.
+    depths: RefCell<HashMap<Handle, (usize, u64)>>,
+    generation: Cell<u64>,
+}
+
+type Handle = <HtmlTreeSink as TreeSink>::Handle;
+
+impl BoundedSink {
+    /// Checks the depth of a node just placed.
+    fn placed(&self, child: Option<Handle>) {
+        let Some(id) = child else {
+            return;
+        };
+        if self.refusal.get().is_some() {
+            return;
+        }
+        if self.depth(id) > MAX_DEPTH {
+            self.refusal.set(Some(Refusal::Deep(self.line.get())));
+        }
+    }
+
+    /// The number of ancestors of `id` (at most one past the limit): counted up to the first
+    /// ancestor whose depth is known, and remembered for the nodes on the way, so placing a
+    /// node costs little however deep it is.
+    fn depth(&self, id: Handle) -> usize {
+        let generation = self.generation.get();
+        let html = self.inner.0.borrow();
+        let mut depths = self.depths.borrow_mut();
+        let mut path = Vec::new();
+        let mut top = None;
+        let mut node = html.tree.get(id).and_then(|n| n.parent());
+        while let Some(n) = node {
+            if let Some(&(depth, g)) = depths.get(&n.id()) {
+                if g == generation {
+                    top = Some(depth);
+                    break;
+                }
+            }
+            path.push(n.id());
+            if path.len() > MAX_DEPTH {
+                return MAX_DEPTH + 1;
+            }
+            node = n.parent();
+        }
+        // The highest node on the path is the document (depth 0) or a child of a known one.
+        let first = top.map_or(0, |d| d + 1);
+        for (i, ancestor) in path.iter().rev().enumerate() {
+            depths.insert(*ancestor, (first + i, generation));
+        }
+        let depth = first + path.len();
+        depths.insert(id, (depth, generation));
+        depth
+    }
+
+    /// A node (with whatever is below it) may have moved: known depths are forgotten.
+    fn moved(&self) {
+        self.generation.set(self.generation.get() + 1);
+    }
+}
+
+fn node_of(child: &NodeOrText<Handle>) -> Option<Handle> {
+    match child {
+        NodeOrText::AppendNode(id) => Some(*id),
+        NodeOrText::AppendText(_) => None,
+    }
+}
+
+impl TreeSink for BoundedSink {
+    type Handle = Handle;
+    type Output = Html;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Html {
+        self.inner.finish()
+    }
+
+    fn parse_error(&self, msg: Cow<'static, str>) {
+        self.inner.parse_error(msg);
+    }
+
+    fn get_document(&self) -> Handle {
+        self.inner.get_document()
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> Ref<'a, QualName> {
+        self.inner.elem_name(target)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
+        let made = self.elements.get() + 1;
+        self.elements.set(made);
+        if made > self.max_elements.get() && self.refusal.get().is_none() {
+            self.refusal.set(Some(Refusal::Many(self.line.get())));
+        }
+        self.inner.create_element(name, attrs, flags)
+    }
+
+    fn create_comment(&self, text: StrTendril) -> Handle {
+        self.inner.create_comment(text)
+    }
+
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> Handle {
+        self.inner.create_pi(target, data)
+    }
+
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        let node = node_of(&child);
+        self.inner.append(parent, child);
+        self.placed(node);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &Handle,
+        prev_element: &Handle,
+        child: NodeOrText<Handle>,
+    ) {
+        let node = node_of(&child);
+        if node.is_some() {
+            self.moved();
+        }
+        self.inner
+            .append_based_on_parent_node(element, prev_element, child);
+        self.placed(node);
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.inner
+            .append_doctype_to_document(name, public_id, system_id);
+    }
+
+    fn mark_script_already_started(&self, node: &Handle) {
+        self.inner.mark_script_already_started(node);
+    }
+
+    fn pop(&self, node: &Handle) {
+        self.inner.pop(node);
+    }
+
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        self.inner.get_template_contents(target)
+    }
+
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        self.inner.same_node(x, y)
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.inner.set_quirks_mode(mode);
+    }
+
+    fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
+        let node = node_of(&new_node);
+        if node.is_some() {
+            self.moved();
+        }
+        self.inner.append_before_sibling(sibling, new_node);
+        self.placed(node);
+    }
+
+    fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
+        self.inner.add_attrs_if_missing(target, attrs);
+    }
+
+    fn associate_with_form(
+        &self,
+        target: &Handle,
+        form: &Handle,
+        nodes: (&Handle, Option<&Handle>),
+    ) {
+        self.inner.associate_with_form(target, form, nodes);
+    }
+
+    fn remove_from_parent(&self, target: &Handle) {
+        self.moved();
+        self.inner.remove_from_parent(target);
+    }
+
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
+        self.moved();
+        self.inner.reparent_children(node, new_parent);
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
+        self.inner
+            .is_mathml_annotation_xml_integration_point(handle)
+    }
+
+    fn set_current_line(&self, line_number: u64) {
+        self.line.set(line_number);
+        self.inner.set_current_line(line_number);
+    }
+
+    fn allow_declarative_shadow_roots(&self, intended_parent: &Handle) -> bool {
+        self.inner.allow_declarative_shadow_roots(intended_parent)
+    }
+
+    fn attach_declarative_shadow(
+        &self,
+        location: &Handle,
+        template: &Handle,
+        attrs: &[Attribute],
+    ) -> bool {
+        self.inner
+            .attach_declarative_shadow(location, template, attrs)
+    }
+
+    fn maybe_clone_an_option_into_selectedcontent(&self, option: &Handle) {
+        self.inner
+            .maybe_clone_an_option_into_selectedcontent(option);
+    }
+}
 
 /// Decodes by the BOM, then the charset the page declares, else UTF-8, else GB18030.
 pub(super) fn decode(bytes: &[u8]) -> String {
@@ -84,8 +424,18 @@ const BLOCKS: &[&str] = &[
     "footer", "ul", "ol", "article", "dd", "dt", "td", "th",
 ];
 
+/// Walks `el`'s subtree in document order with a stack of its own (no recursion, so any depth
+/// is safe), starting a new line before and after each block element.
 fn collect_lines(el: ElementRef, lines: &mut Vec<String>) {
-    for child in el.children() {
+    // Each level: the children still to visit, and whether the element is a block.
+    let mut stack = vec![(el.children(), false)];
+    while let Some((children, _)) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            if stack.pop().is_some_and(|(_, block)| block) {
+                lines.push(String::new());
+            }
+            continue;
+        };
         match child.value() {
             Node::Text(t) => {
                 if let Some(last) = lines.last_mut() {
@@ -101,12 +451,7 @@ fn collect_lines(el: ElementRef, lines: &mut Vec<String>) {
                 if block {
                     lines.push(String::new());
                 }
-                if let Some(c) = ElementRef::wrap(child) {
-                    collect_lines(c, lines);
-                }
-                if block {
-                    lines.push(String::new());
-                }
+                stack.push((child.children(), block));
             }
             _ => {}
         }
@@ -152,13 +497,15 @@ fn body_container(doc: &Html) -> Option<ElementRef<'_>> {
     best.filter(|b| b.0 > 20).map(|b| b.1)
 }
 
-pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Found {
-    let doc = Html::parse_document(html);
+/// What a saved page holds: parsed with [`parse_document`] (a page nested too deep is an
+/// error), then walked without recursion.
+pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Result<Found, String> {
+    let doc = parse_document(html)?;
     let mut found = Found::default();
     let container = body_container(&doc);
     // Meta lines and breadcrumb: from the whole page outside the body.
     let root = doc.root_element();
-    let body_lines: std::collections::HashSet<String> = container
+    let body_lines: HashSet<String> = container
         .map(|c| lines_of(c).into_iter().collect())
         .unwrap_or_default();
     for line in lines_of(root) {
@@ -201,30 +548,65 @@ pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Found {
         found.author = Some(author);
     }
     if let Some(c) = container {
+        let title = found.title.clone();
         let mut walker = Walker {
             found: &mut found,
             dir,
             base,
-            title: None,
+            title,
+            holds_blocks: holding_blocks(c),
         };
-        walker.title = walker.found.title.clone();
         walker.walk(c);
     }
     attachments_outside(&doc, container, &mut found, base);
-    found
+    Ok(found)
 }
+
+/// The elements inside `root` that hold an image, line break, paragraph, division or table
+/// somewhere below them: one pass, each element marked once, so linear in the subtree.
+fn holding_blocks(root: ElementRef) -> HashSet<NodeId> {
+    let mut marked = HashSet::new();
+    for node in root.descendants() {
+        let is_block = node
+            .value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "img" | "br" | "p" | "div" | "table"));
+        if !is_block || node.id() == root.id() {
+            continue;
+        }
+        for ancestor in node.ancestors() {
+            if !marked.insert(ancestor.id()) || ancestor.id() == root.id() {
+                break;
+            }
+        }
+    }
+    marked
+}
+
+type NodeId = <HtmlTreeSink as TreeSink>::Handle;
 
 struct Walker<'a> {
     found: &'a mut Found,
     dir: &'a Path,
     base: Option<&'a str>,
     title: Option<String>,
+    /// Elements with an image, line break or block somewhere inside (see [`holding_blocks`]).
+    holds_blocks: HashSet<NodeId>,
 }
 
 impl Walker<'_> {
+    /// Turns the container's content into body blocks, in document order. The walk keeps its
+    /// own stack of the elements it is inside (no recursion, so any depth is safe); text is
+    /// flushed as a paragraph before an element is entered and when it is left.
     fn walk(&mut self, el: ElementRef) {
         let mut text = String::new();
-        for child in el.children() {
+        let mut stack = vec![el.children()];
+        while let Some(children) = stack.last_mut() {
+            let Some(child) = children.next() else {
+                stack.pop();
+                self.flush(&mut text);
+                continue;
+            };
             match child.value() {
                 Node::Text(t) => text.push_str(t),
                 Node::Element(e) => {
@@ -241,12 +623,9 @@ impl Walker<'_> {
                         "a" if self.attachment(c) => {}
                         "b" | "strong" | "span" | "font" | "em" | "i" | "u" | "a" | "sup"
                         | "sub" => {
-                            if c.select(&selector("img, br, p, div, table"))
-                                .next()
-                                .is_some()
-                            {
+                            if self.holds_blocks.contains(&c.id()) {
                                 self.flush(&mut text);
-                                self.walk(c);
+                                stack.push(c.children());
                             } else {
                                 text.push_str(&c.text().collect::<String>());
                             }
@@ -282,7 +661,7 @@ impl Walker<'_> {
                         }
                         _ => {
                             self.flush(&mut text);
-                            self.walk(c);
+                            stack.push(c.children());
                         }
                     }
                 }
@@ -319,21 +698,23 @@ impl Walker<'_> {
     fn image(&mut self, img: ElementRef) {
         let src = img.value().attr("src").unwrap_or("").trim().to_owned();
         let alt = img.value().attr("alt").map(clean).filter(|a| !a.is_empty());
-        let local = !src.contains("://")
-            && !src.starts_with("data:")
-            && !src.is_empty()
-            && self.dir.join(&src).is_file();
-        if local {
-            let mut block = serde_json::json!({"type": "image", "path": src});
-            if let Some(a) = alt {
-                block["caption"] = serde_json::Value::String(a);
+        if src.is_empty() {
+            return;
+        }
+        match local_image(self.dir, &src) {
+            Ok(path) => {
+                let mut block = serde_json::json!({"type": "image", "path": path});
+                if let Some(a) = alt {
+                    block["caption"] = serde_json::Value::String(a);
+                }
+                self.found.body.push(block);
             }
-            self.found.body.push(block);
-        } else if !src.is_empty() {
-            let name = alt.map_or(String::new(), |a| format!(" ({a})"));
-            self.found.warnings.push(format!(
-                "image {src}{name} is not saved beside the page; left out of the record"
-            ));
+            Err(why) => {
+                let name = alt.map_or(String::new(), |a| format!(" ({a})"));
+                self.found
+                    .warnings
+                    .push(format!("image {src}{name} {why}; left out of the record"));
+            }
         }
     }
 
@@ -351,8 +732,8 @@ impl Walker<'_> {
     }
 
     fn table(&mut self, table: ElementRef) {
-        let rows: Vec<Vec<String>> = table
-            .select(&selector("tr"))
+        let rows: Vec<Vec<String>> = own_rows(table)
+            .into_iter()
             .map(|tr| {
                 tr.children()
                     .filter_map(ElementRef::wrap)
@@ -377,6 +758,81 @@ impl Walker<'_> {
     }
 }
 
+/// The rows of `table` itself (in its sections), not those of tables nested in its cells, whose
+/// text is part of the cell's. One pass without recursion.
+fn own_rows(table: ElementRef) -> Vec<ElementRef> {
+    let mut rows = Vec::new();
+    let mut stack = vec![table.children()];
+    while let Some(children) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            stack.pop();
+            continue;
+        };
+        let Some(el) = ElementRef::wrap(child) else {
+            continue;
+        };
+        match el.value().name() {
+            "tr" => rows.push(el),
+            "table" => {}
+            _ => stack.push(el.children()),
+        }
+    }
+    rows
+}
+
+/// Where an image the page shows is kept for the record: its path relative to the page's
+/// directory, when it is a file saved there. Else why not: a remote or data address, a
+/// root-relative or absolute path (`/images/a.png`, `file:///…`, `C:\…`), a path climbing out
+/// of the directory (`../`), a link leading out of it, no such file, or not a PNG or JPEG.
+fn local_image(dir: &Path, src: &str) -> Result<String, &'static str> {
+    const NOT_SAVED: &str = "is not saved beside the page";
+    let scheme = src
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
+    if scheme || src.starts_with("//") {
+        return Err(NOT_SAVED);
+    }
+    if src.starts_with(['/', '\\']) || src.contains('\\') {
+        return Err("is an absolute path, not a file beside the page");
+    }
+    let mut parts = Vec::new();
+    for component in Path::new(src).components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str().ok_or(NOT_SAVED)?),
+            Component::CurDir => {}
+            Component::ParentDir => return Err("lies outside the page's directory"),
+            Component::RootDir | Component::Prefix(_) => {
+                return Err("is an absolute path, not a file beside the page")
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err(NOT_SAVED);
+    }
+    let relative = parts.join("/");
+    let path = dir.join(&relative);
+    if !path.is_file() {
+        return Err(NOT_SAVED);
+    }
+    // A link beside the page may still lead out of its directory.
+    if let (Ok(real), Ok(root)) = (path.canonicalize(), dir.canonicalize()) {
+        if !real.starts_with(&root) {
+            return Err("lies outside the page's directory (through a link)");
+        }
+    }
+    let mut head = [0u8; 8];
+    let read = crate::files::open_regular(&path)
+        .ok()
+        .and_then(|(mut file, _)| std::io::Read::read(&mut file, &mut head).ok());
+    let known = read.is_some_and(|n| {
+        head[..n].starts_with(b"\x89PNG\r\n\x1a\n") || head[..n].starts_with(b"\xFF\xD8\xFF")
+    });
+    if !known {
+        return Err("is not a PNG or JPEG file");
+    }
+    Ok(relative)
+}
+
 fn is_attachment(href: &str, name: &str) -> bool {
     const DOCS: &[&str] = &[
         ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd", ".zip", ".rar", ".ppt", ".pptx",
@@ -396,7 +852,7 @@ fn push_attachment(found: &mut Found, href: &str, name: &str, base: Option<&str>
     } else {
         name
     };
-    if found.attachments.iter().any(|a| a["name"] == name) {
+    if !found.attachment_names.insert(name.to_owned()) {
         return;
     }
     let mut entry = serde_json::json!({"name": name});
@@ -414,7 +870,7 @@ fn attachments_outside(
     found: &mut Found,
     base: Option<&str>,
 ) {
-    let inside: Vec<_> = container
+    let inside: HashSet<NodeId> = container
         .map(|c| c.select(&selector("a")).map(|a| a.id()).collect())
         .unwrap_or_default();
     for a in doc.select(&selector("a[href]")) {
@@ -486,6 +942,107 @@ mod tests {
             "https://a.gov.cn/P1.pdf"
         );
         assert_eq!(absolute("P1.pdf", None), None);
+    }
+
+    #[test]
+    fn pages_deeper_than_the_limit_are_refused_at_once() {
+        let nested = |depth: usize| {
+            format!(
+                "<html><body>{}<p>text</p>{}</body></html>",
+                "<div>".repeat(depth),
+                "</div>".repeat(depth)
+            )
+        };
+        // html and body are two levels, the paragraph one more.
+        assert!(parse_document(&nested(MAX_DEPTH - 3)).is_ok());
+        let error = parse_document(&nested(MAX_DEPTH - 2)).expect_err("too deep");
+        assert!(
+            error.contains("more than 1000 levels deep (line 1)"),
+            "{error}"
+        );
+        let start = std::time::Instant::now();
+        assert!(parse_document(&nested(300_000)).is_err());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        // Unclosed inline tags nest too (the parser keeps them open).
+        assert!(parse_document(&"<b>x".repeat(5000)).is_err());
+    }
+
+    #[test]
+    fn misnested_tags_that_multiply_elements_are_refused() {
+        let opening: String = (0..900).map(|i| format!("<b id={i}>")).collect();
+        let html = format!("<div>{opening}</div>{}", "<div>x</div>".repeat(50_000));
+        let start = std::time::Instant::now();
+        let error = parse_document(&html).expect_err("refused");
+        assert!(
+            error.contains("more elements than the page has bytes"),
+            "{error}"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        // Ordinary misnesting is fine.
+        assert!(parse_document(&"<p><b>a<i>b</b>c</i></p>".repeat(20_000)).is_ok());
+    }
+
+    #[test]
+    fn deep_trees_are_walked_without_recursion() {
+        // Inline elements holding blocks are entered level after level.
+        let depth = MAX_DEPTH - 10;
+        let html = format!(
+            "<html><body><h1>标题</h1><article>{}<p>第一段正文，内容足够长，说明这次会议的主要情况和下一步安排。</p><br>尾{}</article></body></html>",
+            "<span>".repeat(depth),
+            "</span>".repeat(depth)
+        );
+        let found = extract(&html, Path::new("."), None).expect("parsed");
+        let texts: Vec<&str> = found
+            .body
+            .iter()
+            .filter_map(|b| b["text"].as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "第一段正文，内容足够长，说明这次会议的主要情况和下一步安排。",
+                "尾"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_images_saved_beside_the_page_are_kept() {
+        let dir = std::env::temp_dir().join(format!("bulletin-images-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("page/img")).expect("dir");
+        std::fs::write(dir.join("page/img/a.png"), b"\x89PNG\r\n\x1a\nrest").expect("write");
+        std::fs::write(dir.join("page/img/b.jpg"), b"\xFF\xD8\xFF\xE0rest").expect("write");
+        std::fs::write(dir.join("page/img/c.gif"), b"GIF89a").expect("write");
+        std::fs::write(dir.join("out.png"), b"\x89PNG\r\n\x1a\nrest").expect("write");
+        let page = dir.join("page");
+        assert_eq!(local_image(&page, "img/a.png"), Ok("img/a.png".into()));
+        assert_eq!(local_image(&page, "./img//b.jpg"), Ok("img/b.jpg".into()));
+        for src in [
+            "img/c.gif",
+            "img/none.png",
+            "/img/a.png",
+            "../out.png",
+            "img/../../out.png",
+            "file:///etc/x.png",
+            "https://example.gov.cn/a.png",
+            "//example.gov.cn/a.png",
+            "data:image/png;base64,AAAA",
+            "img\\a.png",
+            "C:\\img\\a.png",
+            "img",
+        ] {
+            assert!(local_image(&page, src).is_err(), "{src}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_table_keeps_its_own_rows_only() {
+        let html = "<table><tr><td>a</td><td><table><tr><td>x</td><td>y</td></tr><tr><td>z</td><td>w</td></tr></table></td></tr><tr><td>b</td><td>c</td></tr></table>";
+        let doc = parse_document(html).expect("parsed");
+        let table = doc.select(&selector("table")).next().expect("table");
+        assert_eq!(own_rows(table).len(), 2);
     }
 
     #[test]

@@ -62,6 +62,8 @@ struct Found {
     attachments: Vec<serde_json::Value>,
     /// The site's owner, as CMSs state it (`<meta name="SiteName">`).
     site: Option<String>,
+    /// Names of the attachments found so far (each is kept once).
+    attachment_names: std::collections::HashSet<String>,
     warnings: Vec<String>,
 }
 
@@ -95,10 +97,12 @@ pub fn import_article(
     Ok((article, imported.warnings))
 }
 
-/// Imports `path` (.html/.htm or .txt).
+/// Imports `path` (.html/.htm or .txt). Only a regular file of at most
+/// [`MAX_RECORD_BYTES`](crate::record::MAX_RECORD_BYTES) is read: a FIFO or device is refused
+/// at once instead of blocking.
 pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Imported, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+    let bytes = crate::files::read_regular(path, crate::record::MAX_RECORD_BYTES)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     import_bytes(&bytes, path, options)
 }
 
@@ -109,34 +113,61 @@ pub fn import_bytes(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<Imported, String> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(format!("{}: the file is empty", path.display()));
-    }
-    if bytes.iter().take(4096).filter(|&&b| b == 0).count() > 0 {
-        return Err(format!(
+    let empty = || format!("{}: the file is empty", path.display());
+    let binary = || {
+        format!(
             "{}: this is a binary file, not a web page or text",
             path.display()
-        ));
+        )
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(empty());
+    }
+    // A byte order mark says how the text is encoded (UTF-16 has zero bytes in it, so the
+    // binary check is made on the decoded text).
+    let bom = encoding_rs::Encoding::for_bom(bytes).is_some();
+    if !bom && bytes.iter().take(4096).any(|&b| b == 0) {
+        return Err(binary());
     }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let start = &bytes[..bytes.len().min(4096)];
+    let head = if bom {
+        html::decode(start)
+    } else {
+        String::from_utf8_lossy(start).into_owned()
+    };
     let is_html = matches!(ext.as_str(), "html" | "htm" | "shtml" | "xhtml")
-        || (ext != "txt"
-            && String::from_utf8_lossy(&bytes[..bytes.len().min(1024)])
-                .to_ascii_lowercase()
-                .contains("<html"));
+        || (ext != "txt" && head.to_ascii_lowercase().contains("<html"));
+    // A page is decoded as a browser would (by its BOM, else its charset); text with a BOM
+    // must be valid in the encoding it names.
+    let text = if is_html {
+        html::decode(bytes)
+    } else if bom {
+        crate::files::decode_text(bytes.to_vec()).map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        decode_text(bytes)
+    };
+    if bom {
+        if text.chars().take(4096).any(|c| c == '\0') {
+            return Err(binary());
+        }
+        if text.trim().is_empty() {
+            return Err(empty());
+        }
+    }
     let found = if is_html {
-        let text = html::decode(bytes);
         html::extract(
             &text,
             path.parent().unwrap_or(Path::new(".")),
             options.url.as_deref(),
         )
+        .map_err(|e| format!("{}: {e}", path.display()))?
     } else {
-        text::extract(&decode_text(bytes))
+        text::extract(&text)
     };
     let id = options
         .id
@@ -146,9 +177,9 @@ pub fn import_bytes(
     assemble(found, id, options).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Plain text: UTF-8 if it is valid, else GB18030 (which covers GBK and GB2312).
+/// Plain text without a byte order mark: UTF-8 if it is valid, else GB18030 (which covers GBK
+/// and GB2312).
 fn decode_text(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),

@@ -83,10 +83,12 @@ struct PreviewAnswer {
 
 pub(super) async fn preview(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let max_body = state.limits.max_body;
     let result = async {
+        json_content(&headers)?;
         let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
         state
             .run(move |state, workspace| {
@@ -120,10 +122,12 @@ pub(super) async fn preview(
 pub(super) async fn convert(
     State(state): State<Arc<AppState>>,
     params: QueryResult,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let max_body = state.limits.max_body;
     let result = async {
+        json_content(&headers)?;
         let params = query(params)?;
         let format = Download::parse(params.format.as_deref().unwrap_or("zip"))?;
         let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
@@ -235,6 +239,34 @@ impl Download {
     }
 }
 
+/// The form comes as JSON, said in its `Content-Type` (`application/json`, parameters such
+/// as `charset` allowed). A browser lets any web page send `text/plain` or form data to any
+/// address without asking; JSON it sends only for pages of the same origin.
+fn json_content(headers: &HeaderMap) -> Result<(), ApiError> {
+    let given = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let media = given
+        .as_deref()
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim();
+    if media.eq_ignore_ascii_case("application/json") {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        match given {
+            Some(v) => {
+                format!("the form must be sent as JSON (Content-Type: application/json), not `{v}`")
+            }
+            None => "the form must be sent as JSON (Content-Type: application/json); the \
+                     request has no Content-Type"
+                .to_owned(),
+        },
+    ))
+}
+
 fn parse_request(body: Bytes) -> Result<FormRequest, ApiError> {
     serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
@@ -271,6 +303,24 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
         _ => true,
     });
 
+    // The body is held to the record's text limit before it is cut into blocks: a huge
+    // paste is refused at once instead of becoming millions of blocks in memory.
+    if request
+        .body
+        .chars()
+        .nth(crate::record::MAX_TEXT_CHARS)
+        .is_some()
+    {
+        return Err(ApiError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "body",
+            format!(
+                "the text has {} characters; an article may have at most {}",
+                request.body.chars().count(),
+                crate::record::MAX_TEXT_CHARS
+            ),
+        ));
+    }
     let image_files = save_images(&request.images, dir)?;
     let (blocks, origins) =
         place_images(body_blocks(&request.body), &request.images, &image_files)?;

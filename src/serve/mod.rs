@@ -5,6 +5,13 @@
 //! (its Content-Security-Policy forbids it). Conversions run on blocking threads, at most one
 //! per worker, under a time limit. Uploads live in a private temporary directory that is
 //! removed when the response is made.
+//!
+//! Connections are served by hyper directly (not `axum::serve`), so that none is kept open by a
+//! client that sends nothing: request headers (and the next request on a kept-alive
+//! connection) must arrive within [`Limits::header_timeout`], a request's body within
+//! [`Limits::body_timeout`]. Requests sent by other web pages (another `Origin`, or
+//! `Sec-Fetch-Site: cross-site`) are refused, so a page the user visits cannot make the server
+//! convert.
 
 mod assets;
 mod form;
@@ -13,9 +20,10 @@ mod workspace;
 
 use crate::fonts::FontBook;
 use crate::template::{DocumentKind, Template};
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -49,6 +57,12 @@ pub struct Limits {
     pub preview_pages: usize,
     /// Conversions running at once.
     pub workers: usize,
+    /// Longest wait for a request's headers once a connection is open, and for the next
+    /// request on a kept-alive connection; the connection is closed after it.
+    pub header_timeout: Duration,
+    /// Longest wait for a request's whole body once its headers have arrived (answered 408,
+    /// and the connection closed).
+    pub body_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +73,24 @@ impl Default for Limits {
             timeout: Duration::from_secs(60),
             preview_pages: 2,
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            header_timeout: Duration::from_secs(15),
+            body_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Limits {
+    /// These limits with the header, idle and body timeouts all set to `seconds` (at least a
+    /// hundredth of a second), or unchanged when `None` (`bulletin serve --io-timeout`).
+    pub fn with_io_timeout(self, seconds: Option<f64>) -> Limits {
+        let Some(timeout) = seconds.and_then(|s| Duration::try_from_secs_f64(s.max(0.01)).ok())
+        else {
+            return self;
+        };
+        Limits {
+            header_timeout: timeout,
+            body_timeout: timeout,
+            ..self
         }
     }
 }
@@ -225,16 +257,20 @@ impl ApiError {
     /// A request body that could not be read: too large (413) or broken off (400).
     fn body(rejection: BytesRejection, limit: usize) -> ApiError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the upload is larger than the server's limit of {} MB",
-                    limit / (1024 * 1024)
-                ),
-            )
+            ApiError::too_large(limit)
         } else {
             ApiError::new(rejection.status(), rejection.body_text())
         }
+    }
+
+    fn too_large(limit: usize) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the upload is larger than the server's limit of {} MB",
+                limit / (1024 * 1024)
+            ),
+        )
     }
 }
 
@@ -294,16 +330,105 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
             workspaces: workspace::Root::create()?,
             allowed_hosts,
         });
+        let header_timeout = state.limits.header_timeout;
         let app = router(state);
         ready(addr);
-        // Ctrl-C ends the server cleanly, so the upload directory is removed with it.
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("the server stopped: {e}"))
+        serve(listener, app, header_timeout).await;
+        Ok(())
     })
+}
+
+/// Accepts connections until Ctrl-C (SIGINT), serving each with hyper's HTTP/1 connection,
+/// which closes it when a request's headers (or the next request on a kept-alive connection)
+/// do not arrive within `header_timeout`. On Ctrl-C, no new connection is taken, requests
+/// under way are answered, and connections with none (idle, or still sending headers) are
+/// closed at once, before the server stops, so the upload directory is removed with it.
+async fn serve(listener: tokio::net::TcpListener, app: Router, header_timeout: Duration) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let app = hyper_util::service::TowerToHyperService::new(app);
+    // Dropped when the server stops: tells every connection to finish.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    // Each connection holds a receiver; the server waits until all are gone.
+    let (done_tx, done_rx) = tokio::sync::watch::channel(());
+    let shutdown = tokio::signal::ctrl_c();
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                    ) {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        // Requests of this connection being answered.
+        let busy = Arc::new(AtomicUsize::new(0));
+        let service = {
+            let (app, busy) = (app.clone(), busy.clone());
+            hyper::service::service_fn(move |request| {
+                let answering = Answering::new(&busy);
+                let answer = hyper::service::Service::call(&app, request);
+                async move {
+                    let response = answer.await;
+                    drop(answering);
+                    response
+                }
+            })
+        };
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let mut stop = stop_rx.clone();
+        let done = done_rx.clone();
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stop.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    // Wait while a request is answered (its answer written within a second
+                    // of being made); a connection with nothing asked is dropped.
+                    while tokio::time::timeout(Duration::from_secs(1), connection.as_mut())
+                        .await
+                        .is_err()
+                        && busy.load(Ordering::SeqCst) > 0
+                    {}
+                }
+            }
+            drop(done);
+        });
+    }
+    drop(listener);
+    drop(stop_tx);
+    drop(done_rx);
+    done_tx.closed().await;
+}
+
+/// Counts a request as being answered on its connection while it lives.
+struct Answering(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Answering {
+    fn new(busy: &Arc<std::sync::atomic::AtomicUsize>) -> Answering {
+        busy.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Answering(busy.clone())
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn router(state: Arc<AppState>) -> Router {
@@ -323,26 +448,143 @@ fn router(state: Arc<AppState>) -> Router {
 }
 
 /// Refuses requests addressed to another host name (a web page elsewhere reaching the loopback
-/// server through DNS rebinding) and sets the headers every answer carries.
+/// server through DNS rebinding) and requests sent by another web page, reads the body within
+/// the body time limit, and sets the headers every answer carries.
 async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     if let Some(allowed) = &state.allowed_hosts {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
-        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) {
-            return ApiError::new(
-                StatusCode::FORBIDDEN,
-                format!(
-                    "this server answers only requests addressed to {}",
-                    allowed.join(" or ")
-                ),
-            )
-            .into_response();
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&host)) {
+            return secured(
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    format!(
+                        "this server answers only requests addressed to {}",
+                        allowed.join(" or ")
+                    ),
+                )
+                .into_response(),
+            );
         }
     }
-    let mut response = next.run(request).await;
+    if let Err(refusal) = same_origin(&request, state.allowed_hosts.as_deref(), &host) {
+        return secured(refusal.into_response());
+    }
+    let request = match read_body(request, &state.limits).await {
+        Ok(request) => request,
+        Err(response) => return secured(response),
+    };
+    secured(next.run(request).await)
+}
+
+/// Refuses a request another web page made the browser send: one whose `Origin` is not this
+/// server (`http://` and a host name it answers to), or whose `Sec-Fetch-Site` says it comes
+/// from another site. Requests without these headers (scripts, curl) and those of the page
+/// itself pass. Plain page loads (`GET`, `HEAD` outside `/api/`) pass too, so a link to the
+/// page still opens it.
+fn same_origin(request: &Request, allowed: Option<&[String]>, host: &str) -> Result<(), ApiError> {
+    let api = request.uri().path().starts_with("/api/");
+    if !api && matches!(*request.method(), Method::GET | Method::HEAD) {
+        return Ok(());
+    }
+    let headers = request.headers();
+    let refuse = |from: &str| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("this server answers only its own page; a request sent by {from} was refused"),
+        )
+    };
+    if let Some(site) = headers.get("sec-fetch-site") {
+        let site = site.to_str().unwrap_or("");
+        if site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site") {
+            return Err(refuse("another web site"));
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        let own = |name: &str| {
+            origin
+                .strip_prefix("http://")
+                .is_some_and(|o| o.eq_ignore_ascii_case(name))
+        };
+        let ours = match allowed {
+            Some(hosts) => hosts.iter().any(|h| own(h)),
+            None => !host.is_empty() && own(host),
+        };
+        if !ours {
+            return Err(refuse(&format!("the web page at {origin}")));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the request's body, at most the body limit, within the body time limit; a client
+/// that stops sending is answered 408 and its connection closed.
+async fn read_body(request: Request, limits: &Limits) -> Result<Request, Response> {
+    use hyper::body::Body as _;
+    let max_body = limits.max_body;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_body as u64) {
+        return Err(closing(ApiError::too_large(max_body).into_response()));
+    }
+    let (parts, mut body) = request.into_parts();
+    if body.is_end_stream() {
+        return Ok(Request::from_parts(parts, body));
+    }
+    let read = async {
+        let mut bytes = Vec::new();
+        while let Some(frame) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+        {
+            let frame = frame.map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the request's body could not be read: {e}"),
+                )
+            })?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() + data.len() > max_body {
+                    return Err(ApiError::too_large(max_body));
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(bytes)
+    };
+    match tokio::time::timeout(limits.body_timeout, read).await {
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, Body::from(Bytes::from(bytes)))),
+        Ok(Err(error)) => Err(closing(error.into_response())),
+        Err(_) => Err(closing(
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request's body did not arrive within {} s",
+                    limits.body_timeout.as_secs_f32()
+                ),
+            )
+            .into_response(),
+        )),
+    }
+}
+
+/// An answer after which the connection is closed (its request's body was not read to the end).
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Sets the headers every answer carries.
+fn secured(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
