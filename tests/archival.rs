@@ -725,3 +725,113 @@ fn an_official_document_without_publication_date_is_dated_by_its_signature() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The words `pdftotext -bbox` finds: page number, text, and xMin, yMin, xMax, yMax.
+fn word_boxes(pdf: &std::path::Path) -> Vec<(usize, String, [f64; 4])> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..start + line[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut page = 0;
+    let mut words = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let line = line.trim();
+        if line.starts_with("<page ") {
+            page += 1;
+        } else if line.starts_with("<word ") {
+            let text = &line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()];
+            let bbox = ["xMin", "yMin", "xMax", "yMax"].map(|name| attr(line, name));
+            words.push((page, text.to_owned(), bbox));
+        }
+    }
+    words
+}
+
+/// The PDFs krilla writes (PDF/A, tagged) put every word where the everyday PDF does, as poppler
+/// (Linux viewers' selection and search, `pdftotext`) reads them: each run's ActualText span
+/// ends inside its text object, not after krilla's `Q` where the page's flip and font are gone.
+#[test]
+fn archival_and_tagged_pdfs_place_words_where_the_everyday_pdf_does() {
+    if !common::have("pdftotext") {
+        return;
+    }
+    let dir = fresh_dir("archival", "word-boxes");
+    let cases = [
+        (
+            "examples/nmg-sthjt-2025-02-18.json",
+            "bulletin",
+            "nmg-sthjt-2025-02-18.pdf",
+        ),
+        (
+            "examples/official-notice.json",
+            "gongwen",
+            "official-notice-2025-12.pdf",
+        ),
+    ];
+    for (record, template, pdf) in cases {
+        let record = root().join(record);
+        let ways: [(&str, &[&str]); 3] = [
+            ("everyday", &[]),
+            ("pdfa", &["--pdfa"]),
+            ("tagged", &["--tagged"]),
+        ];
+        let mut outputs = Vec::new();
+        for (way, extra) in ways {
+            let out = dir.join(template).join(way);
+            let mut args = vec![
+                record.to_str().unwrap(),
+                "--template",
+                template,
+                "--formats",
+                "pdf",
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ];
+            args.extend(extra);
+            let result = convert(&args);
+            assert!(result.status.success(), "{way}: {result:?}");
+            let pdf = out.join(pdf);
+            let layout = Command::new("pdftotext")
+                .arg("-layout")
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
+            assert!(layout.status.success(), "{layout:?}");
+            outputs.push((
+                way,
+                word_boxes(&pdf),
+                String::from_utf8_lossy(&layout.stdout).into_owned(),
+            ));
+        }
+        let (_, words, layout) = &outputs[0];
+        assert!(words.len() > 20, "{pdf}: {words:?}");
+        for (way, other_words, other_layout) in &outputs[1..] {
+            assert_eq!(
+                words.len(),
+                other_words.len(),
+                "{template} {pdf} {way}: word count"
+            );
+            for (want, got) in words.iter().zip(other_words) {
+                assert!(
+                    want.0 == got.0
+                        && want.1 == got.1
+                        && want.2.iter().zip(got.2).all(|(a, b)| (a - b).abs() <= 0.5),
+                    "{template} {pdf} {way}: {got:?} where the everyday PDF has {want:?}"
+                );
+            }
+            assert_eq!(layout, other_layout, "{template} {pdf} {way}: -layout text");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

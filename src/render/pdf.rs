@@ -33,11 +33,13 @@ use std::num::NonZeroU16;
 use std::ops::Range;
 
 /// A laid-out glyph (points at `run_size`) seen as krilla wants it: scaled by any size, and
-/// by its id in the document's subset of the face.
+/// by its id in the document's subset of the face. `text_range` is the glyph's own cluster,
+/// or the whole run's text when the run is drawn as one cluster (see `draw_text`).
 struct PdfGlyph<'a> {
     glyph: &'a PlacedGlyph,
     run_size: f32,
     id: u16,
+    text_range: Range<usize>,
 }
 
 impl Glyph for PdfGlyph<'_> {
@@ -45,7 +47,7 @@ impl Glyph for PdfGlyph<'_> {
         GlyphId::new(self.id as u32)
     }
     fn text_range(&self) -> Range<usize> {
-        self.glyph.text_range.clone()
+        self.text_range.clone()
     }
     fn x_advance(&self, size: f32) -> f32 {
         self.glyph.x_advance / self.run_size * size
@@ -520,17 +522,20 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &DocumentFonts, tagger
     if run.glyphs.is_empty() {
         return;
     }
-    surface.set_fill(Some(fill(run.color)));
-    if run.synthetic_bold {
-        // No bold face for this role: stroke the outline to embolden, as Word does.
-        surface.set_stroke(Some(Stroke {
-            paint: rgb::Color::new(run.color.0, run.color.1, run.color.2).into(),
-            width: run.size * 0.03,
-            ..Default::default()
-        }));
-    } else {
-        surface.set_stroke(None);
-    }
+    let paint = |surface: &mut Surface| {
+        surface.set_fill(Some(fill(run.color)));
+        if run.synthetic_bold {
+            // No bold face for this role: stroke the outline to embolden, as Word does.
+            surface.set_stroke(Some(Stroke {
+                paint: rgb::Color::new(run.color.0, run.color.1, run.color.2).into(),
+                width: run.size * 0.03,
+                ..Default::default()
+            }));
+        } else {
+            surface.set_stroke(None);
+        }
+    };
+    let origin = Point::from_xy(run.x, run.y);
     let glyphs: Vec<PdfGlyph> = run
         .glyphs
         .iter()
@@ -538,28 +543,65 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &DocumentFonts, tagger
             glyph,
             run_size: run.size,
             id: new_ids.get(&glyph.id).copied().unwrap_or(0),
+            text_range: glyph.text_range.clone(),
         })
         .collect();
     // ActualText keeps copy-paste and extraction exact: the space the layout adds (CJK-Latin
     // spacing, justification) would otherwise come back as spaces that are not in the text.
-    let tag = SpanTag {
-        actual_text: Some(&run.text),
-        ..SpanTag::empty()
-    };
-    let furniture = if run.y < tagger.page_height / 2.0 {
-        ArtifactType::Header
+    //
+    // The span must end inside the text object that shows the glyphs. krilla isolates every
+    // drawing in `q … Q`, so a span of our own (`start_tagged` with an ActualText) would close
+    // after `Q`, where the page's y-flip, the font and its size are gone: poppler places the
+    // span's text where that state puts it — mirrored, with a zero-size box. krilla writes an
+    // ActualText span inside `BT … ET` for a cluster (glyphs sharing one text range), so the
+    // run is given to it as one cluster of its whole text.
+    //
+    // krilla maps each glyph to the text of the first cluster it meets it in (ToUnicode, which
+    // extractors without ActualText read, and PDF/UA requires). So that this stays each glyph's
+    // own text, the run is first drawn with its own clusters into a stream that is dropped: it
+    // sets the mappings, and the drawing below, finding them set, adds none.
+    //
+    // A run with a .notdef glyph keeps its own clusters: krilla's validators (it only writes
+    // validated PDFs) refuse the document anyway, and should name the missing character, not
+    // the whole run.
+    let one_cluster = !run.text.is_empty() && glyphs.iter().all(|g| g.id != 0);
+    let glyphs: Vec<PdfGlyph> = if one_cluster {
+        {
+            let mut seed = surface.stream_builder();
+            let mut seed_surface = seed.surface();
+            paint(&mut seed_surface);
+            seed_surface.draw_glyphs(origin, &glyphs, font.clone(), &run.text, run.size, false);
+            seed_surface.finish();
+        }
+        glyphs
+            .into_iter()
+            .map(|g| PdfGlyph {
+                text_range: 0..run.text.len(),
+                ..g
+            })
+            .collect()
     } else {
-        ArtifactType::Footer
+        glyphs
     };
-    tagger.start(surface, run.tag, ContentTag::Span(tag), furniture);
-    surface.draw_glyphs(
-        Point::from_xy(run.x, run.y),
-        &glyphs,
-        font.clone(),
-        &run.text,
-        run.size,
-        false,
-    );
-    surface.end_tagged();
+    // The structure tree's span (or artifact) holds krilla's ActualText span; an untagged PDF
+    // needs no marked content of its own.
+    if tagger.tagged {
+        let furniture = if run.y < tagger.page_height / 2.0 {
+            ArtifactType::Header
+        } else {
+            ArtifactType::Footer
+        };
+        tagger.start(
+            surface,
+            run.tag,
+            ContentTag::Span(SpanTag::empty()),
+            furniture,
+        );
+    }
+    paint(surface);
+    surface.draw_glyphs(origin, &glyphs, font.clone(), &run.text, run.size, false);
+    if tagger.tagged {
+        surface.end_tagged();
+    }
     surface.set_stroke(None);
 }
