@@ -1,11 +1,13 @@
 //! bulletin turns a structured article record into print-ready publications:
 //! a PDF (A4, CJK fonts subset and embedded), a DOCX and a QR code of the online page.
 //!
-//! Data flows one way: [`record`] parses and validates, [`layout`] sets the article on pages,
+//! Data flows one way: [`record`] parses and validates, [`compose`] decides what is printed
+//! (labels, title lines, table widths, sizes, official texts), [`layout`] sets it on pages,
 //! [`render`] writes PDF and DOCX, [`qr`] encodes the url, [`output`] writes files atomically.
 
 pub mod batch;
 pub mod bench;
+pub mod compose;
 pub mod files;
 pub mod fonts;
 pub mod import;
@@ -115,8 +117,10 @@ pub fn convert(
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut pages = 0;
+    // Every decision about what is printed, made once for all the writers.
+    let composed = compose::compose(article, template, fonts, qr.as_deref());
     if formats.pdf || formats.ofd {
-        let laid_out = layout::layout(article, template, fonts, qr.as_ref())?;
+        let laid_out = layout::layout_composed(&composed, fonts, qr.as_ref())?;
         warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
         if formats.pdf {
@@ -154,7 +158,7 @@ pub fn convert(
         }
         files.push((
             format!("{}.docx", article.id),
-            render::docx::render(article, template, qr.as_deref(), fonts)?,
+            render::docx::render_composed(&composed, qr.as_deref(), fonts)?,
         ));
     }
     if formats.qr {

@@ -4,10 +4,10 @@
 mod breaking;
 mod official;
 mod pages;
-mod text;
+pub(crate) mod text;
 
 pub use breaking::{is_cjk, is_closing_punct, is_opening_punct, no_line_end, no_line_start};
-pub use pages::{layout, MAX_PAGES};
+pub use pages::{layout, layout_composed, MAX_PAGES};
 
 use crate::fonts::FaceId;
 use crate::qr::QrMatrix;

@@ -2,7 +2,6 @@
 
 use super::pages::{Boxed, Builder};
 use super::Item;
-use crate::record::chinese_date;
 use crate::template::{Align, Length, Style};
 
 impl Builder<'_> {
@@ -15,15 +14,14 @@ impl Builder<'_> {
         let off = &a.official;
         let pitch = t.styles.body.line_pitch();
         let mut title_space = 0.0;
-        if let Some(mark) = &off.issuer_mark {
+        let texts = self.composed.official.clone();
+        let mark = texts.as_ref().and_then(|o| o.mark.clone());
+        if let Some((mark, size)) = &mark {
             self.role(super::Role::P);
-            // The mark is one line, shrunk if a long name would not fit the type area.
+            // The mark is one line, at the size composing chose (shrunk to fit if long).
             let mut style = setup.mark_style.clone();
-            let natural = self.shape(mark, &style, false).natural_width();
-            if natural > self.width {
-                style.size = Length(style.size.pt() * self.width / natural * 0.999);
-            }
-            let size = style.size.pt();
+            style.size = Length(*size);
+            let size = *size;
             let mut line = self
                 .set_lines(mark, &style, false, self.width, 0.0)
                 .remove(0);
@@ -111,7 +109,7 @@ impl Builder<'_> {
         let mut title = t.styles.title.clone();
         title.space_before = Length(title.space_before.pt().max(title_space));
         self.role(super::Role::Title);
-        self.paragraph(&a.title, &title, true);
+        self.title(&title);
         if let Some(sub) = &a.subtitle {
             self.role(super::Role::P);
             self.paragraph(sub, &t.styles.subtitle.clone(), true);
@@ -125,12 +123,15 @@ impl Builder<'_> {
     /// 附件说明 one line under the body, 落款 with 成文日期 4 characters from the right, and
     /// the 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last page.
     pub(super) fn official_tail(&mut self) {
-        let (t, a) = (self.template, self.article);
+        let t = self.template;
         let Some(setup) = &t.official else { return };
+        let Some(texts) = self.composed.official.clone() else {
+            return;
+        };
         let body = t.styles.body.clone();
         let em = body.size.pt();
         let pitch = body.line_pitch();
-        if !a.attachments.is_empty() {
+        if !texts.attachment_notes.is_empty() {
             self.role(super::Role::P);
             // "附件：1. 名称" two characters in; further names aligned under the first.
             let mut style = body.clone();
@@ -138,12 +139,12 @@ impl Builder<'_> {
             style.align = Align::Left;
             let label_x = self.left + 2.0 * em;
             let label = self
-                .set_lines(&setup.attachments_label, &style, false, self.width, 0.0)
+                .set_lines(&texts.attachment_label, &style, false, self.width, 0.0)
                 .remove(0);
             let text_x = label_x + label.width;
             let width = self.left + self.width - text_x;
-            for (i, text) in a.attachment_notes().into_iter().enumerate() {
-                let lines = self.set_lines(&text, &style, false, width, 0.0);
+            for (i, text) in texts.attachment_notes.iter().enumerate() {
+                let lines = self.set_lines(text, &style, false, width, 0.0);
                 let first = self.boxes.len();
                 let mut item_style = style.clone();
                 if i == 0 {
@@ -156,16 +157,16 @@ impl Builder<'_> {
                 }
             }
         }
-        if let Some(sig) = &a.official.signature {
+        if let Some((name, date)) = &texts.signature {
             self.role(super::Role::P);
             let mut style = setup.signature_style.clone();
             style.align = Align::Left;
             style.first_line_indent = 0.0;
             let date = self
-                .set_lines(&chinese_date(&sig.date), &style, false, self.width, 0.0)
+                .set_lines(date, &style, false, self.width, 0.0)
                 .remove(0);
             let name = self
-                .set_lines(&sig.name, &style, false, self.width, 0.0)
+                .set_lines(name, &style, false, self.width, 0.0)
                 .remove(0);
             let date_right =
                 self.left + self.width - setup.signature_right_indent * style.size.pt();
@@ -183,14 +184,14 @@ impl Builder<'_> {
             date_box.grid = true;
             self.boxes.push(date_box);
         }
-        self.imprint(&setup.imprint_style.clone());
+        self.imprint(&setup.imprint_style.clone(), &texts);
     }
 
-    fn imprint(&mut self, style: &Style) {
-        let (a, setup) = (self.article, self.template.official.as_ref());
-        let Some(setup) = setup else { return };
-        let off = &a.official;
-        if off.cc.is_empty() && off.printed_by.is_none() && off.printed_date.is_none() {
+    fn imprint(&mut self, style: &Style, texts: &crate::compose::OfficialTexts) {
+        let Some(setup) = self.template.official.as_ref() else {
+            return;
+        };
+        if texts.cc.is_none() && texts.printed_by.is_none() && texts.printed_date.is_none() {
             return;
         }
         self.role(super::Role::P);
@@ -227,14 +228,13 @@ impl Builder<'_> {
         };
         // Text centred in each line of the imprint, whatever the document's em box.
         let baseline = |top: f32| top + (pitch - size) / 2.0 + 0.88 * size;
-        if !off.cc.is_empty() {
+        if let Some((cc_label, text)) = &texts.cc {
             let label = self
-                .set_lines(&setup.cc_label, &line_style, false, self.width, 0.0)
+                .set_lines(cc_label, &line_style, false, self.width, 0.0)
                 .remove(0);
-            let text = format!("{}。", off.cc.join("，"));
             let text_x = self.left + inset + label.width;
             let lines = self.set_lines(
-                &text,
+                text,
                 &line_style,
                 false,
                 self.left + self.width - inset - text_x,
@@ -247,24 +247,23 @@ impl Builder<'_> {
             }
             items.push(rule(
                 y,
-                if off.printed_by.is_some() || off.printed_date.is_some() {
+                if texts.printed_by.is_some() || texts.printed_date.is_some() {
                     thin
                 } else {
                     thick
                 },
             ));
         }
-        if off.printed_by.is_some() || off.printed_date.is_some() {
-            if let Some(by) = &off.printed_by {
+        if texts.printed_by.is_some() || texts.printed_date.is_some() {
+            if let Some(by) = &texts.printed_by {
                 let line = self
                     .set_lines(by, &line_style, false, self.width, 0.0)
                     .remove(0);
                 place(&mut items, line, self.left + inset, baseline(y));
             }
-            if let Some(date) = &off.printed_date {
-                let text = format!("{}{}", chinese_date(date), setup.printed_suffix);
+            if let Some(text) = &texts.printed_date {
                 let line = self
-                    .set_lines(&text, &line_style, false, self.width, 0.0)
+                    .set_lines(text, &line_style, false, self.width, 0.0)
                     .remove(0);
                 let x = self.left + self.width - inset - line.width;
                 place(&mut items, line, x, baseline(y));

@@ -2,19 +2,16 @@
 //! with headings kept with what follows, no single paragraph line left at a page's top or
 //! bottom, images kept with their captions and table headers repeated.
 
-use super::text::{shape, Line, Shaped, TextStyle};
+use super::text::{set_shaped, shape, Line, Shaped, TextStyle};
 use super::{Item, OutlineEntry, Page, Pages, Role};
+use crate::compose::Composed;
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, ImageBlock};
-use crate::template::{
-    Align, Color, DocumentKind, EmBox, Furniture, Length, LineEndPunctuation, Style, Template,
-};
+use crate::template::{Align, Color, DocumentKind, EmBox, Furniture, Length, Style, Template};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Smallest printed QR module that phone cameras and zbar read reliably.
-const MIN_QR_MODULE_MM: f32 = 0.4;
 const RULE_GRAY: Color = Color(0x99, 0x99, 0x99);
 const TABLE_LINE: Color = Color(0x44, 0x44, 0x44);
 
@@ -38,6 +35,8 @@ pub(super) struct Boxed {
 }
 
 pub(super) struct Builder<'a> {
+    /// What is printed, decided once (see [`crate::compose`]).
+    pub(super) composed: &'a Composed<'a>,
     pub(super) article: &'a Article,
     pub(super) template: &'a Template,
     pub(super) fonts: &'a FontBook,
@@ -50,6 +49,7 @@ pub(super) struct Builder<'a> {
     pub(super) tag: Option<usize>,
     lists: usize,
     tables: usize,
+    images: usize,
 }
 
 /// Most pages one article may fill: a long report has a few hundred; beyond this a record
@@ -57,26 +57,40 @@ pub(super) struct Builder<'a> {
 pub const MAX_PAGES: usize = 2_000;
 
 /// Lays out `article`; `qr` is the code for its url, drawn at the end when present. An
-/// article longer than [`MAX_PAGES`] is refused.
+/// article longer than [`MAX_PAGES`] is refused. Composes the article first; a caller that
+/// also writes a DOCX composes once and calls [`layout_composed`].
 pub fn layout(
     article: &Article,
     template: &Template,
     fonts: &FontBook,
     qr: Option<&Arc<QrMatrix>>,
 ) -> Result<Pages, String> {
+    let composed = crate::compose::compose(article, template, fonts, qr.map(|q| q.as_ref()));
+    layout_composed(&composed, fonts, qr)
+}
+
+/// Lays out a composed article (see [`layout`]).
+pub fn layout_composed(
+    composed: &Composed,
+    fonts: &FontBook,
+    qr: Option<&Arc<QrMatrix>>,
+) -> Result<Pages, String> {
+    let (article, template) = (composed.article, composed.template);
     let page = &template.page;
     let mut b = Builder {
+        composed,
         article,
         template,
         fonts,
         left: page.margin_left.pt(),
         width: page.text_width(),
         boxes: Vec::new(),
-        missing: BTreeSet::new(),
+        missing: composed.missing.clone(),
         roles: Vec::new(),
         tag: None,
         lists: 0,
         tables: 0,
+        images: 0,
     };
     let official = template.document == DocumentKind::Official;
     if official {
@@ -159,18 +173,13 @@ impl Builder<'_> {
     }
 
     fn text_style(&self, style: &Style, bold: bool) -> TextStyle {
-        TextStyle {
-            face: self
-                .fonts
-                .choose(style.family, style.bold || bold, self.article.language),
-            size: style.size.pt(),
-            color: style.color,
-            language: self.article.language,
-            cjk_latin_spacing: self.template.typography.cjk_latin_spacing,
-            half_width_line_end: self.template.typography.line_end_punctuation
-                == LineEndPunctuation::Half,
-            tracking: style.tracking.pt(),
-        }
+        TextStyle::for_style(
+            self.template,
+            self.fonts,
+            self.article.language,
+            style,
+            bold,
+        )
     }
 
     pub(super) fn shape(&mut self, text: &str, style: &Style, bold: bool) -> Shaped {
@@ -188,44 +197,7 @@ impl Builder<'_> {
         first_indent: f32,
     ) -> Vec<Line> {
         let shaped = self.shape(text, style, bold);
-        let mut lines = shaped.lines(width, first_indent, style.align);
-        if style.align == Align::Center && lines.len() > 1 {
-            // Balance centred titles: the narrowest measure that needs no more lines, so a
-            // title never ends with one lonely character.
-            let count = lines.len();
-            let (mut lo, mut hi) = (width / count as f32, width);
-            for _ in 0..14 {
-                let mid = (lo + hi) / 2.0;
-                if shaped.lines(mid, first_indent, style.align).len() <= count {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            lines = shaped.lines(hi, first_indent, style.align);
-            // A cluster wider than `hi` is set on a line of its own width: centre what is
-            // there, never past the measure.
-            let widest = lines.iter().map(|l| l.width).fold(hi, f32::max);
-            let shift = ((width - widest) / 2.0).max(0.0);
-            for run in lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
-                run.x += shift;
-            }
-        }
-        // Only a line of one cluster (one character with its marks) may be wider than the
-        // measure: nothing narrower can hold it.
-        debug_assert!(
-            lines.iter().all(|l| {
-                let clusters: BTreeSet<(usize, usize)> = l
-                    .runs
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(r, run)| run.glyphs.iter().map(move |g| (r, g.text_range.start)))
-                    .collect();
-                l.width <= width + 0.1 || clusters.len() <= 1
-            }),
-            "line overflows its measure"
-        );
-        lines
+        set_shaped(&shaped, style.align, width, first_indent)
     }
 
     /// Boxes for a paragraph-like block, with orphan and widow control.
@@ -276,25 +248,34 @@ impl Builder<'_> {
 
     /// Breadcrumb, title, subtitle and the meta line, as the web page shows them.
     fn head(&mut self) {
-        let t = self.template;
-        let a = self.article;
-        let labels = t.labels(a.language);
-        if let Some(text) = labels.breadcrumb_line(a) {
+        let (t, c) = (self.template, self.composed);
+        if let Some(text) = &c.breadcrumb {
             self.role(Role::P);
-            self.paragraph(&text, &t.styles.breadcrumb, true);
+            self.paragraph(text, &t.styles.breadcrumb, true);
             self.rule(0.5, RULE_GRAY, 0.0, 4.0);
         }
         self.role(Role::Title);
-        self.paragraph(&a.title, &t.styles.title, true);
-        if let Some(sub) = &a.subtitle {
+        self.title(&t.styles.title);
+        if let Some(sub) = &self.article.subtitle {
             self.role(Role::P);
             self.paragraph(sub, &t.styles.subtitle, true);
         }
-        if let Some(meta) = labels.meta_line(a) {
+        if let Some(meta) = &c.meta {
             self.role(Role::P);
-            self.paragraph(&meta, &t.styles.meta, true);
+            self.paragraph(meta, &t.styles.meta, true);
         }
         self.rule(0.75, RULE_GRAY, 0.0, 12.0);
+    }
+
+    /// The title's composed lines in `style` (the title style, spacing as the head wants).
+    pub(super) fn title(&mut self, style: &Style) {
+        let mut lines = self.composed.title.clone();
+        let tag = self.tag;
+        for run in lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
+            run.tag = tag;
+        }
+        let x = self.left + style.side_indent * style.size.pt();
+        self.push_lines(lines, style, x, true);
     }
 
     fn block(&mut self, block: &Block) {
@@ -387,52 +368,12 @@ impl Builder<'_> {
     }
 
     fn table(&mut self, rows: &[Vec<String>]) {
-        let mut style = self.template.styles.table.clone();
-        let mut pad_x = 4.0;
-        let pad_y = 3.0;
-        let columns = rows[0].len();
-        // Every column holds a character and a half: a table too wide for that at the
-        // template's size is set smaller, with less padding.
-        let per_column = self.width / columns as f32;
-        if per_column < 1.5 * style.size.pt() + 2.0 * pad_x {
-            pad_x = f32::min(pad_x, per_column * 0.1);
-            style.size = Length((per_column - 2.0 * pad_x) / 1.5);
-        }
-        let floor = 1.5 * style.size.pt() + 2.0 * pad_x;
-        // Column widths follow the longest cell of each column, within sensible bounds.
-        let natural: Vec<f32> = (0..columns)
-            .map(|c| {
-                rows.iter()
-                    .map(|r| self.shape(&r[c], &style, false).natural_width())
-                    .fold(0.0, f32::max)
-                    + 2.0 * pad_x
-            })
-            .collect();
-        let min = (3.0 * style.size.pt() + 2.0 * pad_x).min(self.width / columns as f32);
-        let total: f32 = natural.iter().sum();
-        let mut widths: Vec<f32> = if total <= self.width {
-            natural.iter().map(|w| w * self.width / total).collect()
-        } else {
-            natural
-                .iter()
-                .map(|w| (w * self.width / total).max(min))
-                .collect()
+        let Some(geometry) = self.composed.tables.get(self.tables).cloned() else {
+            return;
         };
-        let scale = self.width / widths.iter().sum::<f32>();
-        widths.iter_mut().for_each(|w| *w *= scale);
-        // Lift columns narrower than the floor, taking the width from the wider ones.
-        let deficit: f32 = widths.iter().map(|w| (floor - w).max(0.0)).sum();
-        let surplus: f32 = widths.iter().map(|w| (w - floor).max(0.0)).sum();
-        if deficit > 0.0 && surplus > 0.0 {
-            let take = (deficit / surplus).min(1.0);
-            for w in &mut widths {
-                *w = if *w < floor {
-                    floor
-                } else {
-                    *w - (*w - floor) * take
-                };
-            }
-        }
+        let mut style = self.template.styles.table.clone();
+        style.size = Length(geometry.size);
+        let (pad_x, pad_y, widths) = (geometry.pad_x, geometry.pad_y, geometry.widths);
 
         let table = self.tables;
         self.tables += 1;
@@ -573,14 +514,10 @@ impl Builder<'_> {
     }
 
     fn image(&mut self, img: &ImageBlock) {
-        let page = &self.template.page;
-        let max_h = 0.5 * (page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt());
-        // Pixels at 96 dpi, shrunk to the column and to half the text height.
-        let mut w = img.width_px as f32 * 0.75;
-        let mut h = img.height_px as f32 * 0.75;
-        let scale = (self.width / w).min(max_h / h).min(1.0);
-        w *= scale;
-        h *= scale;
+        let Some(&(w, h)) = self.composed.images.get(self.images) else {
+            return;
+        };
+        self.images += 1;
         let caption_style = self.template.styles.caption.clone();
         let file = img
             .path
@@ -618,45 +555,27 @@ impl Builder<'_> {
     }
 
     fn attachments(&mut self) {
-        if self.article.attachments.is_empty() {
+        let Some(list) = &self.composed.attachments else {
             return;
-        }
+        };
         let style = self.template.styles.body.clone();
-        let label = self
-            .template
-            .labels(self.article.language)
-            .attachments
-            .clone();
         let mut head_style = style.clone();
         head_style.space_before = Length(style.size.pt());
         self.role(Role::P);
-        self.paragraph(&label, &head_style, true);
-        let names: Vec<String> = self
-            .article
-            .attachments
-            .iter()
-            .map(|a| a.name.clone())
-            .collect();
-        let markers: Vec<String> = (1..=names.len()).map(|n| format!("{n}.")).collect();
-        let links: Vec<Option<String>> = self
-            .article
-            .attachments
-            .iter()
-            .map(|a| a.url.clone())
-            .collect();
+        self.paragraph(&list.label, &head_style, true);
+        let markers: Vec<String> = list.items.iter().map(|i| i.0.clone()).collect();
+        let names: Vec<String> = list.items.iter().map(|i| i.1.clone()).collect();
+        let links: Vec<Option<String>> = list.items.iter().map(|i| i.2.clone()).collect();
         self.list(&names, &markers, &links);
     }
 
     /// The QR code, its quiet zone kept clear, with the caption below the quiet zone.
     fn qr(&mut self, matrix: &Arc<QrMatrix>, url: &str) {
         let modules = matrix.width() as f32 + 8.0;
-        let Some(setup) = &self.template.qr else {
+        let Some(part) = self.composed.qr.clone() else {
             return;
         };
-        let size = setup
-            .size
-            .pt()
-            .max(modules * Length::mm(MIN_QR_MODULE_MM).pt());
+        let size = part.size;
         let module = size / modules;
         let x = self.left + (self.width - size) / 2.0;
         self.role(Role::Figure {
@@ -680,11 +599,7 @@ impl Builder<'_> {
             at_page_bottom: false,
             outline: None,
         });
-        let caption = self
-            .template
-            .labels(self.article.language)
-            .qr_caption
-            .clone();
+        let caption = part.caption;
         let Some(qr) = &self.template.qr else { return };
         let style = qr.caption_style.clone();
         self.role(Role::Caption);

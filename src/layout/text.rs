@@ -307,6 +307,74 @@ fn add_cjk_latin_spacing(clusters: &mut [Cluster], space: f32) {
     }
 }
 
+impl TextStyle {
+    /// How `style` is set in `template` for an article in `language`: the face chosen per
+    /// role and language, the size in pt, and the template's typography (CJK-Latin spacing,
+    /// line-end punctuation, tracking).
+    pub fn for_style(
+        template: &crate::template::Template,
+        fonts: &FontBook,
+        language: Language,
+        style: &crate::template::Style,
+        bold: bool,
+    ) -> TextStyle {
+        TextStyle {
+            face: fonts.choose(style.family, style.bold || bold, language),
+            size: style.size.pt(),
+            color: style.color,
+            language,
+            cjk_latin_spacing: template.typography.cjk_latin_spacing,
+            half_width_line_end: template.typography.line_end_punctuation
+                == crate::template::LineEndPunctuation::Half,
+            tracking: style.tracking.pt(),
+        }
+    }
+}
+
+/// Breaks `shaped` into lines `width` wide, the first indented by `first_indent`. Centred text
+/// (titles) is balanced: the narrowest measure that needs no more lines, so a title never
+/// ends with one lonely character; the lines are then centred in `width`.
+pub fn set_shaped(shaped: &Shaped, align: Align, width: f32, first_indent: f32) -> Vec<Line> {
+    let mut lines = shaped.lines(width, first_indent, align);
+    if align == Align::Center && lines.len() > 1 {
+        // Balance centred titles: the narrowest measure that needs no more lines, so a
+        // title never ends with one lonely character.
+        let count = lines.len();
+        let (mut lo, mut hi) = (width / count as f32, width);
+        for _ in 0..14 {
+            let mid = (lo + hi) / 2.0;
+            if shaped.lines(mid, first_indent, align).len() <= count {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        lines = shaped.lines(hi, first_indent, align);
+        // A cluster wider than `hi` is set on a line of its own width: centre what is
+        // there, never past the measure.
+        let widest = lines.iter().map(|l| l.width).fold(hi, f32::max);
+        let shift = ((width - widest) / 2.0).max(0.0);
+        for run in lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
+            run.x += shift;
+        }
+    }
+    // Only a line of one cluster (one character with its marks) may be wider than the
+    // measure: nothing narrower can hold it.
+    debug_assert!(
+        lines.iter().all(|l| {
+            let clusters: BTreeSet<(usize, usize)> = l
+                .runs
+                .iter()
+                .enumerate()
+                .flat_map(|(r, run)| run.glyphs.iter().map(move |g| (r, g.text_range.start)))
+                .collect();
+            l.width <= width + 0.1 || clusters.len() <= 1
+        }),
+        "line overflows its measure"
+    );
+    lines
+}
+
 impl Shaped {
     /// Natural width of the whole text on one line.
     pub fn natural_width(&self) -> f32 {

@@ -8,9 +8,10 @@ mod embed;
 mod official;
 
 use super::xml::escape;
+use crate::compose::Composed;
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
-use crate::record::{Article, Block};
+use crate::record::{Article, Block, Language};
 use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
 use std::fmt::Write as _;
 
@@ -45,6 +46,8 @@ struct Media {
 }
 
 struct Writer<'a> {
+    /// What is printed, decided once (see [`crate::compose`]).
+    composed: &'a Composed<'a>,
     article: &'a Article,
     template: &'a Template,
     /// Decides which characters the document's Chinese fonts lack (see [`Writer::run`]).
@@ -55,17 +58,33 @@ struct Writer<'a> {
     /// Ordered lists each get a numbering instance that restarts at 1.
     ordered_lists: usize,
     drawing_id: usize,
+    /// Tables and images written so far: their index into the composed geometry.
+    tables: usize,
+    images: usize,
 }
 
 /// Writes the DOCX. With the template's `docx.embed_fonts`, the faces it uses are subset and
-/// embedded in it.
+/// embedded in it. Composes the article first; a caller that also lays it out composes once
+/// and calls [`render_composed`].
 pub fn render(
     article: &Article,
     template: &Template,
     qr: Option<&QrMatrix>,
     fonts: &FontBook,
 ) -> Result<Vec<u8>, String> {
+    let composed = crate::compose::compose(article, template, fonts, qr);
+    render_composed(&composed, qr, fonts)
+}
+
+/// Writes the DOCX of a composed article (see [`render`]).
+pub fn render_composed(
+    composed: &Composed,
+    qr: Option<&QrMatrix>,
+    fonts: &FontBook,
+) -> Result<Vec<u8>, String> {
+    let (article, template) = (composed.article, composed.template);
     let mut w = Writer {
+        composed,
         article,
         template,
         fonts,
@@ -74,6 +93,8 @@ pub fn render(
         media: Vec::new(),
         ordered_lists: 0,
         drawing_id: 0,
+        tables: 0,
+        images: 0,
     };
     let official = template.document == DocumentKind::Official;
     if official {
@@ -142,12 +163,19 @@ pub fn render(
     zip_parts(parts)
 }
 
-/// Run properties `rpr` with the fallback face (Noto Serif CJK) as every font of the run:
-/// `w:rFonts` replaced or placed after `w:rStyle`, where the schema wants it.
-fn with_fallback_font(rpr: &str) -> String {
-    let name = font_names(Family::Serif).0;
+/// Run properties `rpr` with the fallback face ([`fallback_face`]) as every font of the run:
+/// `w:rFonts` replaced or placed after `w:rStyle`, where the schema wants it (ECMA-376 Part 1,
+/// 17.3.2.26 and the order of CT_RPr). The `w:hint="eastAsia"` (17.3.2.26: which slot Word uses
+/// for characters that several slots could set) only for Chinese articles.
+fn with_fallback_font(rpr: &str, language: Language) -> String {
+    let name = fallback_face(language);
+    let hint = if language.is_chinese() {
+        EAST_ASIA_HINT
+    } else {
+        ""
+    };
     let fonts = format!(
-        "<w:rFonts w:ascii=\"{name}\" w:hAnsi=\"{name}\" w:eastAsia=\"{name}\" w:cs=\"{name}\" w:hint=\"eastAsia\"/>"
+        "<w:rFonts w:ascii=\"{name}\" w:hAnsi=\"{name}\" w:eastAsia=\"{name}\" w:cs=\"{name}\"{hint}/>"
     );
     if let Some(start) = rpr.find("<w:rFonts") {
         let end = rpr[start..].find("/>").map_or(rpr.len(), |e| start + e + 2);
@@ -177,43 +205,54 @@ impl Writer<'_> {
         self.body.push_str("</w:p>");
     }
 
+    /// Runs of `text` with run properties `rpr` (without the `w:rPr` element), cut where the
+    /// face changes ([`Writer::by_font`]). Line breaks (`\n`, `\r\n`, `\r` and U+000B, the
+    /// vertical tab Word puts for a manual line break in pasted text) become `w:br`
+    /// (ECMA-376 Part 1, 17.3.3.1), tabs `w:tab` (17.3.3.32); other control characters, which
+    /// XML 1.0 forbids (C0) or a page never shows (C1), are left out, as layout leaves them out
+    /// of the PDF. Text keeps its spaces (`xml:space="preserve"`).
     fn run(&mut self, text: &str, rpr: &str) {
-        // Line breaks inside a block become w:br; text keeps its spaces.
-        for (i, piece) in text.split('\n').enumerate() {
-            // Never empty: an empty piece is one empty segment, which carries the w:br.
-            for (n, (segment, fallback)) in self.by_font(piece).into_iter().enumerate() {
-                self.body.push_str("<w:r>");
-                let rpr = if fallback {
-                    with_fallback_font(rpr)
-                } else {
-                    rpr.to_owned()
-                };
-                if !rpr.is_empty() {
-                    let _ = write!(self.body, "<w:rPr>{rpr}</w:rPr>");
-                }
-                if i > 0 && n == 0 {
-                    self.body.push_str("<w:br/>");
-                }
-                let _ = write!(
-                    self.body,
-                    "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                    escape(segment)
-                );
+        let language = self.article.language;
+        for (segment, fallback) in self.by_font(text) {
+            self.body.push_str("<w:r>");
+            let rpr = if fallback {
+                with_fallback_font(rpr, language)
+            } else {
+                rpr.to_owned()
+            };
+            if !rpr.is_empty() {
+                let _ = write!(self.body, "<w:rPr>{rpr}</w:rPr>");
             }
+            self.body.push_str(&run_content(segment));
+            self.body.push_str("</w:r>");
         }
     }
 
-    /// `text` cut where it changes between characters the Chinese faces have and rare ones
-    /// (CJK extensions and the like) only the fallback face has: those get their own runs in
-    /// that face, as the PDF draws them, instead of boxes where the reader has no such font.
+    /// `text` cut where it changes between characters the document's Chinese faces set and
+    /// characters that need the fallback face ([`fallback_face`]), which get runs of their own
+    /// in that face, as the PDF draws them, instead of boxes where the reader has no such font.
+    ///
+    /// Without embedded fonts the document names the office's own faces (宋体, 仿宋, …), which
+    /// cover GBK: only characters outside GBK ([`needs_fallback_face`]) get the fallback face,
+    /// so that 喆 or 堃, which Fandol lacks but SimSun has, stay in the paragraph's face. With
+    /// embedded fonts the document names the bundled faces themselves, so every character the
+    /// bundled Song face lacks and the fallback face has gets the fallback face, which is then
+    /// embedded too.
     fn by_font<'t>(&self, text: &'t str) -> Vec<(&'t str, bool)> {
         let language = self.article.language;
         let primary = self.fonts.choose(Family::Song, false, language).primary;
         let serif = self.fonts.choose(Family::Serif, false, language).primary;
+        let embedded = self.template.docx.embed_fonts;
         let rare = |c: char| {
-            !c.is_whitespace()
-                && !self.fonts.has_glyph(primary, c)
-                && self.fonts.has_glyph(serif, c)
+            if c.is_whitespace() || c.is_control() || !self.fonts.has_glyph(serif, c) {
+                return false;
+            }
+            let bundled = self.fonts.has_glyph(primary, c);
+            if embedded {
+                !bundled
+            } else {
+                needs_fallback_face(c, bundled)
+            }
         };
         let mut out: Vec<(&str, bool)> = Vec::new();
         let mut start = 0;
@@ -233,17 +272,21 @@ impl Writer<'_> {
     }
 
     fn head(&mut self) {
-        let a = self.article;
-        let labels = self.template.labels(a.language);
-        if let Some(text) = labels.breadcrumb_line(a) {
-            self.para("Breadcrumb", &text, "");
+        let (a, c) = (self.article, self.composed);
+        if let Some(text) = &c.breadcrumb {
+            self.para("Breadcrumb", text, "");
         }
-        self.para("Title", &a.title, "");
+        self.title();
         if let Some(s) = &a.subtitle {
             self.para("Subtitle", s, "");
         }
-        let meta = labels.meta_line(a).unwrap_or_default();
-        self.para("Meta", &meta, "");
+        self.para("Meta", c.meta.as_deref().unwrap_or_default(), "");
+    }
+
+    /// The title, broken where the composed title breaks (a line break between lines).
+    pub(super) fn title(&mut self) {
+        let text = self.composed.title_lines().join("\n");
+        self.para("Title", &text, "");
     }
 
     fn block(&mut self, block: &Block) {
@@ -275,16 +318,16 @@ impl Writer<'_> {
                     name: name.clone(),
                     bytes: img.data.as_ref().clone(),
                 });
-                // 96 dpi, shrunk to the text width and half the text height, as in the PDF.
-                let page = &self.template.page;
-                let max_w = page.text_width();
-                let max_h =
-                    0.5 * (page.height.pt() - page.margin_top.pt() - page.margin_bottom.pt());
-                let (w, h) = (img.width_px as f32 * 0.75, img.height_px as f32 * 0.75);
-                let scale = (max_w / w).min(max_h / h).min(1.0);
+                // The composed size, as the PDF prints it.
+                let (w, h) = self
+                    .composed
+                    .images
+                    .get(self.images)
+                    .copied()
+                    .unwrap_or((img.width_px as f32 * 0.75, img.height_px as f32 * 0.75));
+                self.images += 1;
                 let alt = img.caption.clone().unwrap_or_default();
-                let drawing =
-                    inline_drawing(n, &name, &rid, Length(w * scale), Length(h * scale), &alt);
+                let drawing = inline_drawing(n, &name, &rid, Length(w), Length(h), &alt);
                 let _ = write!(
                     self.body,
                     "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>{drawing}</w:r></w:p>"
@@ -296,31 +339,53 @@ impl Writer<'_> {
         }
     }
 
+    /// A table with the composed column widths, fixed layout (Word and LibreOffice keep the
+    /// widths instead of fitting columns to their content, ECMA-376 17.4.53) and the PDF's
+    /// cell padding (17.4.42).
     fn table(&mut self, rows: &[Vec<String>]) {
-        let columns = rows[0].len();
-        let width = Length(self.template.page.text_width()).twips();
-        let col = width / columns as i64;
+        let Some(geometry) = self.composed.tables.get(self.tables).cloned() else {
+            return;
+        };
+        self.tables += 1;
+        let widths: Vec<i64> = geometry.widths.iter().map(|w| Length(*w).twips()).collect();
+        let width: i64 = widths.iter().sum();
+        let (pad_x, pad_y) = (
+            Length(geometry.pad_x).twips(),
+            Length(geometry.pad_y).twips(),
+        );
         let _ = write!(
             self.body,
-            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblLayout w:type=\"autofit\"/><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
+            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"{pad_y}\" w:type=\"dxa\"/><w:left w:w=\"{pad_x}\" w:type=\"dxa\"/><w:bottom w:w=\"{pad_y}\" w:type=\"dxa\"/><w:right w:w=\"{pad_x}\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
         );
-        for _ in 0..columns {
-            let _ = write!(self.body, "<w:gridCol w:w=\"{col}\"/>");
+        for w in &widths {
+            let _ = write!(self.body, "<w:gridCol w:w=\"{w}\"/>");
         }
         self.body.push_str("</w:tblGrid>");
+        // A table set smaller than its style (many columns) says so on every run.
+        let size = (geometry.size - self.template.styles.table.size.pt()).abs() > 0.01;
+        let rpr = if size {
+            let half_points = (geometry.size * 2.0).round() as i64;
+            format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
+        } else {
+            String::new()
+        };
         for (r, row) in rows.iter().enumerate() {
             self.body.push_str("<w:tr>");
             if r == 0 {
                 self.body.push_str("<w:trPr><w:tblHeader/></w:trPr>");
             }
-            for cell in row {
+            for (cell, w) in row.iter().zip(&widths) {
                 let _ = write!(
                     self.body,
-                    "<w:tc><w:tcPr><w:tcW w:w=\"{col}\" w:type=\"dxa\"/></w:tcPr>"
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr>"
                 );
                 let style = if r == 0 { "TableHeader" } else { "TableText" };
-                self.para(style, cell, "");
-                self.body.push_str("</w:tc>");
+                let _ = write!(
+                    self.body,
+                    "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>"
+                );
+                self.run(cell, &rpr);
+                self.body.push_str("</w:p></w:tc>");
             }
             self.body.push_str("</w:tr>");
         }
@@ -328,31 +393,32 @@ impl Writer<'_> {
     }
 
     fn attachments(&mut self) {
-        let a = self.article;
-        if a.attachments.is_empty() {
+        let Some(list) = self.composed.attachments.clone() else {
             return;
-        }
-        let label = self.template.labels(a.language).attachments.clone();
-        self.para("AttachmentHead", &label, "");
-        for (i, att) in a.attachments.iter().enumerate() {
+        };
+        self.para("AttachmentHead", &list.label, "");
+        for (marker, name, url) in &list.items {
             self.body
                 .push_str("<w:p><w:pPr><w:pStyle w:val=\"Attachment\"/></w:pPr>");
-            self.run(&format!("{}. ", i + 1), "");
-            match &att.url {
+            self.run(&format!("{marker} "), "");
+            match url {
                 Some(url) => {
                     let rid = self.add_rel(REL_LINK, url.clone(), true);
                     let _ = write!(self.body, "<w:hyperlink r:id=\"{rid}\">");
-                    self.run(&att.name, "<w:rStyle w:val=\"Hyperlink\"/>");
+                    self.run(name, "<w:rStyle w:val=\"Hyperlink\"/>");
                     self.body.push_str("</w:hyperlink>");
                 }
-                None => self.run(&att.name, ""),
+                None => self.run(name, ""),
             }
             self.body.push_str("</w:p>");
         }
     }
 
-    /// The QR code as an inline PNG printed at the same size as in the PDF.
+    /// The QR code as an inline PNG printed at the composed size, as in the PDF.
     fn qr(&mut self, matrix: &QrMatrix, url: &str) -> Result<(), String> {
+        let Some(part) = self.composed.qr.clone() else {
+            return Ok(());
+        };
         let png = matrix.to_png()?;
         self.drawing_id += 1;
         let n = self.drawing_id;
@@ -362,22 +428,13 @@ impl Writer<'_> {
             name: name.clone(),
             bytes: png,
         });
-        let modules = matrix.width() as f32 + 8.0;
-        let Some(setup) = &self.template.qr else {
-            return Ok(());
-        };
-        let size = Length(setup.size.pt().max(modules * Length::mm(0.4).pt()));
+        let size = Length(part.size);
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
         let _ = write!(
             self.body,
             "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/></w:pPr><w:r>{drawing}</w:r></w:p>"
         );
-        let caption = self
-            .template
-            .labels(self.article.language)
-            .qr_caption
-            .clone();
-        self.para("QrCaption", &caption, "");
+        self.para("QrCaption", &part.caption, "");
         Ok(())
     }
 
@@ -451,12 +508,19 @@ impl Writer<'_> {
             } else {
                 ""
             };
+            // External targets are URIs (ECMA-376 Part 2, 9.3: xsd:anyURI): characters RFC
+            // 3986 does not allow are percent-encoded, or Word reports the file as damaged.
+            let target = if rel.external {
+                uri_target(&rel.target)
+            } else {
+                rel.target.clone()
+            };
             let _ = write!(
                 s,
                 "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"{mode}/>",
                 rel.id,
                 rel.kind,
-                escape(&rel.target)
+                escape(&target)
             );
         }
         s.push_str("</Relationships>");
@@ -527,11 +591,12 @@ fn inline_drawing(id: usize, name: &str, rid: &str, w: Length, h: Length, descr:
 }
 
 /// Run properties of a style, in schema order. `spacing` is character spacing in twips
-/// (negative condenses: the portable character grid).
+/// (negative condenses: the portable character grid). The fonts carry `w:hint="eastAsia"`,
+/// which [`styles_xml`] removes again for articles that are not Chinese.
 fn rpr(style: &Style, spacing: i64) -> String {
     let (east, latin) = font_names(style.family);
     let mut s = format!(
-        "<w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\" w:hint=\"eastAsia\"/>"
+        "<w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"{EAST_ASIA_HINT}/>"
     );
     if style.bold {
         s.push_str("<w:b/><w:bCs/>");
@@ -816,8 +881,16 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         entries.push(("QrCaption", "QR Caption", q.caption_style.clone(), exact));
     }
     entries.extend(official::styles(t));
+    let grid_pitch = body.line_pitch();
     for (id, name, style, o) in &entries {
-        s.push_str(&style_xml(t, id, name, style, *o));
+        // An exact line height other than the grid's must not snap to the document grid:
+        // LibreOffice would round it up to whole grid lines (a 15.9 pt table line became 28.9
+        // pt; ECMA-376 17.3.1.32).
+        let mut o = *o;
+        if o.exact && (style.line_pitch() - grid_pitch).abs() > 0.01 {
+            o.no_snap = true;
+        }
+        s.push_str(&style_xml(t, id, name, style, o));
     }
     for (id, name, f) in [
         ("Header", "header", &t.header),
@@ -841,6 +914,12 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     s.push_str("<w:style w:type=\"character\" w:styleId=\"Hyperlink\"><w:name w:val=\"Hyperlink\"/><w:rPr><w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/></w:rPr></w:style>");
     s.push_str("<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:tblPr><w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"444444\"/><w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"444444\"/><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"444444\"/><w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"444444\"/><w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"444444\"/><w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"444444\"/></w:tblBorders><w:tblCellMar><w:left w:w=\"80\" w:type=\"dxa\"/><w:right w:w=\"80\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>");
     s.push_str("</w:styles>");
+    // ECMA-376 Part 1, 17.3.2.26: with w:hint="eastAsia" Word sets characters that both the
+    // East Asian and the Latin slot could take (’ “ ” — …) in the East Asian face. That is
+    // right in Chinese text and wrong in English text, where they belong to the Latin face.
+    if !a.language.is_chinese() {
+        s = s.replace(EAST_ASIA_HINT, "");
+    }
     s
 }
 
@@ -937,21 +1016,14 @@ fn core_xml(a: &Article) -> String {
     s
 }
 
+/// The font table (ECMA-376 Part 1, 17.8.3): every face the parts may name in a `w:rFonts`
+/// (the office faces of [`font_names`], their Latin companions and the fallback faces),
+/// whichever of them this document uses, so that no named face is undeclared. (With embedded
+/// fonts, `embed` writes its own table from the names the parts really use.)
 fn font_table_xml() -> String {
     let mut s = format!("{XML_HEAD}<w:fonts {NS}>");
-    for (name, alt, charset) in [
-        ("Times New Roman", "", "00"),
-        ("Arial", "", "00"),
-        ("宋体", "SimSun", "86"),
-        ("黑体", "SimHei", "86"),
-        ("仿宋", "FangSong", "86"),
-        ("楷体", "KaiTi", "86"),
-    ] {
-        let _ = write!(s, "<w:font w:name=\"{name}\">");
-        if !alt.is_empty() {
-            let _ = write!(s, "<w:altName w:val=\"{alt}\"/>");
-        }
-        let _ = write!(s, "<w:charset w:val=\"{charset}\"/><w:family w:val=\"auto\"/><w:pitch w:val=\"variable\"/></w:font>");
+    for name in declared_faces() {
+        s.push_str(&font_entry(name));
     }
     s.push_str("</w:fonts>");
     s
@@ -974,6 +1046,364 @@ fn settings_xml(t: &Template) -> String {
     )
 }
 
+/// `w:hint="eastAsia"` in a `w:rFonts` (ECMA-376 Part 1, 17.3.2.26), for Chinese articles.
+const EAST_ASIA_HINT: &str = " w:hint=\"eastAsia\"";
+
+/// The face a run names for characters the office faces lack: Noto Serif CJK, the PDF's
+/// fallback, in the article's script.
+fn fallback_face(language: Language) -> &'static str {
+    match language {
+        Language::TraditionalChinese => "Noto Serif CJK TC",
+        _ => font_names(Family::Serif).0,
+    }
+}
+
+/// Whether a character needs the fallback face in a document that names the office faces
+/// (宋体, 黑体, 仿宋, 楷体: SimSun, SimHei, FangSong, KaiTi, which cover GBK, the character set
+/// of Chinese Windows): characters outside GBK do. Below U+2000 (Latin, Greek, Cyrillic and
+/// their marks) Word sets text in the run's Latin face (`w:ascii`/`w:hAnsi`, ECMA-376 Part
+/// 1, 17.3.2.26), so such a character only needs the fallback face where the bundled face
+/// (`bundled`: whether it has the character) lacks it too, as in the PDF.
+fn needs_fallback_face(c: char, bundled: bool) -> bool {
+    if in_gbk(c) {
+        return false;
+    }
+    c >= '\u{2000}' || !bundled
+}
+
+/// Whether GBK (the WHATWG encoding, as encoding_rs implements it) can encode `c`.
+fn in_gbk(c: char) -> bool {
+    // ASCII and the CJK Unified Ideographs block up to U+9FA5 are all in GBK.
+    if c.is_ascii() || ('\u{4E00}'..='\u{9FA5}').contains(&c) {
+        return true;
+    }
+    let mut utf8 = [0u8; 4];
+    let mut out = [0u8; 8];
+    let mut encoder = encoding_rs::GBK.new_encoder();
+    let (result, _, _) =
+        encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut utf8), &mut out, true);
+    matches!(result, encoding_rs::EncoderResult::InputEmpty)
+}
+
+/// The content of one run: `w:t` for text, `w:br` for line breaks (ECMA-376 Part 1,
+/// 17.3.3.1), `w:tab` for tabs (17.3.3.32); other control characters left out. An empty text
+/// gives one empty `w:t`.
+fn run_content(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending = String::new();
+    let flush = |out: &mut String, pending: &mut String| {
+        if !pending.is_empty() {
+            let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t>", escape(pending));
+            pending.clear();
+        }
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let element = match c {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\n' | '\r' | '\u{b}' => "<w:br/>",
+            '\t' => "<w:tab/>",
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => continue,
+            c => {
+                pending.push(c);
+                continue;
+            }
+        };
+        flush(&mut out, &mut pending);
+        out.push_str(element);
+    }
+    flush(&mut out, &mut pending);
+    if out.is_empty() {
+        out.push_str("<w:t xml:space=\"preserve\"></w:t>");
+    }
+    out
+}
+
+/// A hyperlink target as a URI (RFC 3986) for a relationship's `Target` (ECMA-376 Part 2,
+/// 9.3.2.2: xsd:anyURI): spaces, `" < > \ ^ ` { | }`, control characters and every non-ASCII
+/// character percent-encoded as UTF-8, and a `%` that does not start an escape encoded as
+/// `%25`; everything else, escapes already present included, kept as it is.
+fn uri_target(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = String::with_capacity(url.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape_start = b == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        let keep =
+            b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b) && (b != b'%' || escape_start);
+        if keep {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Every face the generated parts can name: the office faces and their Latin companions
+/// ([`font_names`]) and the fallback faces.
+fn declared_faces() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    let families = [
+        Family::Song,
+        Family::Hei,
+        Family::Fang,
+        Family::Kai,
+        Family::Serif,
+    ];
+    let fallbacks = [
+        fallback_face(Language::SimplifiedChinese),
+        fallback_face(Language::TraditionalChinese),
+    ];
+    for name in families
+        .iter()
+        .flat_map(|f| {
+            let (east, latin) = font_names(*f);
+            [latin, east]
+        })
+        .chain(fallbacks)
+    {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// One `w:font` of the font table (ECMA-376 Part 1, 17.8.3.2) for a face that is not
+/// embedded: its Windows name (17.8.3.1 altName), character set (17.8.3.3 charset: 86 GB2312,
+/// 88 Big5, 00 ANSI), family (17.8.3.9) and pitch (17.8.3.13), which let Word and WPS pick a
+/// substitute of the same kind when the face is not installed.
+fn font_entry(name: &str) -> String {
+    let (alt, charset, family) = match name {
+        "宋体" => ("SimSun", "86", "auto"),
+        "黑体" => ("SimHei", "86", "auto"),
+        "仿宋" => ("FangSong", "86", "auto"),
+        "楷体" => ("KaiTi", "86", "auto"),
+        "Times New Roman" => ("", "00", "roman"),
+        "Arial" => ("", "00", "swiss"),
+        n if n.ends_with(" TC") => ("", "88", "roman"),
+        n if n.starts_with("Noto Serif CJK") => ("", "86", "roman"),
+        _ => ("", "00", "auto"),
+    };
+    let mut s = format!("<w:font w:name=\"{}\">", escape(name));
+    if !alt.is_empty() {
+        let _ = write!(s, "<w:altName w:val=\"{alt}\"/>");
+    }
+    let _ = write!(s, "<w:charset w:val=\"{charset}\"/><w:family w:val=\"{family}\"/><w:pitch w:val=\"variable\"/></w:font>");
+    s
+}
+
+/// The faces named by the `w:rFonts` elements of a part (`w:ascii`, `w:hAnsi`, `w:eastAsia`,
+/// `w:cs`), unescaped.
+fn named_faces(xml: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for element in xml.split("<w:rFonts ").skip(1) {
+        let element = &element[..element.find("/>").unwrap_or(element.len())];
+        for slot in ["w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"] {
+            let key = format!(" {slot}=\"");
+            let padded = format!(" {element}");
+            if let Some(start) = padded.find(&key).map(|i| i + key.len()) {
+                if let Some(len) = padded[start..].find('"') {
+                    names.insert(unescape(&padded[start..start + len]));
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Reverses [`escape`] on generated XML text.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod fidelity_tests {
+    use super::*;
+    use std::io::Read as _;
+
+    fn article(json: &str) -> Article {
+        crate::record::parse_record(
+            json,
+            crate::record::RecordFormat::Json,
+            std::path::Path::new("t.json"),
+            "t",
+            std::path::Path::new("."),
+        )
+        .unwrap()
+    }
+
+    /// The named parts of a DOCX rendered with `template`.
+    fn parts(a: &Article, template: &Template) -> BTreeMap<String, String> {
+        let fonts = FontBook::discover(None).expect("bundled fonts");
+        let docx = render(a, template, None, &fonts).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut out = BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            if entry.name().ends_with(".xml") || entry.name().ends_with(".rels") {
+                entry.read_to_string(&mut text).unwrap();
+                out.insert(entry.name().to_owned(), text);
+            }
+        }
+        out
+    }
+
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn breaks_tabs_and_control_characters_in_runs() {
+        assert_eq!(
+            run_content("甲\u{b}乙\t丙\u{1}丁\r\n戊\r己\u{85}庚\u{1f}"),
+            "<w:t xml:space=\"preserve\">甲</w:t><w:br/><w:t xml:space=\"preserve\">乙</w:t><w:tab/><w:t xml:space=\"preserve\">丙丁</w:t><w:br/><w:t xml:space=\"preserve\">戊</w:t><w:br/><w:t xml:space=\"preserve\">己庚</w:t>"
+        );
+        assert_eq!(run_content(""), "<w:t xml:space=\"preserve\"></w:t>");
+        assert_eq!(run_content("\n"), "<w:br/>");
+        // Every C0 control but tab, line feed and carriage return is forbidden by XML 1.0.
+        let all: String = (0u8..0x20).map(char::from).collect();
+        let xml = run_content(&all);
+        assert!(!xml.chars().any(|c| c.is_control()), "{xml:?}");
+        // Tab; line feed, vertical tab and carriage return are breaks.
+        assert_eq!(xml, "<w:tab/><w:br/><w:br/><w:br/>");
+    }
+
+    #[test]
+    fn link_targets_are_uris() {
+        assert_eq!(
+            uri_target("https://a.gov.cn/a b/{x}|y^z`w\\v\"<>?q=中文&r=%41%zz%4#f"),
+            "https://a.gov.cn/a%20b/%7Bx%7D%7Cy%5Ez%60w%5Cv%22%3C%3E?q=%E4%B8%AD%E6%96%87&r=%41%25zz%254#f"
+        );
+        let plain =
+            "https://sthjt.nmg.gov.cn/sthjdt/tpxw/202502/t20250218_2668470.html?a=1&b=[2]#x";
+        assert_eq!(uri_target(plain), plain);
+        let a = article(
+            r#"{"title":"链接","attachments":[{"name":"附件","url":"https://a.gov.cn/files/{1}|^`.pdf"}],"body":"正文"}"#,
+        );
+        let rels = &parts(&a, &Template::load("bulletin").unwrap())["word/_rels/document.xml.rels"];
+        assert!(
+            rels.contains(
+                "Target=\"https://a.gov.cn/files/%7B1%7D%7C%5E%60.pdf\" TargetMode=\"External\""
+            ),
+            "{rels}"
+        );
+    }
+
+    #[test]
+    fn office_faces_keep_gbk_characters() {
+        // 䶮 is one of the Extension A characters GB 18030-2005 (and WHATWG's GBK) maps into
+        // the two-byte area.
+        for c in ['喆', '堃', '中', 'A', '“', '—', '①', 'é', '€', '䶮'] {
+            assert!(in_gbk(c), "{c} is in GBK");
+            assert!(!needs_fallback_face(c, false), "{c}");
+        }
+        for c in ['㐀', '𬌗', '𠮷', '♪'] {
+            assert!(!in_gbk(c), "{c} is not in GBK");
+            assert!(needs_fallback_face(c, true), "{c}");
+        }
+        // Latin letters outside GBK stay in the Latin face where the bundled face has them.
+        assert!(!in_gbk('ñ'));
+        assert!(!needs_fallback_face('ñ', true));
+        assert!(needs_fallback_face('ñ', false));
+
+        let a = article(r#"{"title":"生僻字","body":"喆堃☎和㐀𬌗。"}"#);
+        let mut t = Template::load("bulletin").unwrap();
+        let xml = &parts(&a, &t)["word/document.xml"];
+        let noto_run = |text: &str| {
+            xml.split("<w:r>").any(|run| {
+                run.contains("w:eastAsia=\"Noto Serif CJK SC\"")
+                    && run.contains(&format!(">{text}</w:t>"))
+            })
+        };
+        assert!(
+            xml.contains(">喆堃")
+                && !xml
+                    .split("<w:r>")
+                    .any(|run| run.contains("Noto") && run.contains('喆')),
+            "GBK characters in the paragraph's face: {xml}"
+        );
+        assert!(noto_run("㐀𬌗"), "{xml}");
+        // Embedded, the document names Fandol, which lacks 喆 and 堃: they take the fallback.
+        t.docx.embed_fonts = true;
+        let xml = &parts(&a, &t)["word/document.xml"];
+        assert!(xml.contains(">喆堃"), "{xml}");
+        assert!(
+            xml.split("<w:r>")
+                .any(|run| run.contains("w:eastAsia=\"Noto Serif CJK SC-") && run.contains(">喆堃")),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn every_named_face_is_declared() {
+        let records = [
+            r#"{"title":"生僻字","body":"㐀䶮𬌗"}"#,
+            r#"{"title":"生僻字","language":"zh-Hant","body":"㐀䶮𬌗"}"#,
+            r#"{"title":"Notice","language":"en","body":"Text 㐀"}"#,
+        ];
+        for name in ["bulletin", "gongwen", "leaflet"] {
+            for embed in [false, true] {
+                for record in records {
+                    let mut t = Template::load(name).unwrap();
+                    t.docx.embed_fonts = embed;
+                    let parts = parts(&article(record), &t);
+                    let table = &parts["word/fontTable.xml"];
+                    let declared: Vec<String> = table
+                        .split("<w:font w:name=\"")
+                        .skip(1)
+                        .map(|f| unescape(&f[..f.find('"').unwrap()]))
+                        .collect();
+                    for (part, xml) in &parts {
+                        for face in named_faces(xml) {
+                            assert!(
+                                declared.contains(&face),
+                                "{name} embed={embed} {record}: {part} names {face}, not in {declared:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn east_asian_hint_only_in_chinese_articles() {
+        let t = Template::load("bulletin").unwrap();
+        let english = parts(
+            &article(r#"{"title":"Notice","language":"en","body":"It’s “quoted” — here."}"#),
+            &t,
+        );
+        for (part, xml) in &english {
+            assert!(!xml.contains("w:hint"), "{part}");
+        }
+        let chinese = parts(&article(r#"{"title":"通知","body":"“引号”"}"#), &t);
+        assert!(chinese["word/styles.xml"].contains(EAST_ASIA_HINT));
+    }
+
+    #[test]
+    fn core_properties_state_china_time() {
+        let xml = core_xml(&article(r#"{"title":"T","published":"2025-02-18 18:03"}"#));
+        assert!(
+            xml.contains(">2025-02-18T18:03:00+08:00</dcterms:created>")
+                && xml.contains(">2025-02-18T18:03:00+08:00</dcterms:modified>"),
+            "{xml}"
+        );
+        let xml = core_xml(&article(
+            r#"{"title":"T","published":"2025-02-18T10:03:00Z"}"#,
+        ));
+        assert!(
+            xml.contains(">2025-02-18T10:03:00Z</dcterms:created>"),
+            "{xml}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -981,13 +1411,19 @@ mod tests {
     #[test]
     fn fallback_font_goes_where_the_schema_wants_it() {
         let noto = "<w:rFonts w:ascii=\"Noto Serif CJK SC\"";
-        assert!(with_fallback_font("").starts_with(noto));
-        let linked = with_fallback_font("<w:rStyle w:val=\"Hyperlink\"/>");
+        assert!(with_fallback_font("", Language::SimplifiedChinese).starts_with(noto));
+        let linked = with_fallback_font(
+            "<w:rStyle w:val=\"Hyperlink\"/>",
+            Language::SimplifiedChinese,
+        );
         assert!(
             linked.starts_with(&format!("<w:rStyle w:val=\"Hyperlink\"/>{noto}")),
             "{linked}"
         );
-        let replaced = with_fallback_font("<w:rFonts w:eastAsia=\"楷体\"/><w:b/>");
+        let replaced = with_fallback_font(
+            "<w:rFonts w:eastAsia=\"楷体\"/><w:b/>",
+            Language::SimplifiedChinese,
+        );
         assert!(
             replaced.starts_with(noto) && replaced.ends_with("<w:b/>"),
             "{replaced}"

@@ -3,7 +3,6 @@
 //! the foot of the last page.
 
 use super::{escape, ParaOpts, Writer};
-use crate::record::chinese_date;
 use crate::template::{Align, Length, Style, Template};
 use std::fmt::Write as _;
 
@@ -65,13 +64,11 @@ impl Writer<'_> {
         let Some(setup) = &t.official else { return };
         let off = &a.official;
         let width = t.page.text_width();
-        if let Some(mark) = &off.issuer_mark {
-            let mut size = setup.mark_style.size.pt();
-            let n = ems(mark);
-            if n * size > width {
-                size = (width / n * 2.0).floor() / 2.0;
-            }
-            let half_points = (size * 2.0).round() as i64;
+        let texts = self.composed.official.clone();
+        if let Some((mark, size)) = texts.as_ref().and_then(|o| o.mark.clone()) {
+            // The composed size (shrunk to fit), in half-points rounded down so that the
+            // mark never needs more room than in the PDF.
+            let half_points = ((size * 2.0).floor() as i64).max(2);
             let _ = write!(
                 self.body,
                 "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr><w:t>{}</w:t></w:r></w:p>",
@@ -80,7 +77,7 @@ impl Writer<'_> {
                     _ => setup.mark_top.twips(),
                 },
                 Length(size * 1.1).twips(),
-                escape(mark)
+                escape(&mark)
             );
             self.blank_line();
             self.blank_line();
@@ -119,7 +116,7 @@ impl Writer<'_> {
             self.blank_line();
         }
         // The Title style's space after is the blank line below the title.
-        self.para("Title", &a.title, "");
+        self.title();
         if let Some(sub) = &a.subtitle {
             self.para("Subtitle", sub, "");
         }
@@ -129,19 +126,22 @@ impl Writer<'_> {
     }
 
     pub(super) fn official_tail(&mut self) {
-        let (t, a) = (self.template, self.article);
+        let t = self.template;
         let Some(setup) = &t.official else { return };
+        let Some(texts) = self.composed.official.clone() else {
+            return;
+        };
         let em = t.styles.body.size.pt();
-        if !a.attachments.is_empty() {
+        if !texts.attachment_notes.is_empty() {
             self.blank_line();
-            let label_ems = ems(&setup.attachments_label);
+            let label_ems = ems(&texts.attachment_label);
             let left = Length((2.0 + label_ems) * em).twips();
-            for (i, text) in a.attachment_notes().into_iter().enumerate() {
+            for (i, text) in texts.attachment_notes.iter().cloned().enumerate() {
                 let (ind, text) = if i == 0 {
                     let hanging = Length(label_ems * em).twips();
                     (
                         format!("<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/>"),
-                        format!("{}{text}", setup.attachments_label),
+                        format!("{}{text}", texts.attachment_label),
                     )
                 } else {
                     (format!("<w:ind w:left=\"{left}\"/>"), text)
@@ -149,30 +149,28 @@ impl Writer<'_> {
                 self.para("AttachmentNote", &text, &ind);
             }
         }
-        if let Some(sig) = &a.official.signature {
+        if let Some((name, date)) = &texts.signature {
             self.blank_line();
-            let date = chinese_date(&sig.date);
             let right = setup.signature_right_indent;
             // The issuing body centred over the date (never further right than the date).
-            let name_right = (right + (ems(&date) - ems(&sig.name)) / 2.0).max(right);
+            let name_right = (right + (ems(date) - ems(name)) / 2.0).max(right);
             let size = setup.signature_style.size.pt();
             let ind = |chars: f32| format!("<w:ind w:right=\"{}\"/>", Length(chars * size).twips());
-            self.para("Signature", &sig.name, &ind(name_right));
-            self.para("Signature", &date, &ind(right));
+            self.para("Signature", name, &ind(name_right));
+            self.para("Signature", date, &ind(right));
         }
-        self.imprint();
+        self.imprint(&texts);
     }
 
     /// The 版记 at the foot of the type area on the last page: 抄送 and 印发 lines on the grid
     /// pitch, with thick rules above and below and a thin one between, in a text box anchored
     /// to the bottom of the margin box. (Paragraph frames and floating tables are laid out by
     /// LibreOffice where they stand in the text, not at the foot.)
-    fn imprint(&mut self) {
-        let (t, a) = (self.template, self.article);
+    fn imprint(&mut self, texts: &crate::compose::OfficialTexts) {
+        let t = self.template;
         let Some(setup) = &t.official else { return };
-        let off = &a.official;
-        let printed = off.printed_by.is_some() || off.printed_date.is_some();
-        if off.cc.is_empty() && !printed {
+        let printed = texts.printed_by.is_some() || texts.printed_date.is_some();
+        if texts.cc.is_none() && !printed {
             return;
         }
         let width = Length(t.page.text_width()).twips();
@@ -180,7 +178,7 @@ impl Writer<'_> {
         let inset = Length(size).twips();
         let pitch =
             super::grid_pitch_twips(t).unwrap_or(Length(setup.imprint_style.line_pitch()).twips());
-        let lines = i64::from(!off.cc.is_empty()) + i64::from(printed);
+        let lines = i64::from(texts.cc.is_some()) + i64::from(printed);
         let eighths = |l: Length| ((l.pt() * 8.0).round() as i64).max(2);
         let (thick, thin) = (
             eighths(setup.imprint_thick_rule),
@@ -197,9 +195,9 @@ impl Writer<'_> {
         );
         // The box's paragraphs are written into the body, then moved into the text box.
         let body_before = std::mem::take(&mut self.body);
-        if !off.cc.is_empty() {
-            let text = format!("{}{}。", setup.cc_label, off.cc.join("，"));
-            let hanging = Length(ems(&setup.cc_label) * size).twips();
+        if let Some((label, list)) = &texts.cc {
+            let text = format!("{label}{list}");
+            let hanging = Length(ems(label) * size).twips();
             let bottom = if printed { thin } else { thick };
             let ppr = format!(
                 "{}{spacing}<w:ind w:left=\"{}\" w:right=\"{inset}\" w:hanging=\"{hanging}\"/>",
@@ -209,18 +207,14 @@ impl Writer<'_> {
             self.para("Imprint", &text, &ppr);
         }
         if printed {
-            let top = off.cc.is_empty().then_some(thick);
+            let top = texts.cc.is_none().then_some(thick);
             let tab = width - inset;
             let ppr = format!(
                 "{}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>{spacing}<w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>",
                 border(top, thick)
             );
-            let by = off.printed_by.clone().unwrap_or_default();
-            let date = off
-                .printed_date
-                .as_ref()
-                .map(|d| format!("{}{}", chinese_date(d), setup.printed_suffix))
-                .unwrap_or_default();
+            let by = texts.printed_by.clone().unwrap_or_default();
+            let date = texts.printed_date.clone().unwrap_or_default();
             let _ = write!(
                 self.body,
                 "<w:p><w:pPr><w:pStyle w:val=\"Imprint\"/>{ppr}</w:pPr>"
