@@ -329,3 +329,82 @@ print(round(row[0]["x0"] / mm, 1), round(row[-1]["x0"] / mm + 16 / 72 * 25.4, 1)
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// LibreOffice's rendering of the DOCX shows what the PDF shows (issue 16): the same pages and
+/// body lines per page, the same title lines, the red rule and the 版记's rules across the
+/// whole type area, the red rule 4 mm under the number; and a reader that takes the
+/// `mc:Fallback` branch (mammoth) finds the 版记.
+#[test]
+fn libreoffice_renders_the_docx_as_the_pdf_is_printed() {
+    if !common::runs("soffice", &["--version"])
+        || !common::runs("python3", &["-c", "import pdfplumber, mammoth"])
+    {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "lo-compare");
+    let records = [
+        "examples/official-notice.json",
+        "examples/official-request.yaml",
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .args(records.map(|r| root().join(r)))
+        .args(["--template", "gongwen", "--formats", "pdf,docx", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ids = ["official-notice-2025-12", "official-request-2025-08"];
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let lo = Command::new("soffice")
+        .arg(profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.join("lo"))
+        .args(ids.map(|id| dir.join(format!("{id}.docx"))))
+        .output()
+        .unwrap();
+    assert!(lo.status.success());
+    let spec = dir.join("compare.json");
+    std::fs::write(
+        &spec,
+        serde_json::json!({"left": 28, "right": 184, "body_size": 16, "title_size": 22, "number_size": 16})
+            .to_string(),
+    )
+    .unwrap();
+    for id in ids {
+        let check = Command::new("python3")
+            .arg(root().join("tests/support/compare_rendered_docx.py"))
+            .arg(dir.join(format!("{id}.pdf")))
+            .arg(dir.join("lo").join(format!("{id}.pdf")))
+            .arg(&spec)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{id}: LibreOffice's rendering differs from the PDF:\n{}\n{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let fallback = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, mammoth; print(mammoth.extract_raw_text(open(sys.argv[1], 'rb')).value)",
+            ])
+            .arg(dir.join(format!("{id}.docx")))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&fallback.stdout);
+        assert!(
+            text.contains("印发"),
+            "{id}: mammoth (the fallback branch) lost the 版记:\n{text}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -15,7 +15,7 @@ use crate::record::{Article, Block, Language};
 use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
 use std::fmt::Write as _;
 
-const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
+const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w10="urn:schemas-microsoft-com:office:word""#;
 const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const REL_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image";
 const REL_LINK: &str =
@@ -732,6 +732,18 @@ fn style_xml(t: &Template, id: &str, name: &str, style: &Style, mut o: ParaOpts)
         o.exact = true;
         // LibreOffice gives type larger than the grid's text two grid lines when snapping.
         o.no_snap = style.size.pt() > t.styles.body.size.pt() + 0.01;
+    }
+    // Space before and after that is a whole number of grid lines is written as exactly
+    // that many grid pitches: 580 twips on a 579-twip grid would push every later line a
+    // twip down, and the page's last line onto the next page.
+    if let Some(pitch) = grid_pitch_twips(t) {
+        for space in [&mut style.space_before, &mut style.space_after] {
+            let twips = space.twips();
+            let lines = (twips as f64 / pitch as f64).round() as i64;
+            if lines >= 1 && (twips - lines * pitch).abs() <= 2 {
+                *space = Length((lines * pitch) as f32 / 20.0);
+            }
+        }
     }
     o.no_autospace = t.typography.cjk_latin_spacing <= 0.0;
     let style = &style;

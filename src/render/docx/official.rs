@@ -85,19 +85,30 @@ impl Writer<'_> {
         if off.doc_number.is_some() || off.signer.is_some() {
             let em = setup.doc_number_style.size.pt();
             let rule_pt = setup.rule_thickness.pt();
+            // A paragraph border is drawn below the line box, whose exact height (the grid
+            // pitch) leaves about half the leading below the em box, plus the border's own
+            // width: the border's space (whole points, ECMA-376 17.3.4) is the red rule's
+            // distance from the em box (GB/T 9704-2012 7.2.5: 4 mm) less that.
+            let line = super::grid_pitch_twips(t)
+                .filter(|_| setup.doc_number_style.on_grid)
+                .map_or(setup.doc_number_style.line_pitch(), |p| p as f32 / 20.0);
+            let below = (line - em) / 2.0 + 1.5;
+            let space = (setup.rule_gap.pt() - below).round().max(0.0) as i64;
             let border = format!(
                 "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{}\" w:space=\"{}\" w:color=\"{}\"/></w:pBdr>",
                 ((rule_pt * 8.0).round() as i64).max(2),
-                setup.rule_gap.pt().round() as i64,
+                space,
                 setup.rule_color.hex()
             );
             let number = off.doc_number.clone().unwrap_or_default();
             match &off.signer {
                 Some(signer) => {
+                    // The number one character in by a tab, not an indent: the paragraph's
+                    // border (the red rule) spans the whole type area only without indents.
                     let tab = Length(width - em).twips();
                     let _ = write!(
                         self.body,
-                        "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs><w:ind w:left=\"{}\"/><w:jc w:val=\"left\"/></w:pPr>",
+                        "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:tabs><w:tab w:val=\"left\" w:pos=\"{}\"/><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs><w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/></w:pPr><w:r><w:tab/></w:r>",
                         Length(em).twips()
                     );
                     self.run(&number, "");
@@ -184,54 +195,66 @@ impl Writer<'_> {
             eighths(setup.imprint_thick_rule),
             eighths(setup.imprint_thin_rule),
         );
-        let border = |top: Option<i64>, bottom: i64| {
-            let top = top.map_or(String::new(), |sz| {
-                format!("<w:top w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"/>")
-            });
-            format!("<w:pBdr>{top}<w:bottom w:val=\"single\" w:sz=\"{bottom}\" w:space=\"0\" w:color=\"000000\"/></w:pBdr>")
-        };
         let spacing = format!(
-            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"
+            "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"
         );
-        // The box's paragraphs are written into the body, then moved into the text box.
+        let rule =
+            |sz: i64| format!("w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"");
+        // The rules are the borders of a one-column table as wide as the type area (GB/T
+        // 9704-2012 7.4.1: they span the type area), the text one character in from each
+        // side by the cells' margins (7.4.2, 7.4.3); paragraph borders would stop at the
+        // paragraphs' indents.
         let body_before = std::mem::take(&mut self.body);
+        let _ = write!(
+            self.body,
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblBorders><w:top {top}/><w:left w:val=\"nil\"/><w:bottom {top}/><w:right w:val=\"nil\"/><w:insideH {middle}/><w:insideV w:val=\"nil\"/></w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{inset}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{inset}\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid><w:gridCol w:w=\"{width}\"/></w:tblGrid>",
+            top = rule(thick),
+            middle = rule(thin),
+        );
+        let cell = format!("<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>");
         if let Some((label, list)) = &texts.cc {
             let text = format!("{label}{list}");
             let hanging = Length(ems(label) * size).twips();
-            let bottom = if printed { thin } else { thick };
-            let ppr = format!(
-                "{}{spacing}<w:ind w:left=\"{}\" w:right=\"{inset}\" w:hanging=\"{hanging}\"/>",
-                border(Some(thick), bottom),
-                inset + hanging
-            );
+            let ppr = format!("{spacing}<w:ind w:left=\"{hanging}\" w:hanging=\"{hanging}\"/>");
+            let _ = write!(self.body, "<w:tr>{cell}");
             self.para("Imprint", &text, &ppr);
+            self.body.push_str("</w:tc></w:tr>");
         }
         if printed {
-            let top = texts.cc.is_none().then_some(thick);
-            let tab = width - inset;
+            let tab = width - 2 * inset;
             let ppr = format!(
-                "{}<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>{spacing}<w:ind w:left=\"{inset}\" w:right=\"{inset}\"/>",
-                border(top, thick)
+                "<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>{spacing}<w:ind w:left=\"0\" w:right=\"0\"/>"
             );
             let by = texts.printed_by.clone().unwrap_or_default();
             let date = texts.printed_date.clone().unwrap_or_default();
             let _ = write!(
                 self.body,
-                "<w:p><w:pPr><w:pStyle w:val=\"Imprint\"/>{ppr}</w:pPr>"
+                "<w:tr>{cell}<w:p><w:pPr><w:pStyle w:val=\"Imprint\"/>{ppr}</w:pPr>"
             );
             self.run(&by, "");
             self.body.push_str("<w:r><w:tab/></w:r>");
             self.run(&date, "");
-            self.body.push_str("</w:p>");
+            self.body.push_str("</w:p></w:tc></w:tr>");
         }
+        // A text box's content ends with a paragraph (Word requires one after a table).
+        self.body.push_str("</w:tbl><w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr></w:p>");
         let content = std::mem::replace(&mut self.body, body_before);
         self.drawing_id += 1;
         let id = self.drawing_id;
-        let (cx, cy) = (width * 635, lines * pitch * 635);
+        // The rows, the closing one-point paragraph and the rules' widths.
+        let height = lines * pitch + 40;
+        let (cx, cy) = (width * 635, height * 635);
+        // Readers without DrawingML shapes (Word 2007, converters) take the VML fallback, the
+        // same box as Word writes it (ECMA-376 Part 3, Markup Compatibility; VML Part 4).
+        let fallback = format!(
+            "<mc:Fallback><w:pict><v:shapetype id=\"_x0000_t202\" coordsize=\"21600,21600\" o:spt=\"202\" path=\"m,l,21600r21600,l21600,xe\"><v:stroke joinstyle=\"miter\"/><v:path gradientshapeok=\"t\" o:connecttype=\"rect\"/></v:shapetype><v:shape id=\"Imprint{id}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:0;margin-top:0;width:{w}pt;height:{h}pt;z-index:{id};mso-position-horizontal-relative:margin;mso-position-vertical:bottom;mso-position-vertical-relative:margin\" filled=\"f\" stroked=\"f\"><v:textbox inset=\"0,0,0,0\"><w:txbxContent>{content}</w:txbxContent></v:textbox><w10:wrap type=\"topAndBottom\"/></v:shape></w:pict></mc:Fallback>",
+            w = width as f32 / 20.0,
+            h = height as f32 / 20.0,
+        );
         // The anchoring paragraph itself is one point high.
         let _ = write!(
             self.body,
-            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"0\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"margin\"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"margin\"><wp:align>bottom</wp:align></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapTopAndBottom/><wp:docPr id=\"{id}\" name=\"Imprint {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"b\"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r></w:p>"
+            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"0\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"margin\"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"margin\"><wp:align>bottom</wp:align></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapTopAndBottom/><wp:docPr id=\"{id}\" name=\"Imprint {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"b\"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>{fallback}</mc:AlternateContent></w:r></w:p>"
         );
     }
 }
