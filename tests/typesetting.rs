@@ -374,3 +374,119 @@ fn a_table_row_taller_than_a_page_flows_on_under_its_header() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// One decision, one place (issue 16): the DOCX's table has the PDF's column widths (the
+/// PDF's column rules, read with pdfplumber, against the DOCX's `w:gridCol`), in fixed layout
+/// with the PDF's cell padding, and its title breaks where the PDF's does.
+#[test]
+fn docx_tables_and_titles_follow_the_pdf() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("typesetting", "docx-table");
+    let mut rows = vec![serde_json::json!([
+        "序号",
+        "类别",
+        "主要措施",
+        "责任单位",
+        "完成时限"
+    ])];
+    for i in 1..=12 {
+        rows.push(serde_json::json!([
+            i.to_string(),
+            "知识产权",
+            "加强知识产权保护，完善快速维权机制，推动建立健全知识产权纠纷多元化解决机制",
+            "市市场监管局、市司法局",
+            "2025年12月底前"
+        ]));
+    }
+    let record = dir.join("table.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({
+            "title": "关于印发2025年全区优化营商环境重点任务分工方案暨草原生态环境保护工作要点的通知",
+            "body": [{"type": "table", "rows": rows}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&record)
+        .arg("--out")
+        .arg(&dir)
+        .args(["--formats", "pdf,docx", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let script = "import sys, pdfplumber\n\
+        page = pdfplumber.open(sys.argv[1]).pages[0]\n\
+        xs = sorted({round((l['x0'] + l['x1']) / 2, 2) for l in page.rects + page.lines if l['x1'] - l['x0'] < 2 and l['bottom'] - l['top'] > 5})\n\
+        print(' '.join(str(x) for x in xs))";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("table.pdf"))
+        .output()
+        .unwrap();
+    let edges: Vec<f32> = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert_eq!(edges.len(), 6, "{edges:?}");
+    let pdf_widths: Vec<f32> = edges.windows(2).map(|w| w[1] - w[0]).collect();
+    let docx = std::fs::File::open(dir.join("table.docx")).unwrap();
+    let mut archive = zip::ZipArchive::new(docx).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let grid: Vec<f32> = xml
+        .split("<w:gridCol w:w=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse::<f32>().unwrap() / 20.0)
+        .collect();
+    assert_eq!(grid.len(), 5, "{xml}");
+    for (pdf, docx) in pdf_widths.iter().zip(&grid) {
+        assert!(
+            (pdf - docx).abs() < 0.1,
+            "PDF {pdf_widths:?}, DOCX {grid:?}"
+        );
+    }
+    assert!(xml.contains("<w:tblLayout w:type=\"fixed\"/>"));
+    assert!(
+        xml.contains("<w:left w:w=\"80\" w:type=\"dxa\"/>"),
+        "4 pt padding"
+    );
+    // The title: the PDF's two lines, and the DOCX's line break between the same characters.
+    let script = "import sys, pdfplumber\n\
+        page = pdfplumber.open(sys.argv[1]).pages[0]\n\
+        size = max(c['size'] for c in page.chars)\n\
+        rows = {}\n\
+        [rows.setdefault(round(c['top']), []).append(c) for c in page.chars if abs(c['size'] - size) < 0.1]\n\
+        print('\\n'.join(''.join(c['text'] for c in sorted(r, key=lambda c: c['x0'])) for _, r in sorted(rows.items())))";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("table.pdf"))
+        .output()
+        .unwrap();
+    let title = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = title.lines().collect();
+    assert_eq!(lines.len(), 2, "{title}");
+    let first_line = lines[0].to_owned();
+    let title_xml = xml
+        .split("Title\"/>")
+        .nth(1)
+        .unwrap()
+        .split("</w:p>")
+        .next()
+        .unwrap();
+    let before_break: String = title_xml
+        .split("<w:br/>")
+        .next()
+        .unwrap()
+        .split("<w:t xml:space=\"preserve\">")
+        .skip(1)
+        .map(|s| s.split("</w:t>").next().unwrap())
+        .collect();
+    assert_eq!(before_break, first_line, "{title_xml}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
