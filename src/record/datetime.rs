@@ -94,23 +94,44 @@ impl Timestamp {
         Ok(ts)
     }
 
-    /// ISO 8601 form for document metadata (W3CDTF in DOCX core properties).
+    /// Offset from UTC in minutes that the document metadata states: the record's own (RFC 3339
+    /// input), else China Standard Time, +08:00 ([`CHINA_OFFSET_MINUTES`]). The records bulletin
+    /// takes are Chinese government pages, whose times are Beijing time, so "2025-02-18 18:03"
+    /// is 10:03 UTC, never 18:03 UTC.
+    pub fn offset_minutes(&self) -> i16 {
+        self.utc_offset_minutes.unwrap_or(CHINA_OFFSET_MINUTES)
+    }
+
+    /// Hour, minute and second for metadata: the record's time, midnight for a date alone (the
+    /// start of that day in the record's zone), and a leap second (60) held at 59, which PDF
+    /// dates (ISO 32000-1, 7.9.4) cannot state.
+    pub fn clock(&self) -> (u8, u8, u8) {
+        let (h, m, s) = self.time.unwrap_or((0, 0, 0));
+        (h, m, s.min(59))
+    }
+
+    /// ISO 8601 / W3CDTF form for document metadata (DOCX core properties, ECMA-376 Part 2,
+    /// 11; XMP): always a full date-time with the offset of [`Timestamp::offset_minutes`],
+    /// "2025-02-18T18:03:00+08:00"; `Z` only when the record says UTC.
     pub fn to_iso(&self) -> String {
         let mut s = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
-        let (h, m, sec) = self.time.unwrap_or((0, 0, 0));
+        let (h, m, sec) = self.clock();
         s.push_str(&format!("T{h:02}:{m:02}:{sec:02}"));
-        match self.utc_offset_minutes {
-            Some(0) => s.push('Z'),
-            Some(off) => {
+        match self.offset_minutes() {
+            0 => s.push('Z'),
+            off => {
                 let sign = if off < 0 { '-' } else { '+' };
                 let off = off.unsigned_abs();
                 s.push_str(&format!("{sign}{:02}:{:02}", off / 60, off % 60));
             }
-            None => s.push('Z'),
         }
         s
     }
 }
+
+/// China Standard Time (Beijing, also Taipei), UTC+08:00, in minutes: the zone of a record's
+/// time that states none.
+pub const CHINA_OFFSET_MINUTES: i16 = 480;
 
 /// As printed on the page: "2025-02-18 18:03" or "2025-02-18".
 impl fmt::Display for Timestamp {
@@ -161,6 +182,28 @@ mod tests {
                 .utc_offset_minutes,
             Some(0)
         );
+    }
+
+    #[test]
+    fn metadata_states_china_time_unless_the_record_gives_a_zone() {
+        // A time without a zone is Beijing time: 18:03 there is 10:03 UTC, never 18:03Z.
+        let local = Timestamp::parse("2025-02-18 18:03").unwrap();
+        assert_eq!(local.offset_minutes(), CHINA_OFFSET_MINUTES);
+        assert_eq!(local.to_iso(), "2025-02-18T18:03:00+08:00");
+        // A date alone: the start of that day in China.
+        assert_eq!(
+            Timestamp::parse("2025-02-18").unwrap().to_iso(),
+            "2025-02-18T00:00:00+08:00"
+        );
+        // The record's own zone wins, UTC included.
+        for (given, iso) in [
+            ("2025-02-18T10:03:00Z", "2025-02-18T10:03:00Z"),
+            ("2025-02-18T05:03:00-05:00", "2025-02-18T05:03:00-05:00"),
+            ("2025-02-18T23:33:00+05:30", "2025-02-18T23:33:00+05:30"),
+            ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(Timestamp::parse(given).unwrap().to_iso(), iso, "{given}");
+        }
     }
 
     #[test]

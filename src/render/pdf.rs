@@ -218,17 +218,21 @@ fn metadata(a: &Article) -> Metadata {
     if let Some(subtitle) = &a.subtitle {
         m = m.description(subtitle.clone());
     }
+    // krilla writes this date into the Info dictionary (ISO 32000-1, 7.9.4) and the XMP
+    // packet (xmp:CreateDate, xmp:ModifyDate; ISO 16684-1): always with the record's offset,
+    // +08:00 for a time without a zone (`Timestamp::offset_minutes`); without an offset krilla
+    // would write UTC.
     if let Some(p) = super::document_date(a) {
-        let mut dt = DateTime::new(p.year).month(p.month).day(p.day);
-        if let Some((h, min, s)) = p.time {
-            dt = dt.hour(h).minute(min).second(s.min(59));
-        }
-        if let Some(off) = p.utc_offset_minutes {
-            let hours = (off / 60) as i8;
-            dt = dt
-                .utc_offset_hour(hours)
-                .utc_offset_minute((off.unsigned_abs() % 60) as u8);
-        }
+        let (h, min, s) = p.clock();
+        let off = p.offset_minutes();
+        let dt = DateTime::new(p.year)
+            .month(p.month)
+            .day(p.day)
+            .hour(h)
+            .minute(min)
+            .second(s)
+            .utc_offset_hour((off / 60) as i8)
+            .utc_offset_minute((off.unsigned_abs() % 60) as u8);
         m = m.creation_date(dt);
     }
     m

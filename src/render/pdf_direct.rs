@@ -153,16 +153,20 @@ fn document_info(pdf: &mut Pdf, id: Ref, a: &Article) {
     if let Some(subtitle) = &a.subtitle {
         info.subject(TextStr(subtitle));
     }
+    // ISO 32000-1, 7.9.4: D:YYYYMMDDHHmmSSOHH'mm. Always the full form with the record's
+    // offset (+08'00 for a time without a zone, see `Timestamp::offset_minutes`), as krilla
+    // writes it for PDF/A: an offset is only stated after hour, minute and second.
     if let Some(p) = super::document_date(a) {
-        let mut date = Date::new(p.year).month(p.month).day(p.day);
-        if let Some((h, m, s)) = p.time {
-            date = date.hour(h).minute(m).second(s.min(59));
-        }
-        if let Some(off) = p.utc_offset_minutes {
-            date = date
-                .utc_offset_hour((off / 60) as i8)
-                .utc_offset_minute((off.unsigned_abs() % 60) as u8);
-        }
+        let (h, m, s) = p.clock();
+        let off = p.offset_minutes();
+        let date = Date::new(p.year)
+            .month(p.month)
+            .day(p.day)
+            .hour(h)
+            .minute(m)
+            .second(s)
+            .utc_offset_hour((off / 60) as i8)
+            .utc_offset_minute((off.unsigned_abs() % 60) as u8);
         info.creation_date(date).modified_date(date);
     }
 }

@@ -6,10 +6,13 @@ in order, as the text of a document paragraph or table cell.
 
 Checks: python-docx opens it; every expected paragraph is present in order; every paragraph
 style resolves to an East Asian font (w:eastAsia) and a size; property elements appear in
-WordprocessingML schema order; relationship ids resolve; core properties carry the title.
-Prints "ok" or raises.
+WordprocessingML schema order; relationship ids resolve; external relationship targets are
+URIs (RFC 3986 characters only); every face a part names in w:rFonts (w:ascii, w:hAnsi,
+w:eastAsia, w:cs) is declared in word/fontTable.xml (ECMA-376 Part 1, 17.8.3); core
+properties carry the title. Prints "ok" or raises.
 """
 import json
+import re
 import sys
 import zipfile
 
@@ -18,6 +21,8 @@ from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# RFC 3986: unreserved and reserved characters, and percent-encoded octets.
+URI = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
 
 # Child order from the ECMA-376 schema (CT_PPrBase, CT_RPr, CT_SectPr, ...), the subset
 # bulletin may write.
@@ -112,6 +117,21 @@ def main():
                     rel = ids[rid]
                     if rel.get("TargetMode") != "External":
                         assert "word/" + rel.get("Target") in names, f"missing part {rel.get('Target')}"
+        # ECMA-376 Part 2, 9.3: a target is an xsd:anyURI; Word refuses the file otherwise.
+        for rel in rels:
+            if rel.get("TargetMode") == "External":
+                target = rel.get("Target")
+                assert re.fullmatch(URI, target), \
+                    f"link target is not a URI: {target!r}"
+        # Every face named anywhere is declared in the font table.
+        table = etree.fromstring(z.read("word/fontTable.xml"))
+        declared = {f.get("{%s}name" % W) for f in table.iter("{%s}font" % W)}
+        for part in sorted(n for n in names if n.startswith("word/") and n.endswith(".xml")):
+            for fonts in etree.fromstring(z.read(part)).iter("{%s}rFonts" % W):
+                for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+                    face = fonts.get("{%s}%s" % (W, slot))
+                    assert face is None or face in declared, \
+                        f"{part} names the face {face!r}, which word/fontTable.xml does not declare ({sorted(declared)})"
     print("ok")
 
 
