@@ -81,11 +81,14 @@ pub fn shape(
     fonts: &FontBook,
     missing: &mut BTreeSet<char>,
 ) -> Shaped {
+    // Line breaks as the DOCX writes them (w:br): "\r\n", a lone "\r", U+000B (Word's manual
+    // line break in pasted text) and U+2028 LINE SEPARATOR all break the line.
+    let text = text.replace("\r\n", "\n");
     let text: String = text
         .chars()
         .filter_map(|c| match c {
-            '\n' => Some('\n'),
-            '\t' | '\r' => Some(' '),
+            '\n' | '\r' | '\u{b}' | '\u{2028}' => Some('\n'),
+            '\t' => Some(' '),
             c if c.is_control() => None,
             c => Some(c),
         })
@@ -627,6 +630,22 @@ mod tests {
             .iter()
             .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
             .collect()
+    }
+
+    #[test]
+    fn every_line_break_the_docx_writes_breaks_the_line() {
+        let fonts = FontBook::discover(None).unwrap();
+        for text in [
+            "第一行\n第二行",
+            "第一行\r\n第二行",
+            "第一行\r第二行",
+            "第一行\u{b}第二行",
+            "第一行\u{2028}第二行",
+        ] {
+            let shaped = shape(text, style(&fonts), &fonts, &mut BTreeSet::new());
+            let lines = shaped.lines(400.0, 0.0, Align::Left);
+            assert_eq!(line_texts(&lines), ["第一行", "第二行"], "{text:?}");
+        }
     }
 
     #[test]

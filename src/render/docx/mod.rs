@@ -971,11 +971,7 @@ fn furniture_xml(tag: &str, text: &str, a: &Article, extra_ppr: &str) -> String 
         match next {
             Some((i, ph, field)) => {
                 if i > 0 {
-                    let _ = write!(
-                        p,
-                        "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                        escape(&rest[..i])
-                    );
+                    let _ = write!(p, "<w:r>{}</w:r>", run_content(&rest[..i]));
                 }
                 let _ = write!(
                     p,
@@ -984,11 +980,7 @@ fn furniture_xml(tag: &str, text: &str, a: &Article, extra_ppr: &str) -> String 
                 rest = &rest[i + ph.len()..];
             }
             None => {
-                let _ = write!(
-                    p,
-                    "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                    escape(rest)
-                );
+                let _ = write!(p, "<w:r>{}</w:r>", run_content(rest));
                 rest = "";
             }
         }
@@ -1100,7 +1092,7 @@ fn in_gbk(c: char) -> bool {
 /// The content of one run: `w:t` for text, `w:br` for line breaks (ECMA-376 Part 1,
 /// 17.3.3.1), `w:tab` for tabs (17.3.3.32); other control characters left out. An empty text
 /// gives one empty `w:t`.
-fn run_content(text: &str) -> String {
+pub(super) fn run_content(text: &str) -> String {
     let mut out = String::new();
     let mut pending = String::new();
     let flush = |out: &mut String, pending: &mut String| {

@@ -2,7 +2,7 @@
 //! document number and red line, the title, 附件说明, 落款, and the 版记 as a text box anchored to
 //! the foot of the last page.
 
-use super::{escape, ParaOpts, Writer};
+use super::{ParaOpts, Writer};
 use crate::template::{Align, Length, Style, Template};
 use std::fmt::Write as _;
 
@@ -71,13 +71,13 @@ impl Writer<'_> {
             let half_points = ((size * 2.0).floor() as i64).max(2);
             let _ = write!(
                 self.body,
-                "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr><w:t>{}</w:t></w:r></w:p>",
+                "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr>{}</w:r></w:p>",
                 match (&off.signer, setup.mark_top_upward) {
                     (Some(_), Some(upward)) => upward.twips(),
                     _ => setup.mark_top.twips(),
                 },
                 Length(size * 1.1).twips(),
-                escape(&mark)
+                super::run_content(&mark)
             );
             self.blank_line();
             self.blank_line();
