@@ -132,6 +132,12 @@ enum Source {
         path: PathBuf,
         message: String,
     },
+    /// An NDJSON line that could not be read (not UTF-8, too long, an I/O error).
+    LineFailed {
+        file: PathBuf,
+        line: usize,
+        message: String,
+    },
     Line {
         file: PathBuf,
         line: usize,
@@ -268,50 +274,65 @@ fn for_each_line(mut reader: impl BufRead, file: &Path, send: &mut impl FnMut(So
     let mut number = 0;
     loop {
         number += 1;
-        let text = match read_line_bounded(&mut reader, limit) {
+        let failed = |message: String| Source::LineFailed {
+            file: file.to_path_buf(),
+            line: number,
+            message,
+        };
+        let source = match read_line_bounded(&mut reader, limit) {
             Ok(None) => return,
             Ok(Some(Line::Text(bytes))) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => format!(
-                    "\u{0}line {number} is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            },
-            Ok(Some(Line::TooLong(length))) => format!(
-                "\u{0}line {number} is {}; a record may be at most {}",
-                crate::files::size_text(length),
-                crate::files::size_text(limit as u64)
-            ),
-            Err(e) => {
-                send(Source::Line {
+                Ok(text) if text.trim().is_empty() => continue,
+                Ok(text) => Source::Line {
                     file: file.to_path_buf(),
                     line: number,
-                    text: format!("\u{0}cannot read line {number}: {e}"),
-                });
+                    text,
+                },
+                Err(e) => failed(format!(
+                    "line {number} is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )),
+            },
+            Ok(Some(Line::TooLong(length))) => failed(format!(
+                "line {number} is {}; a record may be at most {}",
+                crate::files::size_text(length),
+                crate::files::size_text(limit as u64)
+            )),
+            Err(e) => {
+                send(failed(format!("cannot read line {number}: {e}")));
                 return;
             }
         };
-        if text.trim().is_empty() {
-            continue;
-        }
-        if !send(Source::Line {
-            file: file.to_path_buf(),
-            line: number,
-            text,
-        }) {
+        if !send(source) {
             return;
         }
     }
 }
 
 /// Record files under `dir`, sorted, hidden entries skipped; and, as errors, what could not be
-/// searched (an unreadable directory) or was not followed (a link back to a directory already
-/// searched: links are followed once per directory, by device and inode, so loops end).
+/// searched (an unreadable directory) or was not followed (a link to a directory already
+/// searched: links are followed once per directory, by device and inode, so loops end). The
+/// real directories are searched before any link to a directory is followed, and entries in
+/// sorted order, so which path a directory is searched under never depends on the order the
+/// file system lists it in.
 fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     let mut seen: HashMap<(u64, u64), PathBuf> = HashMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    let mut real = vec![dir.to_path_buf()];
+    let mut links: Vec<PathBuf> = Vec::new();
+    loop {
+        let d = match real.pop() {
+            Some(d) => d,
+            None => {
+                // Links are followed once every real directory has been searched.
+                links.sort();
+                links.reverse();
+                match links.pop() {
+                    Some(d) => d,
+                    None => break,
+                }
+            }
+        };
         match std::fs::metadata(&d) {
             Ok(meta) => {
                 let key = dir_key(&meta);
@@ -319,7 +340,7 @@ fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
                     out.push(Err((
                         d.clone(),
                         format!(
-                            "a link to {}, which is already searched; not followed again (a link loop?)",
+                            "links to {}, which is already searched; not followed again (a link loop, or a second link to it)",
                             first.display()
                         ),
                     )));
@@ -345,29 +366,40 @@ fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
                 continue;
             }
         };
+        let mut names = Vec::new();
         for e in entries {
-            let e = match e {
-                Ok(e) => e,
+            match e {
+                Ok(e) => names.push(e),
                 Err(err) => {
                     out.push(Err((
                         d.clone(),
                         format!("cannot search the directory: {err}"),
                     )));
-                    continue;
                 }
-            };
+            }
+        }
+        names.sort_by_key(|e| e.file_name());
+        let mut subdirs = Vec::new();
+        for e in names {
             let p = e.path();
             if e.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
             if p.is_dir() {
-                stack.push(p);
+                let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+                if is_link {
+                    links.push(p);
+                } else {
+                    subdirs.push(p);
+                }
             } else if RecordFormat::from_path(&p).is_some() {
                 // Not only regular files: a FIFO or device named like a record is reported
                 // as failing when it is read, never silently left out.
                 out.push(Ok(p));
             }
         }
+        // Popped in sorted order.
+        real.extend(subdirs.into_iter().rev());
     }
     out.sort_by(|a, b| {
         let path = |r: &Result<PathBuf, (PathBuf, String)>| match r {
@@ -416,7 +448,9 @@ fn worker(
             Source::File(p) | Source::Failed { path: p, .. } => {
                 (job.index, p.display().to_string(), None)
             }
-            Source::Line { file, line, .. } => (job.index, file.display().to_string(), Some(*line)),
+            Source::Line { file, line, .. } | Source::LineFailed { file, line, .. } => {
+                (job.index, file.display().to_string(), Some(*line))
+            }
         };
         // A bug met by one record fails that record, not the batch.
         let outcome = crate::panics::catch(|| process(job, opts, settings, claimed, &mut done));
@@ -607,12 +641,18 @@ fn load(
                 .map_err(|e| e.detail())?;
             Ok((text, article))
         }
+        Source::LineFailed {
+            file,
+            line,
+            message,
+        } => {
+            report.source = file.display().to_string();
+            report.line = Some(*line);
+            Err(message.clone())
+        }
         Source::Line { file, line, text } => {
             report.source = file.display().to_string();
             report.line = Some(*line);
-            if let Some(message) = text.strip_prefix('\u{0}') {
-                return Err(message.to_owned());
-            }
             let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("stdin");
             let default_id = format!("{stem}-{line}");
             let base = file.parent().unwrap_or(Path::new("."));

@@ -186,7 +186,14 @@ enum TemplatesAction {
 
 fn main() -> ExitCode {
     bulletin::panics::install_hook();
-    match Cli::parse().command {
+    let code = run(Cli::parse().command);
+    // Everything is written: this run's locks on its temporary directories go.
+    output::release_locks();
+    code
+}
+
+fn run(command: Command) -> ExitCode {
+    match command {
         Command::Check { records } => check(&records),
         Command::Templates { action } => templates(action),
         Command::Bench {

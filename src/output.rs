@@ -18,10 +18,93 @@ pub const TEMP_DIR: &str = ".bulletin-tmp";
 /// Suffix of a staging directory whose record is being committed.
 const COMMIT_SUFFIX: &str = ".commit";
 
-/// Staging names carry the host and process, so that runs sharing an output directory
-/// (shards on several machines) never touch each other's records.
+/// This process's name in staging directories: host, process id and a value drawn at start,
+/// so that runs sharing an output directory (shards on several machines, containers that all
+/// run as process 1 under one host name) never take each other's names.
+fn owner() -> &'static str {
+    static OWNER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OWNER.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        format!(
+            "{}-{}-{:08x}",
+            host_name(),
+            std::process::id(),
+            h.finish() as u32
+        )
+    })
+}
+
 fn temp_prefix() -> String {
-    format!("{}-{}-", host_name(), std::process::id())
+    format!("{}-", owner())
+}
+
+/// Suffix of the lock file a process holds (an exclusive `flock`) in each temporary directory
+/// it stages in, for as long as it runs: recovery touches another owner's records only when
+/// it can take that lock, that is when the owner has ended, whatever its process id now names.
+const LOCK_SUFFIX: &str = ".lock";
+
+/// Takes this process's lock in `temp_dir` once; the file stays open (and locked) until exit.
+/// The lock files this process holds, by temporary directory.
+static HELD: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, fs::File>>> =
+    std::sync::OnceLock::new();
+
+fn hold_lock(temp_dir: &Path) -> std::io::Result<()> {
+    let mut held = HELD
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if held.contains_key(temp_dir) {
+        return Ok(());
+    }
+    let file = fs::File::create(temp_dir.join(format!("{}{LOCK_SUFFIX}", owner())))?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock only reads the descriptor, which `file` keeps open.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    held.insert(temp_dir.to_path_buf(), file);
+    Ok(())
+}
+
+/// Removes this process's lock files (and so releases the locks): called when a command has
+/// written everything, so that a finished run leaves nothing in the temporary directories.
+/// A run killed before leaves its lock file, which the next run removes.
+pub fn release_locks() {
+    if let Some(held) = HELD.get() {
+        let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
+        for (dir, file) in held.drain() {
+            let _ = fs::remove_file(dir.join(format!("{}{LOCK_SUFFIX}", owner())));
+            drop(file);
+        }
+    }
+}
+
+/// Whether the owner of `lock` (a lock file in a temporary directory) has ended: its lock can
+/// be taken. Taking it keeps it until the returned file is dropped.
+fn owner_ended(lock: &Path) -> Option<fs::File> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(lock)
+        .ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock only reads the descriptor, which `file` keeps open.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            return None;
+        }
+    }
+    Some(file)
 }
 
 fn host_name() -> String {
@@ -67,9 +150,9 @@ pub struct Staged {
 }
 
 impl Staged {
-    /// Puts every file in place. On failure the files of this record already put in place are
-    /// removed again and the rest discarded: the record is left with none of its outputs
-    /// rather than some of them.
+    /// Puts every file in place. On failure every output of this record is removed (the new
+    /// files already put in place and older files of its other names) and the rest discarded:
+    /// the record is left with none of its outputs rather than a mix.
     pub fn commit(self) -> Result<Vec<PathBuf>, String> {
         // A directory in the way would stop a rename half-way: found before anything moves.
         for name in &self.names {
@@ -92,8 +175,10 @@ impl Staged {
         for name in &self.names {
             let target = self.dir.join(name);
             if let Err(e) = fs::rename(committing.join(name), &target) {
-                for placed in &done {
-                    let _ = fs::remove_file(placed);
+                // None of the record's outputs stays: neither the new ones already in place
+                // nor older ones of the names not yet replaced, which would make a mixed set.
+                for other in &self.names {
+                    let _ = fs::remove_file(self.dir.join(other));
                 }
                 let _ = fs::remove_dir_all(&committing);
                 return Err(format!("cannot move {} into place: {e}", target.display()));
@@ -123,6 +208,7 @@ pub fn stage(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Staged, String> 
     let temp_dir = dir.join(TEMP_DIR);
     fs::create_dir_all(&temp_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", dir.display()))?;
+    hold_lock(&temp_dir).map_err(|e| format!("cannot write to {}: {e}", temp_dir.display()))?;
     let staging = temp_dir.join(format!(
         "{}{}",
         temp_prefix(),
@@ -189,29 +275,63 @@ pub fn sync<'a>(staged: impl IntoIterator<Item = &'a Staged>) -> std::io::Result
     Ok(())
 }
 
-/// Finishes what runs on this host that are no longer running (killed) left in `dir`'s
-/// temporary directory: a record being committed (`….commit`) has its remaining files renamed
-/// into place; a record still being staged, and any other leftover of a dead run, is
-/// removed. Returns how many records were completed and how many removed.
+/// Finishes what runs that have ended (killed) left in `dir`'s temporary directory: a record
+/// being committed (`….commit`) has its remaining files renamed into place; a record still
+/// being staged is removed. A run is known to have ended when its lock can be taken (see
+/// [`LOCK_SUFFIX`]); leftovers without a lock file (older versions of bulletin) are judged by
+/// host name and process id. Returns how many records were completed and how many removed.
 pub fn recover(dir: &Path) -> (usize, usize) {
-    let Ok(entries) = fs::read_dir(dir.join(TEMP_DIR)) else {
+    let temp_dir = dir.join(TEMP_DIR);
+    let Ok(entries) = fs::read_dir(&temp_dir) else {
         return (0, 0);
     };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
     let host = format!("{}-", host_name());
     let (mut completed, mut removed) = (0, 0);
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(&host) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if alive {
+    // Owners judged so far: their lock, held while their leftovers are handled.
+    let mut ended: std::collections::HashMap<String, Option<Option<fs::File>>> =
+        std::collections::HashMap::new();
+    for name in &names {
+        if name.ends_with(LOCK_SUFFIX) {
             continue;
         }
-        let path = entry.path();
+        // HOST-PID-TOKEN-N[.commit] (this version) or HOST-PID-N… (older ones).
+        let base = name.strip_suffix(COMMIT_SUFFIX).unwrap_or(name);
+        let fields: Vec<&str> = base.rsplitn(2, '-').collect();
+        let owner = fields.get(1).copied().unwrap_or_default().to_owned();
+        if owner == self::owner() {
+            continue;
+        }
+        let lock = temp_dir.join(format!("{owner}{LOCK_SUFFIX}"));
+        let judged = ended.entry(owner.clone()).or_insert_with(|| {
+            if lock.exists() {
+                Some(owner_ended(&lock))
+            } else {
+                None
+            }
+        });
+        let gone = match judged {
+            Some(Some(_)) => true,
+            Some(None) => false,
+            None => {
+                // No lock file: an older version's leftover, judged by host and process.
+                let Some(rest) = name.strip_prefix(&host) else {
+                    continue;
+                };
+                let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+                    continue;
+                };
+                pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+            }
+        };
+        if !gone {
+            continue;
+        }
+        let path = temp_dir.join(name);
         if name.ends_with(COMMIT_SUFFIX) && path.is_dir() {
             if let Ok(files) = fs::read_dir(&path) {
                 for file in files.flatten() {
@@ -226,6 +346,20 @@ pub fn recover(dir: &Path) -> (usize, usize) {
             .is_ok()
         {
             removed += 1;
+        }
+    }
+    // The locks of owners that have ended go too, once their records are handled.
+    for (owner, judged) in ended {
+        if let Some(Some(_held)) = judged {
+            let _ = fs::remove_file(temp_dir.join(format!("{owner}{LOCK_SUFFIX}")));
+        }
+    }
+    for name in &names {
+        if let Some(owner) = name.strip_suffix(LOCK_SUFFIX) {
+            let lock = temp_dir.join(name);
+            if owner != self::owner() && lock.exists() && owner_ended(&lock).is_some() {
+                let _ = fs::remove_file(&lock);
+            }
         }
     }
     (completed, removed)
@@ -280,7 +414,12 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, vec![TEMP_DIR, "a.txt", "b.txt"]);
-        assert_eq!(fs::read_dir(dir.join(TEMP_DIR)).unwrap().count(), 0);
+        // Only this process's lock is left.
+        let left: Vec<_> = fs::read_dir(dir.join(TEMP_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, [format!("{}{LOCK_SUFFIX}", owner())]);
         assert_eq!(fs::read(dir.join("b.txt")).unwrap(), b"two");
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -307,6 +446,35 @@ mod tests {
     }
 
     #[test]
+    fn a_running_owners_records_are_left_alone_until_it_ends() {
+        let dir = std::env::temp_dir().join(format!("bulletin-live-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let temp = dir.join(TEMP_DIR);
+        let committing = temp.join(format!("elsewhere-1-0badc0de-7{COMMIT_SUFFIX}"));
+        fs::create_dir_all(&committing).unwrap();
+        fs::write(committing.join("a.pdf"), b"pdf").unwrap();
+        // Another run (process 1 in its own container, say) holds its lock.
+        let lock = temp.join(format!("elsewhere-1-0badc0de{LOCK_SUFFIX}"));
+        let held = fs::File::create(&lock).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: flock only reads the descriptor.
+            assert_eq!(
+                unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+                0
+            );
+        }
+        assert_eq!(recover(&dir), (0, 0));
+        assert!(committing.join("a.pdf").exists() && !dir.join("a.pdf").exists());
+        drop(held);
+        assert_eq!(recover(&dir), (1, 0));
+        assert_eq!(fs::read(dir.join("a.pdf")).unwrap(), b"pdf");
+        assert!(!lock.exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_failed_rename_leaves_none_of_the_records_files() {
         let dir = std::env::temp_dir().join(format!("bulletin-failed-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
@@ -328,7 +496,12 @@ mod tests {
         let error = staged.commit().unwrap_err();
         assert!(error.contains("a.docx"), "{error}");
         assert!(!dir.join("a.pdf").exists() && !dir.join("a.docx").exists());
-        assert_eq!(fs::read_dir(dir.join(TEMP_DIR)).unwrap().count(), 0);
+        // Only this process's lock is left.
+        let left: Vec<_> = fs::read_dir(dir.join(TEMP_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, [format!("{}{LOCK_SUFFIX}", owner())]);
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -22,7 +22,9 @@ impl Timestamp {
                 "`{s}` is not a date; use \"2025-02-18 18:03\", \"2025-02-18\" or RFC 3339 (\"2025-02-18T18:03:00+08:00\")"
             )
         };
-        if s.len() < 10 || !s.is_char_boundary(10) {
+        // The date part is ASCII digits and dashes: anything else is no date (and slicing
+        // it by bytes below could cut a character).
+        if s.len() < 10 || !s.as_bytes()[..10].is_ascii() {
             return Err(err());
         }
         let (date, rest) = s.split_at(10);
@@ -165,6 +167,13 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_ascii_in_the_date_is_an_error_not_a_panic() {
+        for text in ["202é0-02-18", "2025-0é-18", "2025-02-1é", "２０２５-02-18"] {
+            assert!(Timestamp::parse(text).is_err(), "{text}");
+        }
+    }
 
     #[test]
     fn accepts_the_three_documented_forms() {
