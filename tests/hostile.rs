@@ -841,3 +841,44 @@ fn kill_loop_leaves_every_record_whole() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An image used many times is read and decoded once; distinct images are held to a total of
+/// pixels, so a record cannot keep a worker decoding for minutes.
+#[test]
+fn images_are_decoded_once_and_held_to_a_pixel_budget() {
+    let dir = fresh_dir("hostile", "pixels");
+    let big = image::GrayImage::new(6000, 6000);
+    big.save(dir.join("p0.png")).unwrap();
+    for i in 1..12 {
+        std::fs::copy(dir.join("p0.png"), dir.join(format!("p{i}.png"))).unwrap();
+    }
+    let same: Vec<serde_json::Value> = (0..40)
+        .map(|_| serde_json::json!({"type": "image", "path": "p0.png"}))
+        .collect();
+    let distinct: Vec<serde_json::Value> = (0..12)
+        .map(|i| serde_json::json!({"type": "image", "path": format!("p{i}.png")}))
+        .collect();
+    for (name, body) in [("same.json", same), ("distinct.json", distinct)] {
+        std::fs::write(
+            dir.join(name),
+            serde_json::json!({"title": "图", "body": body}).to_string(),
+        )
+        .unwrap();
+    }
+    let started = Instant::now();
+    let o = run(&["check", s(&dir.join("same.json"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let o = run(&["check", s(&dir.join("distinct.json"))]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("field `body[11].path`") && e.contains("400 million pixels"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -191,6 +191,26 @@ fn convert_imports_a_page_in_one_step() {
 #[test]
 fn pages_nested_too_deep_are_refused_quickly_and_the_rest_still_converts() {
     let dir = fresh_dir("import", "deep");
+    // Just under the limit, half a million elements that the parser moves out of a table
+    // (foster parenting): linear, not a depth's worth of work per element.
+    let page = dir.join("fostered.html");
+    let html = format!(
+        "<html><body><h1>标题</h1>{}<table>{}</table><p>正文第一段，内容足够长，说明这次会议的主要情况。</p></body></html>",
+        "<div>".repeat(990),
+        "<br>".repeat(500_000)
+    );
+    std::fs::write(&page, html).unwrap();
+    let start = std::time::Instant::now();
+    let result = bulletin(&["import", page.to_str().unwrap()]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        result.status.code().is_some(),
+        "the process ended by itself"
+    );
     for depth in [70_000usize, 200_000] {
         let page = dir.join(format!("deep-{depth}.html"));
         let html = format!(

@@ -189,6 +189,19 @@ impl BoundedSink {
     fn moved(&self) {
         self.generation.set(self.generation.get() + 1);
     }
+
+    /// Whether placing `node` may move nodes whose depths are known: only a node that already
+    /// has a parent or children can. A new node (as foster parenting places by the thousand:
+    /// `<table>` followed by `<br>`s) forgets nothing, so placing it stays cheap.
+    fn may_move(&self, node: Option<Handle>) -> bool {
+        let Some(id) = node else {
+            return false;
+        };
+        let html = self.inner.0.borrow();
+        html.tree
+            .get(id)
+            .is_some_and(|n| n.parent().is_some() || n.has_children())
+    }
 }
 
 fn node_of(child: &NodeOrText<Handle>) -> Option<Handle> {
@@ -249,7 +262,7 @@ impl TreeSink for BoundedSink {
         child: NodeOrText<Handle>,
     ) {
         let node = node_of(&child);
-        if node.is_some() {
+        if self.may_move(node) {
             self.moved();
         }
         self.inner
@@ -289,7 +302,7 @@ impl TreeSink for BoundedSink {
 
     fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
         let node = node_of(&new_node);
-        if node.is_some() {
+        if self.may_move(node) {
             self.moved();
         }
         self.inner.append_before_sibling(sibling, new_node);

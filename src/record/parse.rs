@@ -547,9 +547,10 @@ fn validate(
             }
             let mut out = Vec::with_capacity(blocks.len());
             let mut image_bytes = 0;
+            let mut images = ImageCache::default();
             for (i, b) in blocks.into_iter().enumerate() {
                 let at = format!("body[{i}]");
-                let block = validate_block(b, &at, image_base, &err)?;
+                let block = validate_block(b, &at, image_base, &mut images, &err)?;
                 if let Block::Image(image) = &block {
                     image_bytes += image.data.len();
                     if image_bytes > MAX_RECORD_IMAGE_BYTES {
@@ -740,10 +741,24 @@ fn split_paragraphs(text: &str) -> Vec<String> {
     paragraphs
 }
 
+/// Most pixels of all the distinct images of one record together: ten of the largest images
+/// (each is decoded once to be checked, which costs time in proportion).
+pub const MAX_RECORD_IMAGE_PIXELS: u64 = 10 * MAX_IMAGE_PIXELS;
+
+/// The images a record has read so far, by path as written: an image used twice is read and
+/// decoded once; the pixels of the distinct ones are counted against
+/// [`MAX_RECORD_IMAGE_PIXELS`].
+#[derive(Default)]
+struct ImageCache {
+    by_path: std::collections::HashMap<String, ImageBlock>,
+    pixels: u64,
+}
+
 fn validate_block(
     b: RawBlock,
     at: &str,
     image_base: ImageBase,
+    images: &mut ImageCache,
     err: &dyn Fn(&str, String) -> RecordError,
 ) -> Result<Block, RecordError> {
     let Some(&(kind, required, optional)) = BLOCK_TYPES.iter().find(|(k, _, _)| *k == b.kind)
@@ -858,7 +873,25 @@ fn validate_block(
         }
         "image" => {
             let rel = b.path.unwrap_or_default();
-            let image = load_image(&rel, image_base).map_err(|m| err(&format!("{at}.path"), m))?;
+            let image = match images.by_path.get(&rel) {
+                Some(image) => image.clone(),
+                None => {
+                    let image =
+                        load_image(&rel, image_base).map_err(|m| err(&format!("{at}.path"), m))?;
+                    images.pixels += u64::from(image.width_px) * u64::from(image.height_px);
+                    if images.pixels > MAX_RECORD_IMAGE_PIXELS {
+                        return Err(err(
+                            &format!("{at}.path"),
+                            format!(
+                                "the record's images have more than {} million pixels together; a record's images may have at most that",
+                                MAX_RECORD_IMAGE_PIXELS / 1_000_000
+                            ),
+                        ));
+                    }
+                    images.by_path.insert(rel.clone(), image.clone());
+                    image
+                }
+            };
             Block::Image(ImageBlock {
                 caption: b
                     .caption

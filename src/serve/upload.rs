@@ -246,6 +246,12 @@ fn plain_file_name(name: &str) -> bool {
 }
 
 /// Longest file or directory name most file systems take (bytes).
+/// Most records and images one uploaded ZIP may unpack (the record limit alone would let
+/// images through by the million), and most folders deep an entry may lie.
+const MAX_ENTRIES: usize = 10_000;
+const MAX_DEPTH: usize = 32;
+/// Most bytes of folder names one ZIP may create, all folders together.
+const MAX_FOLDER_BYTES: usize = 8 * 1024 * 1024;
 const MAX_NAME_BYTES: usize = 255;
 /// Longest entry name unpacked (bytes), well within the system's path limit.
 const MAX_PATH_BYTES: usize = 1024;
@@ -289,7 +295,12 @@ fn unzip(
     let mut wanted: Vec<(usize, PathBuf)> = Vec::new();
     let mut declared = 0u64;
     let mut files: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
-    let mut dirs: std::collections::HashMap<PathBuf, String> = std::collections::HashMap::new();
+    // Each folder names the first entry that needs it (shared, not copied per folder).
+    let mut dirs: std::collections::HashMap<PathBuf, std::rc::Rc<str>> =
+        std::collections::HashMap::new();
+    // Records and images to unpack: each costs a file (and its folders) on disk.
+    let mut kept = 0usize;
+    let mut folder_bytes = 0usize;
     let mut records = 0usize;
     for i in 0..archive.len() {
         let entry = archive
@@ -336,6 +347,21 @@ fn unzip(
         if hidden || is_symlink || !(is_record || IMAGE_EXTENSIONS.contains(&ext.as_str())) {
             continue;
         }
+        kept += 1;
+        if kept > MAX_ENTRIES {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the ZIP archive holds more than {MAX_ENTRIES} records and images;                      use `bulletin batch` for larger archives"
+                ),
+            ));
+        }
+        if relative.components().count() > MAX_DEPTH {
+            return Err(refuse(format!(
+                "the ZIP entry `{}` lies more than {MAX_DEPTH} folders deep",
+                shown(&entry_name)
+            )));
+        }
         records += usize::from(is_record);
         if records > max_records {
             // Too many: only counted from here on, for the message.
@@ -365,6 +391,7 @@ fn unzip(
                 shown(other)
             )));
         }
+        let shared: std::rc::Rc<str> = entry_name.as_str().into();
         for parent in relative.ancestors().skip(1) {
             if parent.as_os_str().is_empty() {
                 break;
@@ -376,12 +403,18 @@ fn unzip(
                     shown(file)
                 )));
             }
-            if dirs
-                .insert(parent.to_path_buf(), entry_name.clone())
-                .is_some()
-            {
+            if dirs.contains_key(parent) {
                 break;
             }
+            // The folders' names are held while the archive is judged: bounded.
+            folder_bytes += parent.as_os_str().len();
+            if folder_bytes > MAX_FOLDER_BYTES {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "the ZIP archive has too many folders; use `bulletin batch` for it",
+                ));
+            }
+            dirs.insert(parent.to_path_buf(), shared.clone());
         }
         files.insert(relative.clone(), entry_name);
         declared = declared.saturating_add(size);
@@ -534,6 +567,32 @@ mod tests {
     /// Nothing of `dir` but the directory itself.
     fn is_empty(dir: &Path) -> bool {
         std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+    }
+
+    #[test]
+    fn images_by_the_thousand_and_deep_folders_are_refused_before_unpacking() {
+        let dir = scratch("images");
+        let names: Vec<String> = (0..=MAX_ENTRIES)
+            .map(|i| format!("{i}/a/b/p.png"))
+            .collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        let error = unzip(&zip_of(&entries), &dir, 1 << 30, 10).expect_err("refused");
+        assert_eq!(error.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(
+            error.message.contains("more than 10000"),
+            "{}",
+            error.message
+        );
+        let deep = format!("{}p.png", "d/".repeat(40));
+        let error = unzip(&zip_of(&[(&deep, b"")]), &dir, 1 << 30, 10).expect_err("refused");
+        assert_eq!(error.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(error.message.contains("folders deep"), "{}", error.message);
+        assert_eq!(
+            std::fs::read_dir(&dir).expect("dir").count(),
+            0,
+            "nothing unpacked"
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
