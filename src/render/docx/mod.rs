@@ -243,16 +243,19 @@ impl Writer<'_> {
         let primary = self.fonts.choose(Family::Song, false, language).primary;
         let serif = self.fonts.choose(Family::Serif, false, language).primary;
         let embedded = self.template.docx.embed_fonts;
+        // Cheapest tests first: most characters are settled by the office faces' coverage
+        // or the bundled face, before the fallback face's table is looked at.
         let rare = |c: char| {
-            if c.is_whitespace() || c.is_control() || !self.fonts.has_glyph(serif, c) {
+            if c.is_whitespace() || c.is_control() {
                 return false;
             }
             let bundled = self.fonts.has_glyph(primary, c);
-            if embedded {
+            let wanted = if embedded {
                 !bundled
             } else {
                 needs_fallback_face(c, bundled)
-            }
+            };
+            wanted && self.fonts.has_glyph(serif, c)
         };
         let mut out: Vec<(&str, bool)> = Vec::new();
         let mut start = 0;
