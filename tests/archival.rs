@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fresh_dir, root};
+use common::{font_config_without_chinese, fresh_dir, root};
 use std::process::Command;
 
 fn convert(args: &[&str]) -> std::process::Output {
@@ -254,41 +254,6 @@ fn embedded_fonts(docx: &std::path::Path) -> Vec<(String, String, Vec<u8>)> {
         }
     }
     fonts
-}
-
-/// A fontconfig configuration holding one font without Chinese characters (LibreOffice will
-/// not start with none), so that only fonts embedded in a document can set Chinese.
-fn font_config_without_chinese(dir: &std::path::Path) -> Option<std::path::PathBuf> {
-    let list = |pattern: &str| -> Vec<String> {
-        Command::new("fc-list")
-            .args([pattern, "file"])
-            .output()
-            .map(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .map(|l| l.trim().trim_end_matches(':').to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let chinese = list(":lang=zh");
-    let latin = list(":")
-        .into_iter()
-        .find(|f| !chinese.contains(f) && !f.contains("Fandol") && f.ends_with(".ttf"))?;
-    let fonts = dir.join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    std::os::unix::fs::symlink(&latin, fonts.join("latin.ttf")).unwrap();
-    let conf = dir.join("fonts.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
-            fonts.display(),
-            dir.join("cache").display()
-        ),
-    )
-    .unwrap();
-    Some(conf)
 }
 
 #[test]

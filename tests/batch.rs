@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fresh_dir, root};
+use common::{fresh_dir, listing, root};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -19,17 +19,6 @@ fn batch(args: &[&str]) -> Output {
 
 fn report(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// Output files (not the hidden working directories), sorted.
-fn outputs(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().into_string().unwrap())
-                .filter(|n| !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -100,7 +89,7 @@ fn bad_records_are_reported_and_the_good_ones_all_converted() {
     assert_eq!(r["totals"]["records"], 6);
     assert_eq!(r["totals"]["converted"], 4);
     assert_eq!(r["totals"]["failed"], 2);
-    let files = outputs(&out);
+    let files = listing(&out);
     for id in [
         "nmg-sthjt-2025-02-18",
         "en-notice-2025",
@@ -158,7 +147,7 @@ fn ndjson_with_a_broken_line_and_a_duplicate_id() {
         broken["error"].as_str().unwrap().starts_with("3:20: "),
         "{broken}"
     );
-    assert_eq!(outputs(&out).len(), 5);
+    assert_eq!(listing(&out).len(), 5);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -239,13 +228,13 @@ fn shards_together_make_exactly_the_full_set() {
         ])
         .status
         .success());
-        let files = outputs(&out);
+        let files = listing(&out);
         assert!(!files.is_empty());
         total += files.len();
         union.extend(files);
     }
     assert_eq!(total, union.len(), "shards overlap");
-    assert_eq!(union, outputs(&full));
+    assert_eq!(union, listing(&full));
     assert_eq!(
         batch(&[
             input.to_str().unwrap(),
@@ -296,12 +285,12 @@ fn a_killed_batch_leaves_no_partial_file_and_a_rerun_finishes() {
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while outputs(&out).len() < 40 && started.elapsed() < Duration::from_secs(60) {
+    while listing(&out).len() < 40 && started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
-    let written = outputs(&out);
+    let written = listing(&out);
     assert!(
         written.len() >= 40 && written.len() < 1200,
         "kill landed outside the run: {}",
@@ -340,7 +329,7 @@ fn a_killed_batch_leaves_no_partial_file_and_a_rerun_finishes() {
         "{}",
         r["totals"]
     );
-    assert_eq!(outputs(&out).len(), 1200);
+    assert_eq!(listing(&out).len(), 1200);
     assert_eq!(
         std::fs::read_dir(out.join(".bulletin-tmp"))
             .unwrap()

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fresh_dir, root};
+use common::{font_config_without_chinese, fresh_dir, root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -319,42 +319,6 @@ fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// A fontconfig configuration holding one font without Chinese characters (LibreOffice will
-/// not start with none), so that only fonts embedded in a document can set Chinese (as in
-/// tests/archival.rs).
-fn font_config_without_chinese(dir: &Path) -> Option<PathBuf> {
-    let list = |pattern: &str| -> Vec<String> {
-        Command::new("fc-list")
-            .args([pattern, "file"])
-            .output()
-            .map(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .map(|l| l.trim().trim_end_matches(':').to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let chinese = list(":lang=zh");
-    let latin = list(":")
-        .into_iter()
-        .find(|f| !chinese.contains(f) && !f.contains("Fandol") && f.ends_with(".ttf"))?;
-    let fonts = dir.join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    std::os::unix::fs::symlink(&latin, fonts.join("latin.ttf")).unwrap();
-    let conf = dir.join("fonts.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
-            fonts.display(),
-            dir.join("cache").display()
-        ),
-    )
-    .unwrap();
-    Some(conf)
 }
 
 /// Converts `docs` to PDF into `out` with ONE LibreOffice process (its own profile in

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fresh_dir, have, root};
+use common::{fresh_dir, have, listing, root};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::Path;
@@ -27,17 +27,6 @@ fn stderr(o: &Output) -> String {
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// Files under their final names in `dir` (hidden working directories left out).
-fn listing(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().into_string().unwrap())
-                .filter(|n| !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Waits for `child` at most `limit`; kills it and fails the test if it takes longer. Polls
@@ -329,15 +318,8 @@ fn every_field_is_held_to_the_limits_before_layout() {
         let path = dir.join(name);
         std::fs::write(&path, serde_json::to_vec(&value).unwrap()).unwrap();
         let out = dir.join("out");
-        let child = bulletin()
-            .args(["convert", s(&path), "--out", s(&out)])
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut err = None;
-        let (status, peak_mib) = wait_bounded_with_stderr(child, &mut err);
-        let e = err.take().unwrap_or_default();
+        let (status, e, peak_mib) =
+            run_bounded(bulletin().args(["convert", s(&path), "--out", s(&out)]));
         assert_eq!(status.code(), Some(1), "{name}: {e}");
         assert!(e.contains(field) && e.contains("at most"), "{name}: {e}");
         assert!(peak_mib < 400, "{name}: {peak_mib} MiB");
@@ -346,20 +328,22 @@ fn every_field_is_held_to_the_limits_before_layout() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// [`wait_bounded`] for a child whose stderr is piped: read on a thread so it cannot block.
-fn wait_bounded_with_stderr(
-    mut child: Child,
-    err: &mut Option<String>,
-) -> (std::process::ExitStatus, u64) {
+/// Runs `command` (stdout discarded) under [`wait_bounded`]'s 20 s limit; returns its exit
+/// status, its stderr (read on a thread so the pipe cannot block it) and its peak memory in MiB.
+fn run_bounded(command: &mut Command) -> (std::process::ExitStatus, String, u64) {
+    let mut child = command
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut pipe = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut pipe, &mut text).ok();
         text
     });
-    let result = wait_bounded(child, Duration::from_secs(20), "bulletin");
-    *err = reader.join().ok();
-    result
+    let (status, peak_mib) = wait_bounded(child, Duration::from_secs(20), "bulletin");
+    (status, reader.join().unwrap_or_default(), peak_mib)
 }
 
 /// FIFOs and devices are never read as records, pages, images or NDJSON: refused at once, the
@@ -385,17 +369,12 @@ fn fifos_and_devices_are_refused_without_blocking() {
     .unwrap();
     let out = dir.join("out");
     // convert: each refused by name, the good one converted.
-    let child = bulletin()
-        .arg("convert")
-        .args(["pipe.json", "zero.json", "image.json", "good.json"].map(|n| input.join(n)))
-        .args(["--out", s(&out)])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut err = None;
-    let (status, _) = wait_bounded_with_stderr(child, &mut err);
-    let e = err.take().unwrap_or_default();
+    let (status, e, _) = run_bounded(
+        bulletin()
+            .arg("convert")
+            .args(["pipe.json", "zero.json", "image.json", "good.json"].map(|n| input.join(n)))
+            .args(["--out", s(&out)]),
+    );
     assert_eq!(status.code(), Some(1), "{e}");
     assert!(e.contains("pipe.json: this is a named pipe (FIFO)"), "{e}");
     assert!(e.contains("zero.json: this is a device"), "{e}");
@@ -406,21 +385,17 @@ fn fifos_and_devices_are_refused_without_blocking() {
     assert!(listing(&out).contains("good.pdf"), "{e}");
     // batch over the directory, and the FIFO given as NDJSON.
     let report_path = dir.join("report.json");
-    let child = bulletin()
-        .args(["batch", s(&input), s(&input.join("feed.ndjson"))])
-        .args([
-            "--out",
-            s(&dir.join("out2")),
-            "--quiet",
-            "--report",
-            s(&report_path),
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (status, _) = wait_bounded_with_stderr(child, &mut err);
-    let e = err.take().unwrap_or_default();
+    let (status, e, _) = run_bounded(
+        bulletin()
+            .args(["batch", s(&input), s(&input.join("feed.ndjson"))])
+            .args([
+                "--out",
+                s(&dir.join("out2")),
+                "--quiet",
+                "--report",
+                s(&report_path),
+            ]),
+    );
     assert_eq!(status.code(), Some(1), "{e}");
     let r = report(&report_path);
     let failed: BTreeMap<String, String> = r["records"]
@@ -455,16 +430,11 @@ fn link_loops_in_a_batch_directory_end_and_are_reported() {
     std::os::unix::fs::symlink("..", records.join("up1")).unwrap();
     std::os::unix::fs::symlink("../..", records.join("up2")).unwrap();
     let report_path = dir.join("report.json");
-    let child = bulletin()
-        .args(["batch", s(&tree), "--out", s(&dir.join("out")), "--quiet"])
-        .args(["--report", s(&report_path)])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut err = None;
-    let (status, _) = wait_bounded_with_stderr(child, &mut err);
-    let e = err.take().unwrap_or_default();
+    let (status, e, _) = run_bounded(
+        bulletin()
+            .args(["batch", s(&tree), "--out", s(&dir.join("out")), "--quiet"])
+            .args(["--report", s(&report_path)]),
+    );
     assert_eq!(status.code(), Some(1), "{e}");
     let r = report(&report_path);
     assert_eq!(r["totals"]["converted"], 1, "{e}");

@@ -62,3 +62,49 @@ pub fn example_records() -> Vec<PathBuf> {
     records.sort();
     records
 }
+
+/// A fontconfig configuration holding one font without Chinese characters (LibreOffice will
+/// not start with none), so that only fonts embedded in a document can set Chinese.
+pub fn font_config_without_chinese(dir: &Path) -> Option<PathBuf> {
+    let list = |pattern: &str| -> Vec<String> {
+        std::process::Command::new("fc-list")
+            .args([pattern, "file"])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .map(|l| l.trim().trim_end_matches(':').to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let chinese = list(":lang=zh");
+    let latin = list(":")
+        .into_iter()
+        .find(|f| !chinese.contains(f) && !f.contains("Fandol") && f.ends_with(".ttf"))?;
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    std::os::unix::fs::symlink(&latin, fonts.join("latin.ttf")).unwrap();
+    let conf = dir.join("fonts.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
+            fonts.display(),
+            dir.join("cache").display()
+        ),
+    )
+    .unwrap();
+    Some(conf)
+}
+
+/// Files under their final names in `dir`, sorted (hidden working directories left out).
+pub fn listing(dir: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default()
+}
