@@ -401,14 +401,15 @@ fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
         // Popped in sorted order.
         real.extend(subdirs.into_iter().rev());
     }
-    out.sort_by(|a, b| {
-        let path = |r: &Result<PathBuf, (PathBuf, String)>| match r {
-            Ok(p) => p.clone(),
-            Err((p, _)) => p.clone(),
-        };
-        path(a).cmp(&path(b))
-    });
+    out.sort_by(|a, b| found_path(a).cmp(found_path(b)));
     out
+}
+
+/// The path an entry of [`record_files`] is about, found or failed.
+fn found_path(found: &Result<PathBuf, (PathBuf, String)>) -> &Path {
+    match found {
+        Ok(p) | Err((p, _)) => p,
+    }
 }
 
 /// A directory's identity: device and inode on Unix; elsewhere links are not followed twice

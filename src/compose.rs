@@ -119,7 +119,7 @@ pub fn compose<'a>(
     };
     let width = template.page.text_width();
     let labels = template.labels(article.language);
-    let official = template.document == DocumentKind::Official;
+    let is_official = template.document == DocumentKind::Official;
 
     let title_style = &template.styles.title;
     let em = title_style.size.pt();
@@ -141,7 +141,7 @@ pub fn compose<'a>(
         }
     }
 
-    let attachments = (!official && !article.attachments.is_empty()).then(|| AttachmentList {
+    let attachments = (!is_official && !article.attachments.is_empty()).then(|| AttachmentList {
         label: labels.attachments.clone(),
         items: article
             .attachments
@@ -165,7 +165,7 @@ pub fn compose<'a>(
         _ => None,
     };
 
-    let official = if official {
+    let official = if is_official {
         template.official.as_ref().map(|setup| {
             let off = &article.official;
             let mark = off.issuer_mark.as_ref().map(|mark| {
@@ -201,13 +201,11 @@ pub fn compose<'a>(
     Composed {
         article,
         template,
-        breadcrumb: (!official_kind(template))
+        breadcrumb: (!is_official)
             .then(|| labels.breadcrumb_line(article))
             .flatten(),
         title,
-        meta: (!official_kind(template))
-            .then(|| labels.meta_line(article))
-            .flatten(),
+        meta: (!is_official).then(|| labels.meta_line(article)).flatten(),
         tables,
         images,
         attachments,
@@ -215,10 +213,6 @@ pub fn compose<'a>(
         official,
         missing,
     }
-}
-
-fn official_kind(template: &Template) -> bool {
-    template.document == DocumentKind::Official
 }
 
 /// Printed size of an image in pt: its pixels at 96 dpi, shrunk to the type area's width and

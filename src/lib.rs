@@ -117,10 +117,12 @@ pub fn convert(
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut pages = 0;
-    // Every decision about what is printed, made once for all the writers.
-    let composed = compose::compose(article, template, fonts, qr.as_deref());
-    if formats.pdf || formats.ofd {
-        let laid_out = layout::layout_composed(&composed, fonts, qr.as_ref())?;
+    // Every decision about what is printed, made once for all the writers (not at all when
+    // only the QR files are wanted).
+    let composed = (formats.pdf || formats.ofd || formats.docx)
+        .then(|| compose::compose(article, template, fonts, qr.as_deref()));
+    if let (true, Some(composed)) = (formats.pdf || formats.ofd, &composed) {
+        let laid_out = layout::layout_composed(composed, fonts, qr.as_ref())?;
         warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
         if formats.pdf {
@@ -146,7 +148,7 @@ pub fn convert(
             ));
         }
     }
-    if formats.docx {
+    if let (true, Some(composed)) = (formats.docx, &composed) {
         if template.typography.chars_per_line.is_some()
             && template.docx.grid == template::DocxGrid::Word
         {
@@ -158,7 +160,7 @@ pub fn convert(
         }
         files.push((
             format!("{}.docx", article.id),
-            render::docx::render_composed(&composed, qr.as_deref(), fonts)?,
+            render::docx::render_composed(composed, qr.as_deref(), fonts)?,
         ));
     }
     if formats.qr {

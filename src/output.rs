@@ -63,14 +63,7 @@ fn hold_lock(temp_dir: &Path) -> std::io::Result<()> {
         return Ok(());
     }
     let file = fs::File::create(temp_dir.join(format!("{}{LOCK_SUFFIX}", owner())))?;
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock only reads the descriptor, which `file` keeps open.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
+    try_lock(&file)?;
     held.insert(temp_dir.to_path_buf(), file);
     Ok(())
 }
@@ -96,15 +89,24 @@ fn owner_ended(lock: &Path) -> Option<fs::File> {
         .write(true)
         .open(lock)
         .ok()?;
+    try_lock(&file).ok()?;
+    Some(file)
+}
+
+/// Takes an exclusive `flock` on `file` without waiting; an error when another open file
+/// holds it. (Elsewhere than Unix there is no lock: every run counts as ended.)
+fn try_lock(file: &fs::File) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
         // SAFETY: flock only reads the descriptor, which `file` keeps open.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            return None;
+            return Err(std::io::Error::last_os_error());
         }
     }
-    Some(file)
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }
 
 fn host_name() -> String {
