@@ -12,7 +12,7 @@ use crate::fonts::FontBook;
 use crate::layout::text::{set_shaped, shape, Line, Shaped, TextStyle};
 use crate::qr::QrMatrix;
 use crate::record::{chinese_date, Article, Block, ImageBlock};
-use crate::template::{DocumentKind, Length, Style, Template};
+use crate::template::{Align, DocumentKind, Length, Style, Template};
 use std::collections::BTreeSet;
 
 /// Smallest printed QR module that phone cameras and zbar read reliably, in mm.
@@ -27,31 +27,91 @@ pub struct Composed<'a> {
     pub article: &'a Article,
     pub template: &'a Template,
     /// The breadcrumb line of a news head ("首页 > 新闻中心"), when there is a channel.
-    pub breadcrumb: Option<String>,
+    pub breadcrumb: Option<SetText>,
     /// The title's lines as the title style breaks them over the type area (balanced when
     /// centred): the DOCX breaks its title at the same places.
     pub title: Vec<Line>,
+    /// The subtitle of a news head, in the subtitle style.
+    pub subtitle: Option<SetText>,
     /// The meta line of a news head ("发布时间：… 来源：…").
-    pub meta: Option<String>,
+    pub meta: Option<SetText>,
+    /// The lines of each heading block of the body, in order, in its level's style.
+    pub headings: Vec<Vec<Line>>,
     /// One per table block of the body, in order.
     pub tables: Vec<TableGeometry>,
-    /// Printed size (width, height) in pt of each image block of the body, in order.
-    pub images: Vec<(f32, f32)>,
+    /// One per image block of the body, in order.
+    pub images: Vec<ImagePart>,
     /// The news attachment list (附件), when the record has attachments.
     pub attachments: Option<AttachmentList>,
     /// The QR code of the url, when the template prints one and the record has a url.
     pub qr: Option<QrPart>,
     /// The texts of an official document's head and tail (official templates only).
     pub official: Option<OfficialTexts>,
+    /// The space in pt the baseline grid adds above each body block when the pages are
+    /// one continuous column (index = the block's index in the body; one more entry for
+    /// what follows the body): off-grid content (titles, headings, tables, images) that
+    /// ends between two grid lines pushes the next grid line's text down to the grid
+    /// ([`grid_snap`]). Layout snaps by position; the DOCX, whose reader knows no such
+    /// grid, writes this space out.
+    pub grid_space: Vec<f32>,
     /// Characters no bundled font has, met while composing (layout adds its own).
     pub missing: BTreeSet<char>,
 }
 
+/// A paragraph's text and its lines as set in its style over the type area.
+#[derive(Debug, Clone)]
+pub struct SetText {
+    pub text: String,
+    pub lines: Vec<Line>,
+}
+
+/// An image block as printed.
+#[derive(Debug, Clone)]
+pub struct ImagePart {
+    /// Printed width and height in pt.
+    pub size: (f32, f32),
+    /// The caption's lines in the caption style (empty without a caption).
+    pub caption: Vec<Line>,
+}
+
+/// Space above an image and below it (before its caption), in pt.
+pub const IMAGE_SPACE_BEFORE: f32 = 6.0;
+pub const IMAGE_SPACE_AFTER: f32 = 4.0;
+/// Space above the QR code, in pt.
+pub const QR_SPACE_BEFORE: f32 = 18.0;
+/// The gray rules of a news head: under the breadcrumb (thickness, space below) and under
+/// the meta line, in pt.
+pub const BREADCRUMB_RULE: (f32, f32) = (0.5, 4.0);
+pub const HEAD_RULE: (f32, f32) = (0.75, 12.0);
+
+/// The space between two stacked blocks, in pt: the larger of the upper one's space after
+/// and the lower one's space before (they overlap, as CSS margins collapse).
+pub fn gap(after: f32, before: f32) -> f32 {
+    after.max(before)
+}
+
+/// Where text on the baseline grid goes after `offset` pt of content measured from a grid
+/// line: down to the next grid line (or stays, when `offset` is on one), in pt from that
+/// first grid line. `pitch` is the body's line pitch.
+pub fn grid_snap(offset: f32, pitch: f32) -> f32 {
+    (offset / pitch - 1e-3).ceil().max(0.0) * pitch
+}
+
+/// Whether lines in `style` sit on the template's baseline grid: the grid is on and the
+/// style's line pitch is the body's.
+pub fn on_grid(template: &Template, style: &Style) -> bool {
+    template.typography.baseline_grid
+        && (style.line_pitch() - template.styles.body.line_pitch()).abs() < 0.01
+}
+
 /// Columns of one table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct TableGeometry {
     /// Column widths in pt, summing to the type area's width; each includes its padding.
     pub widths: Vec<f32>,
+    /// Each cell's lines, rows × cells × lines: the header row (the first) centred and
+    /// bold, the others left-aligned, set in the column's width less its padding.
+    pub cells: Vec<Vec<Vec<Line>>>,
     /// Cell padding in pt: left and right (`pad_x`), top and bottom (`pad_y`).
     pub pad_x: f32,
     pub pad_y: f32,
@@ -98,10 +158,7 @@ pub struct OfficialTexts {
 impl Composed<'_> {
     /// The title's lines as text, in order (spaces at the breaks left out).
     pub fn title_lines(&self) -> Vec<String> {
-        self.title
-            .iter()
-            .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
-            .collect()
+        self.title.iter().map(Line::text).collect()
     }
 }
 
@@ -121,22 +178,53 @@ pub fn compose<'a>(
     let labels = template.labels(article.language);
     let is_official = template.document == DocumentKind::Official;
 
-    let title_style = &template.styles.title;
-    let em = title_style.size.pt();
-    let shaped = shaper(&article.title, title_style, false);
-    let title = set_shaped(
-        &shaped,
-        title_style.align,
-        width - 2.0 * title_style.side_indent * em,
-        title_style.first_line_indent * em,
-    );
+    // Lines of `text` in `style` over the type area, less the style's side indents, as
+    // every paragraph-like block is set.
+    let set = |text: &str, style: &Style, shaper: &mut dyn FnMut(&str, &Style, bool) -> Shaped| {
+        let em = style.size.pt();
+        let shaped = shaper(text, style, false);
+        set_shaped(
+            &shaped,
+            style.align,
+            width - 2.0 * style.side_indent * em,
+            style.first_line_indent * em,
+        )
+    };
+    let styles = &template.styles;
+    let title = set(&article.title, &styles.title, &mut shaper);
+    let mut set_text = |text: Option<String>, style: &Style| {
+        text.map(|text| SetText {
+            lines: set(&text, style, &mut shaper),
+            text,
+        })
+    };
+    let (breadcrumb, subtitle, meta) = if is_official {
+        (None, None, None)
+    } else {
+        (
+            set_text(labels.breadcrumb_line(article), &styles.breadcrumb),
+            set_text(article.subtitle.clone(), &styles.subtitle),
+            set_text(labels.meta_line(article), &styles.meta),
+        )
+    };
 
+    let mut headings = Vec::new();
     let mut tables = Vec::new();
     let mut images = Vec::new();
     for block in &article.body {
         match block {
+            Block::Heading { level, text } => {
+                headings.push(set(text, template.heading_style(*level), &mut shaper))
+            }
             Block::Table { rows } => tables.push(table(rows, template, width, &mut shaper)),
-            Block::Image(img) => images.push(image_size(img, template)),
+            Block::Image(img) => images.push(ImagePart {
+                size: image_size(img, template),
+                caption: img
+                    .caption
+                    .as_ref()
+                    .map(|c| set(c, &styles.caption, &mut shaper))
+                    .unwrap_or_default(),
+            }),
             _ => {}
         }
     }
@@ -198,21 +286,168 @@ pub fn compose<'a>(
         None
     };
 
-    Composed {
+    let mut composed = Composed {
         article,
         template,
-        breadcrumb: (!is_official)
-            .then(|| labels.breadcrumb_line(article))
-            .flatten(),
+        breadcrumb,
         title,
-        meta: (!is_official).then(|| labels.meta_line(article)).flatten(),
+        subtitle,
+        meta,
+        headings,
         tables,
         images,
         attachments,
         qr,
         official,
+        grid_space: Vec::new(),
         missing,
+    };
+    composed.grid_space = grid_spaces(&composed);
+    composed
+}
+
+/// What the flow knows about the content since the last grid line: the height in pt of
+/// off-grid content below it (`None` when that height is not known here: body text in an
+/// off-grid style, an official document's head) and the space after the last block.
+struct Flow {
+    offset: Option<f32>,
+    after: f32,
+    /// Nothing placed yet: the first block's space before is dropped, as at a page's top.
+    start: bool,
+}
+
+impl Flow {
+    /// Off-grid content `height` pt high with its spaces.
+    fn off_grid(&mut self, before: f32, height: f32, after: f32) {
+        let g = if self.start {
+            0.0
+        } else {
+            gap(self.after, before)
+        };
+        self.offset = self.offset.map(|o| o + g + height);
+        self.after = after;
+        self.start = false;
     }
+
+    /// Lines of `style`, `lines` of them (`None`: not known).
+    fn lines(&mut self, template: &Template, style: &Style, lines: Option<usize>) -> f32 {
+        let (before, after) = (style.space_before.pt(), style.space_after.pt());
+        if on_grid(template, style) {
+            return self.grid(template, before, after);
+        }
+        match lines {
+            Some(n) => self.off_grid(before, n as f32 * style.line_pitch(), after),
+            None => {
+                self.offset = None;
+                self.after = after;
+                self.start = false;
+            }
+        }
+        0.0
+    }
+
+    /// Grid lines with their spaces: the space the grid adds above them.
+    fn grid(&mut self, template: &Template, before: f32, after: f32) -> f32 {
+        let g = if self.start {
+            0.0
+        } else {
+            gap(self.after, before)
+        };
+        let pitch = template.styles.body.line_pitch();
+        let extra = self
+            .offset
+            .map_or(0.0, |o| grid_snap(o + g, pitch) - (o + g));
+        self.offset = Some(0.0);
+        self.after = after;
+        self.start = false;
+        extra
+    }
+}
+
+/// [`Composed::grid_space`]: the flow of the composed article followed from the top of the
+/// first page, block by block, with the spaces and grid rule pagination uses.
+fn grid_spaces(c: &Composed) -> Vec<f32> {
+    let (t, article) = (c.template, c.article);
+    let mut spaces = vec![0.0; article.body.len() + 1];
+    if !t.typography.baseline_grid {
+        return spaces;
+    }
+    let styles = &t.styles;
+    let official = t.document == DocumentKind::Official;
+    let mut flow = Flow {
+        offset: (!official).then_some(0.0),
+        after: 0.0,
+        start: true,
+    };
+    if !official {
+        if let Some(b) = &c.breadcrumb {
+            flow.lines(t, &styles.breadcrumb, Some(b.lines.len()));
+            flow.off_grid(0.0, BREADCRUMB_RULE.0, BREADCRUMB_RULE.1);
+        }
+        flow.lines(t, &styles.title, Some(c.title.len()));
+        for (part, style) in [(&c.subtitle, &styles.subtitle), (&c.meta, &styles.meta)] {
+            if let Some(p) = part {
+                flow.lines(t, style, Some(p.lines.len()));
+            }
+        }
+        flow.off_grid(0.0, HEAD_RULE.0, HEAD_RULE.1);
+    }
+    let (mut headings, mut tables, mut images) = (0, 0, 0);
+    for (i, block) in article.body.iter().enumerate() {
+        spaces[i] = match block {
+            Block::Paragraph(_) => flow.lines(t, &styles.body, None),
+            Block::Quote(_) => flow.lines(t, &styles.quote, None),
+            Block::List { items, .. } => {
+                let mut list = styles.list.clone();
+                list.align = Align::Justify;
+                let extra = flow.lines(t, &list, None);
+                for _ in 1..items.len() {
+                    flow.lines(t, &list, None);
+                }
+                extra
+            }
+            Block::Heading { level, .. } => {
+                let lines = c.headings.get(headings).map(Vec::len);
+                headings += 1;
+                flow.lines(t, t.heading_style(*level), lines)
+            }
+            Block::Table { .. } => {
+                let Some(g) = c.tables.get(tables) else {
+                    continue;
+                };
+                tables += 1;
+                let pitch = g.size * styles.table.line_height;
+                let height: f32 = g
+                    .cells
+                    .iter()
+                    .map(|row| {
+                        row.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * pitch
+                            + 2.0 * g.pad_y
+                    })
+                    .sum();
+                let table = &styles.table;
+                flow.off_grid(table.space_before.pt(), height, table.space_after.pt());
+                0.0
+            }
+            Block::Image(_) => {
+                let Some(img) = c.images.get(images) else {
+                    continue;
+                };
+                images += 1;
+                flow.off_grid(IMAGE_SPACE_BEFORE, img.size.1, IMAGE_SPACE_AFTER);
+                if !img.caption.is_empty() {
+                    flow.lines(t, &styles.caption, Some(img.caption.len()));
+                }
+                0.0
+            }
+        };
+    }
+    if c.attachments.is_some() {
+        let mut head = styles.body.clone();
+        head.space_before = Length(styles.body.size.pt());
+        spaces[article.body.len()] = flow.lines(t, &head, None);
+    }
+    spaces
 }
 
 /// Printed size of an image in pt: its pixels at 96 dpi, shrunk to the type area's width and
@@ -228,7 +463,8 @@ fn image_size(img: &ImageBlock, template: &Template) -> (f32, f32) {
 
 /// Column widths of a table: each column as wide as its longest cell needs, scaled to the
 /// type area; every column holds at least a character and a half, and a table too wide for
-/// that at the template's size is set smaller, with less padding.
+/// that at the template's size is set smaller, with less padding. Then each cell's lines in
+/// its column.
 fn table(
     rows: &[Vec<String>],
     template: &Template,
@@ -244,11 +480,27 @@ fn table(
         style.size = Length((per_column - 2.0 * pad_x) / 1.5);
     }
     let floor = 1.5 * style.size.pt() + 2.0 * pad_x;
+    // Each cell shaped once, in the style it is printed in: the header row bold, centred.
+    let cell_style = |r: usize| {
+        let mut s = style.clone();
+        s.align = if r == 0 { Align::Center } else { Align::Left };
+        s
+    };
+    let shaped: Vec<Vec<Shaped>> = rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            row.iter()
+                .map(|cell| shaper(cell, &cell_style(r), r == 0))
+                .collect()
+        })
+        .collect();
     let natural: Vec<f32> = (0..columns)
         .map(|c| {
-            rows.iter()
+            shaped
+                .iter()
                 .filter_map(|r| r.get(c))
-                .map(|cell| shaper(cell, &style, false).natural_width())
+                .map(Shaped::natural_width)
                 .fold(0.0, f32::max)
                 + 2.0 * pad_x
         })
@@ -278,8 +530,20 @@ fn table(
             };
         }
     }
+    let cells = shaped
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let align = cell_style(r).align;
+            row.iter()
+                .zip(&widths)
+                .map(|(cell, w)| set_shaped(cell, align, w - 2.0 * pad_x, 0.0))
+                .collect()
+        })
+        .collect();
     TableGeometry {
         widths,
+        cells,
         pad_x,
         pad_y: TABLE_PAD_Y,
         size: style.size.pt(),

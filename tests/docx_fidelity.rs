@@ -2,8 +2,8 @@
 //! format, line breaks, tabs and control characters in runs, links that are URIs, the
 //! fallback face only outside GBK, every named face declared, the East Asian hint only in
 //! Chinese articles, embedded subsets that stay apart when LibreOffice opens two documents in
-//! one process, and (ignored for now) LibreOffice's page count of every example against the
-//! PDF's.
+//! one process, and LibreOffice's page count of every example and of a long table article
+//! against the PDF's.
 
 mod common;
 
@@ -539,9 +539,61 @@ fn pages(pdf: &Path) -> Option<usize> {
         .ok()
 }
 
+/// A long table article: an introduction, a heading, a 40-row table of measures (five
+/// columns, cells of one to four lines) and a closing paragraph.
+fn long_table_record(dir: &Path) -> PathBuf {
+    let categories = ["知识产权", "市场准入", "政务服务", "要素保障", "法治环境"];
+    let measures = [
+        "加强知识产权保护，完善快速维权机制，推动建立健全知识产权纠纷多元化解决机制",
+        "推行证照分离改革，压减审批事项和办理时限，实行告知承诺制",
+        "推进一网通办、跨省通办，企业开办全程网上办理，一日办结",
+        "保障用地、用能、用水需求，降低企业融资成本和物流成本",
+    ];
+    let units = [
+        "市市场监管局、市司法局",
+        "市发展改革委",
+        "市政务服务局、市大数据中心",
+        "市自然资源局、市财政局、人民银行市中心支行",
+    ];
+    let mut rows = vec![serde_json::json!([
+        "序号",
+        "类别",
+        "主要措施",
+        "责任单位",
+        "完成时限"
+    ])];
+    for i in 1..=40 {
+        rows.push(serde_json::json!([
+            i.to_string(),
+            categories[i % 5],
+            measures[i % 4],
+            units[i % 4],
+            format!("2025年{}月底前", i % 12 + 1)
+        ]));
+    }
+    let record = dir.join("long-table.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({
+            "id": "long-table",
+            "title": "关于印发2025年全市优化营商环境重点任务分工方案的通知",
+            "published": "2025-03-03",
+            "source": "市政府办公室",
+            "body": [
+                {"type": "paragraph", "text": "为持续优化营商环境，现将2025年重点任务分工如下，请各单位认真抓好落实。"},
+                {"type": "heading", "level": 1, "text": "一、重点任务分工"},
+                {"type": "table", "rows": rows},
+                {"type": "paragraph", "text": "各责任单位要按照时限要求完成任务，并于每季度末将进展情况报送市优化营商环境工作领导小组办公室。"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    record
+}
+
 /// One line of the page-count table: record, template, bulletin's pages, LibreOffice's pages
-/// with the installed fonts, LibreOffice's pages with the fonts embedded and no Chinese font
-/// installed.
+/// with the installed fonts and with the fonts embedded and no Chinese font installed.
 type PageRow = (
     String,
     &'static str,
@@ -550,20 +602,34 @@ type PageRow = (
     Option<usize>,
 );
 
-// Enabled when issue 16's composed document lands.
+/// Every example in every template, and a long table article, rendered by LibreOffice from
+/// the DOCX (with the installed fonts, and with the fonts embedded and no Chinese font
+/// installed): as many pages as bulletin's PDF. (Body paragraphs flow in the DOCX, so that
+/// they stay editable, and LibreOffice breaks their lines by its own rules; titles and table
+/// cells are broken where the PDF breaks them.)
+///
+/// The long table article is left out in `gongwen`: that template sets no space between
+/// Chinese and Latin letters or digits (characters stay on the 28-per-line grid) and says so
+/// in the DOCX (`w:autoSpaceDE`/`w:autoSpaceDN` off, which Word and WPS honour), but
+/// LibreOffice's DOCX import ignores both properties and adds its own space, so "年7月" no
+/// longer fits a narrow column there and rows grow by a line.
 #[test]
-#[ignore]
 fn libreoffice_paginates_every_example_as_the_pdf_does() {
-    for tool in ["soffice", "pdfinfo", "fc-list"] {
+    for tool in ["soffice", "pdfinfo", "pdftotext", "fc-list"] {
         if !common::have(tool) {
             return;
         }
     }
     let dir = fresh_dir("docx-fidelity", "pages");
-    let records = common::example_records();
+    let mut records = common::example_records();
+    let long_table = long_table_record(&dir);
     let conf = font_config_without_chinese(&dir).expect("a font without Chinese for LibreOffice");
     let mut rows: Vec<PageRow> = Vec::new();
     for template in ["bulletin", "gongwen", "leaflet"] {
+        records.retain(|r| r != &long_table);
+        if template != "gongwen" {
+            records.push(long_table.clone());
+        }
         let mut per_variant: Vec<Vec<PathBuf>> = Vec::new();
         for embed in [false, true] {
             let out = dir.join(format!("{template}-{embed}"));
@@ -622,6 +688,7 @@ fn libreoffice_paginates_every_example_as_the_pdf_does() {
             show(*embedded)
         );
     }
+    assert!(rows.len() >= 23, "{rows:?}");
     assert!(differ.is_empty(), "page counts differ: {differ:?}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -4,7 +4,10 @@
 
 use super::text::{set_shaped, shape, Line, Shaped, TextStyle};
 use super::{Item, OutlineEntry, Page, Pages, Role};
-use crate::compose::Composed;
+use crate::compose::{
+    gap, grid_snap, on_grid, Composed, BREADCRUMB_RULE, HEAD_RULE, IMAGE_SPACE_AFTER,
+    IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
+};
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, ImageBlock};
@@ -50,6 +53,7 @@ pub(super) struct Builder<'a> {
     lists: usize,
     tables: usize,
     images: usize,
+    headings: usize,
 }
 
 /// Most pages one article may fill: a long report has a few hundred; beyond this a record
@@ -91,6 +95,7 @@ pub fn layout_composed(
         lists: 0,
         tables: 0,
         images: 0,
+        headings: 0,
     };
     let official = template.document == DocumentKind::Official;
     if official {
@@ -212,9 +217,7 @@ impl Builder<'_> {
 
     pub(super) fn push_lines(&mut self, lines: Vec<Line>, style: &Style, x: f32, keep_all: bool) {
         let n = lines.len();
-        let body_pitch = self.template.styles.body.line_pitch();
-        let grid = self.template.typography.baseline_grid
-            && (style.line_pitch() - body_pitch).abs() < 0.01;
+        let grid = on_grid(self.template, style);
         for (i, line) in lines.into_iter().enumerate() {
             let mut bx = self.line_box(line, style, x);
             bx.grid = grid;
@@ -249,33 +252,33 @@ impl Builder<'_> {
     /// Breadcrumb, title, subtitle and the meta line, as the web page shows them.
     fn head(&mut self) {
         let (t, c) = (self.template, self.composed);
-        if let Some(text) = &c.breadcrumb {
+        if let Some(b) = &c.breadcrumb {
             self.role(Role::P);
-            self.paragraph(text, &t.styles.breadcrumb, true);
-            self.rule(0.5, RULE_GRAY, 0.0, 4.0);
+            self.set_paragraph(b.lines.clone(), &t.styles.breadcrumb, true);
+            let (thickness, after) = BREADCRUMB_RULE;
+            self.rule(thickness, RULE_GRAY, 0.0, after);
         }
         self.role(Role::Title);
         self.title(&t.styles.title);
-        if let Some(sub) = &self.article.subtitle {
-            self.role(Role::P);
-            self.paragraph(sub, &t.styles.subtitle, true);
+        for (part, style) in [(&c.subtitle, &t.styles.subtitle), (&c.meta, &t.styles.meta)] {
+            if let Some(p) = part {
+                self.role(Role::P);
+                self.set_paragraph(p.lines.clone(), style, true);
+            }
         }
-        if let Some(meta) = &c.meta {
-            self.role(Role::P);
-            self.paragraph(meta, &t.styles.meta, true);
-        }
-        self.rule(0.75, RULE_GRAY, 0.0, 12.0);
+        let (thickness, after) = HEAD_RULE;
+        self.rule(thickness, RULE_GRAY, 0.0, after);
     }
 
     /// The title's composed lines in `style` (the title style, spacing as the head wants).
     pub(super) fn title(&mut self, style: &Style) {
-        let mut lines = self.composed.title.clone();
-        let tag = self.tag;
-        for run in lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
-            run.tag = tag;
-        }
+        self.set_paragraph(self.composed.title.clone(), style, true);
+    }
+
+    /// Composed lines of a paragraph-like block in `style`, at the style's side indent.
+    fn set_paragraph(&mut self, lines: Vec<Line>, style: &Style, keep_all: bool) {
         let x = self.left + style.side_indent * style.size.pt();
-        self.push_lines(lines, style, x, true);
+        self.push_lines(lines, style, x, keep_all);
     }
 
     fn block(&mut self, block: &Block) {
@@ -296,7 +299,14 @@ impl Builder<'_> {
                     text: text.clone(),
                 });
                 let first = self.boxes.len();
-                self.paragraph(text, &style, true);
+                let lines = self
+                    .composed
+                    .headings
+                    .get(self.headings)
+                    .cloned()
+                    .unwrap_or_default();
+                self.headings += 1;
+                self.set_paragraph(lines, &style, true);
                 if let Some(b) = self.boxes.get_mut(first) {
                     b.outline = Some((*level, text.clone()));
                 }
@@ -368,12 +378,13 @@ impl Builder<'_> {
     }
 
     fn table(&mut self, rows: &[Vec<String>]) {
-        let Some(geometry) = self.composed.tables.get(self.tables).cloned() else {
+        let Some(geometry) = self.composed.tables.get(self.tables) else {
             return;
         };
         let mut style = self.template.styles.table.clone();
         style.size = Length(geometry.size);
-        let (pad_x, pad_y, widths) = (geometry.pad_x, geometry.pad_y, geometry.widths);
+        let (pad_x, pad_y) = (geometry.pad_x, geometry.pad_y);
+        let widths = geometry.widths.clone();
 
         let table = self.tables;
         self.tables += 1;
@@ -391,14 +402,14 @@ impl Builder<'_> {
             // Each cell's lines, as items at y relative to the line's top.
             let mut x = self.left;
             let mut cells: Vec<Vec<Vec<Item>>> = Vec::with_capacity(row.len());
-            for (c, cell) in row.iter().enumerate() {
+            let composed_row = geometry.cells.get(r).map_or(&[][..], Vec::as_slice);
+            for (c, lines) in composed_row.iter().enumerate().take(row.len()) {
                 self.role(Role::Cell {
                     table,
                     row: r,
                     header: is_header,
                 });
-                let lines =
-                    self.set_lines(cell, &cell_style, is_header, widths[c] - 2.0 * pad_x, 0.0);
+                let lines = lines.clone();
                 let items = lines
                     .into_iter()
                     .map(|line| self.line_box(line, &cell_style, x + pad_x).items)
@@ -514,9 +525,10 @@ impl Builder<'_> {
     }
 
     fn image(&mut self, img: &ImageBlock) {
-        let Some(&(w, h)) = self.composed.images.get(self.images) else {
+        let Some(part) = self.composed.images.get(self.images) else {
             return;
         };
+        let (w, h) = part.size;
         self.images += 1;
         let caption_style = self.template.styles.caption.clone();
         let file = img
@@ -529,8 +541,8 @@ impl Builder<'_> {
         });
         self.boxes.push(Boxed {
             height: h,
-            space_before: 6.0,
-            space_after: 4.0,
+            space_before: IMAGE_SPACE_BEFORE,
+            space_after: IMAGE_SPACE_AFTER,
             items: vec![Item::Image {
                 x: self.left + (self.width - w) / 2.0,
                 y: 0.0,
@@ -545,9 +557,9 @@ impl Builder<'_> {
             at_page_bottom: false,
             outline: None,
         });
-        if let Some(caption) = &img.caption {
+        if img.caption.is_some() {
             self.role(Role::Caption);
-            self.paragraph(caption, &caption_style, true);
+            self.set_paragraph(part.caption.clone(), &caption_style, true);
             if let Some(last) = self.boxes.last_mut() {
                 last.keep_with_next = false;
             }
@@ -583,7 +595,7 @@ impl Builder<'_> {
         });
         self.boxes.push(Boxed {
             height: size,
-            space_before: 18.0,
+            space_before: QR_SPACE_BEFORE,
             space_after: 0.0,
             items: vec![Item::Qr {
                 x: x + 4.0 * module,
@@ -702,17 +714,17 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
     const EPS: f32 = 0.01;
     // Where a box whose top would be at `y` is placed: grid boxes move down to the next grid line.
     let position = |b: &Boxed, y: f32| match grid {
-        Some(pitch) if b.grid => top + ((y - top) / pitch - 1e-3).ceil().max(0.0) * pitch,
+        Some(pitch) if b.grid => top + grid_snap(y - top, pitch),
         _ => y,
     };
     let mut pages = vec![Page::default()];
     let mut y = top;
     let mut pending_space = 0.0f32;
     let mut has_content = false;
-    let gap_between = |a: &Boxed, b: &Boxed| a.space_after.max(b.space_before);
+    let gap_between = |a: &Boxed, b: &Boxed| gap(a.space_after, b.space_before);
     for (i, b) in boxes.iter().enumerate() {
         let gap = if has_content {
-            pending_space.max(b.space_before)
+            gap(pending_space, b.space_before)
         } else {
             0.0
         };
@@ -782,6 +794,107 @@ mod tests {
                 color: Color::default(),
             }],
             ..Default::default()
+        }
+    }
+
+    /// The composed grid space ([`crate::compose::Composed::grid_space`], which the DOCX
+    /// writes out) is the space pagination's grid snapping adds: for every body paragraph
+    /// after off-grid content (the head, a heading, a table), its first baseline lies exactly
+    /// that far below where the content and the spaces alone would put it.
+    #[test]
+    fn composed_grid_space_is_what_pagination_adds() {
+        let fonts = FontBook::discover(None).expect("bundled fonts");
+        let json = r#"{"title": "网格测试", "published": "2025-03-03", "body": [
+            {"type": "paragraph", "text": "第一段正文。"},
+            {"type": "heading", "level": 1, "text": "一、标题"},
+            {"type": "paragraph", "text": "第二段正文。"},
+            {"type": "table", "rows": [["甲", "乙"], ["一", "二"], ["三", "四"]]},
+            {"type": "paragraph", "text": "第三段正文。"},
+            {"type": "heading", "level": 2, "text": "（一）小标题"},
+            {"type": "heading", "level": 1, "text": "二、标题"},
+            {"type": "paragraph", "text": "第四段正文。"}
+        ]}"#;
+        let article = crate::record::parse_record(
+            json,
+            crate::record::RecordFormat::Json,
+            std::path::Path::new("t.json"),
+            "t",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        for name in ["bulletin", "leaflet"] {
+            let template = Template::load(name).unwrap();
+            let composed = crate::compose::compose(&article, &template, &fonts, None);
+            let pages = layout_composed(&composed, &fonts, None).unwrap();
+            assert_eq!(pages.pages.len(), 1, "{name}");
+            let baseline = |text: &str| {
+                pages.pages[0]
+                    .items
+                    .iter()
+                    .find_map(|i| match i {
+                        Item::Text(run) if run.text.starts_with(text) => Some(run.y),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| panic!("{name}: no {text}"))
+            };
+            let styles = &template.styles;
+            let body = &styles.body;
+            let pitch = body.line_pitch();
+            // Heading baselines, on the heading's own line, from the body's: where the
+            // paragraph would start without the grid, less where it starts.
+            let (h1, h2) = (template.heading_style(1), template.heading_style(2));
+            let heading_run = |h: &Style| gap(0.0, h.space_before.pt()) + h.line_pitch();
+            let cases = [
+                // (paragraph, the blocks from the heading to it, the height from the last
+                // body line's top without the grid)
+                ("第二段", 1..=2, pitch + heading_run(h1) + gap(h1.space_after.pt(), 0.0)),
+                (
+                    "第四段",
+                    5..=7,
+                    pitch
+                        + heading_run(h2)
+                        + gap(h2.space_after.pt(), h1.space_before.pt())
+                        + h1.line_pitch()
+                        + gap(h1.space_after.pt(), 0.0),
+                ),
+            ];
+            let table = &composed.tables[0];
+            let table_pitch = table.size * styles.table.line_height;
+            let table_height: f32 = table
+                .cells
+                .iter()
+                .map(|row| {
+                    row.iter().map(Vec::len).max().unwrap_or(1) as f32 * table_pitch
+                        + 2.0 * table.pad_y
+                })
+                .sum();
+            let cases = [
+                cases[0].clone(),
+                (
+                    "第三段",
+                    3..=4,
+                    pitch
+                        + gap(0.0, styles.table.space_before.pt())
+                        + table_height
+                        + gap(styles.table.space_after.pt(), 0.0),
+                ),
+                cases[1].clone(),
+            ];
+            let previous = ["第一段", "第二段", "第三段"];
+            for ((text, blocks, natural), before) in cases.iter().zip(previous) {
+                let placed = baseline(text) - baseline(before);
+                let space: f32 = composed.grid_space[blocks.clone()].iter().sum();
+                assert!(
+                    (placed - natural - space).abs() < 0.01,
+                    "{name} {text}: placed {placed}, natural {natural}, grid space {space}"
+                );
+                assert!(
+                    (placed / pitch - (placed / pitch).round()).abs() < 1e-3,
+                    "{name} {text}: {placed} is not on the grid"
+                );
+            }
+            // The first paragraph after the head lands on the grid too.
+            assert!(composed.grid_space[0] >= 0.0 && composed.grid_space[0] < pitch);
         }
     }
 

@@ -74,6 +74,13 @@ pub struct Line {
     pub width: f32,
 }
 
+impl Line {
+    /// The line's text as printed (spaces at the break left out).
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
 /// Characters no bundled font can draw are collected in `missing`.
 pub fn shape(
     text: &str,

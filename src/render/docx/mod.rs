@@ -8,8 +8,12 @@ mod embed;
 mod official;
 
 use super::xml::escape;
-use crate::compose::Composed;
+use crate::compose::{
+    gap, Composed, BREADCRUMB_RULE, HEAD_RULE, IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE,
+    QR_SPACE_BEFORE,
+};
 use crate::fonts::FontBook;
+use crate::layout::text::Line;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, Language};
 use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
@@ -61,6 +65,17 @@ struct Writer<'a> {
     /// Tables and images written so far: their index into the composed geometry.
     tables: usize,
     images: usize,
+    /// Where the flow stands, so that each paragraph sits as far below the last as in the
+    /// PDF: (the space after the last block as layout counts it, the space after it in the
+    /// DOCX), `None` while not known (after an official document's head). Word and
+    /// LibreOffice add a paragraph's space before to the last one's space after; layout
+    /// takes the larger ([`gap`]).
+    flow: Option<(f32, f32)>,
+    /// Something has been written: the first paragraph gets no space before, as layout
+    /// gives none at the top of a page.
+    started: bool,
+    /// What the baseline grid adds above the next paragraph ([`Composed::grid_space`]).
+    grid_extra: f32,
 }
 
 /// Writes the DOCX. With the template's `docx.embed_fonts`, the faces it uses are subset and
@@ -95,16 +110,26 @@ pub fn render_composed(
         drawing_id: 0,
         tables: 0,
         images: 0,
+        flow: None,
+        started: false,
+        grid_extra: 0.0,
     };
     let official = template.document == DocumentKind::Official;
     if official {
+        w.started = true;
         w.official_head();
+        w.flow = None;
     } else {
         w.head();
     }
-    for block in &article.body {
-        w.block(block);
+    let grid = |i: usize| composed.grid_space.get(i).copied().unwrap_or(0.0);
+    for (i, block) in article.body.iter().enumerate() {
+        w.grid_extra = grid(i);
+        // A table's space before goes into the space after of what precedes it.
+        let table_next = matches!(article.body.get(i + 1), Some(Block::Table { .. }));
+        w.block(block, table_next);
     }
+    w.grid_extra = grid(article.body.len());
     if official {
         w.official_tail();
     } else {
@@ -196,6 +221,65 @@ fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
 }
 
 impl Writer<'_> {
+    /// The `w:spacing` (ECMA-376 Part 1, 17.3.1.33) that puts a paragraph whose style has
+    /// `before` and `after` (pt) where the PDF puts it, or nothing when the style's own
+    /// spacing does. Word adds a paragraph's space before to the last one's space after;
+    /// LibreOffice takes the larger. So that both give the PDF's distance, the space between
+    /// two paragraphs is written whole as the lower one's space before, and space after is 0
+    /// (`after_docx` when given: a table's space before, since a table has none);
+    /// `styled_after` is the space after its style in styles.xml has. Moves the flow on past
+    /// the paragraph.
+    fn spacing(
+        &mut self,
+        before: f32,
+        after: f32,
+        styled_after: f32,
+        after_docx: Option<f32>,
+    ) -> String {
+        let extra = std::mem::take(&mut self.grid_extra);
+        let want = if !self.started {
+            0.0
+        } else {
+            match self.flow {
+                Some((pdf, docx)) => gap(pdf, before) + extra - docx,
+                None => before + extra,
+            }
+        };
+        self.started = true;
+        let docx_after = after_docx.unwrap_or(0.0);
+        self.flow = Some((after, docx_after));
+        let mut attributes = String::new();
+        let twips = |pt: f32| Length(pt.max(0.0)).twips();
+        if twips(want) != twips(before) {
+            let _ = write!(attributes, " w:before=\"{}\"", twips(want));
+        }
+        if twips(docx_after) != twips(styled_after) {
+            let _ = write!(attributes, " w:after=\"{}\"", twips(docx_after));
+        }
+        if attributes.is_empty() {
+            String::new()
+        } else {
+            format!("<w:spacing{attributes}/>")
+        }
+    }
+
+    /// A paragraph of the flow in `style` (the style `style_id` is made from), placed as
+    /// the PDF places it ([`Writer::spacing`]); `numbering` is its `w:numPr`, if any.
+    fn flow_para(
+        &mut self,
+        style_id: &str,
+        style: &Style,
+        text: &str,
+        numbering: &str,
+        table_next: bool,
+    ) {
+        let (before, after) = (style.space_before.pt(), style.space_after.pt());
+        let after_docx =
+            table_next.then(|| gap(after, self.template.styles.table.space_before.pt()));
+        let spacing = self.spacing(before, after, after, after_docx);
+        self.para(style_id, text, &format!("{numbering}{spacing}"));
+    }
+
     fn para(&mut self, style_id: &str, text: &str, extra_ppr: &str) {
         let _ = write!(
             self.body,
@@ -274,29 +358,66 @@ impl Writer<'_> {
         out
     }
 
+    /// The news head: breadcrumb (ruled), title, subtitle and meta line; the last of them
+    /// carries the gray rule under the head, as a bottom border, as layout draws it.
     fn head(&mut self) {
-        let (a, c) = (self.article, self.composed);
-        if let Some(text) = &c.breadcrumb {
-            self.para("Breadcrumb", text, "");
+        let (t, c) = (self.template, self.composed);
+        let styles = &t.styles;
+        if let Some(b) = &c.breadcrumb {
+            let (style, _) = ruled(&styles.breadcrumb, BREADCRUMB_RULE);
+            self.flow_para("Breadcrumb", &style, &b.text, "", false);
         }
-        self.title();
-        if let Some(s) = &a.subtitle {
-            self.para("Subtitle", s, "");
+        let table_next = matches!(self.article.body.first(), Some(Block::Table { .. }));
+        let title = self.composed.title_lines().join("\n");
+        let mut parts = vec![("Title", &styles.title, title.as_str())];
+        if let Some(s) = &c.subtitle {
+            parts.push(("Subtitle", &styles.subtitle, s.text.as_str()));
         }
-        self.para("Meta", c.meta.as_deref().unwrap_or_default(), "");
+        if let Some(m) = &c.meta {
+            parts.push(("Meta", &styles.meta, m.text.as_str()));
+        }
+        let last = parts.len() - 1;
+        for (i, (id, style, text)) in parts.into_iter().enumerate() {
+            if i < last {
+                self.flow_para(id, style, text, "", false);
+                continue;
+            }
+            // The Meta style has the rule itself; a title or subtitle ending the head gets it
+            // as a direct property.
+            let (ruled_style, o) = ruled(style, HEAD_RULE);
+            let (border, styled_after) = match (id, o.border_bottom) {
+                ("Meta", _) | (_, None) => (String::new(), ruled_style.space_after.pt()),
+                (_, Some((size, space))) => (border_xml(size, space), style.space_after.pt()),
+            };
+            let after = ruled_style.space_after.pt();
+            let after_docx = table_next.then(|| gap(after, styles.table.space_before.pt()));
+            let spacing = self.spacing(
+                ruled_style.space_before.pt(),
+                after,
+                styled_after,
+                after_docx,
+            );
+            self.para(id, text, &format!("{border}{spacing}"));
+        }
     }
 
-    /// The title, broken where the composed title breaks (a line break between lines).
+    /// An official document's title, broken where the composed title breaks (a line break
+    /// between lines), spaced by its style as the official head sets it.
     pub(super) fn title(&mut self) {
         let text = self.composed.title_lines().join("\n");
         self.para("Title", &text, "");
     }
 
-    fn block(&mut self, block: &Block) {
+    /// One body block; `table_next`: a table follows it.
+    fn block(&mut self, block: &Block, table_next: bool) {
+        let styles = &self.template.styles;
         match block {
-            Block::Paragraph(t) => self.para("BodyText", t, ""),
-            Block::Quote(t) => self.para("Quote", t, ""),
-            Block::Heading { level, text } => self.para(&format!("Heading{level}"), text, ""),
+            Block::Paragraph(t) => self.flow_para("BodyText", &styles.body, t, "", table_next),
+            Block::Quote(t) => self.flow_para("Quote", &styles.quote, t, "", table_next),
+            Block::Heading { level, text } => {
+                let style = self.template.heading_style(*level);
+                self.flow_para(&format!("Heading{level}"), style, text, "", table_next)
+            }
             Block::List { ordered, items } => {
                 let num_id = if *ordered {
                     self.ordered_lists += 1;
@@ -304,11 +425,18 @@ impl Writer<'_> {
                 } else {
                     1
                 };
-                for item in items {
-                    let numpr = format!(
-                        "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num_id}\"/></w:numPr>"
+                let numpr = format!(
+                    "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"{num_id}\"/></w:numPr>"
+                );
+                for (n, item) in items.iter().enumerate() {
+                    let last = n + 1 == items.len();
+                    self.flow_para(
+                        "ListParagraph",
+                        &styles.list,
+                        item,
+                        &numpr,
+                        last && table_next,
                     );
-                    self.para("ListParagraph", item, &numpr);
                 }
             }
             Block::Table { rows } => self.table(rows),
@@ -322,21 +450,26 @@ impl Writer<'_> {
                     bytes: img.data.as_ref().clone(),
                 });
                 // The composed size, as the PDF prints it.
-                let (w, h) = self
-                    .composed
-                    .images
-                    .get(self.images)
-                    .copied()
-                    .unwrap_or((img.width_px as f32 * 0.75, img.height_px as f32 * 0.75));
+                let (w, h) = self.composed.images.get(self.images).map_or(
+                    (img.width_px as f32 * 0.75, img.height_px as f32 * 0.75),
+                    |p| p.size,
+                );
                 self.images += 1;
                 let alt = img.caption.clone().unwrap_or_default();
                 let drawing = inline_drawing(n, &name, &rid, Length(w), Length(h), &alt);
+                let spacing = self.spacing(
+                    IMAGE_SPACE_BEFORE,
+                    IMAGE_SPACE_AFTER,
+                    IMAGE_SPACE_AFTER,
+                    (table_next && img.caption.is_none())
+                        .then(|| gap(IMAGE_SPACE_AFTER, styles.table.space_before.pt())),
+                );
                 let _ = write!(
                     self.body,
-                    "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r>{drawing}</w:r></w:p>"
+                    "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/>{spacing}</w:pPr><w:r>{drawing}</w:r></w:p>"
                 );
                 if let Some(c) = &img.caption {
-                    self.para("Caption", c, "");
+                    self.flow_para("Caption", &styles.caption, c, "", table_next);
                 }
             }
         }
@@ -352,13 +485,17 @@ impl Writer<'_> {
         self.tables += 1;
         let widths: Vec<i64> = geometry.widths.iter().map(|w| Length(*w).twips()).collect();
         let width: i64 = widths.iter().sum();
+        // Word and LibreOffice add a horizontal border's width to the row's height; the PDF
+        // draws its rules on the row boundaries. The top margin gives that width back, so
+        // that rows are as tall as the PDF's.
         let (pad_x, pad_y) = (
             Length(geometry.pad_x).twips(),
             Length(geometry.pad_y).twips(),
         );
+        let pad_top = Length(geometry.pad_y - TABLE_BORDER).twips();
         let _ = write!(
             self.body,
-            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"{pad_y}\" w:type=\"dxa\"/><w:left w:w=\"{pad_x}\" w:type=\"dxa\"/><w:bottom w:w=\"{pad_y}\" w:type=\"dxa\"/><w:right w:w=\"{pad_x}\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
+            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"{pad_top}\" w:type=\"dxa\"/><w:left w:w=\"{pad_x}\" w:type=\"dxa\"/><w:bottom w:w=\"{pad_y}\" w:type=\"dxa\"/><w:right w:w=\"{pad_x}\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
         );
         for w in &widths {
             let _ = write!(self.body, "<w:gridCol w:w=\"{w}\"/>");
@@ -372,12 +509,25 @@ impl Writer<'_> {
         } else {
             String::new()
         };
+        let pitch = geometry.size * self.template.styles.table.line_height;
+        let header_height = geometry.cells.first().map_or(0.0, |row| {
+            row.iter().map(Vec::len).max().unwrap_or(1) as f32 * pitch + 2.0 * geometry.pad_y
+        });
+        let room = self.template.text_height() - header_height;
         for (r, row) in rows.iter().enumerate() {
-            self.body.push_str("<w:tr>");
-            if r == 0 {
-                self.body.push_str("<w:trPr><w:tblHeader/></w:trPr>");
-            }
-            for (cell, w) in row.iter().zip(&widths) {
+            // A row stays on one page (17.4.6), as the PDF keeps it, unless it is taller
+            // than a page below the repeated header: the PDF then cuts it into lines too.
+            let lines = geometry
+                .cells
+                .get(r)
+                .map_or(1, |row| row.iter().map(Vec::len).max().unwrap_or(1).max(1));
+            let split = lines as f32 * pitch + 2.0 * geometry.pad_y > room;
+            let can_split = if split { "" } else { "<w:cantSplit/>" };
+            let header = if r == 0 { "<w:tblHeader/>" } else { "" };
+            let _ = write!(self.body, "<w:tr><w:trPr>{can_split}{header}</w:trPr>");
+            // Each cell broken where the PDF breaks it (its composed lines).
+            let lines = geometry.cells.get(r).map_or(&[][..], Vec::as_slice);
+            for ((cell, w), lines) in row.iter().zip(&widths).zip(lines) {
                 let _ = write!(
                     self.body,
                     "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr>"
@@ -387,22 +537,37 @@ impl Writer<'_> {
                     self.body,
                     "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>"
                 );
-                self.run(cell, &rpr);
+                let text = if lines.is_empty() {
+                    cell.clone()
+                } else {
+                    lines.iter().map(Line::text).collect::<Vec<_>>().join("\n")
+                };
+                self.run(&text, &rpr);
                 self.body.push_str("</w:p></w:tc>");
             }
             self.body.push_str("</w:tr>");
         }
         self.body.push_str("</w:tbl>");
+        // The table's space after, which the DOCX table does not have, goes into the space
+        // before of what follows.
+        self.flow = Some((self.template.styles.table.space_after.pt(), 0.0));
     }
 
     fn attachments(&mut self) {
         let Some(list) = self.composed.attachments.clone() else {
             return;
         };
-        self.para("AttachmentHead", &list.label, "");
+        let body = &self.template.styles.body;
+        let mut head = body.clone();
+        head.space_before = body.size;
+        self.flow_para("AttachmentHead", &head, &list.label, "", false);
         for (marker, name, url) in &list.items {
-            self.body
-                .push_str("<w:p><w:pPr><w:pStyle w:val=\"Attachment\"/></w:pPr>");
+            let after = body.space_after.pt();
+            let spacing = self.spacing(body.space_before.pt(), after, after, None);
+            let _ = write!(
+                self.body,
+                "<w:p><w:pPr><w:pStyle w:val=\"Attachment\"/>{spacing}</w:pPr>"
+            );
             self.run(&format!("{marker} "), "");
             match url {
                 Some(url) => {
@@ -433,11 +598,14 @@ impl Writer<'_> {
         });
         let size = Length(part.size);
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
+        let spacing = self.spacing(QR_SPACE_BEFORE, 0.0, 0.0, None);
         let _ = write!(
             self.body,
-            "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/></w:pPr><w:r>{drawing}</w:r></w:p>"
+            "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/>{spacing}</w:pPr><w:r>{drawing}</w:r></w:p>"
         );
-        self.para("QrCaption", &part.caption, "");
+        if let Some(setup) = &self.template.qr {
+            self.flow_para("QrCaption", &setup.caption_style, &part.caption, "", false);
+        }
         Ok(())
     }
 
@@ -632,13 +800,17 @@ fn jc(align: Align) -> &'static str {
 struct ParaOpts {
     keep_next: bool,
     outline: Option<u8>,
-    border_bottom: bool,
+    /// A bottom border: (thickness in eighths of a point, distance from the text in whole
+    /// points, ECMA-376 Part 1, 17.3.1.7 and 17.3.4).
+    border_bottom: Option<(u32, u32)>,
     /// Line spacing: exact pitch, or single (lets the document grid set the pitch).
     exact: bool,
     /// No extra space between CJK and Latin or digits (the template's spacing is 0).
     no_autospace: bool,
     /// Do not snap to the document grid (type larger than the grid's text, set on an exact pitch).
     no_snap: bool,
+    /// The side indent on the left only (list items, which layout sets to the right margin).
+    left_only: bool,
 }
 
 /// Paragraph properties of a style, in schema order.
@@ -647,8 +819,8 @@ fn ppr(style: &Style, o: ParaOpts) -> String {
     if o.keep_next {
         s.push_str("<w:keepNext/><w:keepLines/>");
     }
-    if o.border_bottom {
-        s.push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"4\" w:color=\"999999\"/></w:pBdr>");
+    if let Some((size, space)) = o.border_bottom {
+        s.push_str(&border_xml(size, space));
     }
     if o.no_autospace {
         s.push_str("<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>");
@@ -676,9 +848,14 @@ fn ppr(style: &Style, o: ParaOpts) -> String {
     let first = Length(style.first_line_indent * em).twips();
     if side != 0 || first != 0 {
         let side_chars = (style.side_indent * 100.0).round() as i64;
+        let (right_chars, right) = if o.left_only {
+            (0, 0)
+        } else {
+            (side_chars, side)
+        };
         let _ = write!(
             s,
-            "<w:ind w:leftChars=\"{side_chars}\" w:left=\"{side}\" w:rightChars=\"{side_chars}\" w:right=\"{side}\" w:firstLineChars=\"{first_chars}\" w:firstLine=\"{first}\"/>"
+            "<w:ind w:leftChars=\"{side_chars}\" w:left=\"{side}\" w:rightChars=\"{right_chars}\" w:right=\"{right}\" w:firstLineChars=\"{first_chars}\" w:firstLine=\"{first}\"/>"
         );
     }
     let _ = write!(s, "<w:jc w:val=\"{}\"/>", jc(style.align));
@@ -689,6 +866,34 @@ fn ppr(style: &Style, o: ParaOpts) -> String {
     s
 }
 
+/// A gray bottom border, `size` in eighths of a point, `space` points below the text
+/// (ECMA-376 Part 1, 17.3.1.7).
+fn border_xml(size: u32, space: u32) -> String {
+    format!("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{size}\" w:space=\"{space}\" w:color=\"999999\"/></w:pBdr>")
+}
+
+/// Width of a table's borders in pt (`w:sz` 4, eighths of a point), as thin as the PDF's
+/// column rules.
+const TABLE_BORDER: f32 = 0.5;
+
+/// A news head's paragraph with its gray rule as a bottom border (ECMA-376 Part 1,
+/// 17.3.1.7): as far below the text as the PDF's rule (the style's space after, in whole
+/// points as a border's distance is given), as thick, and the rule's own space below as the
+/// paragraph's space after. `rule` is (thickness, space below) in pt.
+fn ruled(style: &Style, (thickness, below): (f32, f32)) -> (Style, ParaOpts) {
+    let mut style = style.clone();
+    let after = style.space_after.pt().max(0.0);
+    let space = after.round().min(31.0);
+    style.space_after = Length(below + after - space);
+    let o = ParaOpts {
+        keep_next: true,
+        exact: true,
+        border_bottom: Some(((thickness * 8.0).round() as u32, space as u32)),
+        ..Default::default()
+    };
+    (style, o)
+}
+
 /// Whether the template has a character grid in the DOCX made of condensed spacing.
 fn portable_grid(t: &Template) -> bool {
     t.typography.chars_per_line.is_some() && t.docx.grid == DocxGrid::Portable
@@ -697,9 +902,12 @@ fn portable_grid(t: &Template) -> bool {
 /// The `w:docGrid` of the section: lines (and characters) per page for Word and WPS.
 fn doc_grid(t: &Template) -> String {
     let body = &t.styles.body;
+    // Without a line grid in the template, no grid in the document either (the default
+    // type, 17.18.14): LibreOffice lays a `lines` grid's lines out from a start that centres
+    // them on the page, which moves the whole text down a few points from where the PDF has it.
     let Some(pitch) = grid_pitch_twips(t) else {
         return format!(
-            "<w:docGrid w:type=\"lines\" w:linePitch=\"{}\"/>",
+            "<w:docGrid w:linePitch=\"{}\"/>",
             Length(body.line_pitch()).twips()
         );
     };
@@ -809,6 +1017,10 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         exact: true,
         ..Default::default()
     };
+    let list = ParaOpts {
+        left_only: true,
+        ..exact
+    };
     let heading = |level: u8| ParaOpts {
         keep_next: true,
         outline: Some(level),
@@ -820,12 +1032,8 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         exact: true,
         ..Default::default()
     };
-    let ruled = ParaOpts {
-        keep_next: true,
-        exact: true,
-        border_bottom: true,
-        ..Default::default()
-    };
+    let (breadcrumb, breadcrumb_opts) = ruled(&st.breadcrumb, BREADCRUMB_RULE);
+    let (meta, meta_opts) = ruled(&st.meta, HEAD_RULE);
     let mut table_header = st.table.clone();
     table_header.bold = true;
     table_header.align = Align::Center;
@@ -847,8 +1055,8 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         ("BodyText", "Body Text", body.clone(), exact),
         ("Title", "Title", st.title.clone(), kept),
         ("Subtitle", "Subtitle", st.subtitle.clone(), kept),
-        ("Breadcrumb", "Breadcrumb", st.breadcrumb.clone(), ruled),
-        ("Meta", "Article Meta", st.meta.clone(), ruled),
+        ("Breadcrumb", "Breadcrumb", breadcrumb, breadcrumb_opts),
+        ("Meta", "Article Meta", meta, meta_opts),
         ("Heading1", "heading 1", st.heading1.clone(), heading(0)),
         ("Heading2", "heading 2", st.heading2.clone(), heading(1)),
         ("Heading3", "heading 3", st.heading3.clone(), heading(2)),
@@ -859,7 +1067,7 @@ fn styles_xml(t: &Template, a: &Article) -> String {
             heading(3),
         ),
         ("Quote", "Quote", st.quote.clone(), exact),
-        ("ListParagraph", "List Paragraph", st.list.clone(), exact),
+        ("ListParagraph", "List Paragraph", st.list.clone(), list),
         ("TableHeader", "Table Header", table_header, exact),
         ("TableText", "Table Text", table_text, exact),
         (
@@ -878,7 +1086,7 @@ fn styles_xml(t: &Template, a: &Article) -> String {
             attachment_head,
             kept,
         ),
-        ("Attachment", "Attachment", attachment, exact),
+        ("Attachment", "Attachment", attachment, list),
     ];
     if let Some(q) = &t.qr {
         let mut code = st.caption.clone();
@@ -913,7 +1121,7 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     ] {
         if let Some(f) = f {
             let o = ParaOpts {
-                border_bottom: f.rule && id == "Header",
+                border_bottom: (f.rule && id == "Header").then_some((6, 4)),
                 ..Default::default()
             };
             let mut style = f.style.clone();
@@ -1462,7 +1670,7 @@ mod tests {
             ParaOpts {
                 keep_next: true,
                 outline: Some(1),
-                border_bottom: true,
+                border_bottom: Some((6, 4)),
                 exact: true,
                 ..Default::default()
             },
