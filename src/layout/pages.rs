@@ -847,7 +847,11 @@ mod tests {
             let cases = [
                 // (paragraph, the blocks from the heading to it, the height from the last
                 // body line's top without the grid)
-                ("第二段", 1..=2, pitch + heading_run(h1) + gap(h1.space_after.pt(), 0.0)),
+                (
+                    "第二段",
+                    1..=2,
+                    pitch + heading_run(h1) + gap(h1.space_after.pt(), 0.0),
+                ),
                 (
                     "第四段",
                     5..=7,

@@ -88,13 +88,12 @@ pub fn shape(
     fonts: &FontBook,
     missing: &mut BTreeSet<char>,
 ) -> Shaped {
-    // Line breaks as the DOCX writes them (w:br): "\r\n", a lone "\r", U+000B (Word's manual
-    // line break in pasted text) and U+2028 LINE SEPARATOR all break the line.
-    let text = text.replace("\r\n", "\n");
+    // A record's line breaks are "\n" by now (`record::normalize_line_breaks`); a tab is a
+    // space, other control characters are not printed.
     let text: String = text
         .chars()
         .filter_map(|c| match c {
-            '\n' | '\r' | '\u{b}' | '\u{2028}' => Some('\n'),
+            '\n' => Some('\n'),
             '\t' => Some(' '),
             c if c.is_control() => None,
             c => Some(c),
@@ -640,7 +639,7 @@ mod tests {
     }
 
     #[test]
-    fn every_line_break_the_docx_writes_breaks_the_line() {
+    fn every_line_break_of_a_record_breaks_the_line() {
         let fonts = FontBook::discover(None).unwrap();
         for text in [
             "第一行\n第二行",
@@ -649,6 +648,8 @@ mod tests {
             "第一行\u{b}第二行",
             "第一行\u{2028}第二行",
         ] {
+            let record = crate::record::normalize_line_breaks(text);
+            let text = record.as_deref().unwrap_or(text);
             let shaped = shape(text, style(&fonts), &fonts, &mut BTreeSet::new());
             let lines = shaped.lines(400.0, 0.0, Align::Left);
             assert_eq!(line_texts(&lines), ["第一行", "第二行"], "{text:?}");

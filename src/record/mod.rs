@@ -221,6 +221,20 @@ impl RecordError {
 
 impl std::error::Error for RecordError {}
 
+/// The one way a line breaks inside a text: "\r\n", a lone "\r", U+000B (the manual line
+/// break Word puts into pasted text), U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR
+/// all become "\n", which every writer breaks the line at (the PDF's line breaker, `w:br` in
+/// the DOCX). Returns `None` when `text` has none of them.
+pub fn normalize_line_breaks(text: &str) -> Option<String> {
+    if !text.contains(['\r', '\u{b}', '\u{2028}', '\u{2029}']) {
+        return None;
+    }
+    Some(
+        text.replace("\r\n", "\n")
+            .replace(['\r', '\u{b}', '\u{2028}', '\u{2029}'], "\n"),
+    )
+}
+
 impl Article {
     /// The attachment notes of an official document (附件说明): "1. 名称", "2. 名称" when there
     /// are several, the bare name when there is one (GB/T 9704-2012 7.3.3).
@@ -237,6 +251,41 @@ impl Article {
                 }
             })
             .collect()
+    }
+
+    /// Every printed text field, to be changed in place: title, subtitle, source, author,
+    /// issuer, channel, attachment names, the body's texts (paragraphs, quotes, headings, list
+    /// items, table cells, captions) and the official fields.
+    pub fn texts_mut(&mut self) -> impl Iterator<Item = &mut String> {
+        let o = &mut self.official;
+        let fields = std::iter::once(&mut self.title)
+            .chain(self.subtitle.iter_mut())
+            .chain(self.source.iter_mut())
+            .chain(self.author.iter_mut())
+            .chain(self.issuer.iter_mut())
+            .chain(self.channel.iter_mut())
+            .chain(self.attachments.iter_mut().map(|a| &mut a.name))
+            .chain(o.issuer_mark.iter_mut())
+            .chain(o.doc_number.iter_mut())
+            .chain(o.signer.iter_mut())
+            .chain(o.recipients.iter_mut())
+            .chain(o.signature.iter_mut().map(|s| &mut s.name))
+            .chain(o.cc.iter_mut())
+            .chain(o.printed_by.iter_mut());
+        let blocks = self
+            .body
+            .iter_mut()
+            .flat_map(|b| -> Box<dyn Iterator<Item = &mut String>> {
+                match b {
+                    Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
+                        Box::new(std::iter::once(t))
+                    }
+                    Block::List { items, .. } => Box::new(items.iter_mut()),
+                    Block::Table { rows } => Box::new(rows.iter_mut().flatten()),
+                    Block::Image(i) => Box::new(i.caption.iter_mut()),
+                }
+            });
+        fields.chain(blocks)
     }
 
     /// Characters of all the record's text, for [`MAX_TEXT_CHARS`]: every field (title,

@@ -610,7 +610,7 @@ fn validate(
         printed_by: non_empty(raw.printed_by),
         printed_date,
     };
-    let article = Article {
+    let mut article = Article {
         id,
         title,
         subtitle: non_empty(raw.subtitle),
@@ -625,6 +625,11 @@ fn validate(
         body,
         official,
     };
+    for text in article.texts_mut() {
+        if let Some(normal) = super::normalize_line_breaks(text) {
+            *text = normal;
+        }
+    }
     let chars = article.text_chars();
     if chars > MAX_TEXT_CHARS {
         return Err(err(
