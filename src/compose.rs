@@ -1,7 +1,9 @@
 //! The composed document: every decision about *what* is printed and *how it is divided*, made
 //! once, between the record and the writers. Labels and meta lines are resolved, the title's
 //! lines chosen, table column widths computed, image and QR sizes fixed, the attachment list
-//! numbered and the official elements' texts (GB/T 9704-2012 §7) written out. Layout turns a
+//! numbered, and the official elements (GB/T 9704-2012 §7) written out and placed: the mark's
+//! size and height, the number line's arrangement, the blank lines between the head's
+//! elements, the signature's position. Layout turns a
 //! [`Composed`] into pages (PDF, OFD, preview); the DOCX writer turns the same value into
 //! WordprocessingML. Neither decides any of this again, so the two cannot drift.
 //!
@@ -137,22 +139,70 @@ pub struct QrPart {
     pub caption: String,
 }
 
-/// What an official document prints in its head and tail, written out (GB/T 9704-2012).
+/// What an official document prints in its head and tail and where, decided once for
+/// layout and the DOCX (GB/T 9704-2012). Distances are counted in body lines of the grid
+/// ("空二行": two blank lines) and characters (em of the element's own size), as the
+/// standard counts them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfficialTexts {
-    /// 发文机关标志 and its size in pt: the mark style's, shrunk so that a long name fits
-    /// the type area on one line (7.2.4).
-    pub mark: Option<(String, f32)>,
-    /// "附件：" and the numbered notes ("1. 名称") of 附件说明 (7.3.3).
+    /// 发文机关标志 (7.2.4).
+    pub mark: Option<Mark>,
+    /// 发文字号 with 签发人 in upward documents and the red rule under it (7.2.5, 7.2.6).
+    pub number: Option<NumberLine>,
+    /// Blank lines between the mark and the number line (7.2.5: 空二行).
+    pub lines_before_number: u8,
+    /// Blank lines above the title: below the red rule, or the mark when there is no
+    /// number line (7.3.1: 空二行); 0 without either.
+    pub lines_before_title: u8,
+    /// 主送机关, one line under the title (7.3.2).
+    pub recipients: Option<String>,
+    /// 附件说明: "附件：", the numbered notes ("1. 名称"), a blank line above it and its
+    /// indent in characters (7.3.3: 空一行, 左空二字).
     pub attachment_label: String,
     pub attachment_notes: Vec<String>,
-    /// 发文机关署名 and 成文日期 ("2025年3月3日", 7.3.5).
-    pub signature: Option<(String, String)>,
+    pub attachment_indent: f32,
+    pub lines_before_attachments: u8,
+    /// 发文机关署名 and 成文日期 (7.3.5).
+    pub signature: Option<Signature>,
+    /// Blank lines above the signature (7.3.5.2: 空一行).
+    pub lines_before_signature: u8,
     /// 抄送机关: the label and the list ("抄送：", "甲，乙。", 7.4.2).
     pub cc: Option<(String, String)>,
     /// 印发机关 and 印发日期 ("2025年3月3日印发", 7.4.3).
     pub printed_by: Option<String>,
     pub printed_date: Option<String>,
+}
+
+/// 发文机关标志: its text, its size in pt (the mark style's, shrunk so that a long name fits
+/// the type area on one line) and its top's distance below the type area's top in pt
+/// (35 mm; 80 mm in upward documents, 7.2.4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub text: String,
+    pub size: f32,
+    pub top: f32,
+}
+
+/// The 发文字号 line: centred, or, in an upward document (one with a 签发人), the number one
+/// character in from the left and "签发人：" with the name one character in from the right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberLine {
+    pub number: String,
+    /// ("签发人：", name).
+    pub signer: Option<(String, String)>,
+    /// Inset of the number and the signer from the type area's sides, in characters.
+    pub inset: f32,
+}
+
+/// 发文机关署名 centred over 成文日期, the date `date_right` characters in from the right
+/// (7.3.5.2: 右空四字); the name's right edge `name_right` characters in (never further
+/// right than the date's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature {
+    pub name: String,
+    pub date: String,
+    pub name_right: f32,
+    pub date_right: f32,
 }
 
 impl Composed<'_> {
@@ -263,16 +313,55 @@ pub fn compose<'a>(
                 if natural > width {
                     size = size * width / natural * 0.999;
                 }
-                (mark.clone(), size)
+                let top = match (&off.signer, setup.mark_top_upward) {
+                    (Some(_), Some(upward)) => upward.pt(),
+                    _ => setup.mark_top.pt(),
+                };
+                Mark {
+                    text: mark.clone(),
+                    size,
+                    top,
+                }
+            });
+            let number = (off.doc_number.is_some() || off.signer.is_some()).then(|| NumberLine {
+                number: off.doc_number.clone().unwrap_or_default(),
+                signer: off
+                    .signer
+                    .as_ref()
+                    .map(|name| (setup.signer_label.clone(), name.clone())),
+                inset: if off.signer.is_some() { 1.0 } else { 0.0 },
+            });
+            let signature = off.signature.as_ref().map(|s| {
+                let date = chinese_date(&s.date);
+                let date_right = setup.signature_right_indent;
+                // Widths in characters of the signature style, as set.
+                let style = &setup.signature_style;
+                let mut ems = |s: &str| shaper(s, style, false).natural_width() / style.size.pt();
+                let (date_ems, name_ems) = (ems(&date), ems(&s.name));
+                let name_right = (date_right + (date_ems - name_ems) / 2.0).max(date_right);
+                Signature {
+                    name: s.name.clone(),
+                    date,
+                    name_right,
+                    date_right,
+                }
             });
             OfficialTexts {
+                lines_before_title: if number.is_some() || mark.is_some() {
+                    2
+                } else {
+                    0
+                },
                 mark,
+                number,
+                lines_before_number: 2,
+                recipients: off.recipients.clone(),
                 attachment_label: setup.attachments_label.clone(),
                 attachment_notes: article.attachment_notes(),
-                signature: off
-                    .signature
-                    .as_ref()
-                    .map(|s| (s.name.clone(), chinese_date(&s.date))),
+                attachment_indent: 2.0,
+                lines_before_attachments: 1,
+                signature,
+                lines_before_signature: 1,
                 cc: (!off.cc.is_empty())
                     .then(|| (setup.cc_label.clone(), format!("{}。", off.cc.join("，")))),
                 printed_by: off.printed_by.clone(),

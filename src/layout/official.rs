@@ -9,26 +9,21 @@ impl Builder<'_> {
     /// lines below it, the red line 4 mm under the number, then the title two lines below
     /// and the addressees (主送机关) one line below the title.
     pub(super) fn official_head(&mut self) {
-        let (t, a) = (self.template, self.article);
+        let t = self.template;
         let Some(setup) = &t.official else { return };
-        let off = &a.official;
+        let Some(texts) = self.composed.official.clone() else {
+            return;
+        };
         let pitch = t.styles.body.line_pitch();
-        let mut title_space = 0.0;
-        let texts = self.composed.official.clone();
-        let mark = texts.as_ref().and_then(|o| o.mark.clone());
-        if let Some((mark, size)) = &mark {
+        if let Some(mark) = &texts.mark {
             self.role(super::Role::P);
             // The mark is one line, at the size composing chose (shrunk to fit if long).
             let mut style = setup.mark_style.clone();
-            style.size = Length(*size);
-            let size = *size;
+            style.size = Length(mark.size);
+            let size = mark.size;
             let mut line = self
-                .set_lines(mark, &style, false, self.width, 0.0)
+                .set_lines(&mark.text, &style, false, self.width, 0.0)
                 .remove(0);
-            let top = match (&off.signer, setup.mark_top_upward) {
-                (Some(_), Some(upward)) => upward.pt(),
-                _ => setup.mark_top.pt(),
-            };
             for run in &mut line.runs {
                 run.x += self.left;
             }
@@ -36,39 +31,39 @@ impl Builder<'_> {
                 .runs
                 .into_iter()
                 .map(|mut run| {
-                    run.y = top + 0.88 * size;
+                    run.y = mark.top + 0.88 * size;
                     Item::Text(run)
                 })
                 .collect();
             self.boxes.push(Boxed {
-                height: top + size,
+                height: mark.top + size,
                 items,
                 keep_with_next: true,
                 ..Default::default()
             });
         }
-        if off.doc_number.is_some() || off.signer.is_some() {
+        if let Some(number_line) = &texts.number {
             self.role(super::Role::P);
             let style = setup.doc_number_style.clone();
             let size = style.size.pt();
-            let mut boxed = if let Some(signer) = &off.signer {
-                // Upward documents: number at the left, 签发人 at the right, one character in.
+            let inset = number_line.inset * size;
+            let mut boxed = if let Some((label, signer)) = &number_line.signer {
+                // Upward documents: number at the left, 签发人 at the right.
                 let mut left_style = style.clone();
                 left_style.align = Align::Left;
-                let number = off.doc_number.clone().unwrap_or_default();
                 let line = self
-                    .set_lines(&number, &left_style, false, self.width, 0.0)
+                    .set_lines(&number_line.number, &left_style, false, self.width, 0.0)
                     .remove(0);
-                let mut boxed = self.line_box(line, &left_style, self.left + size);
+                let mut boxed = self.line_box(line, &left_style, self.left + inset);
                 let label = self
-                    .set_lines(&setup.signer_label, &left_style, false, self.width, 0.0)
+                    .set_lines(label, &left_style, false, self.width, 0.0)
                     .remove(0);
                 let mut name_style = setup.signer_style.clone();
                 name_style.align = Align::Left;
                 let name = self
                     .set_lines(signer, &name_style, false, self.width, 0.0)
                     .remove(0);
-                let right = self.left + self.width - size;
+                let right = self.left + self.width - inset;
                 let name_x = right - name.width;
                 let label_x = name_x - label.width;
                 boxed
@@ -79,14 +74,13 @@ impl Builder<'_> {
                     .extend(self.line_box(name, &name_style, name_x).items);
                 boxed
             } else {
-                let number = off.doc_number.clone().unwrap_or_default();
                 let line = self
-                    .set_lines(&number, &style, false, self.width, 0.0)
+                    .set_lines(&number_line.number, &style, false, self.width, 0.0)
                     .remove(0);
                 self.line_box(line, &style, self.left)
             };
             boxed.grid = true;
-            boxed.space_before = 2.0 * pitch;
+            boxed.space_before = f32::from(texts.lines_before_number) * pitch;
             // The red line, as wide as the type area, 4 mm under the number's em box.
             let rule_y = match t.typography.em_box {
                 crate::template::EmBox::Top => size,
@@ -102,19 +96,17 @@ impl Builder<'_> {
             boxed.height = boxed.height.max(rule_y + setup.rule_thickness.pt());
             boxed.keep_with_next = true;
             self.boxes.push(boxed);
-            title_space = 2.0 * pitch;
-        } else if off.issuer_mark.is_some() {
-            title_space = 2.0 * pitch;
         }
         let mut title = t.styles.title.clone();
+        let title_space = f32::from(texts.lines_before_title) * pitch;
         title.space_before = Length(title.space_before.pt().max(title_space));
         self.role(super::Role::Title);
         self.title(&title);
-        if let Some(sub) = &a.subtitle {
+        if let Some(sub) = &self.article.subtitle {
             self.role(super::Role::P);
             self.paragraph(sub, &t.styles.subtitle.clone(), true);
         }
-        if let Some(r) = &off.recipients {
+        if let Some(r) = &texts.recipients {
             self.role(super::Role::P);
             self.paragraph(r, &setup.recipients_style.clone(), false);
         }
@@ -137,7 +129,7 @@ impl Builder<'_> {
             let mut style = body.clone();
             style.first_line_indent = 0.0;
             style.align = Align::Left;
-            let label_x = self.left + 2.0 * em;
+            let label_x = self.left + texts.attachment_indent * em;
             let label = self
                 .set_lines(&texts.attachment_label, &style, false, self.width, 0.0)
                 .remove(0);
@@ -148,7 +140,8 @@ impl Builder<'_> {
                 let first = self.boxes.len();
                 let mut item_style = style.clone();
                 if i == 0 {
-                    item_style.space_before = Length(pitch);
+                    item_style.space_before =
+                        Length(f32::from(texts.lines_before_attachments) * pitch);
                 }
                 self.push_lines(lines, &item_style, text_x, false);
                 if i == 0 {
@@ -157,26 +150,26 @@ impl Builder<'_> {
                 }
             }
         }
-        if let Some((name, date)) = &texts.signature {
+        if let Some(signature) = &texts.signature {
             self.role(super::Role::P);
             let mut style = setup.signature_style.clone();
             style.align = Align::Left;
             style.first_line_indent = 0.0;
+            let size = style.size.pt();
             let date = self
-                .set_lines(date, &style, false, self.width, 0.0)
+                .set_lines(&signature.date, &style, false, self.width, 0.0)
                 .remove(0);
             let name = self
-                .set_lines(name, &style, false, self.width, 0.0)
+                .set_lines(&signature.name, &style, false, self.width, 0.0)
                 .remove(0);
-            let date_right =
-                self.left + self.width - setup.signature_right_indent * style.size.pt();
-            let date_x = date_right - date.width;
-            // The issuing body is centred over the date, moved left if it is the longer.
-            let name_x = (date_x + (date.width - name.width) / 2.0).min(date_right - name.width);
+            let right = self.left + self.width;
+            let date_x = right - signature.date_right * size - date.width;
+            let name_x = right - signature.name_right * size - name.width;
+            let space = f32::from(texts.lines_before_signature) * pitch;
             let mut name_style = style.clone();
-            name_style.space_before = Length(pitch);
+            name_style.space_before = Length(space);
             let mut name_box = self.line_box(name, &name_style, name_x);
-            name_box.space_before = pitch;
+            name_box.space_before = space;
             name_box.grid = true;
             name_box.keep_with_next = true;
             self.boxes.push(name_box);

@@ -1511,6 +1511,33 @@ mod fidelity_tests {
         );
     }
 
+    /// The official head's blank lines come from the composed plan, as the PDF's spaces do:
+    /// two between the mark and the number, two above the title (below the red rule, or
+    /// below the mark when there is no number), GB/T 9704-2012 7.2.5 and 7.3.1.
+    #[test]
+    fn official_head_spacing_follows_the_composed_plan() {
+        let template = Template::load("gongwen").unwrap();
+        let blank_lines = |xml: &str, from: &str, to: &str| {
+            let start = xml.find(from).unwrap();
+            let end = start + xml[start..].find(to).unwrap();
+            xml[start..end].matches("<w:p/>").count()
+        };
+        let mark_only = article(
+            r#"{"title": "关于做好工作的通知", "issuer_mark": "某某市人民政府文件",
+                "body": [{"type": "paragraph", "text": "正文。"}]}"#,
+        );
+        let doc = &parts(&mark_only, &template)["word/document.xml"];
+        assert_eq!(blank_lines(doc, "IssuerMark", "w:val=\"Title\""), 2);
+        let numbered = article(
+            r#"{"title": "关于做好工作的通知", "issuer_mark": "某某市人民政府文件",
+                "doc_number": "某政发〔2025〕1号",
+                "body": [{"type": "paragraph", "text": "正文。"}]}"#,
+        );
+        let doc = &parts(&numbered, &template)["word/document.xml"];
+        assert_eq!(blank_lines(doc, "IssuerMark", "DocNumber"), 2);
+        assert_eq!(blank_lines(doc, "DocNumber", "w:val=\"Title\""), 2);
+    }
+
     #[test]
     fn office_faces_keep_gbk_characters() {
         // 䶮 is one of the Extension A characters GB 18030-2005 (and WHATWG's GBK) maps into

@@ -59,30 +59,36 @@ impl Writer<'_> {
         self.body.push_str("<w:p/>");
     }
 
+    /// `n` blank lines of the grid (empty body paragraphs).
+    fn blank_lines(&mut self, n: u8) {
+        for _ in 0..n {
+            self.blank_line();
+        }
+    }
+
     pub(super) fn official_head(&mut self) {
-        let (t, a) = (self.template, self.article);
+        let t = self.template;
         let Some(setup) = &t.official else { return };
-        let off = &a.official;
         let width = t.page.text_width();
-        let texts = self.composed.official.clone();
-        if let Some((mark, size)) = texts.as_ref().and_then(|o| o.mark.clone()) {
+        let Some(texts) = self.composed.official.clone() else {
+            return;
+        };
+        if let Some(mark) = &texts.mark {
             // The composed size (shrunk to fit), in half-points rounded down so that the
             // mark never needs more room than in the PDF.
-            let half_points = ((size * 2.0).floor() as i64).max(2);
+            let half_points = ((mark.size * 2.0).floor() as i64).max(2);
             let _ = write!(
                 self.body,
                 "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr>{}</w:r></w:p>",
-                match (&off.signer, setup.mark_top_upward) {
-                    (Some(_), Some(upward)) => upward.twips(),
-                    _ => setup.mark_top.twips(),
-                },
-                Length(size * 1.1).twips(),
-                super::run_content(&mark)
+                Length(mark.top).twips(),
+                Length(mark.size * 1.1).twips(),
+                super::run_content(&mark.text)
             );
-            self.blank_line();
-            self.blank_line();
         }
-        if off.doc_number.is_some() || off.signer.is_some() {
+        if let Some(number_line) = &texts.number {
+            if texts.mark.is_some() {
+                self.blank_lines(texts.lines_before_number);
+            }
             let em = setup.doc_number_style.size.pt();
             let rule_pt = setup.rule_thickness.pt();
             // A paragraph border is drawn below the line box, whose exact height (the grid
@@ -100,38 +106,35 @@ impl Writer<'_> {
                 space,
                 setup.rule_color.hex()
             );
-            let number = off.doc_number.clone().unwrap_or_default();
-            match &off.signer {
-                Some(signer) => {
-                    // The number one character in by a tab, not an indent: the paragraph's
-                    // border (the red rule) spans the whole type area only without indents.
-                    let tab = Length(width - em).twips();
+            match &number_line.signer {
+                Some((label, signer)) => {
+                    // The number inset by a tab, not an indent: the paragraph's border (the
+                    // red rule) spans the whole type area only without indents.
+                    let inset = number_line.inset * em;
+                    let tab = Length(width - inset).twips();
                     let _ = write!(
                         self.body,
                         "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:tabs><w:tab w:val=\"left\" w:pos=\"{}\"/><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs><w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/></w:pPr><w:r><w:tab/></w:r>",
-                        Length(em).twips()
+                        Length(inset).twips()
                     );
-                    self.run(&number, "");
+                    self.run(&number_line.number, "");
                     self.body.push_str("<w:r><w:tab/></w:r>");
-                    self.run(&setup.signer_label, "");
+                    self.run(label, "");
                     let (east, latin) = super::font_names(setup.signer_style.family);
                     let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
                     self.run(signer, &fonts);
                     self.body.push_str("</w:p>");
                 }
-                None => self.para("DocNumber", &number, &border),
+                None => self.para("DocNumber", &number_line.number, &border),
             }
-            self.blank_line();
-            self.blank_line();
-        } else if off.issuer_mark.is_some() {
-            self.blank_line();
         }
         // The Title style's space after is the blank line below the title.
+        self.blank_lines(texts.lines_before_title);
         self.title();
-        if let Some(sub) = &a.subtitle {
+        if let Some(sub) = &self.article.subtitle {
             self.para("Subtitle", sub, "");
         }
-        if let Some(r) = &off.recipients {
+        if let Some(r) = &texts.recipients {
             self.para("Recipients", r, "");
         }
     }
@@ -144,9 +147,9 @@ impl Writer<'_> {
         };
         let em = t.styles.body.size.pt();
         if !texts.attachment_notes.is_empty() {
-            self.blank_line();
+            self.blank_lines(texts.lines_before_attachments);
             let label_ems = ems(&texts.attachment_label);
-            let left = Length((2.0 + label_ems) * em).twips();
+            let left = Length((texts.attachment_indent + label_ems) * em).twips();
             for (i, text) in texts.attachment_notes.iter().cloned().enumerate() {
                 let (ind, text) = if i == 0 {
                     let hanging = Length(label_ems * em).twips();
@@ -160,15 +163,12 @@ impl Writer<'_> {
                 self.para("AttachmentNote", &text, &ind);
             }
         }
-        if let Some((name, date)) = &texts.signature {
-            self.blank_line();
-            let right = setup.signature_right_indent;
-            // The issuing body centred over the date (never further right than the date).
-            let name_right = (right + (ems(date) - ems(name)) / 2.0).max(right);
+        if let Some(signature) = &texts.signature {
+            self.blank_lines(texts.lines_before_signature);
             let size = setup.signature_style.size.pt();
             let ind = |chars: f32| format!("<w:ind w:right=\"{}\"/>", Length(chars * size).twips());
-            self.para("Signature", name, &ind(name_right));
-            self.para("Signature", date, &ind(right));
+            self.para("Signature", &signature.name, &ind(signature.name_right));
+            self.para("Signature", &signature.date, &ind(signature.date_right));
         }
         self.imprint(&texts);
     }
