@@ -5,7 +5,9 @@
 //! size and height, the number line's arrangement, the blank lines between the head's
 //! elements, the signature's position. Layout turns a
 //! [`Composed`] into pages (PDF, OFD, preview); the DOCX writer turns the same value into
-//! WordprocessingML. Neither decides any of this again, so the two cannot drift.
+//! WordprocessingML. Neither decides any of this again. (Body paragraphs, and headings and
+//! captions in the DOCX, are left to flow: Word breaks their lines itself, so that the
+//! document stays editable; titles and table cells are broken where the PDF breaks them.)
 //!
 //! Data flows one way: `record` → `compose` → `layout` → `render::{pdf, pdf_direct, ofd, svg}`,
 //! and `compose` → `render::docx`.
@@ -13,7 +15,7 @@
 use crate::fonts::FontBook;
 use crate::layout::text::{set_shaped, shape, Line, Shaped, TextStyle};
 use crate::qr::QrMatrix;
-use crate::record::{chinese_date, Article, Block, ImageBlock};
+use crate::record::{chinese_date, Article, Block, ImageBlock, Table, TableCell};
 use crate::template::{Align, DocumentKind, Length, Style, Template};
 use std::collections::BTreeSet;
 
@@ -51,7 +53,8 @@ pub struct Composed<'a> {
     pub official: Option<OfficialTexts>,
     /// The space in pt the baseline grid adds above each body block when the pages are
     /// one continuous column (index = the block's index in the body; one more entry for
-    /// what follows the body): off-grid content (titles, headings, tables, images) that
+    /// what follows the body: a news attachment list, an official tail): off-grid content
+    /// (titles, headings, tables, images) that
     /// ends between two grid lines pushes the next grid line's text down to the grid
     /// ([`grid_snap`]). Layout snaps by position; the DOCX, whose reader knows no such
     /// grid, writes this space out.
@@ -86,6 +89,16 @@ pub const QR_SPACE_BEFORE: f32 = 18.0;
 pub const BREADCRUMB_RULE: (f32, f32) = (0.5, 4.0);
 pub const HEAD_RULE: (f32, f32) = (0.75, 12.0);
 
+/// The style of a table's caption (表题): the caption style, with the table's space before
+/// above it and none below (the table's own space before follows).
+pub fn table_caption_style(template: &Template) -> Style {
+    let mut style = template.styles.caption.clone();
+    style.align = Align::Center;
+    style.space_before = template.styles.table.space_before;
+    style.space_after = Length(0.0);
+    style
+}
+
 /// The space between two stacked blocks, in pt: the larger of the upper one's space after
 /// and the lower one's space before (they overlap, as CSS margins collapse).
 pub fn gap(after: f32, before: f32) -> f32 {
@@ -111,9 +124,15 @@ pub fn on_grid(template: &Template, style: &Style) -> bool {
 pub struct TableGeometry {
     /// Column widths in pt, summing to the type area's width; each includes its padding.
     pub widths: Vec<f32>,
-    /// Each cell's lines, rows × cells × lines: the header row (the first) centred and
-    /// bold, the others left-aligned, set in the column's width less its padding.
-    pub cells: Vec<Vec<Vec<Line>>>,
+    /// Each cell's lines, in the order of the table's cells: header cells centred and bold,
+    /// the others left-aligned, set in the width of the columns the cell covers less its
+    /// padding.
+    pub cells: Vec<Vec<Line>>,
+    /// Each row's height in pt: its tallest one-row cell's lines and padding; a cell spanning
+    /// rows that needs more lengthens the last of them.
+    pub row_heights: Vec<f32>,
+    /// The caption's (表题) lines, centred in the caption style (empty without a caption).
+    pub caption: Vec<Line>,
     /// Cell padding in pt: left and right (`pad_x`), top and bottom (`pad_y`).
     pub pad_x: f32,
     pub pad_y: f32,
@@ -266,7 +285,7 @@ pub fn compose<'a>(
             Block::Heading { level, text } => {
                 headings.push(set(text, template.heading_style(*level), &mut shaper))
             }
-            Block::Table { rows } => tables.push(table(rows, template, width, &mut shaper)),
+            Block::Table(t) => tables.push(table(t, template, width, &mut shaper)),
             Block::Image(img) => images.push(ImagePart {
                 size: image_size(img, template),
                 caption: img
@@ -500,20 +519,15 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
                 headings += 1;
                 flow.lines(t, t.heading_style(*level), lines)
             }
-            Block::Table { .. } => {
+            Block::Table(_) => {
                 let Some(g) = c.tables.get(tables) else {
                     continue;
                 };
                 tables += 1;
-                let pitch = g.size * styles.table.line_height;
-                let height: f32 = g
-                    .cells
-                    .iter()
-                    .map(|row| {
-                        row.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * pitch
-                            + 2.0 * g.pad_y
-                    })
-                    .sum();
+                if !g.caption.is_empty() {
+                    flow.lines(t, &table_caption_style(t), Some(g.caption.len()));
+                }
+                let height: f32 = g.row_heights.iter().sum();
                 let table = &styles.table;
                 flow.off_grid(table.space_before.pt(), height, table.space_after.pt());
                 0.0
@@ -536,6 +550,20 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
         head.space_before = Length(styles.body.size.pt());
         spaces[article.body.len()] = flow.lines(t, &head, None);
     }
+    // An official document's tail: 附件说明 or the signature, on the grid, blank lines above.
+    if let Some(o) = &c.official {
+        let pitch = styles.body.line_pitch();
+        let lines = if !o.attachment_notes.is_empty() {
+            Some(o.lines_before_attachments)
+        } else if o.signature.is_some() {
+            Some(o.lines_before_signature)
+        } else {
+            None
+        };
+        if let Some(lines) = lines {
+            spaces[article.body.len()] = flow.grid(t, f32::from(lines) * pitch, 0.0);
+        }
+    }
     spaces
 }
 
@@ -550,50 +578,62 @@ fn image_size(img: &ImageBlock, template: &Template) -> (f32, f32) {
     (w * scale, h * scale)
 }
 
-/// Column widths of a table: each column as wide as its longest cell needs, scaled to the
-/// type area; every column holds at least a character and a half, and a table too wide for
-/// that at the template's size is set smaller, with less padding. Then each cell's lines in
-/// its column.
+/// Column widths of a table: each column as wide as its longest cell needs (a cell spanning
+/// several columns spreads what its covered columns lack over them), scaled to the type
+/// area, or the record's relative widths; every column holds at least a character and a
+/// half, and a table too wide for that at the template's size is set smaller, with less
+/// padding. Then each cell's lines in its columns, the rows' heights and the caption's lines.
 fn table(
-    rows: &[Vec<String>],
+    t: &Table,
     template: &Template,
     width: f32,
     shaper: &mut impl FnMut(&str, &Style, bool) -> Shaped,
 ) -> TableGeometry {
     let mut style = template.styles.table.clone();
     let mut pad_x = TABLE_PAD_X;
-    let columns = rows.first().map_or(1, Vec::len).max(1);
+    let columns = t.columns.max(1);
     let per_column = width / columns as f32;
     if per_column < 1.5 * style.size.pt() + 2.0 * pad_x {
         pad_x = f32::min(pad_x, per_column * 0.1);
         style.size = Length((per_column - 2.0 * pad_x) / 1.5);
     }
     let floor = 1.5 * style.size.pt() + 2.0 * pad_x;
-    // Each cell shaped once, in the style it is printed in: the header row bold, centred.
-    let cell_style = |r: usize| {
+    // Each cell shaped once, in the style it is printed in: header cells bold and centred, a
+    // body cell across the whole table (a section row, "一、……") bold.
+    let cell_style = |cell: &TableCell| {
         let mut s = style.clone();
-        s.align = if r == 0 { Align::Center } else { Align::Left };
+        s.align = if cell.row < t.header_rows {
+            Align::Center
+        } else {
+            Align::Left
+        };
         s
     };
-    let shaped: Vec<Vec<Shaped>> = rows
+    let bold =
+        |cell: &TableCell| cell.row < t.header_rows || (cell.colspan == columns && columns > 1);
+    let shaped: Vec<Shaped> = t
+        .cells
         .iter()
-        .enumerate()
-        .map(|(r, row)| {
-            row.iter()
-                .map(|cell| shaper(cell, &cell_style(r), r == 0))
-                .collect()
-        })
+        .map(|cell| shaper(&cell.text, &cell_style(cell), bold(cell)))
         .collect();
-    let natural: Vec<f32> = (0..columns)
-        .map(|c| {
-            shaped
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(Shaped::natural_width)
-                .fold(0.0, f32::max)
-                + 2.0 * pad_x
-        })
-        .collect();
+    let mut natural = vec![2.0 * pad_x; columns];
+    for (cell, shaped) in t.cells.iter().zip(&shaped) {
+        if cell.colspan == 1 && cell.column < columns {
+            let w = shaped.natural_width() + 2.0 * pad_x;
+            natural[cell.column] = natural[cell.column].max(w);
+        }
+    }
+    for (cell, shaped) in t.cells.iter().zip(&shaped) {
+        let covered = cell.column..(cell.column + cell.colspan).min(columns);
+        if cell.colspan > 1 && !covered.is_empty() {
+            let have: f32 = natural[covered.clone()].iter().sum();
+            let need = shaped.natural_width() + 2.0 * pad_x;
+            if need > have {
+                let each = (need - have) / covered.len() as f32;
+                natural[covered].iter_mut().for_each(|w| *w += each);
+            }
+        }
+    }
     let min = (3.0 * style.size.pt() + 2.0 * pad_x).min(width / columns as f32);
     let total: f32 = natural.iter().sum();
     let mut widths: Vec<f32> = if total <= width {
@@ -619,20 +659,56 @@ fn table(
             };
         }
     }
-    let cells = shaped
+    if let Some(relative) = &t.widths {
+        let total: f32 = relative.iter().sum();
+        widths = relative.iter().map(|w| w / total * width).collect();
+    }
+    let cells: Vec<Vec<Line>> = t
+        .cells
         .iter()
-        .enumerate()
-        .map(|(r, row)| {
-            let align = cell_style(r).align;
-            row.iter()
-                .zip(&widths)
-                .map(|(cell, w)| set_shaped(cell, align, w - 2.0 * pad_x, 0.0))
-                .collect()
+        .zip(&shaped)
+        .map(|(cell, shaped)| {
+            let end = (cell.column + cell.colspan).min(columns);
+            let w = match cell.colspan {
+                1 => widths.get(cell.column).copied().unwrap_or(0.0),
+                _ => widths[cell.column.min(end)..end].iter().sum(),
+            };
+            set_shaped(shaped, cell_style(cell).align, w - 2.0 * pad_x, 0.0)
         })
         .collect();
+    // Row heights: each row as tall as its tallest one-row cell; a cell spanning rows that
+    // needs more than they give lengthens the last of them.
+    let pitch = style.line_pitch();
+    let needs = |lines: &Vec<Line>| lines.len().max(1) as f32 * pitch + 2.0 * TABLE_PAD_Y;
+    let mut row_heights = vec![pitch + 2.0 * TABLE_PAD_Y; t.rows];
+    for (cell, lines) in t.cells.iter().zip(&cells) {
+        if cell.rowspan == 1 {
+            row_heights[cell.row] = row_heights[cell.row].max(needs(lines));
+        }
+    }
+    for (cell, lines) in t.cells.iter().zip(&cells) {
+        if cell.rowspan > 1 {
+            let covered = cell.row..cell.row + cell.rowspan;
+            let have: f32 = row_heights[covered.clone()].iter().sum();
+            if needs(lines) > have {
+                row_heights[covered.end - 1] += needs(lines) - have;
+            }
+        }
+    }
+    let caption = t
+        .caption
+        .as_ref()
+        .map(|c| {
+            let caption_style = table_caption_style(template);
+            let shaped = shaper(c, &caption_style, false);
+            set_shaped(&shaped, Align::Center, width, 0.0)
+        })
+        .unwrap_or_default();
     TableGeometry {
         widths,
         cells,
+        row_heights,
+        caption,
         pad_x,
         pad_y: TABLE_PAD_Y,
         size: style.size.pt(),

@@ -341,8 +341,9 @@ pub fn block_texts(article: &Article) -> Vec<String> {
                 texts.push(squeeze(t))
             }
             Block::List { items, .. } => texts.extend(items.iter().map(|t| squeeze(t))),
-            Block::Table { rows } => {
-                texts.extend(rows.iter().flatten().map(|t| squeeze(t)));
+            Block::Table(t) => {
+                texts.extend(t.caption.as_deref().map(squeeze));
+                texts.extend(t.cells.iter().map(|c| squeeze(&c.text)));
             }
             Block::Image(image) => texts.extend(image.caption.as_deref().map(squeeze)),
         }

@@ -199,6 +199,17 @@ impl Item {
         }
     }
 
+    /// The item's reference height: a text run's baseline, a rule's centre, a vertical
+    /// rule's or a picture's top.
+    fn y(&self) -> f32 {
+        match self {
+            Item::Text(r) => r.y,
+            Item::Rule { y, .. } => *y,
+            Item::VRule { y1, .. } => *y1,
+            Item::Image { y, .. } | Item::Qr { y, .. } | Item::Link { y, .. } => *y,
+        }
+    }
+
     fn shift(&mut self, dx: f32, dy: f32) {
         match self {
             Item::Text(r) => {

@@ -5,12 +5,12 @@
 use super::text::{set_shaped, shape, Line, Shaped, TextStyle};
 use super::{Item, OutlineEntry, Page, Pages, Role};
 use crate::compose::{
-    gap, grid_snap, on_grid, Composed, BREADCRUMB_RULE, HEAD_RULE, IMAGE_SPACE_AFTER,
-    IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
+    gap, grid_snap, on_grid, table_caption_style, Composed, BREADCRUMB_RULE, HEAD_RULE,
+    IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
 };
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
-use crate::record::{Article, Block, ImageBlock};
+use crate::record::{Article, Block, ImageBlock, Table};
 use crate::template::{Align, Color, DocumentKind, EmBox, Furniture, Length, Style, Template};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -323,7 +323,7 @@ impl Builder<'_> {
                     .collect();
                 self.list(items, &markers, &[]);
             }
-            Block::Table { rows } => self.table(rows),
+            Block::Table(t) => self.table(t),
             Block::Image(img) => self.image(img),
         }
     }
@@ -377,7 +377,11 @@ impl Builder<'_> {
         }
     }
 
-    fn table(&mut self, rows: &[Vec<String>]) {
+    /// A table: its caption, then one box per row (a row taller than a page in pieces of a
+    /// line); the rows a cell spans are kept together when they fit a page, and a spanning
+    /// cell's lines fall into the rows they reach, so that a span cut by a page break goes on
+    /// under the repeated header. Rules are drawn around cells only, not across spans.
+    fn table(&mut self, t: &Table) {
         let Some(geometry) = self.composed.tables.get(self.tables) else {
             return;
         };
@@ -385,142 +389,240 @@ impl Builder<'_> {
         style.size = Length(geometry.size);
         let (pad_x, pad_y) = (geometry.pad_x, geometry.pad_y);
         let widths = geometry.widths.clone();
-
+        let row_heights = geometry.row_heights.clone();
         let table = self.tables;
         self.tables += 1;
+        if !geometry.caption.is_empty() {
+            self.role(Role::P);
+            let caption_style = table_caption_style(self.template);
+            self.set_paragraph(geometry.caption.clone(), &caption_style, true);
+        }
+        let geometry = geometry.clone();
         let pitch = style.line_pitch();
         let text_height = self.template.text_height();
-        let mut header: Option<Arc<Boxed>> = None;
-        for (r, row) in rows.iter().enumerate() {
-            let is_header = r == 0;
-            let mut cell_style = style.clone();
-            cell_style.align = if is_header {
-                Align::Center
-            } else {
-                Align::Left
-            };
-            // Each cell's lines, as items at y relative to the line's top.
-            let mut x = self.left;
-            let mut cells: Vec<Vec<Vec<Item>>> = Vec::with_capacity(row.len());
-            let composed_row = geometry.cells.get(r).map_or(&[][..], Vec::as_slice);
-            for (c, lines) in composed_row.iter().enumerate().take(row.len()) {
-                self.role(Role::Cell {
-                    table,
-                    row: r,
-                    header: is_header,
-                });
-                let lines = lines.clone();
-                let items = lines
-                    .into_iter()
-                    .map(|line| self.line_box(line, &cell_style, x + pad_x).items)
-                    .collect();
-                cells.push(items);
-                x += widths[c];
+        let columns = t.columns;
+        let x_of: Vec<f32> = std::iter::once(self.left)
+            .chain(widths.iter().scan(self.left, |x, w| {
+                *x += w;
+                Some(*x)
+            }))
+            .collect();
+        // cover[r][c]: the index of the cell that covers row r, column c.
+        let mut cover = vec![vec![usize::MAX; columns]; t.rows];
+        for (i, cell) in t.cells.iter().enumerate() {
+            for row in cover.iter_mut().skip(cell.row).take(cell.rowspan) {
+                for slot in row.iter_mut().skip(cell.column).take(cell.colspan) {
+                    *slot = i;
+                }
             }
-            let max_lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            // A row taller than a page (below the repeated header) is cut into one-line pieces
-            // that flow on from wherever the row starts: rules above its first line and below
-            // its last, column rules beside every piece.
-            let room = text_height - header.as_ref().map_or(0.0, |h| h.height);
-            let tall = max_lines as f32 * pitch + 2.0 * pad_y > room;
-            let per_piece = if tall { 1 } else { max_lines };
-            let pieces = max_lines.div_ceil(per_piece);
+        }
+        // Each row's items, y relative to the row's top; a spanning cell's lines go to the
+        // row they fall in.
+        let row_tops: Vec<f32> = row_heights
+            .iter()
+            .scan(0.0, |y, h| {
+                let top = *y;
+                *y += h;
+                Some(top)
+            })
+            .collect();
+        let mut row_items: Vec<Vec<Item>> = vec![Vec::new(); t.rows];
+        // Lines of each row's one-row cells, for cutting a row taller than a page.
+        let mut row_lines: Vec<usize> = vec![1; t.rows];
+        for (cell, lines) in t.cells.iter().zip(&geometry.cells) {
+            let header = cell.row < t.header_rows;
+            self.role(Role::Cell {
+                table,
+                row: cell.row,
+                header,
+            });
+            let mut cell_style = style.clone();
+            cell_style.align = if header { Align::Center } else { Align::Left };
+            let x = x_of.get(cell.column).copied().unwrap_or(self.left) + pad_x;
+            let last = (cell.row + cell.rowspan).min(t.rows);
+            if cell.rowspan == 1 {
+                row_lines[cell.row] = row_lines[cell.row].max(lines.len());
+            }
+            for (i, line) in lines.iter().enumerate() {
+                let y = row_tops[cell.row] + pad_y + i as f32 * pitch;
+                let r = (cell.row..last)
+                    .rev()
+                    .find(|&r| row_tops[r] <= y + 0.01)
+                    .unwrap_or(cell.row);
+                let items = self.line_box(line.clone(), &cell_style, x).items;
+                row_items[r].extend(items.into_iter().map(|mut item| {
+                    item.shift(0.0, y - row_tops[r]);
+                    item
+                }));
+            }
+        }
+        // Rows tied together by a cell spanning them: each row's group (first row, last row).
+        let mut reach: Vec<usize> = (0..t.rows).collect();
+        for cell in &t.cells {
+            let last = (cell.row + cell.rowspan).min(t.rows) - 1;
+            reach[cell.row] = reach[cell.row].max(last);
+        }
+        let mut group = vec![(0, 0); t.rows];
+        let (mut start, mut end) = (0, 0);
+        for (r, &far) in reach.iter().enumerate() {
+            if r > end {
+                for g in &mut group[start..=end] {
+                    *g = (start, end);
+                }
+                (start, end) = (r, r);
+            }
+            end = end.max(far);
+        }
+        if t.rows > 0 {
+            for g in &mut group[start..=end.min(t.rows - 1)] {
+                *g = (start, end);
+            }
+        }
+        let spanned = |r: usize| {
+            cover[r]
+                .iter()
+                .any(|&i| t.cells.get(i).is_some_and(|c| c.rowspan > 1))
+        };
+        let mut header: Option<Arc<Boxed>> = None;
+        let mut header_parts: Vec<Boxed> = Vec::new();
+        let header_height: f32 = row_heights.iter().take(t.header_rows).sum();
+        for r in 0..t.rows {
+            let is_header = r < t.header_rows;
+            let (group_start, group_end_r) = group[r];
+            let group_height: f32 = row_heights[group_start..=group_end_r].iter().sum();
+            let repeated = header_height <= text_height / 3.0;
+            let room = text_height
+                - if is_header || !repeated {
+                    0.0
+                } else {
+                    header_height
+                };
+            // Rule segments above and below the row: only where a cell starts or ends here.
+            let starts = |c: usize| t.cells.get(cover[r][c]).is_none_or(|cell| cell.row == r);
+            let ends = |c: usize| {
+                t.cells
+                    .get(cover[r][c])
+                    .is_none_or(|cell| cell.row + cell.rowspan - 1 == r)
+            };
+            let joined = |c: usize| c > 0 && c < columns && cover[r][c - 1] == cover[r][c];
+            let height = row_heights[r];
+            let tall = height > room && !spanned(r);
+            let lines = row_lines[r].max(1);
+            let per_piece = if tall { 1 } else { lines };
+            let pieces = if tall { lines } else { 1 };
+            let mut items = std::mem::take(&mut row_items[r]);
             for piece in 0..pieces {
-                let first = piece * per_piece;
-                let count = per_piece.min(max_lines - first);
                 let (first_piece, last_piece) = (piece == 0, piece + 1 == pieces);
-                let top = if first_piece { pad_y } else { 0.0 };
-                let mut items = Vec::new();
-                for cell in &mut cells {
-                    for (i, line) in cell.iter_mut().enumerate().skip(first).take(count) {
-                        for mut item in std::mem::take(line) {
-                            item.shift(0.0, top + (i - first) as f32 * pitch);
-                            items.push(item);
+                let (top, bottom) = if tall {
+                    let top = if first_piece {
+                        0.0
+                    } else {
+                        pad_y + (piece * per_piece) as f32 * pitch
+                    };
+                    let bottom = if last_piece {
+                        height
+                    } else {
+                        pad_y + ((piece + 1) * per_piece) as f32 * pitch
+                    };
+                    (top, bottom)
+                } else {
+                    (0.0, height)
+                };
+                let (mine, rest): (Vec<Item>, Vec<Item>) = items
+                    .into_iter()
+                    .partition(|item| last_piece || item.y() < bottom - 0.01);
+                items = rest;
+                let mut mine: Vec<Item> = mine
+                    .into_iter()
+                    .map(|mut item| {
+                        item.shift(0.0, -top);
+                        item
+                    })
+                    .collect();
+                let h = bottom - top;
+                let thick = if is_header { 0.75 } else { 0.5 };
+                let segments = |wanted: &dyn Fn(usize) -> bool| {
+                    let mut out = Vec::new();
+                    let mut c = 0;
+                    while c < columns {
+                        if wanted(c) {
+                            let start = c;
+                            while c < columns && wanted(c) {
+                                c += 1;
+                            }
+                            out.push((x_of[start], x_of[c]));
+                        } else {
+                            c += 1;
                         }
                     }
+                    out
+                };
+                if first_piece {
+                    for (x1, x2) in segments(&starts) {
+                        mine.push(Item::Rule {
+                            x1,
+                            x2,
+                            y: 0.0,
+                            thickness: thick,
+                            color: TABLE_LINE,
+                        });
+                    }
                 }
-                let height = count as f32 * pitch + top + if last_piece { pad_y } else { 0.0 };
-                let bx = self.table_row_box(
-                    items,
-                    height,
-                    &widths,
-                    is_header,
-                    (first_piece, last_piece),
-                    if is_header && first_piece {
+                if last_piece {
+                    for (x1, x2) in segments(&ends) {
+                        mine.push(Item::Rule {
+                            x1,
+                            x2,
+                            y: h,
+                            thickness: thick,
+                            color: TABLE_LINE,
+                        });
+                    }
+                }
+                for (c, &x) in x_of.iter().enumerate() {
+                    if !joined(c) {
+                        mine.push(Item::VRule {
+                            x,
+                            y1: 0.0,
+                            y2: h,
+                            thickness: 0.5,
+                            color: TABLE_LINE,
+                        });
+                    }
+                }
+                let first_of_table = r == 0 && first_piece;
+                let last_of_table = r + 1 == t.rows && last_piece;
+                // Rows of one group stay together when the group fits a page.
+                let keep = (is_header && r + 1 < t.header_rows)
+                    || (is_header && r + 1 == t.header_rows && last_piece)
+                    || (r < group_end_r && group_height <= room);
+                let bx = Boxed {
+                    height: h,
+                    space_before: if first_of_table {
                         style.space_before.pt()
                     } else {
                         0.0
                     },
-                    if r + 1 == rows.len() && last_piece {
+                    space_after: if last_of_table {
                         style.space_after.pt()
                     } else {
                         0.0
                     },
-                );
-                let bx = Boxed {
-                    keep_with_next: is_header && last_piece,
+                    items: mine,
+                    keep_with_next: keep || (!last_piece && is_header),
                     repeat_header: if is_header { None } else { header.clone() },
-                    ..bx
+                    ..Default::default()
                 };
-                // Only a header that fits in a third of the page is repeated on the next.
-                if is_header && pieces == 1 && height <= text_height / 3.0 {
-                    header = Some(Arc::new(Boxed {
-                        space_before: 0.0,
-                        ..bx.clone()
-                    }));
+                // The header rows, repeated together on every page when they fit a third
+                // of it.
+                if is_header && !tall {
+                    header_parts.push(bx.clone());
+                    if r + 1 == t.header_rows && header_height <= text_height / 3.0 {
+                        header = Some(Arc::new(stacked(&header_parts)));
+                    }
                 }
                 self.boxes.push(bx);
             }
-        }
-    }
-
-    /// One table row (or piece of one): its items, the rules above and below it that
-    /// `rules` asks for, and the rules between the columns.
-    #[allow(clippy::too_many_arguments)]
-    fn table_row_box(
-        &self,
-        mut items: Vec<Item>,
-        height: f32,
-        widths: &[f32],
-        is_header: bool,
-        rules: (bool, bool),
-        space_before: f32,
-        space_after: f32,
-    ) -> Boxed {
-        let thick = if is_header { 0.75 } else { 0.5 };
-        let wanted = [(0.0, rules.0), (height, rules.1)];
-        for y in wanted.iter().filter(|(_, on)| *on).map(|(y, _)| *y) {
-            items.push(Item::Rule {
-                x1: self.left,
-                x2: self.left + self.width,
-                y,
-                thickness: thick,
-                color: TABLE_LINE,
-            });
-        }
-        let edges = std::iter::once(self.left).chain(widths.iter().scan(self.left, |x, w| {
-            *x += w;
-            Some(*x)
-        }));
-        for vx in edges {
-            items.push(Item::VRule {
-                x: vx,
-                y1: 0.0,
-                y2: height,
-                thickness: 0.5,
-                color: TABLE_LINE,
-            });
-        }
-        Boxed {
-            height,
-            space_before,
-            space_after,
-            items,
-            keep_with_next: false,
-            grid: false,
-            repeat_header: None,
-            at_page_bottom: false,
-            outline: None,
         }
     }
 
@@ -706,6 +808,24 @@ impl Builder<'_> {
     }
 }
 
+/// Boxes stacked into one (a table's header rows, to repeat together), without spaces.
+fn stacked(parts: &[Boxed]) -> Boxed {
+    let mut items = Vec::new();
+    let mut y = 0.0;
+    for part in parts {
+        items.extend(part.items.iter().cloned().map(|mut item| {
+            item.shift(0.0, y);
+            item
+        }));
+        y += part.height;
+    }
+    Boxed {
+        height: y,
+        items,
+        ..Default::default()
+    }
+}
+
 /// Pages, and where each outline box landed: (page index, y, entry).
 type Placed = Vec<(usize, f32, (u8, String))>;
 
@@ -862,16 +982,17 @@ mod tests {
                         + gap(h1.space_after.pt(), 0.0),
                 ),
             ];
+            // The table's rows, each its lines and padding tall.
             let table = &composed.tables[0];
             let table_pitch = table.size * styles.table.line_height;
-            let table_height: f32 = table
-                .cells
-                .iter()
-                .map(|row| {
-                    row.iter().map(Vec::len).max().unwrap_or(1) as f32 * table_pitch
-                        + 2.0 * table.pad_y
-                })
-                .sum();
+            assert_eq!(table.row_heights.len(), 3);
+            for (r, h) in table.row_heights.iter().enumerate() {
+                assert!(
+                    (h - table_pitch - 2.0 * table.pad_y).abs() < 0.01,
+                    "row {r}: {h}"
+                );
+            }
+            let table_height: f32 = table.row_heights.iter().sum();
             let cases = [
                 cases[0].clone(),
                 (

@@ -107,11 +107,19 @@ impl Article {
                         f(&format!("body[{i}].items[{j}]"), item);
                     }
                 }
-                Block::Table { rows } => {
-                    for (r, row) in rows.iter_mut().enumerate() {
-                        for (c, cell) in row.iter_mut().enumerate() {
-                            f(&format!("body[{i}].rows[{r}][{c}]"), cell);
+                Block::Table(t) => {
+                    if let Some(c) = &mut t.caption {
+                        f(&format!("body[{i}].caption"), c);
+                    }
+                    // Cells by their place in the record's rows (spanned cells are absent).
+                    let mut row = usize::MAX;
+                    let mut index = 0;
+                    for cell in &mut t.cells {
+                        if cell.row != row {
+                            (row, index) = (cell.row, 0);
                         }
+                        f(&format!("body[{i}].rows[{row}][{index}]"), &mut cell.text);
+                        index += 1;
                     }
                 }
                 Block::Image(img) => {

@@ -118,20 +118,76 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Paragraph(String),
-    Heading {
-        level: u8,
-        text: String,
-    },
-    List {
-        ordered: bool,
-        items: Vec<String>,
-    },
-    /// First row is the header row.
-    Table {
-        rows: Vec<Vec<String>>,
-    },
+    Heading { level: u8, text: String },
+    List { ordered: bool, items: Vec<String> },
+    Table(Table),
     Image(ImageBlock),
     Quote(String),
+}
+
+/// A table: its cells placed on a grid of `rows` × `columns` as the HTML table model places
+/// them (a cell covered by a span above or to the left is not in the record), the header
+/// rows at the top, an optional caption (表题) and relative column widths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Every cell, row by row and left to right.
+    pub cells: Vec<TableCell>,
+    pub rows: usize,
+    pub columns: usize,
+    /// Rows at the top that are the header: set bold and centred, repeated on every page.
+    pub header_rows: usize,
+    /// 表题, printed centred above the table.
+    pub caption: Option<String>,
+    /// Relative column widths (`[1, 4, 8]`), one per column, when the record gives them.
+    pub widths: Option<Vec<f32>>,
+}
+
+/// One cell: where it starts, how many rows and columns it covers (at least 1 each), and
+/// its text (lines separated by `\n`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableCell {
+    pub row: usize,
+    pub column: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    pub text: String,
+}
+
+impl Table {
+    /// A plain grid of strings, the first row the header (every row as long as the first).
+    pub fn from_grid(grid: Vec<Vec<String>>) -> Table {
+        let columns = grid.first().map_or(0, Vec::len);
+        let rows = grid.len();
+        let cells = grid
+            .into_iter()
+            .enumerate()
+            .flat_map(|(row, cells)| {
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(column, text)| TableCell {
+                        row,
+                        column,
+                        rowspan: 1,
+                        colspan: 1,
+                        text,
+                    })
+            })
+            .collect();
+        Table {
+            cells,
+            rows,
+            columns,
+            header_rows: rows.min(1),
+            caption: None,
+            widths: None,
+        }
+    }
+
+    /// The cells that start in row `row`.
+    pub fn row(&self, row: usize) -> impl Iterator<Item = &TableCell> {
+        self.cells.iter().filter(move |c| c.row == row)
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -281,7 +337,11 @@ impl Article {
                         Box::new(std::iter::once(t))
                     }
                     Block::List { items, .. } => Box::new(items.iter_mut()),
-                    Block::Table { rows } => Box::new(rows.iter_mut().flatten()),
+                    Block::Table(t) => Box::new(
+                        t.caption
+                            .iter_mut()
+                            .chain(t.cells.iter_mut().map(|c| &mut c.text)),
+                    ),
                     Block::Image(i) => Box::new(i.caption.iter_mut()),
                 }
             });
@@ -300,7 +360,10 @@ impl Article {
             .map(|b| match b {
                 Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => count(t),
                 Block::List { items, .. } => items.iter().map(|t| count(t)).sum(),
-                Block::Table { rows } => rows.iter().flatten().map(|t| count(t)).sum(),
+                Block::Table(t) => {
+                    t.caption.as_deref().map_or(0, count)
+                        + t.cells.iter().map(|c| count(&c.text)).sum::<usize>()
+                }
                 Block::Image(i) => i.caption.as_deref().map_or(0, count),
             })
             .sum();
@@ -336,7 +399,10 @@ impl Article {
                     out.push(t.clone())
                 }
                 Block::List { items, .. } => out.extend(items.iter().cloned()),
-                Block::Table { rows } => out.extend(rows.iter().flatten().cloned()),
+                Block::Table(t) => {
+                    out.extend(t.caption.iter().cloned());
+                    out.extend(t.cells.iter().map(|c| c.text.clone()));
+                }
                 Block::Image(img) => out.extend(img.caption.iter().cloned()),
             }
         }

@@ -3,7 +3,10 @@
 //! Deserialisation goes through `serde_path_to_error`, so type errors and unknown fields name
 //! the field path (`body[3].level`) and, from the parser, the line and column.
 
-use super::{Article, Attachment, Block, ImageBlock, ImageKind, Language, RecordError, Timestamp};
+use super::{
+    Article, Attachment, Block, ImageBlock, ImageKind, Language, RecordError, Table, TableCell,
+    Timestamp,
+};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -189,9 +192,39 @@ struct RawBlock {
     level: Option<u8>,
     ordered: Option<bool>,
     items: Option<Vec<String>>,
-    rows: Option<Vec<Vec<String>>>,
+    rows: Option<Vec<Vec<RawCell>>>,
+    header_rows: Option<usize>,
+    widths: Option<Vec<f32>>,
     path: Option<String>,
     caption: Option<String>,
+}
+
+/// A table cell as a record writes it: a string, or an object with the text and its spans.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a cell: a string, or {\"text\": …, \"colspan\": n, \"rowspan\": n}"
+)]
+enum RawCell {
+    Text(String),
+    Spanned(SpannedCell),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpannedCell {
+    text: String,
+    colspan: Option<usize>,
+    rowspan: Option<usize>,
+}
+
+impl RawCell {
+    fn text(&self) -> &str {
+        match self {
+            RawCell::Text(t) => t,
+            RawCell::Spanned(c) => &c.text,
+        }
+    }
 }
 
 const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
@@ -199,7 +232,7 @@ const BLOCK_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("paragraph", &["text"], &[]),
     ("heading", &["level", "text"], &[]),
     ("list", &["items"], &["ordered"]),
-    ("table", &["rows"], &[]),
+    ("table", &["rows"], &["header_rows", "caption", "widths"]),
     ("image", &["path"], &["caption"]),
     ("quote", &["text"], &[]),
 ];
@@ -642,6 +675,181 @@ fn validate(
     Ok(article)
 }
 
+/// Places a table's cells as the HTML table model does (row by row, each cell in the first
+/// column its row has free, a span covering the columns to its right and the rows below) and
+/// checks that spans neither overlap nor run past the table and that every row covers the
+/// header row's columns. Errors name the table, the row and the cell (`body[4].rows[3][1]`).
+fn table(
+    b: RawBlock,
+    at: &str,
+    err: &dyn Fn(&str, String) -> RecordError,
+) -> Result<Table, RecordError> {
+    let rows = b.rows.unwrap_or_default();
+    if rows.is_empty() {
+        return Err(err(
+            &format!("{at}.rows"),
+            "a table needs at least a header row".into(),
+        ));
+    }
+    let header_columns: usize = rows[0]
+        .iter()
+        .map(|c| match c {
+            RawCell::Text(_) => 1,
+            RawCell::Spanned(s) => s.colspan.unwrap_or(1).max(1),
+        })
+        .sum();
+    if rows.len() > MAX_TABLE_ROWS || header_columns > MAX_TABLE_COLUMNS {
+        return Err(err(
+            &format!("{at}.rows"),
+            format!(
+                "the table has {} rows and {header_columns} columns; at most {MAX_TABLE_ROWS} rows and {MAX_TABLE_COLUMNS} columns are allowed",
+                rows.len()
+            ),
+        ));
+    }
+    let span = |n: Option<usize>, what: &str, cell: &str| -> Result<usize, RecordError> {
+        match n {
+            None => Ok(1),
+            Some(0) => Err(err(cell, format!("{what} 0: a cell spans at least 1"))),
+            Some(n) => Ok(n),
+        }
+    };
+    // occupied[r][c]: which cell (as "rows[r][i]") covers grid place (r, c).
+    let mut occupied: Vec<Vec<Option<(usize, usize)>>> = vec![Vec::new(); rows.len()];
+    let mut cells = Vec::new();
+    let mut columns = 0;
+    for (r, row) in rows.iter().enumerate() {
+        let mut c = 0;
+        for (i, raw) in row.iter().enumerate() {
+            let here = format!("{at}.rows[{r}][{i}]");
+            let (colspan, rowspan) = match raw {
+                RawCell::Text(_) => (1, 1),
+                RawCell::Spanned(s) => (
+                    span(s.colspan, "colspan", &here)?,
+                    span(s.rowspan, "rowspan", &here)?,
+                ),
+            };
+            while occupied[r].get(c).copied().flatten().is_some() {
+                c += 1;
+            }
+            if r + rowspan > rows.len() {
+                return Err(err(
+                    &here,
+                    format!(
+                        "rowspan {rowspan} runs past the last row (row {})",
+                        rows.len() - 1
+                    ),
+                ));
+            }
+            if c + colspan > MAX_TABLE_COLUMNS {
+                return Err(err(
+                    &here,
+                    format!("the table would have more than {MAX_TABLE_COLUMNS} columns"),
+                ));
+            }
+            for (rr, slot) in occupied.iter_mut().enumerate().skip(r).take(rowspan) {
+                for cc in c..c + colspan {
+                    if slot.len() <= cc {
+                        slot.resize(cc + 1, None);
+                    }
+                    if let Some((or, oi)) = slot[cc] {
+                        return Err(err(
+                            &here,
+                            format!(
+                                "the cell overlaps {at}.rows[{or}][{oi}], which spans into row {rr}, column {cc}"
+                            ),
+                        ));
+                    }
+                    slot[cc] = Some((r, i));
+                }
+            }
+            cells.push(TableCell {
+                row: r,
+                column: c,
+                rowspan,
+                colspan,
+                text: raw.text().trim().to_owned(),
+            });
+            c += colspan;
+        }
+        if r == 0 {
+            columns = occupied[0].len();
+            if columns == 0 {
+                return Err(err(
+                    &format!("{at}.rows[0]"),
+                    "the header row is empty".into(),
+                ));
+            }
+        }
+    }
+    for (r, slots) in occupied.iter().enumerate() {
+        let covered = slots.iter().filter(|s| s.is_some()).count();
+        if covered != columns || slots.len() != columns {
+            let spans = cells.iter().any(|c| c.rowspan > 1 || c.colspan > 1);
+            let message = if spans {
+                format!(
+                    "the row covers {covered} columns (with the spans from the rows above) but the header row has {columns}"
+                )
+            } else {
+                format!(
+                    "row has {} cells but the header row has {columns}",
+                    rows[r].len()
+                )
+            };
+            return Err(err(&format!("{at}.rows[{r}]"), message));
+        }
+    }
+    let header_rows = b.header_rows.unwrap_or(1);
+    if header_rows >= rows.len() && rows.len() > 1 || header_rows > rows.len() {
+        return Err(err(
+            &format!("{at}.header_rows"),
+            format!(
+                "header_rows {header_rows}, but the table has {} rows: leave at least one row for the body",
+                rows.len()
+            ),
+        ));
+    }
+    // A header row's span may not reach into the body (the header repeats on every page).
+    if let Some(cell) = cells
+        .iter()
+        .find(|c| c.row < header_rows && c.row + c.rowspan > header_rows)
+    {
+        return Err(err(
+            &format!("{at}.header_rows"),
+            format!(
+                "the header's cell in row {} spans down to row {}, past the header's {header_rows} rows",
+                cell.row,
+                cell.row + cell.rowspan - 1
+            ),
+        ));
+    }
+    if let Some(widths) = &b.widths {
+        if widths.len() != columns {
+            return Err(err(
+                &format!("{at}.widths"),
+                format!("{} widths for {columns} columns", widths.len()),
+            ));
+        }
+        if let Some(i) = widths.iter().position(|w| !(w.is_finite() && *w > 0.0)) {
+            return Err(err(
+                &format!("{at}.widths[{i}]"),
+                format!("a relative width is a positive number, not {}", widths[i]),
+            ));
+        }
+    }
+    Ok(Table {
+        cells,
+        rows: rows.len(),
+        columns,
+        header_rows,
+        caption: b
+            .caption
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
+        widths: b.widths,
+    })
+}
+
 /// Every field outside the body within [`MAX_FIELD_CHARS`], every list within
 /// [`MAX_LIST_ENTRIES`]: checked on the raw record, before dates are parsed, images read or
 /// anything laid out. Returns the field path and the message.
@@ -778,12 +986,14 @@ fn validate_block(
             ),
         ));
     };
-    let present: [(&str, bool); 7] = [
+    let present: [(&str, bool); 9] = [
         ("text", b.text.is_some()),
         ("level", b.level.is_some()),
         ("ordered", b.ordered.is_some()),
         ("items", b.items.is_some()),
         ("rows", b.rows.is_some()),
+        ("header_rows", b.header_rows.is_some()),
+        ("widths", b.widths.is_some()),
         ("path", b.path.is_some()),
         ("caption", b.caption.is_some()),
     ];
@@ -841,41 +1051,7 @@ fn validate_block(
                 items: items.into_iter().map(|t| t.trim().to_owned()).collect(),
             }
         }
-        "table" => {
-            let rows = b.rows.unwrap_or_default();
-            if rows.is_empty() {
-                return Err(err(
-                    &format!("{at}.rows"),
-                    "a table needs at least a header row".into(),
-                ));
-            }
-            let columns = rows[0].len();
-            if rows.len() > MAX_TABLE_ROWS || columns > MAX_TABLE_COLUMNS {
-                return Err(err(
-                    &format!("{at}.rows"),
-                    format!(
-                        "the table has {} rows and {columns} columns; at most {MAX_TABLE_ROWS} rows and {MAX_TABLE_COLUMNS} columns are allowed",
-                        rows.len()
-                    ),
-                ));
-            }
-            if columns == 0 {
-                return Err(err(
-                    &format!("{at}.rows[0]"),
-                    "the header row is empty".into(),
-                ));
-            }
-            if let Some(i) = rows.iter().position(|r| r.len() != columns) {
-                return Err(err(
-                    &format!("{at}.rows[{i}]"),
-                    format!(
-                        "row has {} cells but the header row has {columns}",
-                        rows[i].len()
-                    ),
-                ));
-            }
-            Block::Table { rows }
-        }
+        "table" => Block::Table(table(b, at, err)?),
         "image" => {
             let rel = b.path.unwrap_or_default();
             let image = match images.by_path.get(&rel) {

@@ -9,13 +9,13 @@ mod official;
 
 use super::xml::escape;
 use crate::compose::{
-    gap, Composed, BREADCRUMB_RULE, HEAD_RULE, IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE,
-    QR_SPACE_BEFORE,
+    gap, table_caption_style, Composed, BREADCRUMB_RULE, HEAD_RULE, IMAGE_SPACE_AFTER,
+    IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
 };
 use crate::fonts::FontBook;
 use crate::layout::text::Line;
 use crate::qr::QrMatrix;
-use crate::record::{Article, Block, Language};
+use crate::record::{Article, Block, Language, Table};
 use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
 use std::fmt::Write as _;
 
@@ -439,7 +439,21 @@ impl Writer<'_> {
                     );
                 }
             }
-            Block::Table { rows } => self.table(rows),
+            Block::Table(t) => {
+                self.table(t);
+                if table_next {
+                    // Two tables need a paragraph between them (adjacent tables are one
+                    // table to Word): an empty one as high as the PDF's gap.
+                    let table = &self.template.styles.table;
+                    let gap = gap(table.space_after.pt(), table.space_before.pt()).max(1.0);
+                    let _ = write!(
+                        self.body,
+                        "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr></w:p>",
+                        Length(gap).twips()
+                    );
+                    self.flow = Some((0.0, 0.0));
+                }
+            }
             Block::Image(img) => {
                 self.drawing_id += 1;
                 let n = self.drawing_id;
@@ -478,11 +492,25 @@ impl Writer<'_> {
     /// A table with the composed column widths, fixed layout (Word and LibreOffice keep the
     /// widths instead of fitting columns to their content, ECMA-376 17.4.53) and the PDF's
     /// cell padding (17.4.42).
-    fn table(&mut self, rows: &[Vec<String>]) {
+    /// A table with the composed column widths, fixed layout (Word and LibreOffice keep the
+    /// widths instead of fitting columns to their content, ECMA-376 17.4.53) and the PDF's
+    /// cell padding (17.4.42); spans as `w:gridSpan` (17.4.17) and `w:vMerge` (17.4.84), the
+    /// header rows as `w:tblHeader` (17.4.49), the caption (表题) as a paragraph above.
+    fn table(&mut self, t: &Table) {
         let Some(geometry) = self.composed.tables.get(self.tables).cloned() else {
             return;
         };
         self.tables += 1;
+        if let Some(caption) = &t.caption {
+            let style = table_caption_style(self.template);
+            let text = geometry.caption.iter().map(Line::text).collect::<Vec<_>>();
+            let text = if text.is_empty() {
+                caption.clone()
+            } else {
+                text.join("\n")
+            };
+            self.flow_para("TableCaption", &style, &text, "", true);
+        }
         let widths: Vec<i64> = geometry.widths.iter().map(|w| Length(*w).twips()).collect();
         let width: i64 = widths.iter().sum();
         // Word and LibreOffice add a horizontal border's width to the row's height; the PDF
@@ -502,48 +530,101 @@ impl Writer<'_> {
         }
         self.body.push_str("</w:tblGrid>");
         // A table set smaller than its style (many columns) says so on every run.
-        let size = (geometry.size - self.template.styles.table.size.pt()).abs() > 0.01;
-        let rpr = if size {
-            let half_points = (geometry.size * 2.0).round() as i64;
-            format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
+        // Its size in half-points rounded down (a line full in the PDF must not wrap), and
+        // its cells' line pitch, which the cell styles give for the template's size.
+        let table_style = &self.template.styles.table;
+        let size = (geometry.size - table_style.size.pt()).abs() > 0.01;
+        let (rpr, cell_ppr) = if size {
+            let half_points = ((geometry.size * 2.0).floor() as i64).max(2);
+            let pitch = Length(geometry.size * table_style.line_height).twips();
+            (
+                format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>"),
+                format!("<w:spacing w:line=\"{pitch}\" w:lineRule=\"exact\"/>"),
+            )
         } else {
-            String::new()
+            (String::new(), String::new())
         };
-        let pitch = geometry.size * self.template.styles.table.line_height;
-        let header_height = geometry.cells.first().map_or(0.0, |row| {
-            row.iter().map(Vec::len).max().unwrap_or(1) as f32 * pitch + 2.0 * geometry.pad_y
-        });
-        let room = self.template.text_height() - header_height;
-        for (r, row) in rows.iter().enumerate() {
+        // The header rows repeat on every page when they fit a third of it, as in the PDF;
+        // a row may split only when taller than the page below them.
+        let text_height = self.template.text_height();
+        let header_height: f32 = geometry.row_heights.iter().take(t.header_rows).sum();
+        let repeat = header_height <= text_height / 3.0;
+        let columns = t.columns;
+        // cover[r][c]: the index of the cell covering row r, column c.
+        let mut cover = vec![vec![usize::MAX; columns]; t.rows];
+        for (i, cell) in t.cells.iter().enumerate() {
+            for row in cover.iter_mut().skip(cell.row).take(cell.rowspan) {
+                for slot in row.iter_mut().skip(cell.column).take(cell.colspan) {
+                    *slot = i;
+                }
+            }
+        }
+        for (r, row) in cover.iter().enumerate() {
             // A row stays on one page (17.4.6), as the PDF keeps it, unless it is taller
             // than a page below the repeated header: the PDF then cuts it into lines too.
-            let lines = geometry
-                .cells
-                .get(r)
-                .map_or(1, |row| row.iter().map(Vec::len).max().unwrap_or(1).max(1));
-            let split = lines as f32 * pitch + 2.0 * geometry.pad_y > room;
+            let room = if r < t.header_rows || !repeat {
+                text_height
+            } else {
+                text_height - header_height
+            };
+            let split = geometry.row_heights.get(r).is_some_and(|h| *h > room);
             let can_split = if split { "" } else { "<w:cantSplit/>" };
-            let header = if r == 0 { "<w:tblHeader/>" } else { "" };
+            let header = if r < t.header_rows && repeat {
+                "<w:tblHeader/>"
+            } else {
+                ""
+            };
             let _ = write!(self.body, "<w:tr><w:trPr>{can_split}{header}</w:trPr>");
-            // Each cell broken where the PDF breaks it (its composed lines).
-            let lines = geometry.cells.get(r).map_or(&[][..], Vec::as_slice);
-            for ((cell, w), lines) in row.iter().zip(&widths).zip(lines) {
-                let _ = write!(
-                    self.body,
-                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr>"
-                );
-                let style = if r == 0 { "TableHeader" } else { "TableText" };
-                let _ = write!(
-                    self.body,
-                    "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>"
-                );
-                let text = if lines.is_empty() {
-                    cell.clone()
-                } else {
-                    lines.iter().map(Line::text).collect::<Vec<_>>().join("\n")
+            let mut c = 0;
+            while c < columns {
+                let Some(cell) = t.cells.get(row[c]) else {
+                    c += 1;
+                    continue;
                 };
-                self.run(&text, &rpr);
+                let span = cell.colspan.min(columns - c).max(1);
+                let w: i64 = widths[c..c + span].iter().sum();
+                let grid_span = if span > 1 {
+                    format!("<w:gridSpan w:val=\"{span}\"/>")
+                } else {
+                    String::new()
+                };
+                let first = cell.row == r;
+                let merge = match (cell.rowspan > 1, first) {
+                    (false, _) => "",
+                    (true, true) => "<w:vMerge w:val=\"restart\"/>",
+                    (true, false) => "<w:vMerge/>",
+                };
+                let _ = write!(
+                    self.body,
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>{grid_span}{merge}</w:tcPr>"
+                );
+                let style = if r < t.header_rows {
+                    "TableHeader"
+                } else {
+                    "TableText"
+                };
+                let _ = write!(
+                    self.body,
+                    "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{cell_ppr}</w:pPr>"
+                );
+                if first {
+                    // The cell broken where the PDF breaks it (its composed lines).
+                    let lines = geometry.cells.get(row[c]).map_or(&[][..], Vec::as_slice);
+                    let text = if lines.is_empty() {
+                        cell.text.clone()
+                    } else {
+                        lines.iter().map(Line::text).collect::<Vec<_>>().join("\n")
+                    };
+                    let section = r >= t.header_rows && cell.colspan == columns && columns > 1;
+                    let rpr = if section {
+                        format!("<w:b/><w:bCs/>{rpr}")
+                    } else {
+                        rpr.clone()
+                    };
+                    self.run(&text, &rpr);
+                }
                 self.body.push_str("</w:p></w:tc>");
+                c += span;
             }
             self.body.push_str("</w:tr>");
         }
@@ -1043,8 +1124,8 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     table_text.space_before = Length(0.0);
     table_text.space_after = Length(0.0);
     let mut figure = st.caption.clone();
-    figure.space_before = Length(6.0);
-    figure.space_after = Length(4.0);
+    figure.space_before = Length(IMAGE_SPACE_BEFORE);
+    figure.space_after = Length(IMAGE_SPACE_AFTER);
     let mut attachment_head = st.body.clone();
     attachment_head.first_line_indent = 0.0;
     attachment_head.space_before = st.body.size;
@@ -1081,6 +1162,12 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         ),
         ("Caption", "caption", st.caption.clone(), exact),
         (
+            "TableCaption",
+            "table caption",
+            table_caption_style(t),
+            kept,
+        ),
+        (
             "AttachmentHead",
             "Attachment Heading",
             attachment_head,
@@ -1090,7 +1177,7 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     ];
     if let Some(q) = &t.qr {
         let mut code = st.caption.clone();
-        code.space_before = Length(18.0);
+        code.space_before = Length(QR_SPACE_BEFORE);
         code.space_after = Length(0.0);
         entries.push((
             "QrCode",

@@ -59,10 +59,20 @@ impl Writer<'_> {
         self.body.push_str("<w:p/>");
     }
 
-    /// `n` blank lines of the grid (empty body paragraphs).
+    /// `n` blank lines of the grid (empty body paragraphs); the first also takes what the
+    /// baseline grid adds above it ([`crate::compose::Composed::grid_space`]).
     fn blank_lines(&mut self, n: u8) {
-        for _ in 0..n {
-            self.blank_line();
+        for i in 0..n {
+            let extra = std::mem::take(&mut self.grid_extra);
+            if i == 0 && extra > 0.01 {
+                let _ = write!(
+                    self.body,
+                    "<w:p><w:pPr><w:spacing w:before=\"{}\"/></w:pPr></w:p>",
+                    Length(extra).twips()
+                );
+            } else {
+                self.blank_line();
+            }
         }
     }
 

@@ -1,0 +1,211 @@
+//! Tables with merged cells (issue 15), end to end on the real binary: the example record
+//! `examples/merged-table.json` (the merged-cell table of a district's 民生实事 page: a
+//! two-row header with 资金（万元） over 区级 and 街道, 类别 cells spanning rows, 牵头单位
+//! cells spanning rows, a 合计 row spanning two columns), checked with pdfplumber in the
+//! PDF and python-docx in the DOCX.
+
+mod common;
+
+use common::{fresh_dir, root};
+use std::path::Path;
+use std::process::Command;
+
+fn convert(record: &Path, out: &Path, template: &str) {
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(record)
+        .args([
+            "--template",
+            template,
+            "--formats",
+            "pdf,docx",
+            "--quiet",
+            "--out",
+        ])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{result:?}");
+}
+
+fn python(script: &str, args: &[&Path]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// In the PDF every spanned cell's text is printed once, inside the box its span makes: no
+/// horizontal rule crosses a row-spanning cell between its top and bottom, no vertical rule
+/// crosses a column-spanning cell; the rules around the spans are there.
+#[test]
+fn spanned_cells_print_once_inside_their_spans() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("tables", "pdf");
+    let record = root().join("examples/merged-table.json");
+    for template in ["bulletin", "gongwen", "leaflet"] {
+        let out = dir.join(template);
+        convert(&record, &out, template);
+        let script = r#"
+import sys, pdfplumber
+pdf = pdfplumber.open(sys.argv[1])
+page = pdf.pages[0]
+words = page.extract_words()
+def find(text):
+    hits = [w for w in words if w["text"] == text]
+    assert len(hits) == 1, (text, hits)
+    return hits[0]
+hrules = [(r["x0"], r["x1"], (r["top"] + r["bottom"]) / 2) for r in page.rects + page.lines if r["x1"] - r["x0"] > 2 and r["bottom"] - r["top"] < 2]
+vrules = [((r["x0"] + r["x1"]) / 2, r["top"], r["bottom"]) for r in page.rects + page.lines if r["bottom"] - r["top"] > 2 and r["x1"] - r["x0"] < 2]
+def rows_of(word):
+    # the horizontal rules that pass through the word's column
+    x = (word["x0"] + word["x1"]) / 2
+    return sorted(y for x0, x1, y in hrules if x0 - 0.1 <= x <= x1 + 0.1)
+def box(word):
+    ys = rows_of(word)
+    top = max(y for y in ys if y < word["top"])
+    bottom = min(y for y in ys if y > word["bottom"])
+    return top, bottom
+row = {}
+for t in ["新建幼儿园2所", "中小学食堂改造", "课后服务扩面", "社区食堂10个", "适老化改造300户"]:
+    row[t] = box(find(t))
+# 教育 spans the three rows of its projects, 养老 the two of its own.
+top, bottom = box(find("教育"))
+assert abs(top - row["新建幼儿园2所"][0]) < 1 and abs(bottom - row["课后服务扩面"][1]) < 1, (top, bottom, row)
+top, bottom = box(find("养老"))
+assert abs(top - row["社区食堂10个"][0]) < 1 and abs(bottom - row["适老化改造300户"][1]) < 1, (top, bottom)
+# 区教育局 spans two rows; 区民政局 two.
+top, bottom = box(find("区民政局"))
+assert abs(top - row["社区食堂10个"][0]) < 1 and abs(bottom - row["适老化改造300户"][1]) < 1, (top, bottom)
+# 类别 and 项目名称 span the two header rows: their box holds 区级's row too.
+qu = find("区级")
+top, bottom = box(find("类别"))
+assert top < qu["top"] and bottom > qu["bottom"], (top, bottom, qu)
+# 资金（万元） spans 区级 and 街道: no vertical rule through it, one between 区级 and 街道.
+zj, jd = find("资金（万元）"), find("街道")
+mid = (zj["top"] + zj["bottom"]) / 2
+inside = [x for x, y1, y2 in vrules if zj["x0"] - 1 < x < zj["x1"] + 1 and y1 < mid < y2]
+assert not inside, inside
+between = [x for x, y1, y2 in vrules if qu["x1"] < x < jd["x0"] and y1 < (qu["top"] + qu["bottom"]) / 2 < y2]
+assert between, "no rule between 区级 and 街道"
+# 合计 spans two columns: no vertical rule through its row between 类别's and 项目名称's columns.
+hj = find("合计")
+mid = (hj["top"] + hj["bottom"]) / 2
+name = find("项目名称")
+inside = [x for x, y1, y2 in vrules if hj["x1"] < x < name["x1"] and y1 < mid < y2]
+assert not inside, inside
+print("ok")
+"#;
+        let pdf = out.join("merged-table-2025-03.pdf");
+        assert_eq!(python(script, &[&pdf]).trim(), "ok", "{template}");
+    }
+}
+
+/// In the DOCX the spans are `w:gridSpan` and `w:vMerge` at the right cells (python-docx
+/// reads a merged cell as one cell at every grid place it covers), and both header rows
+/// repeat (`w:tblHeader`).
+#[test]
+fn docx_spans_are_grid_spans_and_vertical_merges() {
+    if !common::runs("python3", &["-c", "import docx"]) {
+        return;
+    }
+    let dir = fresh_dir("tables", "docx");
+    convert(&root().join("examples/merged-table.json"), &dir, "bulletin");
+    let script = r#"
+import sys, docx, docx.text.paragraph
+from docx.oxml.ns import qn
+d = docx.Document(sys.argv[1])
+assert len(d.tables) == 1, len(d.tables)
+t = d.tables[0]
+assert len(t.rows) == 8 and len(t.columns) == 5, (len(t.rows), len(t.columns))
+cell = lambda r, c: t.cell(r, c)
+# 资金（万元） over two columns, the same cell at both places.
+assert cell(0, 2)._tc is cell(0, 3)._tc and cell(0, 2).text == "资金（万元）"
+assert cell(0, 2)._tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "2"
+# 类别 down two header rows, 教育 down three body rows, 区民政局 down two.
+for (r, c, n, text) in [(0, 0, 2, "类别"), (2, 0, 3, "教育"), (5, 4, 2, "区民政局"), (2, 4, 2, "区教育局")]:
+    first = cell(r, c)._tc
+    assert first.vMerge == "restart", (r, c, first.vMerge)
+    assert cell(r, c).text == text, (cell(r, c).text, text)
+    for k in range(1, n):
+        # python-docx resolves a continued vertical merge to the cell where it starts.
+        assert cell(r + k, c)._tc is first, (r + k, c)
+    below = r + n
+    if below < len(t.rows):
+        assert cell(below, c)._tc is not first, (below, c)
+# 合计 over two columns.
+assert cell(7, 0)._tc is cell(7, 1)._tc and cell(7, 0).text == "合计"
+# Both header rows repeat; the body rows do not.
+header = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in t.rows]
+assert header == [True, True] + [False] * 6, header
+# The caption is a paragraph right above the table.
+body = d.element.body
+tbl = t._tbl
+previous = tbl.getprevious()
+assert previous is not None and docx.text.paragraph.Paragraph(previous, None).text == "2025年度民生实事项目安排表"
+print("ok")
+"#;
+    let docx = dir.join("merged-table-2025-03.docx");
+    assert_eq!(python(script, &[&docx]).trim(), "ok");
+}
+
+/// Bad spans are refused with the table, row and cell named, and nothing is written.
+#[test]
+fn bad_spans_name_the_cell() {
+    let dir = fresh_dir("tables", "bad");
+    let cases = [
+        (
+            r#"[["甲", "乙"], [{"text": "丙", "rowspan": 3}, "丁"], ["戊"]]"#,
+            "body[0].rows[1][0]`: rowspan 3 runs past the last row (row 2)",
+        ),
+        (
+            r#"[["甲", "乙", "丙"], ["丁", {"text": "戊", "rowspan": 2}, "己"], [{"text": "庚", "colspan": 2}, "辛"]]"#,
+            "body[0].rows[2][0]`: the cell overlaps body[0].rows[1][1]",
+        ),
+        (
+            r#"[["甲", "乙"], [{"text": "丙", "colspan": 2}, "丁"]]"#,
+            "body[0].rows[1]`: the row covers 3 columns",
+        ),
+        (
+            r#"[["甲", "乙"], [{"text": "丙", "colspan": 0}, "丁"]]"#,
+            "body[0].rows[1][0]`: colspan 0",
+        ),
+    ];
+    for (i, (rows, want)) in cases.iter().enumerate() {
+        let record = dir.join(format!("bad-{i}.json"));
+        std::fs::write(
+            &record,
+            format!(r#"{{"title": "表", "body": [{{"type": "table", "rows": {rows}}}]}}"#),
+        )
+        .unwrap();
+        let out = dir.join(format!("out-{i}"));
+        let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("convert")
+            .arg(&record)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(!result.status.success(), "{i}: accepted");
+        assert!(stderr.contains(want), "{i}: `{want}` not in {stderr}");
+        let written = std::fs::read_dir(&out).map_or(0, |d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            })
+            .count()
+        });
+        assert_eq!(written, 0, "{i}: wrote output");
+    }
+}
