@@ -77,6 +77,9 @@ fn cms_pages_import_to_their_expected_records() {
             "gbk-notice",
             "https://sthjt.example.gov.cn/tzgg/202504/t20250408_7.html",
         ),
+        // A table with rowspan and colspan (../shared/cases/merged-cells-page.html): its
+        // spans and its two header rows, not paragraphs.
+        ("merged-cells-page", "https://example.gov.cn/a.html"),
     ] {
         let dir = fresh_dir("import", page);
         let (record, stderr) = import_to_json(

@@ -744,28 +744,117 @@ impl Walker<'_> {
         true
     }
 
+    /// A content table becomes a table block with its spans (`rowspan`, `colspan`, clamped
+    /// as a browser clamps them) and its header rows (the rows of `thead`, else the leading
+    /// rows of `th` cells, with the rows their cells span); a table that is not a regular
+    /// grid under the HTML table model (a page laid out with a table) or has one row or
+    /// column keeps its text as paragraphs.
     fn table(&mut self, table: ElementRef) {
-        let rows: Vec<Vec<String>> = own_rows(table)
+        struct Cell {
+            text: String,
+            colspan: usize,
+            rowspan: usize,
+            header: bool,
+        }
+        let span = |c: ElementRef, name: &str| {
+            c.value()
+                .attr(name)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000)
+        };
+        let mut rows: Vec<(bool, Vec<Cell>)> = own_rows(table)
             .into_iter()
             .map(|tr| {
-                tr.children()
+                let in_head = tr
+                    .parent()
+                    .and_then(ElementRef::wrap)
+                    .is_some_and(|p| p.value().name() == "thead");
+                let cells = tr
+                    .children()
                     .filter_map(ElementRef::wrap)
                     .filter(|c| matches!(c.value().name(), "td" | "th"))
-                    .map(|c| clean(&c.text().collect::<String>()))
-                    .collect::<Vec<_>>()
+                    .map(|c| Cell {
+                        text: clean(&c.text().collect::<String>()),
+                        colspan: span(c, "colspan"),
+                        rowspan: span(c, "rowspan"),
+                        header: c.value().name() == "th",
+                    })
+                    .collect::<Vec<_>>();
+                (in_head, cells)
             })
-            .filter(|r: &Vec<String>| !r.is_empty())
+            .filter(|(_, r)| !r.is_empty())
             .collect();
-        let columns = rows.first().map_or(0, Vec::len);
-        if rows.len() >= 2 && columns >= 2 && rows.iter().all(|r| r.len() == columns) {
-            self.found
-                .body
-                .push(serde_json::json!({"type": "table", "rows": rows}));
-        } else {
-            // A layout table, or an irregular one: keep its text as paragraphs.
-            for row in rows {
-                let t = row.join(" ");
-                self.flush(&mut t.clone());
+        // A rowspan past the last row ends there, as in a browser.
+        let count = rows.len();
+        for (r, (_, cells)) in rows.iter_mut().enumerate() {
+            for cell in cells {
+                cell.rowspan = cell.rowspan.min(count - r);
+            }
+        }
+        let spans: Vec<Vec<(usize, usize)>> = rows
+            .iter()
+            .map(|(_, cells)| cells.iter().map(|c| (c.colspan, c.rowspan)).collect())
+            .collect();
+        let placed = crate::record::place_cells(&spans, crate::record::MAX_TABLE_COLUMNS);
+        match placed {
+            Ok((_, columns)) if rows.len() >= 2 && columns >= 2 => {
+                // Header rows: thead's, else the leading rows of th cells; a header cell
+                // spanning down takes the rows it covers into the header.
+                let mut header_rows = rows.iter().take_while(|(head, _)| *head).count();
+                if header_rows == 0 {
+                    header_rows = rows
+                        .iter()
+                        .take_while(|(_, cells)| cells.iter().all(|c| c.header))
+                        .count();
+                }
+                let mut r = 0;
+                while r < header_rows.min(rows.len()) {
+                    let reach = rows[r].1.iter().map(|c| r + c.rowspan).max().unwrap_or(r);
+                    header_rows = header_rows.max(reach);
+                    r += 1;
+                }
+                if header_rows >= rows.len() {
+                    header_rows = 1;
+                }
+                let json_rows: Vec<Vec<serde_json::Value>> = rows
+                    .into_iter()
+                    .map(|(_, cells)| {
+                        cells
+                            .into_iter()
+                            .map(|c| {
+                                if c.colspan == 1 && c.rowspan == 1 {
+                                    serde_json::Value::String(c.text)
+                                } else {
+                                    let mut cell = serde_json::json!({"text": c.text});
+                                    if c.colspan > 1 {
+                                        cell["colspan"] = c.colspan.into();
+                                    }
+                                    if c.rowspan > 1 {
+                                        cell["rowspan"] = c.rowspan.into();
+                                    }
+                                    cell
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let mut block = serde_json::json!({"type": "table", "rows": json_rows});
+                if header_rows != 1 {
+                    block["header_rows"] = header_rows.into();
+                }
+                self.found.body.push(block);
+            }
+            _ => {
+                // A layout table, or an irregular one: keep its text as paragraphs.
+                for (_, row) in rows {
+                    let t = row
+                        .iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    self.flush(&mut t.clone());
+                }
             }
         }
     }
@@ -1017,6 +1106,30 @@ mod tests {
                 "尾"
             ]
         );
+    }
+
+    /// A rowspan past the last row ends there, as in a browser; a table whose rows do not
+    /// form a grid (a page laid out with a table) keeps its text as paragraphs.
+    #[test]
+    fn table_spans_are_clamped_and_irregular_tables_stay_text() {
+        let page = |table: &str| {
+            let html = format!(
+                "<html><body><h1>标题</h1><article><p>第一段正文，内容足够长，说明这次会议的主要情况和下一步安排。</p>{table}</article></body></html>"
+            );
+            extract(&html, Path::new("."), None).expect("parsed").body
+        };
+        let body = page(
+            "<table><tr><th>甲</th><th>乙</th></tr><tr><td rowspan=\"9\">丙</td><td>丁</td></tr></table>",
+        );
+        assert_eq!(
+            body[1],
+            serde_json::json!({"type": "table", "rows": [["甲", "乙"], ["丙", "丁"]]})
+        );
+        let body = page(
+            "<table><tr><td>导航</td><td>正文</td><td>右栏</td></tr><tr><td colspan=\"2\">页脚</td><td>版权</td><td>备案</td></tr></table>",
+        );
+        assert!(body.iter().all(|b| b["type"] != "table"), "{body:?}");
+        assert!(body.iter().any(|b| b["text"] == "页脚版权备案"), "{body:?}");
     }
 
     #[test]

@@ -153,6 +153,101 @@ pub struct TableCell {
     pub text: String,
 }
 
+/// Why cells cannot be placed: the row (from 0), the cell's index in it when one cell is
+/// at fault, and the message (`{table}` stands for the table's field path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceError {
+    pub row: usize,
+    pub cell: Option<usize>,
+    pub message: String,
+}
+
+/// Places a table's cells as the HTML table model does: row by row, each cell in the first
+/// column of its row that no span from above covers, spanning `colspan` columns to the right
+/// and `rowspan` rows down. `spans[r][i]` is (colspan, rowspan) of the `i`-th cell the record
+/// (or page) gives in row `r`, each at least 1. Returns each cell's (row, column) in the same
+/// order and the table's column count, the header row's. Errors: a span running past the
+/// last row, a cell overlapping another's span, more than `max_columns` columns, an empty
+/// first row, a row covering more or fewer columns than the first.
+pub fn place_cells(
+    spans: &[Vec<(usize, usize)>],
+    max_columns: usize,
+) -> Result<(Vec<(usize, usize)>, usize), PlaceError> {
+    let rows = spans.len();
+    // occupied[r][c]: the cell (row, index) covering grid place (r, c).
+    let mut occupied: Vec<Vec<Option<(usize, usize)>>> = vec![Vec::new(); rows];
+    let mut places = Vec::new();
+    for (r, row) in spans.iter().enumerate() {
+        let mut c = 0;
+        for (i, &(colspan, rowspan)) in row.iter().enumerate() {
+            let fail = |message: String| PlaceError {
+                row: r,
+                cell: Some(i),
+                message,
+            };
+            while occupied[r].get(c).copied().flatten().is_some() {
+                c += 1;
+            }
+            if r + rowspan > rows {
+                return Err(fail(format!(
+                    "rowspan {rowspan} runs past the last row (row {})",
+                    rows - 1
+                )));
+            }
+            if c + colspan > max_columns {
+                return Err(fail(format!(
+                    "the table would have more than {max_columns} columns"
+                )));
+            }
+            for (rr, slot) in occupied.iter_mut().enumerate().skip(r).take(rowspan) {
+                for cc in c..c + colspan {
+                    if slot.len() <= cc {
+                        slot.resize(cc + 1, None);
+                    }
+                    if let Some((or, oi)) = slot[cc] {
+                        return Err(fail(format!(
+                            "the cell overlaps {{table}}.rows[{or}][{oi}], which spans into row {rr}, column {cc}"
+                        )));
+                    }
+                    slot[cc] = Some((r, i));
+                }
+            }
+            places.push((r, c));
+            c += colspan;
+        }
+    }
+    let columns = occupied.first().map_or(0, Vec::len);
+    if columns == 0 {
+        return Err(PlaceError {
+            row: 0,
+            cell: None,
+            message: "the header row is empty".into(),
+        });
+    }
+    let any_span = spans.iter().flatten().any(|&(c, r)| c > 1 || r > 1);
+    for (r, slots) in occupied.iter().enumerate() {
+        let covered = slots.iter().filter(|s| s.is_some()).count();
+        if covered != columns || slots.len() != columns {
+            let message = if any_span {
+                format!(
+                    "the row covers {covered} columns (with the spans from the rows above) but the header row has {columns}"
+                )
+            } else {
+                format!(
+                    "row has {} cells but the header row has {columns}",
+                    spans[r].len()
+                )
+            };
+            return Err(PlaceError {
+                row: r,
+                cell: None,
+                message,
+            });
+        }
+    }
+    Ok((places, columns))
+}
+
 impl Table {
     /// A plain grid of strings, the first row the header (every row as long as the first).
     pub fn from_grid(grid: Vec<Vec<String>>) -> Table {

@@ -714,91 +714,41 @@ fn table(
             Some(n) => Ok(n),
         }
     };
-    // occupied[r][c]: which cell (as "rows[r][i]") covers grid place (r, c).
-    let mut occupied: Vec<Vec<Option<(usize, usize)>>> = vec![Vec::new(); rows.len()];
-    let mut cells = Vec::new();
-    let mut columns = 0;
+    let mut spans = Vec::with_capacity(rows.len());
     for (r, row) in rows.iter().enumerate() {
-        let mut c = 0;
+        let mut out = Vec::with_capacity(row.len());
         for (i, raw) in row.iter().enumerate() {
             let here = format!("{at}.rows[{r}][{i}]");
-            let (colspan, rowspan) = match raw {
+            out.push(match raw {
                 RawCell::Text(_) => (1, 1),
                 RawCell::Spanned(s) => (
                     span(s.colspan, "colspan", &here)?,
                     span(s.rowspan, "rowspan", &here)?,
                 ),
-            };
-            while occupied[r].get(c).copied().flatten().is_some() {
-                c += 1;
-            }
-            if r + rowspan > rows.len() {
-                return Err(err(
-                    &here,
-                    format!(
-                        "rowspan {rowspan} runs past the last row (row {})",
-                        rows.len() - 1
-                    ),
-                ));
-            }
-            if c + colspan > MAX_TABLE_COLUMNS {
-                return Err(err(
-                    &here,
-                    format!("the table would have more than {MAX_TABLE_COLUMNS} columns"),
-                ));
-            }
-            for (rr, slot) in occupied.iter_mut().enumerate().skip(r).take(rowspan) {
-                for cc in c..c + colspan {
-                    if slot.len() <= cc {
-                        slot.resize(cc + 1, None);
-                    }
-                    if let Some((or, oi)) = slot[cc] {
-                        return Err(err(
-                            &here,
-                            format!(
-                                "the cell overlaps {at}.rows[{or}][{oi}], which spans into row {rr}, column {cc}"
-                            ),
-                        ));
-                    }
-                    slot[cc] = Some((r, i));
-                }
-            }
-            cells.push(TableCell {
-                row: r,
-                column: c,
-                rowspan,
-                colspan,
-                text: raw.text().trim().to_owned(),
             });
-            c += colspan;
         }
-        if r == 0 {
-            columns = occupied[0].len();
-            if columns == 0 {
-                return Err(err(
-                    &format!("{at}.rows[0]"),
-                    "the header row is empty".into(),
-                ));
-            }
-        }
+        spans.push(out);
     }
-    for (r, slots) in occupied.iter().enumerate() {
-        let covered = slots.iter().filter(|s| s.is_some()).count();
-        if covered != columns || slots.len() != columns {
-            let spans = cells.iter().any(|c| c.rowspan > 1 || c.colspan > 1);
-            let message = if spans {
-                format!(
-                    "the row covers {covered} columns (with the spans from the rows above) but the header row has {columns}"
-                )
-            } else {
-                format!(
-                    "row has {} cells but the header row has {columns}",
-                    rows[r].len()
-                )
-            };
-            return Err(err(&format!("{at}.rows[{r}]"), message));
-        }
-    }
+    let (places, columns) = super::place_cells(&spans, MAX_TABLE_COLUMNS).map_err(|e| {
+        let path = match e.cell {
+            Some(i) => format!("{at}.rows[{}][{i}]", e.row),
+            None => format!("{at}.rows[{}]", e.row),
+        };
+        err(&path, e.message.replace("{table}", at))
+    })?;
+    let cells: Vec<TableCell> = rows
+        .iter()
+        .flatten()
+        .zip(spans.iter().flatten())
+        .zip(places)
+        .map(|((raw, &(colspan, rowspan)), (row, column))| TableCell {
+            row,
+            column,
+            rowspan,
+            colspan,
+            text: raw.text().trim().to_owned(),
+        })
+        .collect();
     let header_rows = b.header_rows.unwrap_or(1);
     if header_rows >= rows.len() && rows.len() > 1 || header_rows > rows.len() {
         return Err(err(
