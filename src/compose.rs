@@ -616,36 +616,92 @@ fn table(
         .iter()
         .map(|cell| shaper(&cell.text, &cell_style(cell), bold(cell)))
         .collect();
-    let mut natural = vec![2.0 * pad_x; columns];
-    for (cell, shaped) in t.cells.iter().zip(&shaped) {
+    // Each column's min-content and max-content widths, padding included (CSS 2.1 §17.5.2.2,
+    // automatic table layout): a cell spanning columns spreads what they lack over them.
+    let mut min_content = vec![2.0 * pad_x; columns];
+    let mut max_content = vec![2.0 * pad_x; columns];
+    let content: Vec<(f32, f32)> = shaped.iter().map(Shaped::content_widths).collect();
+    for (cell, &(min, max)) in t.cells.iter().zip(&content) {
         if cell.colspan == 1 && cell.column < columns {
-            let w = shaped.natural_width() + 2.0 * pad_x;
-            natural[cell.column] = natural[cell.column].max(w);
+            let c = cell.column;
+            min_content[c] = min_content[c].max(min + 2.0 * pad_x);
+            max_content[c] = max_content[c].max(max + 2.0 * pad_x);
         }
     }
-    for (cell, shaped) in t.cells.iter().zip(&shaped) {
+    for (cell, &(min, max)) in t.cells.iter().zip(&content) {
         let covered = cell.column..(cell.column + cell.colspan).min(columns);
         if cell.colspan > 1 && !covered.is_empty() {
-            let have: f32 = natural[covered.clone()].iter().sum();
-            let need = shaped.natural_width() + 2.0 * pad_x;
-            if need > have {
-                let each = (need - have) / covered.len() as f32;
-                natural[covered].iter_mut().for_each(|w| *w += each);
+            for (widths, need) in [(&mut min_content, min), (&mut max_content, max)] {
+                let have: f32 = widths[covered.clone()].iter().sum();
+                let need = need + 2.0 * pad_x;
+                if need > have {
+                    let each = (need - have) / covered.len() as f32;
+                    widths[covered.clone()].iter_mut().for_each(|w| *w += each);
+                }
             }
         }
     }
-    let min = (3.0 * style.size.pt() + 2.0 * pad_x).min(width / columns as f32);
-    let total: f32 = natural.iter().sum();
-    let mut widths: Vec<f32> = if total <= width {
-        natural.iter().map(|w| w * width / total).collect()
+    for (min, max) in min_content.iter_mut().zip(&mut max_content) {
+        *max = max.max(*min);
+    }
+    // The measure shared out. When every column's max-content fits, each gets it and the
+    // rest in proportion. Else, as water fills: a column whose max-content is no more than
+    // an equal share of what is left gets it (序号, 类别, a date: no more lines than they
+    // need), until none does; the others, the long text, share what is left in proportion
+    // to their max-content, so that their cells come out about as many lines long, and
+    // never below their min-content.
+    let sum_max: f32 = max_content.iter().sum();
+    let mut widths: Vec<f32> = if sum_max <= width {
+        max_content.iter().map(|w| w * width / sum_max).collect()
     } else {
-        natural
+        let mut widths = vec![0.0; columns];
+        let mut open: Vec<usize> = (0..columns).collect();
+        let mut left = width;
+        // A column given its max-content gets an em more, so that a reader setting the
+        // text a little wider (a synthetic bold, its own space between Chinese and
+        // digits) still fits it on as few lines.
+        let slack = style.size.pt();
+        loop {
+            let share = left / open.len().max(1) as f32;
+            let (fit, rest): (Vec<usize>, Vec<usize>) =
+                open.iter().partition(|&&c| max_content[c] + slack <= share);
+            if fit.is_empty() || rest.is_empty() {
+                break;
+            }
+            for c in fit {
+                widths[c] = max_content[c] + slack;
+                left -= widths[c];
+            }
+            open = rest;
+        }
+        let open_max: f32 = open.iter().map(|&c| max_content[c]).sum();
+        for &c in &open {
+            widths[c] = left * max_content[c] / open_max;
+        }
+        // Open columns below their min-content are lifted, from the open columns above it.
+        let deficit: f32 = open
             .iter()
-            .map(|w| (w * width / total).max(min))
-            .collect()
+            .map(|&c| (min_content[c] - widths[c]).max(0.0))
+            .sum();
+        let surplus: f32 = open
+            .iter()
+            .map(|&c| (widths[c] - min_content[c]).max(0.0))
+            .sum();
+        if deficit > 0.0 {
+            let take = if surplus > 0.0 {
+                (deficit / surplus).min(1.0)
+            } else {
+                0.0
+            };
+            for &c in &open {
+                let (w, min) = (widths[c], min_content[c]);
+                widths[c] = if w < min { min } else { w - (w - min) * take };
+            }
+        }
+        let total: f32 = widths.iter().sum();
+        widths.iter_mut().for_each(|w| *w *= width / total);
+        widths
     };
-    let scale = width / widths.iter().sum::<f32>();
-    widths.iter_mut().for_each(|w| *w *= scale);
     // Lift columns narrower than the floor, taking the width from the wider ones.
     let deficit: f32 = widths.iter().map(|w| (floor - w).max(0.0)).sum();
     let surplus: f32 = widths.iter().map(|w| (w - floor).max(0.0)).sum();

@@ -539,7 +539,7 @@ fn pages(pdf: &Path) -> Option<usize> {
         .ok()
 }
 
-/// A long table article: an introduction, a heading, a 40-row table of measures (five
+/// A long table article: an introduction, a heading, a 60-row table of measures (five
 /// columns, cells of one to four lines) and a closing paragraph.
 fn long_table_record(dir: &Path) -> PathBuf {
     let categories = ["知识产权", "市场准入", "政务服务", "要素保障", "法治环境"];
@@ -562,7 +562,7 @@ fn long_table_record(dir: &Path) -> PathBuf {
         "责任单位",
         "完成时限"
     ])];
-    for i in 1..=40 {
+    for i in 1..=60 {
         rows.push(serde_json::json!([
             i.to_string(),
             categories[i % 5],

@@ -209,3 +209,62 @@ fn bad_spans_name_the_cell() {
         assert_eq!(written, 0, "{i}: wrote output");
     }
 }
+
+/// Column widths as automatic table layout shares them out: short columns (序号, a name, a
+/// scope) get what their text needs on one line, the long text column the most width, and no
+/// line in any cell starts with a closing mark ("（三）" is never cut before "）").
+#[test]
+fn short_columns_stay_whole_and_long_text_takes_the_rest() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("tables", "widths");
+    let mut rows = vec![serde_json::json!([
+        "序号",
+        "事项",
+        "主要内容",
+        "牵头单位",
+        "推广范围"
+    ])];
+    for (i, item) in ["（一）", "（二）", "（三）", "（四）"].iter().enumerate() {
+        rows.push(serde_json::json!([
+            (i + 1).to_string(),
+            item,
+            "建立健全知识产权快速协同保护机制，推动知识产权纠纷多元化解，完善行政执法与司法保护衔接，提升保护效能。",
+            "市场监管局、司法局、公安局",
+            "全国"
+        ]));
+    }
+    let record = dir.join("widths.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({"title": "表", "body": [{"type": "table", "rows": rows}]}).to_string(),
+    )
+    .unwrap();
+    for template in ["bulletin", "gongwen", "leaflet"] {
+        let out = dir.join(template);
+        convert(&record, &out, template);
+        let script = r#"
+import sys, pdfplumber
+page = pdfplumber.open(sys.argv[1]).pages[0]
+xs = sorted({round((r["x0"] + r["x1"]) / 2, 1) for r in page.rects + page.lines if r["bottom"] - r["top"] > 5 and r["x1"] - r["x0"] < 2})
+assert len(xs) == 6, xs
+widths = [b - a for a, b in zip(xs, xs[1:])]
+assert max(widths) == widths[2], widths
+# Lines of each cell: characters grouped by column and baseline.
+lines = {}
+for c in page.chars:
+    col = sum(1 for x in xs if x < c["x0"]) - 1
+    lines.setdefault((col, round(c["bottom"])), []).append(c)
+texts = {k: "".join(ch["text"] for ch in sorted(v, key=lambda ch: ch["x0"])) for k, v in lines.items()}
+for (col, _), t in texts.items():
+    assert t[0] not in "。，、；：？！）》」』】〕", (col, t)
+# The short columns hold their text on one line.
+for want in ["（三）", "推广范围", "全国", "序号"]:
+    assert want in texts.values(), (want, sorted(set(texts.values())))
+print("ok")
+"#;
+        let pdf = out.join("widths.pdf");
+        assert_eq!(python(script, &[&pdf]).trim(), "ok", "{template}");
+    }
+}

@@ -79,6 +79,41 @@ impl Line {
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }
+
+    /// How much the line's last character, a full-width punctuation mark, was compressed
+    /// to make the line fit (push-in, clreq §3.1.7): its em less its advance, in pt; 0 when
+    /// it was not (or is no such mark).
+    pub fn end_compression(&self) -> f32 {
+        let Some(run) = self.runs.last() else {
+            return 0.0;
+        };
+        let (Some(glyph), Some(last)) = (run.glyphs.last(), run.text.chars().last()) else {
+            return 0.0;
+        };
+        let full_width_mark = matches!(
+            last,
+            '。' | '，'
+                | '、'
+                | '；'
+                | '：'
+                | '？'
+                | '！'
+                | '）'
+                | '》'
+                | '」'
+                | '』'
+                | '】'
+                | '〕'
+                | '〉'
+                | '”'
+                | '’'
+        );
+        if full_width_mark {
+            (run.size - glyph.x_advance).max(0.0)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Characters no bundled font can draw are collected in `missing`.
@@ -388,6 +423,40 @@ impl Shaped {
     /// Natural width of the whole text on one line.
     pub fn natural_width(&self) -> f32 {
         self.clusters.iter().map(|c| c.width).sum()
+    }
+
+    /// The widths a table column needs for this text, in pt, as CSS defines them for
+    /// automatic table layout: (min-content, max-content). Min-content is the widest piece
+    /// no line may break inside (for Chinese one character with the punctuation that may not
+    /// be parted from it, so that "（三）" is one piece; a Latin word); max-content the widest
+    /// line between hard line breaks. Spaces at a break and the CJK–Latin space at a line's
+    /// end are not counted.
+    pub fn content_widths(&self) -> (f32, f32) {
+        let (mut min, mut max) = (0.0f32, 0.0f32);
+        let (mut piece, mut line) = (0.0f32, 0.0f32);
+        for (i, c) in self.clusters.iter().enumerate() {
+            if c.hard_break {
+                (piece, line) = (0.0, 0.0);
+                continue;
+            }
+            if self.break_before[i] {
+                piece = 0.0;
+            }
+            if c.space {
+                line += c.width;
+                continue;
+            }
+            piece += c.width;
+            line += c.width;
+            let ends = self
+                .clusters
+                .get(i + 1)
+                .is_none_or(|n| n.hard_break || n.space || self.break_before[i + 1]);
+            let end_space = if ends { c.autospace } else { 0.0 };
+            min = min.max(piece - end_space);
+            max = max.max(line - end_space);
+        }
+        (min, max)
     }
 
     /// Breaks into lines of `width`, the first indented by `first_indent`.

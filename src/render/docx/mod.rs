@@ -594,9 +594,20 @@ impl Writer<'_> {
                     (true, true) => "<w:vMerge w:val=\"restart\"/>",
                     (true, false) => "<w:vMerge/>",
                 };
+                // The first row (the header, repeated at every page's top) gives back the
+                // bottom border too, which Word and LibreOffice add below the last row of a
+                // page: the rows of every page then end where the PDF's end.
+                let margin = if r == 0 {
+                    format!(
+                        "<w:tcMar><w:top w:w=\"{}\" w:type=\"dxa\"/></w:tcMar>",
+                        Length(geometry.pad_y - 2.0 * TABLE_BORDER).twips()
+                    )
+                } else {
+                    String::new()
+                };
                 let _ = write!(
                     self.body,
-                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>{grid_span}{merge}</w:tcPr>"
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>{grid_span}{merge}{margin}</w:tcPr>"
                 );
                 let style = if r < t.header_rows {
                     "TableHeader"
@@ -608,20 +619,35 @@ impl Writer<'_> {
                     "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{cell_ppr}</w:pPr>"
                 );
                 if first {
-                    // The cell broken where the PDF breaks it (its composed lines).
-                    let lines = geometry.cells.get(row[c]).map_or(&[][..], Vec::as_slice);
-                    let text = if lines.is_empty() {
-                        cell.text.clone()
-                    } else {
-                        lines.iter().map(Line::text).collect::<Vec<_>>().join("\n")
-                    };
                     let section = r >= t.header_rows && cell.colspan == columns && columns > 1;
-                    let rpr = if section {
-                        format!("<w:b/><w:bCs/>{rpr}")
-                    } else {
-                        rpr.clone()
-                    };
-                    self.run(&text, &rpr);
+                    let bold = if section { "<w:b/><w:bCs/>" } else { "" };
+                    let lines = geometry.cells.get(row[c]).map_or(&[][..], Vec::as_slice);
+                    if lines.is_empty() {
+                        self.run(&cell.text, &format!("{bold}{rpr}"));
+                    }
+                    // The cell broken where the PDF breaks it (its composed lines); a line
+                    // the PDF fitted by compressing its last mark (push-in) gets that mark
+                    // condensed as much (17.3.2.35), which Word and LibreOffice would not
+                    // do by themselves, so that the line fits there too.
+                    for (k, line) in lines.iter().enumerate() {
+                        let mut text = line.text();
+                        if k + 1 < lines.len() {
+                            text.push('\n');
+                        }
+                        let squeeze = line.end_compression();
+                        let split = text.trim_end_matches('\n').char_indices().last();
+                        match split {
+                            Some((at, _)) if squeeze > 0.05 => {
+                                let condensed = -(squeeze * 20.0).round() as i64;
+                                self.run(&text[..at], &format!("{bold}{rpr}"));
+                                self.run(
+                                    &text[at..],
+                                    &format!("{bold}<w:spacing w:val=\"{condensed}\"/>{rpr}"),
+                                );
+                            }
+                            _ => self.run(&text, &format!("{bold}{rpr}")),
+                        }
+                    }
                 }
                 self.body.push_str("</w:p></w:tc>");
                 c += span;
