@@ -268,3 +268,162 @@ print("ok")
         assert_eq!(python(script, &[&pdf]).trim(), "ok", "{template}");
     }
 }
+
+/// The tagged PDF (PDF/UA-1 and PDF/A-2a, checked by krilla's validators while writing)
+/// states the spans: TH and TD structure elements carry RowSpan and ColSpan, read back with
+/// pdfminer from the structure tree.
+#[test]
+fn tagged_pdf_cells_state_their_spans() {
+    if !common::runs("python3", &["-c", "import pdfminer"]) {
+        return;
+    }
+    let dir = fresh_dir("tables", "tagged");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(root().join("examples/merged-table.json"))
+        .args(["--formats", "pdf", "--tagged", "--pdfa", "--quiet", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{result:?}");
+    let script = r#"
+import sys
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdftypes import resolve1
+doc = PDFDocument(PDFParser(open(sys.argv[1], 'rb')))
+cells = []
+def walk(node):
+    node = resolve1(node)
+    if not isinstance(node, dict):
+        return
+    kind = str(node.get('S', '')).strip("/'")
+    if kind in ('TH', 'TD'):
+        attrs = resolve1(node.get('A'))
+        attrs = attrs if isinstance(attrs, list) else [attrs]
+        spans = {}
+        for a in attrs:
+            a = resolve1(a)
+            if isinstance(a, dict):
+                for key in ('RowSpan', 'ColSpan'):
+                    if key in a:
+                        spans[key] = resolve1(a[key])
+        cells.append((kind, spans.get('RowSpan', 1), spans.get('ColSpan', 1)))
+    kids = resolve1(node.get('K'))
+    for k in kids if isinstance(kids, list) else [kids]:
+        walk(k)
+walk(doc.catalog['StructTreeRoot'])
+print(cells)
+"#;
+    let pdf = dir.join("merged-table-2025-03.pdf");
+    let out = python(script, &[&pdf]);
+    // Header: 类别 (2 rows), 项目名称 (2 rows), 资金（万元） (2 columns), 牵头单位 (2 rows),
+    // then 区级, 街道; the body's first row: 教育 (3 rows), three cells, 区教育局 (2 rows).
+    assert!(
+        out.starts_with(
+            "[('TH', 2, 1), ('TH', 2, 1), ('TH', 1, 2), ('TH', 2, 1), ('TH', 1, 1), ('TH', 1, 1), ('TD', 3, 1), ('TD', 1, 1), ('TD', 1, 1), ('TD', 1, 1), ('TD', 2, 1)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("('TD', 1, 2)"),
+        "合计 spans two columns: {out}"
+    );
+}
+
+/// The OFD carries the same table: easyofd reads every cell's text.
+#[test]
+fn ofd_reads_every_cell() {
+    if !common::runs("python3", &["-c", "import easyofd"]) {
+        return;
+    }
+    let dir = fresh_dir("tables", "ofd");
+    let record = root().join("examples/merged-table.json");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&record)
+        .args(["--formats", "ofd", "--quiet", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{result:?}");
+    let out = Command::new("python3")
+        .arg(root().join("tests/support/read_ofd.py"))
+        .arg(dir.join("merged-table-2025-03.ofd"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text: String = answer["text"].to_string().split_whitespace().collect();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    for row in json["body"][1]["rows"].as_array().unwrap() {
+        for cell in row.as_array().unwrap() {
+            let t = cell
+                .as_str()
+                .or_else(|| cell["text"].as_str())
+                .unwrap_or_default();
+            assert!(text.contains(t), "{t} not read back from the OFD");
+        }
+    }
+}
+
+/// A cell spanning more rows than a page holds goes on under the repeated header on the
+/// next page: its lines fall into the rows they reach, nothing of it or of the rows beside
+/// it is lost, and the header rows open the second page.
+#[test]
+fn a_span_longer_than_a_page_continues_under_the_repeated_header() {
+    if !common::have("pdftotext") {
+        return;
+    }
+    let dir = fresh_dir("tables", "long-span");
+    let long: String = "各项要求落实到位。".repeat(30);
+    let mut rows = vec![
+        serde_json::json!(["类别", "项目"]),
+        serde_json::json!([{"text": long, "rowspan": 45}, "项目1"]),
+    ];
+    for i in 2..=45 {
+        rows.push(serde_json::json!([format!("项目{i}")]));
+    }
+    let record = dir.join("long-span.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({"title": "表", "body": [{"type": "table", "rows": rows}]}).to_string(),
+    )
+    .unwrap();
+    convert(&record, &dir, "bulletin");
+    let pdf = dir.join("long-span.pdf");
+    let page = |n: usize| {
+        let out = Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string()])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<String>()
+    };
+    let (first, second) = (page(1), page(2));
+    assert!(
+        second.contains("类别") && second.contains("项目"),
+        "{second}"
+    );
+    let all = format!("{first}{second}{}", page(3));
+    // Every 项目N once: the numbers after each "项目" (the header's own 项目 has none).
+    let mut numbers: Vec<usize> = all
+        .split("项目")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=45).collect::<Vec<_>>());
+    assert_eq!(
+        all.matches("落实到位").count(),
+        30,
+        "the spanning cell's text"
+    );
+}

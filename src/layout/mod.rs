@@ -51,10 +51,14 @@ pub enum Role {
         item: usize,
     },
     /// A cell of table `table`, row `row`; header cells are in the first row.
+    /// A table cell: its table, the row it starts in, whether it is a header cell and how
+    /// many rows and columns it spans.
     Cell {
         table: usize,
         row: usize,
         header: bool,
+        rowspan: usize,
+        colspan: usize,
     },
     Figure {
         alt: String,

@@ -435,6 +435,8 @@ impl Builder<'_> {
                 table,
                 row: cell.row,
                 header,
+                rowspan: cell.rowspan,
+                colspan: cell.colspan,
             });
             let mut cell_style = style.clone();
             cell_style.align = if header { Align::Center } else { Align::Left };

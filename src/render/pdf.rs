@@ -29,7 +29,7 @@ use krilla::tagging::{
 use krilla::text::{Glyph, GlyphId};
 use krilla::{Document, SerializeSettings};
 use std::collections::{BTreeMap, HashMap};
-use std::num::NonZeroU16;
+use std::num::{NonZeroU16, NonZeroU32};
 use std::ops::Range;
 
 /// A laid-out glyph (points at `run_size`) seen as krilla wants it: scaled by any size, and
@@ -349,6 +349,8 @@ impl Tagger {
                         table: ti,
                         row: r,
                         header,
+                        rowspan,
+                        colspan,
                     }) = roles.get(i)
                     {
                         if *ti != table {
@@ -360,10 +362,24 @@ impl Tagger {
                             }
                             row = Some((*r, TagGroup::new(Tag::TR)));
                         }
+                        // Spans as the RowSpan and ColSpan attributes (ISO 32000-1, 14.8.5.7).
+                        let span = |n: usize| {
+                            (n > 1)
+                                .then(|| u32::try_from(n).ok().and_then(NonZeroU32::new))
+                                .flatten()
+                        };
                         let mut cell = if *header {
-                            TagGroup::new(Tag::TH(TableHeaderScope::Column))
+                            TagGroup::new(
+                                Tag::TH(TableHeaderScope::Column)
+                                    .with_row_span(span(*rowspan))
+                                    .with_col_span(span(*colspan)),
+                            )
                         } else {
-                            TagGroup::new(Tag::TD)
+                            TagGroup::new(
+                                Tag::TD
+                                    .with_row_span(span(*rowspan))
+                                    .with_col_span(span(*colspan)),
+                            )
                         };
                         leaf(&mut self.ids[i], &mut cell);
                         if let Some((_, tr)) = row.as_mut() {
