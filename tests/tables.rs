@@ -370,7 +370,8 @@ fn ofd_reads_every_cell() {
 
 /// A cell spanning more rows than a page holds goes on under the repeated header on the
 /// next page: its lines fall into the rows they reach, nothing of it or of the rows beside
-/// it is lost, and the header rows open the second page.
+/// it is lost, a rule closes the table at the first page's foot and the header rows open the
+/// second page.
 #[test]
 fn a_span_longer_than_a_page_continues_under_the_repeated_header() {
     if !common::have("pdftotext") {
@@ -426,4 +427,25 @@ fn a_span_longer_than_a_page_continues_under_the_repeated_header() {
         30,
         "the spanning cell's text"
     );
+    // Page 1 closes the cut span with a rule at its foot, across the whole table.
+    if common::runs("python3", &["-c", "import pdfplumber"]) {
+        let script = r#"
+import sys, pdfplumber
+page = pdfplumber.open(sys.argv[1]).pages[0]
+rules = [r for r in page.rects + page.lines if r["bottom"] - r["top"] < 2 and r["x1"] - r["x0"] > 2]
+table = [r for r in rules if r["top"] > 100]
+left = min(r["x0"] for r in table)
+right = max(r["x1"] for r in table)
+lowest = max(r["top"] for r in table)
+foot = [r for r in table if abs(r["top"] - lowest) < 0.5]
+# The rules at the foot join up from the table's left edge to its right.
+reach = left
+for r in sorted(foot, key=lambda r: r["x0"]):
+    if r["x0"] <= reach + 0.5:
+        reach = max(reach, r["x1"])
+assert reach >= right - 0.5, (reach, right, foot)
+print("ok")
+"#;
+        assert_eq!(python(script, &[&pdf]).trim(), "ok");
+    }
 }

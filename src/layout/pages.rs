@@ -33,6 +33,12 @@ pub(super) struct Boxed {
     pub(super) repeat_header: Option<Arc<Boxed>>,
     /// Placed with its bottom on the type area's bottom (an official document's 版记).
     pub(super) at_page_bottom: bool,
+    /// Drawn only when a page ends right after this box (y relative to its top): the rules
+    /// that close a table row whose spanning cells go on on the next page.
+    pub(super) at_page_foot: Vec<Item>,
+    /// Drawn only when this box starts a page: the rules that open a row whose spanning
+    /// cells began on the page before.
+    pub(super) at_page_head: Vec<Item>,
     /// A heading starts here: (level, text) for the outline.
     pub(super) outline: Option<(u8, String)>,
 }
@@ -581,6 +587,27 @@ impl Builder<'_> {
                         });
                     }
                 }
+                // Where a page break cuts the row (a span going on, a piece of a tall row),
+                // rules close it at the page's foot and open it at the next page's head.
+                let cut = |wanted: bool, y: f32| -> Vec<Item> {
+                    let spans: Vec<(f32, f32)> = if wanted {
+                        vec![(x_of[0], x_of[columns])]
+                    } else {
+                        segments(&|c: usize| !(if y > 0.0 { ends(c) } else { starts(c) }))
+                    };
+                    spans
+                        .into_iter()
+                        .map(|(x1, x2)| Item::Rule {
+                            x1,
+                            x2,
+                            y,
+                            thickness: thick,
+                            color: TABLE_LINE,
+                        })
+                        .collect()
+                };
+                let at_page_foot = cut(!last_piece, h);
+                let at_page_head = cut(!first_piece, 0.0);
                 for (c, &x) in x_of.iter().enumerate() {
                     if !joined(c) {
                         mine.push(Item::VRule {
@@ -613,6 +640,8 @@ impl Builder<'_> {
                     items: mine,
                     keep_with_next: keep || (!last_piece && is_header),
                     repeat_header: if is_header { None } else { header.clone() },
+                    at_page_foot,
+                    at_page_head,
                     ..Default::default()
                 };
                 // The header rows, repeated together on every page when they fit a third
@@ -659,6 +688,8 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            at_page_foot: Vec::new(),
+            at_page_head: Vec::new(),
             outline: None,
         });
         if img.caption.is_some() {
@@ -713,6 +744,8 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            at_page_foot: Vec::new(),
+            at_page_head: Vec::new(),
             outline: None,
         });
         let caption = part.caption;
@@ -843,6 +876,8 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
     let mut y = top;
     let mut pending_space = 0.0f32;
     let mut has_content = false;
+    // The last box placed and where.
+    let mut last: Option<(usize, f32)> = None;
     let gap_between = |a: &Boxed, b: &Boxed| gap(a.space_after, b.space_before);
     for (i, b) in boxes.iter().enumerate() {
         let gap = if has_content {
@@ -867,8 +902,16 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
         let fits_chain = chain_end(at) <= bottom + EPS;
         let chain_fits_page = chain_end(top) <= bottom + EPS;
         if has_content && (!fits_box || (!fits_chain && chain_fits_page)) {
+            if let Some((prev, prev_at)) = last {
+                place_items(pages.last_mut(), &boxes[prev].at_page_foot, prev_at);
+            }
             pages.push(Page::default());
             at = top;
+            place_items(
+                pages.last_mut(),
+                &b.at_page_head,
+                top + b.repeat_header.as_ref().map_or(0.0, |h| h.height),
+            );
             if let Some(header) = &b.repeat_header {
                 place(pages.last_mut(), header, at);
                 at += header.height;
@@ -881,6 +924,7 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
             at = bottom - b.height;
         }
         place(pages.last_mut(), b, at);
+        last = Some((i, at));
         if let Some(entry) = &b.outline {
             outline.push((pages.len() - 1, at, entry.clone()));
         }
@@ -889,6 +933,15 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
         has_content = true;
     }
     (pages, outline)
+}
+
+fn place_items(page: Option<&mut Page>, items: &[Item], y: f32) {
+    if let Some(page) = page {
+        page.items.extend(items.iter().cloned().map(|mut item| {
+            item.shift(0.0, y);
+            item
+        }));
+    }
 }
 
 fn place(page: Option<&mut Page>, b: &Boxed, y: f32) {
