@@ -131,6 +131,14 @@ pub struct TableGeometry {
     /// Each row's height in pt: its tallest one-row cell's lines and padding; a cell spanning
     /// rows that needs more lengthens the last of them.
     pub row_heights: Vec<f32>,
+    /// The header rows repeat at the top of every page: they fit a third of the type area.
+    pub header_repeats: bool,
+    /// Each row's room in pt: the type area's height, less the repeated header rows' for a
+    /// body row.
+    pub room: Vec<f32>,
+    /// Rows taller than their room, cut into lines where a page ends; a row that a cell
+    /// spanning rows covers is never cut.
+    pub cut: Vec<bool>,
     /// The caption's (表题) lines, centred in the caption style (empty without a caption).
     pub caption: Vec<Line>,
     /// Cell padding in pt: left and right (`pad_x`), top and bottom (`pad_y`).
@@ -751,6 +759,24 @@ fn table(
             }
         }
     }
+    let text_height = template.text_height();
+    let header_height: f32 = row_heights.iter().take(t.header_rows).sum();
+    let header_repeats = header_height <= text_height / 3.0;
+    let room: Vec<f32> = (0..t.rows)
+        .map(|r| match r >= t.header_rows && header_repeats {
+            true => text_height - header_height,
+            false => text_height,
+        })
+        .collect();
+    let coverage = t.coverage();
+    let cut = (0..t.rows)
+        .map(|r| {
+            let spanned = coverage[r]
+                .iter()
+                .any(|&i| t.cells.get(i).is_some_and(|c| c.rowspan > 1));
+            row_heights[r] > room[r] && !spanned
+        })
+        .collect();
     let caption = t
         .caption
         .as_ref()
@@ -764,6 +790,9 @@ fn table(
         widths,
         cells,
         row_heights,
+        header_repeats,
+        room,
+        cut,
         caption,
         pad_x,
         pad_y: TABLE_PAD_Y,

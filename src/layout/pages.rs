@@ -405,7 +405,6 @@ impl Builder<'_> {
         }
         let geometry = geometry.clone();
         let pitch = style.line_pitch();
-        let text_height = self.template.text_height();
         let columns = t.columns;
         let x_of: Vec<f32> = std::iter::once(self.left)
             .chain(widths.iter().scan(self.left, |x, w| {
@@ -414,14 +413,7 @@ impl Builder<'_> {
             }))
             .collect();
         // cover[r][c]: the index of the cell that covers row r, column c.
-        let mut cover = vec![vec![usize::MAX; columns]; t.rows];
-        for (i, cell) in t.cells.iter().enumerate() {
-            for row in cover.iter_mut().skip(cell.row).take(cell.rowspan) {
-                for slot in row.iter_mut().skip(cell.column).take(cell.colspan) {
-                    *slot = i;
-                }
-            }
-        }
+        let cover = t.coverage();
         // Each row's items, y relative to the row's top; a spanning cell's lines go to the
         // row they fall in.
         let row_tops: Vec<f32> = row_heights
@@ -486,25 +478,13 @@ impl Builder<'_> {
                 *g = (start, end);
             }
         }
-        let spanned = |r: usize| {
-            cover[r]
-                .iter()
-                .any(|&i| t.cells.get(i).is_some_and(|c| c.rowspan > 1))
-        };
         let mut header: Option<Arc<Boxed>> = None;
         let mut header_parts: Vec<Boxed> = Vec::new();
-        let header_height: f32 = row_heights.iter().take(t.header_rows).sum();
         for r in 0..t.rows {
             let is_header = r < t.header_rows;
             let (group_start, group_end_r) = group[r];
             let group_height: f32 = row_heights[group_start..=group_end_r].iter().sum();
-            let repeated = header_height <= text_height / 3.0;
-            let room = text_height
-                - if is_header || !repeated {
-                    0.0
-                } else {
-                    header_height
-                };
+            let room = geometry.room[r];
             // Rule segments above and below the row: only where a cell starts or ends here.
             let starts = |c: usize| t.cells.get(cover[r][c]).is_none_or(|cell| cell.row == r);
             let ends = |c: usize| {
@@ -514,7 +494,7 @@ impl Builder<'_> {
             };
             let joined = |c: usize| c > 0 && c < columns && cover[r][c - 1] == cover[r][c];
             let height = row_heights[r];
-            let tall = height > room && !spanned(r);
+            let tall = geometry.cut[r];
             let lines = row_lines[r].max(1);
             let per_piece = if tall { 1 } else { lines };
             let pieces = if tall { lines } else { 1 };
@@ -648,7 +628,7 @@ impl Builder<'_> {
                 // of it.
                 if is_header && !tall {
                     header_parts.push(bx.clone());
-                    if r + 1 == t.header_rows && header_height <= text_height / 3.0 {
+                    if r + 1 == t.header_rows && geometry.header_repeats {
                         header = Some(Arc::new(stacked(&header_parts)));
                     }
                 }
@@ -989,14 +969,7 @@ mod tests {
             {"type": "heading", "level": 1, "text": "二、标题"},
             {"type": "paragraph", "text": "第四段正文。"}
         ]}"#;
-        let article = crate::record::parse_record(
-            json,
-            crate::record::RecordFormat::Json,
-            std::path::Path::new("t.json"),
-            "t",
-            std::path::Path::new("."),
-        )
-        .unwrap();
+        let article = crate::record::test_record(json);
         for name in ["bulletin", "leaflet"] {
             let template = Template::load(name).unwrap();
             let composed = crate::compose::compose(&article, &template, &fonts, None);

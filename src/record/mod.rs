@@ -153,6 +153,19 @@ pub struct TableCell {
     pub text: String,
 }
 
+/// A record from JSON text, read as `t.json` in the current directory (unit tests).
+#[cfg(test)]
+pub fn test_record(json: &str) -> Article {
+    parse_record(
+        json,
+        RecordFormat::Json,
+        std::path::Path::new("t.json"),
+        "t",
+        std::path::Path::new("."),
+    )
+    .expect("a valid test record")
+}
+
 /// Why cells cannot be placed: the row (from 0), the cell's index in it when one cell is
 /// at fault, and the message (`{table}` stands for the table's field path).
 #[derive(Debug, Clone, PartialEq)]
@@ -249,39 +262,18 @@ pub fn place_cells(
 }
 
 impl Table {
-    /// A plain grid of strings, the first row the header (every row as long as the first).
-    pub fn from_grid(grid: Vec<Vec<String>>) -> Table {
-        let columns = grid.first().map_or(0, Vec::len);
-        let rows = grid.len();
-        let cells = grid
-            .into_iter()
-            .enumerate()
-            .flat_map(|(row, cells)| {
-                cells
-                    .into_iter()
-                    .enumerate()
-                    .map(move |(column, text)| TableCell {
-                        row,
-                        column,
-                        rowspan: 1,
-                        colspan: 1,
-                        text,
-                    })
-            })
-            .collect();
-        Table {
-            cells,
-            rows,
-            columns,
-            header_rows: rows.min(1),
-            caption: None,
-            widths: None,
+    /// Which cell covers each grid place: `[row][column]` is an index into `cells`. Every
+    /// place is covered once: the parser refuses overlaps and gaps ([`place_cells`]).
+    pub fn coverage(&self) -> Vec<Vec<usize>> {
+        let mut cover = vec![vec![usize::MAX; self.columns]; self.rows];
+        for (i, cell) in self.cells.iter().enumerate() {
+            for row in cover.iter_mut().skip(cell.row).take(cell.rowspan) {
+                for slot in row.iter_mut().skip(cell.column).take(cell.colspan) {
+                    *slot = i;
+                }
+            }
         }
-    }
-
-    /// The cells that start in row `row`.
-    pub fn row(&self, row: usize) -> impl Iterator<Item = &TableCell> {
-        self.cells.iter().filter(move |c| c.row == row)
+        cover
     }
 }
 

@@ -544,32 +544,16 @@ impl Writer<'_> {
         } else {
             (String::new(), String::new())
         };
-        // The header rows repeat on every page when they fit a third of it, as in the PDF;
-        // a row may split only when taller than the page below them.
-        let text_height = self.template.text_height();
-        let header_height: f32 = geometry.row_heights.iter().take(t.header_rows).sum();
-        let repeat = header_height <= text_height / 3.0;
         let columns = t.columns;
         // cover[r][c]: the index of the cell covering row r, column c.
-        let mut cover = vec![vec![usize::MAX; columns]; t.rows];
-        for (i, cell) in t.cells.iter().enumerate() {
-            for row in cover.iter_mut().skip(cell.row).take(cell.rowspan) {
-                for slot in row.iter_mut().skip(cell.column).take(cell.colspan) {
-                    *slot = i;
-                }
-            }
-        }
+        let cover = t.coverage();
         for (r, row) in cover.iter().enumerate() {
-            // A row stays on one page (17.4.6), as the PDF keeps it, unless it is taller
-            // than a page below the repeated header: the PDF then cuts it into lines too.
-            let room = if r < t.header_rows || !repeat {
-                text_height
-            } else {
-                text_height - header_height
-            };
-            let split = geometry.row_heights.get(r).is_some_and(|h| *h > room);
+            // A row stays on one page (17.4.6), as the PDF keeps it, unless the PDF cuts it
+            // (taller than the page below the repeated header); the header rows repeat
+            // where the PDF repeats them.
+            let split = geometry.cut.get(r).copied().unwrap_or(false);
             let can_split = if split { "" } else { "<w:cantSplit/>" };
-            let header = if r < t.header_rows && repeat {
+            let header = if r < t.header_rows && geometry.header_repeats {
                 "<w:tblHeader/>"
             } else {
                 ""
@@ -1555,14 +1539,7 @@ mod fidelity_tests {
     use std::io::Read as _;
 
     fn article(json: &str) -> Article {
-        crate::record::parse_record(
-            json,
-            crate::record::RecordFormat::Json,
-            std::path::Path::new("t.json"),
-            "t",
-            std::path::Path::new("."),
-        )
-        .unwrap()
+        crate::record::test_record(json)
     }
 
     /// The named parts of a DOCX rendered with `template`.
@@ -1790,14 +1767,7 @@ mod tests {
     #[test]
     fn footer_turns_placeholders_into_fields() {
         let t = Template::load("bulletin").unwrap();
-        let a = crate::record::parse_record(
-            r#"{"title":"T"}"#,
-            crate::record::RecordFormat::Json,
-            std::path::Path::new("t.json"),
-            "t",
-            std::path::Path::new("."),
-        )
-        .unwrap();
+        let a = crate::record::test_record(r#"{"title":"T"}"#);
         let xml = furniture_xml("ftr", &t.footer.as_ref().unwrap().text, &a, "");
         assert!(xml.contains(" PAGE ") && xml.contains(" NUMPAGES "));
         assert!(xml.contains(">第 <") && xml.contains("> 页 共 <"));
