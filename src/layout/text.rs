@@ -90,24 +90,8 @@ impl Line {
         let (Some(glyph), Some(last)) = (run.glyphs.last(), run.text.chars().last()) else {
             return 0.0;
         };
-        let full_width_mark = matches!(
-            last,
-            '。' | '，'
-                | '、'
-                | '；'
-                | '：'
-                | '？'
-                | '！'
-                | '）'
-                | '》'
-                | '」'
-                | '』'
-                | '】'
-                | '〕'
-                | '〉'
-                | '”'
-                | '’'
-        );
+        // The marks the shaper gives half an em that compression may take.
+        let full_width_mark = is_closing_punct(last);
         if full_width_mark {
             (run.size - glyph.x_advance).max(0.0)
         } else {

@@ -630,14 +630,7 @@ mod tests {
         let mut template = crate::template::Template::load("bulletin").unwrap();
         template.docx.embed_fonts = true;
         let table = |json: &str| {
-            let a = crate::record::parse_record(
-                json,
-                crate::record::RecordFormat::Json,
-                std::path::Path::new("t.json"),
-                "t",
-                std::path::Path::new("."),
-            )
-            .unwrap();
+            let a = crate::record::test_record(json);
             let docx = super::super::render(&a, &template, None, &fonts).unwrap();
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx.clone())).unwrap();
             let mut read = |name: &str| {
