@@ -1372,3 +1372,45 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     }
     std::fs::remove_dir_all(&out).ok();
 }
+
+#[test]
+fn tables_pasted_into_the_body_keep_their_merged_cells() {
+    let server = Server::start("pasted-table", &[]);
+    let scratch = fresh_dir("web", "pasted-table-files");
+    // As Excel puts a range on the clipboard (tabs, a quoted cell with a line break), with
+    // the page's join marks for the merged cells and a caption line above.
+    let body = "经研究，安排如下。\n\n表1 项目安排\n类别\t项目\t资金（万元）\t<\n^\t^\t区级\t街道\n教育\t\"新建\n幼儿园\"\t1200\t300\n^\t食堂改造\t800\t0\n合计\t<\t2000\t300\n\n各单位抓好落实。";
+    let request = serde_json::json!({
+        "template": "bulletin", "record": {"title": "粘贴的表格"}, "body": body,
+    });
+    let docx = server.post_json("/api/convert?format=docx", &request);
+    assert_eq!(docx.status, 200, "{}", docx.text());
+    let xml = String::from_utf8(zip_entry(&docx.body, "word/document.xml")).expect("xml");
+    // 资金 and 合计 span two columns; 类别, 项目 and 教育 continue down (vMerge).
+    assert_eq!(xml.matches("<w:gridSpan w:val=\"2\"/>").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<w:vMerge/>").count(), 3);
+    assert_eq!(xml.matches("<w:tblHeader/>").count(), 2, "a two-row header");
+    assert!(xml.contains("表1 项目安排"));
+    if have("pdftotext") {
+        let pdf = server.post_json("/api/convert?format=pdf", &request);
+        assert_eq!(pdf.status, 200);
+        let text = squeeze(&pdf_text(&pdf.body, &scratch));
+        for cell in ["资金（万元）", "区级", "幼儿园", "合计", "2000"] {
+            assert_eq!(text.matches(cell).count(), 1, "{cell} once in {text}");
+        }
+        assert!(!text.contains('^') && !text.contains('<'), "{text}");
+    }
+    // A join mark that cannot be honoured is refused at the body, naming the line and cell.
+    let wrong = server.post_json(
+        "/api/preview",
+        &serde_json::json!({"template": "bulletin", "record": {"title": "t"},
+            "body": "正文。\n\n<\t甲\n乙\t丙"}),
+    );
+    assert_eq!((wrong.status, wrong.problem_field()), (422, "body".into()));
+    assert!(
+        wrong.text().contains("line 3: the table's row 1, cell 1"),
+        "{}",
+        wrong.text()
+    );
+    std::fs::remove_dir_all(&scratch).ok();
+}

@@ -4,6 +4,7 @@
 
 mod html;
 mod meta;
+pub mod pasted;
 mod text;
 
 use crate::record::Language;
@@ -280,8 +281,12 @@ pub(crate) fn detect_language(text: &str) -> Language {
 /// Body blocks from text typed or pasted into a form. Blank lines separate paragraphs and the
 /// lines of one paragraph are joined; text without any blank line (as Word copies it) has one
 /// paragraph per line. Numbered headings ("一、", "（一）", "1.") and image markers ("[图1]")
-/// always stand alone.
-pub fn body_blocks(text: &str) -> Vec<serde_json::Value> {
+/// always stand alone. Lines with tabs are a table pasted from Excel, WPS or Word (see
+/// [`pasted`] for its `<` and `^` join marks); a "表1 …" line right above one is its caption.
+///
+/// Errors: a pasted table's join marks that cannot be honoured, named by the text's line and
+/// the table's row and cell ("line 4: the table's row 2, cell 1: …").
+pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.lines().collect();
     let blank_separated =
@@ -294,14 +299,53 @@ pub fn body_blocks(text: &str) -> Vec<serde_json::Value> {
             paragraph.clear();
         }
     };
-    for raw in lines {
+    let mut rest = text.as_str();
+    let mut number = 0usize;
+    while !rest.is_empty() {
+        if pasted::is_table_line(rest.lines().next().unwrap_or_default()) {
+            flush(&mut paragraph, &mut blocks);
+            let table = pasted::read(rest).map_err(|e| {
+                format!(
+                    "line {}: the table's row {}, cell {}: {}",
+                    number + 1,
+                    e.row,
+                    e.cell,
+                    e.message
+                )
+            })?;
+            let (taken, left) = rest.split_at(table.consumed.clamp(1, rest.len()));
+            number += taken.matches('\n').count();
+            rest = left;
+            let mut block = table.block;
+            let caption = blocks
+                .last()
+                .filter(|b: &&serde_json::Value| b["type"] == "paragraph")
+                .and_then(|b| b["text"].as_str())
+                .filter(|t| pasted::is_caption(t))
+                .map(str::to_owned);
+            if let Some(caption) = caption {
+                blocks.pop();
+                block["caption"] = serde_json::Value::String(caption);
+            }
+            blocks.push(block);
+            continue;
+        }
+        let (raw, left) = rest.split_once('\n').unwrap_or((rest, ""));
+        rest = left;
+        number += 1;
         let indented = raw.starts_with('\u{3000}') || raw.starts_with("  ");
         let line = raw.trim().trim_matches('\u{3000}').trim();
         if line.is_empty() {
             flush(&mut paragraph, &mut blocks);
             continue;
         }
-        let alone = heading_level(line).is_some() || image_marker(line).is_some();
+        // A caption stands alone when a table follows it.
+        let caption = pasted::is_caption(line)
+            && rest
+                .lines()
+                .find(|l| !is_blank(l))
+                .is_some_and(pasted::is_table_line);
+        let alone = heading_level(line).is_some() || image_marker(line).is_some() || caption;
         if alone || !blank_separated || indented {
             flush(&mut paragraph, &mut blocks);
         }
@@ -312,7 +356,7 @@ pub fn body_blocks(text: &str) -> Vec<serde_json::Value> {
         join_line(&mut paragraph, line);
     }
     flush(&mut paragraph, &mut blocks);
-    blocks
+    Ok(blocks)
 }
 
 fn is_blank(line: &str) -> bool {
@@ -409,7 +453,7 @@ mod tests {
     #[test]
     fn form_text_becomes_paragraphs_headings_and_image_markers() {
         let text = "一、总体要求\n第一段第一行，\n第一段第二行。\n\n第二段 with\nEnglish words.\n[图1]\n（一）小标题\n\u{3000}\u{3000}缩进开始新段。";
-        let blocks = body_blocks(text);
+        let blocks = body_blocks(text).unwrap();
         let kinds: Vec<(&str, &str)> = blocks
             .iter()
             .map(|b| (b["type"].as_str().unwrap(), b["text"].as_str().unwrap()))
@@ -426,12 +470,44 @@ mod tests {
             ]
         );
         // Without blank lines every line is a paragraph (text copied from Word).
-        assert_eq!(body_blocks("甲。\n乙。\n").len(), 2);
+        assert_eq!(body_blocks("甲。\n乙。\n").unwrap().len(), 2);
         assert_eq!(image_marker("[图片 2]"), Some(2));
         assert_eq!(image_marker("【图3】"), Some(3));
         assert_eq!(image_marker("[image 1]"), Some(1));
         assert_eq!(image_marker("[图]"), None);
         assert_eq!(image_marker("图1"), None);
+    }
+
+    #[test]
+    fn pasted_tables_become_table_blocks_with_their_captions() {
+        let text = "经研究，安排如下。\n\n表1 项目安排\n类别\t项目\t资金\n教育\t幼儿园\t1200\n^\t食堂\t800\n\n各单位抓好落实。";
+        let blocks = body_blocks(text).unwrap();
+        assert_eq!(blocks.len(), 3, "{blocks:?}");
+        assert_eq!(blocks[1]["type"], "table");
+        assert_eq!(blocks[1]["caption"], "表1 项目安排");
+        assert_eq!(
+            blocks[1]["rows"],
+            serde_json::json!([["类别", "项目", "资金"],
+                [{"text": "教育", "colspan": 1, "rowspan": 2}, "幼儿园", "1200"], ["食堂", "800"]])
+        );
+        assert_eq!(blocks[2]["text"], "各单位抓好落实。");
+        // The block parses as a record's table.
+        let record = serde_json::json!({"id": "t", "title": "t", "body": blocks});
+        crate::record::test_record(&record.to_string());
+        // A "表1" line with no table after it is an ordinary line.
+        assert_eq!(body_blocks("表1 见附件\n正文。").unwrap().len(), 2);
+        let wrong = body_blocks("说明。\n\na\t^\nb\tc").unwrap_err();
+        assert_eq!(
+            wrong,
+            "line 3: the table's row 1, cell 2: `^` joins a cell to the one above it, but this is the first row"
+        );
+        // Browser text captures read tables the same way (their cells as given).
+        let found = text::extract("标题\n正文。\n序号\t单位\n1\t区教育局\n完。\n");
+        assert_eq!(
+            found.body[1]["rows"],
+            serde_json::json!([["序号", "单位"], ["1", "区教育局"]])
+        );
+        assert_eq!(found.body[2]["text"], "完。");
     }
 
     #[test]

@@ -2,11 +2,37 @@
 //! meta lines and chrome around the article.
 
 use super::meta::{breadcrumb, is_chrome, meta_fields, normalize_date, Field};
-use super::{paragraph_block, Found};
+use super::{paragraph_block, pasted, Found};
 
 pub(super) fn extract(text: &str) -> Found {
     let mut found = Found::default();
-    for raw in text.lines() {
+    let text = text.replace("\r\n", "\n");
+    let mut rest = text.as_str();
+    // Set while the rows of a table that could not be read are kept as paragraphs.
+    let mut unreadable = false;
+    while !rest.is_empty() {
+        // A table in the article is copied as tab-separated rows.
+        let tabbed = pasted::is_table_line(rest.lines().next().unwrap_or_default());
+        unreadable &= tabbed;
+        if found.title.is_some() && tabbed && !unreadable {
+            match pasted::read(rest) {
+                Ok(table) => {
+                    let (_, left) = rest.split_at(table.consumed.clamp(1, rest.len()));
+                    rest = left;
+                    found.body.push(table.block);
+                    continue;
+                }
+                Err(e) => {
+                    unreadable = true;
+                    found.warnings.push(format!(
+                        "a table's row {}, cell {}: {}; its rows are kept as paragraphs",
+                        e.row, e.cell, e.message
+                    ));
+                }
+            }
+        }
+        let (raw, left) = rest.split_once('\n').unwrap_or((rest, ""));
+        rest = left;
         let line = raw.trim().trim_matches('\u{3000}').trim();
         if line.is_empty() || is_chrome(line) {
             continue;

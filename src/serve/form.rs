@@ -322,8 +322,9 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
         ));
     }
     let image_files = save_images(&request.images, dir)?;
-    let (blocks, origins) =
-        place_images(body_blocks(&request.body), &request.images, &image_files)?;
+    let blocks = body_blocks(&request.body)
+        .map_err(|e| ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, "body", e))?;
+    let (blocks, origins) = place_images(blocks, &request.images, &image_files)?;
     if !record.contains_key("language") {
         let mut sample = record
             .get("title")
@@ -553,7 +554,7 @@ mod tests {
             })
             .collect();
         let files: Vec<String> = (1..=3).map(|i| format!("image-{i}")).collect();
-        let blocks = body_blocks("第一段。\n\n[图2]\n\n第二段。");
+        let blocks = body_blocks("第一段。\n\n[图2]\n\n第二段。").unwrap();
         let (out, _) = place_images(blocks, &images, &files).expect("placed");
         let paths: Vec<String> = out
             .iter()
@@ -570,7 +571,7 @@ mod tests {
             ["第一段。", "image-2", "第二段。", "image-1", "image-3"]
         );
         assert_eq!(out[1]["caption"], "图注");
-        let too_far = place_images(body_blocks("[图4]"), &images, &files);
+        let too_far = place_images(body_blocks("[图4]").unwrap(), &images, &files);
         assert!(too_far.is_err());
     }
 }
