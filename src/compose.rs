@@ -139,6 +139,16 @@ pub struct TableGeometry {
     /// Rows taller than their room, cut into lines where a page ends; a row that a cell
     /// spanning rows covers is never cut.
     pub cut: Vec<bool>,
+    /// Each cell's lines are set bold (the header rows, and a body cell spanning every
+    /// column: a section row such as "一、知识产权保护方面").
+    pub bold: Vec<bool>,
+    /// Each cell's lines are centred vertically in the rows it spans (CSS 2.1 §17.5.4: table
+    /// cells' `vertical-align: middle`, what a browser shows; OOXML `w:vAlign="center"`,
+    /// ECMA-376 17.4.84); false in a row cut at page ends, whose lines run from its top.
+    pub middle: Vec<bool>,
+    /// Each cell's space in pt between its top padding and its first line: half of what the
+    /// rows it spans give beyond its lines and padding when `middle`, else 0.
+    pub drop: Vec<f32>,
     /// The caption's (表题) lines, centred in the caption style (empty without a caption).
     pub caption: Vec<Line>,
     /// Cell padding in pt: left and right (`pad_x`), top and bottom (`pad_y`).
@@ -769,12 +779,32 @@ fn table(
         })
         .collect();
     let coverage = t.coverage();
-    let cut = (0..t.rows)
+    let cut: Vec<bool> = (0..t.rows)
         .map(|r| {
             let spanned = coverage[r]
                 .iter()
                 .any(|&i| t.cells.get(i).is_some_and(|c| c.rowspan > 1));
             row_heights[r] > room[r] && !spanned
+        })
+        .collect();
+    let middle: Vec<bool> = t
+        .cells
+        .iter()
+        .map(|cell| !(cell.row..(cell.row + cell.rowspan).min(t.rows)).any(|r| cut[r]))
+        .collect();
+    let drop = t
+        .cells
+        .iter()
+        .zip(&cells)
+        .zip(&middle)
+        .map(|((cell, lines), &middle)| {
+            let have: f32 = row_heights[cell.row..(cell.row + cell.rowspan).min(t.rows)]
+                .iter()
+                .sum();
+            match middle {
+                true => ((have - needs(lines)) / 2.0).max(0.0),
+                false => 0.0,
+            }
         })
         .collect();
     let caption = t
@@ -793,6 +823,9 @@ fn table(
         header_repeats,
         room,
         cut,
+        bold: t.cells.iter().map(bold).collect(),
+        middle,
+        drop,
         caption,
         pad_x,
         pad_y: TABLE_PAD_Y,

@@ -98,6 +98,14 @@ inside = [x for x, y1, y2 in vrules if zj["x0"] - 1 < x < zj["x1"] + 1 and y1 < 
 assert not inside, inside
 between = [x for x, y1, y2 in vrules if qu["x1"] < x < jd["x0"] and y1 < (qu["top"] + qu["bottom"]) / 2 < y2]
 assert between, "no rule between 区级 and 街道"
+# A cell spanning rows is centred in them, as a browser centres table cells: its text sits
+# as far from its box's middle as a one-line cell's from its row's.
+def off_centre(t):
+    w = find(t)
+    top, bottom = box(w)
+    return (w["top"] + w["bottom"]) / 2 - (top + bottom) / 2
+for spanning, one_line in [("教育", "新建幼儿园2所"), ("养老", "新建幼儿园2所"), ("区民政局", "新建幼儿园2所"), ("类别", "区级")]:
+    assert abs(off_centre(spanning) - off_centre(one_line)) < 0.5, (spanning, off_centre(spanning), off_centre(one_line))
 # 合计 spans two columns: no vertical rule through its row between 类别's and 项目名称's columns.
 hj = find("合计")
 mid = (hj["top"] + hj["bottom"]) / 2
@@ -145,6 +153,11 @@ for (r, c, n, text) in [(0, 0, 2, "类别"), (2, 0, 3, "教育"), (5, 4, 2, "区
         assert cell(below, c)._tc is not first, (below, c)
 # 合计 over two columns.
 assert cell(7, 0)._tc is cell(7, 1)._tc and cell(7, 0).text == "合计"
+# Every cell centred vertically (no row is cut at a page end), as in the PDF.
+for row in t.rows:
+    for tc in row._tr.tc_lst:
+        v = tc.tcPr.find(qn("w:vAlign"))
+        assert v is not None and v.get(qn("w:val")) == "center", tc.xml
 # Both header rows repeat; the body rows do not.
 header = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in t.rows]
 assert header == [True, True] + [False] * 6, header

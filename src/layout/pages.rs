@@ -427,7 +427,7 @@ impl Builder<'_> {
         let mut row_items: Vec<Vec<Item>> = vec![Vec::new(); t.rows];
         // Lines of each row's one-row cells, for cutting a row taller than a page.
         let mut row_lines: Vec<usize> = vec![1; t.rows];
-        for (cell, lines) in t.cells.iter().zip(&geometry.cells) {
+        for ((cell, lines), drop) in t.cells.iter().zip(&geometry.cells).zip(&geometry.drop) {
             let header = cell.row < t.header_rows;
             self.role(Role::Cell {
                 table,
@@ -444,7 +444,7 @@ impl Builder<'_> {
                 row_lines[cell.row] = row_lines[cell.row].max(lines.len());
             }
             for (i, line) in lines.iter().enumerate() {
-                let y = row_tops[cell.row] + pad_y + i as f32 * pitch;
+                let y = row_tops[cell.row] + pad_y + drop + i as f32 * pitch;
                 let r = (cell.row..last)
                     .rev()
                     .find(|&r| row_tops[r] <= y + 0.01)

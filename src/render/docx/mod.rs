@@ -491,9 +491,6 @@ impl Writer<'_> {
 
     /// A table with the composed column widths, fixed layout (Word and LibreOffice keep the
     /// widths instead of fitting columns to their content, ECMA-376 17.4.53) and the PDF's
-    /// cell padding (17.4.42).
-    /// A table with the composed column widths, fixed layout (Word and LibreOffice keep the
-    /// widths instead of fitting columns to their content, ECMA-376 17.4.53) and the PDF's
     /// cell padding (17.4.42); spans as `w:gridSpan` (17.4.17) and `w:vMerge` (17.4.84), the
     /// header rows as `w:tblHeader` (17.4.49), the caption (表题) as a paragraph above.
     fn table(&mut self, t: &Table) {
@@ -589,9 +586,14 @@ impl Writer<'_> {
                 } else {
                     String::new()
                 };
+                let valign = if geometry.middle.get(row[c]).copied().unwrap_or(false) {
+                    "<w:vAlign w:val=\"center\"/>"
+                } else {
+                    ""
+                };
                 let _ = write!(
                     self.body,
-                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>{grid_span}{merge}{margin}</w:tcPr>"
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>{grid_span}{merge}{margin}{valign}</w:tcPr>"
                 );
                 let style = if r < t.header_rows {
                     "TableHeader"
@@ -603,7 +605,9 @@ impl Writer<'_> {
                     "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{cell_ppr}</w:pPr>"
                 );
                 if first {
-                    let section = r >= t.header_rows && cell.colspan == columns && columns > 1;
+                    // Header rows are bold by their style; a section row says so.
+                    let section =
+                        r >= t.header_rows && geometry.bold.get(row[c]).copied().unwrap_or(false);
                     let bold = if section { "<w:b/><w:bCs/>" } else { "" };
                     let lines = geometry.cells.get(row[c]).map_or(&[][..], Vec::as_slice);
                     if lines.is_empty() {
