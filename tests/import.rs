@@ -80,6 +80,11 @@ fn cms_pages_import_to_their_expected_records() {
         // A table with rowspan and colspan (../shared/cases/merged-cells-page.html): its
         // spans and its two header rows, not paragraphs.
         ("merged-cells-page", "https://example.gov.cn/a.html"),
+        // A page laid out with tables, its article inside a one-cell table and a row of an
+        // image beside three paragraphs: the paragraphs stay paragraphs (not one run-on
+        // paragraph of the whole table), the data table inside stays a table, its bold first
+        // row its header.
+        ("table-layout-page", "https://example.gov.cn/tzgg/a.html"),
     ] {
         let dir = fresh_dir("import", page);
         let (record, stderr) = import_to_json(

@@ -655,6 +655,12 @@ impl Walker<'_> {
                                 self.found.body.push(serde_json::json!({"type": "heading", "level": level, "text": t}));
                             }
                         }
+                        // A table the page is laid out with is walked like a division:
+                        // its cells' paragraphs, images and tables are the content.
+                        "table" if is_layout_table(c) => {
+                            self.flush(&mut text);
+                            stack.push(c.children());
+                        }
                         "table" => {
                             self.flush(&mut text);
                             self.table(c);
@@ -755,6 +761,7 @@ impl Walker<'_> {
             colspan: usize,
             rowspan: usize,
             header: bool,
+            bold: bool,
         }
         let span = |c: ElementRef, name: &str| {
             c.value()
@@ -779,6 +786,7 @@ impl Walker<'_> {
                         colspan: span(c, "colspan"),
                         rowspan: span(c, "rowspan"),
                         header: c.value().name() == "th",
+                        bold: all_bold(c),
                     })
                     .collect::<Vec<_>>();
                 (in_head, cells)
@@ -807,6 +815,14 @@ impl Walker<'_> {
                         .iter()
                         .take_while(|(_, cells)| cells.iter().all(|c| c.header))
                         .count();
+                }
+                // Pages exported from Word mark a header row with bold `td` cells.
+                if header_rows == 0
+                    && rows[0].1.iter().all(|c| c.bold || c.text.is_empty())
+                    && rows[0].1.iter().any(|c| c.bold)
+                    && !rows[1].1.iter().all(|c| c.bold || c.text.is_empty())
+                {
+                    header_rows = 1;
                 }
                 let mut r = 0;
                 while r < header_rows.min(rows.len()) {
@@ -858,6 +874,125 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// Whether all of a cell's text is bold: inside `b`, `strong`, `th`, or an element styled
+/// `font-weight: bold` (or 600 and above), as Word's and WPS's HTML mark a header row.
+fn all_bold(cell: ElementRef) -> bool {
+    let bold = |e: ElementRef| {
+        matches!(e.value().name(), "b" | "strong" | "th")
+            || e.value().attr("style").is_some_and(|style| {
+                let style = style.to_ascii_lowercase().replace(' ', "");
+                [
+                    "font-weight:bold",
+                    "font-weight:600",
+                    "font-weight:700",
+                    "font-weight:800",
+                    "font-weight:900",
+                ]
+                .iter()
+                .any(|w| style.contains(w))
+            })
+    };
+    let mut any = false;
+    for node in cell.descendants() {
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
+        if t.trim().is_empty() {
+            continue;
+        }
+        any = true;
+        let emphasised = node
+            .ancestors()
+            .take_while(|a| a.id() != cell.id())
+            .chain(std::iter::once(*cell))
+            .filter_map(ElementRef::wrap)
+            .any(bold);
+        if !emphasised {
+            return false;
+        }
+    }
+    any
+}
+
+/// Whether a table lays the page out rather than holding data, by the signs browsers' reader
+/// modes read (Mozilla Readability's `_markDataTables`): `role="presentation"` or `"none"`
+/// says layout; a caption, `thead`, `tfoot`, `colgroup`, `th` cells or a `summary` say data;
+/// otherwise a table with a table, a heading, a form control or a frame inside it, with a
+/// single row or column, or with a cell holding three paragraphs or more and over 300
+/// characters (an article, not a value) is a layout table.
+fn is_layout_table(table: ElementRef) -> bool {
+    let attr = |name: &str| table.value().attr(name).map(str::trim);
+    if matches!(attr("role"), Some("presentation" | "none")) {
+        return true;
+    }
+    if attr("summary").is_some_and(|s| !s.is_empty()) {
+        return false;
+    }
+    let rows = own_rows(table);
+    let own = |name: &str| {
+        table
+            .children()
+            .filter_map(ElementRef::wrap)
+            .any(|c| c.value().name() == name)
+    };
+    let cells = || {
+        rows.iter().flat_map(|tr| {
+            tr.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+        })
+    };
+    if own("caption") || own("thead") || own("tfoot") || own("colgroup") {
+        return false;
+    }
+    if cells().any(|c| c.value().name() == "th") {
+        return false;
+    }
+    let inside = table.descendants().skip(1).any(|n| {
+        n.value().as_element().is_some_and(|e| {
+            matches!(
+                e.name(),
+                "table"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "form"
+                    | "input"
+                    | "select"
+                    | "textarea"
+                    | "iframe"
+            )
+        })
+    });
+    let columns = rows
+        .iter()
+        .map(|tr| {
+            tr.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let article_cell = || {
+        cells().any(|c| {
+            let paragraphs = c
+                .descendants()
+                .filter(|n| {
+                    n.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "p" | "div" | "br" | "li"))
+                })
+                .count();
+            paragraphs >= 3 && c.text().map(|t| t.chars().count()).sum::<usize>() > 300
+        })
+    };
+    inside || rows.len() < 2 || columns < 2 || article_cell()
 }
 
 /// The rows of `table` itself (in its sections), not those of tables nested in its cells, whose
@@ -1023,6 +1158,64 @@ fn absolute(href: &str, base: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_tables_are_told_from_data_tables() {
+        let layout = |html: &str| {
+            let doc = Html::parse_fragment(html);
+            let table = doc.select(&selector("table")).next().expect("a table");
+            is_layout_table(table)
+        };
+        let grid = "<tr><td>甲</td><td>1</td></tr><tr><td>乙</td><td>2</td></tr>";
+        assert!(!layout(&format!("<table>{grid}</table>")));
+        assert!(layout(&format!(
+            "<table role=\"presentation\">{grid}</table>"
+        )));
+        assert!(
+            layout("<table><tr><td>甲</td><td>乙</td></tr></table>"),
+            "one row"
+        );
+        assert!(
+            layout("<table><tr><td>甲</td></tr><tr><td>乙</td></tr></table>"),
+            "one column"
+        );
+        assert!(layout(&format!(
+            "<table><tr><td><table>{grid}</table></td><td>x</td></tr><tr><td>a</td><td>b</td></tr></table>"
+        )));
+        assert!(layout(&format!(
+            "<table><tr><td><h1>标题</h1></td><td>x</td></tr>{grid}</table>"
+        )));
+        let long = "<p>这是文章中很长的一个段落，用来说明一个单元格装下了整篇文章。</p>".repeat(12);
+        assert!(layout(&format!(
+            "<table><tr><td>{long}</td><td>x</td></tr>{grid}</table>"
+        )));
+        // A caption or header cells say data, even around a long cell.
+        assert!(!layout(&format!(
+            "<table><caption>表1</caption><tr><td>{long}</td><td>x</td></tr>{grid}</table>"
+        )));
+        assert!(!layout(
+            "<table><tr><th>甲</th></tr><tr><td>1</td></tr></table>"
+        ));
+    }
+
+    #[test]
+    fn bold_cells_are_told() {
+        let bold = |html: &str| {
+            let doc = Html::parse_fragment(&format!("<table><tr>{html}</tr></table>"));
+            let cell = doc.select(&selector("td")).next().expect("a cell");
+            all_bold(cell)
+        };
+        assert!(bold("<td><b>乡镇</b></td>"));
+        assert!(bold(
+            "<td><p><strong>造林</strong> <strong>面积</strong></p></td>"
+        ));
+        assert!(bold("<td style=\"font-weight: 700\">人数</td>"));
+        assert!(bold(
+            "<td><span style=\"FONT-WEIGHT: bold\">人数</span></td>"
+        ));
+        assert!(!bold("<td><b>造林</b>面积</td>"));
+        assert!(!bold("<td></td>"));
+    }
 
     #[test]
     fn links_resolve_against_the_page() {
