@@ -242,6 +242,26 @@ pub fn import_any_page(data: &[u8]) {
     }
 }
 
+/// Text typed or pasted into the web form's body (tables pasted from spreadsheets with their
+/// `<` and `^` join marks among it): it becomes body blocks or a message, and blocks it makes
+/// are a valid record's body unless they pass a record limit ("at most").
+pub fn form_body(text: &str) {
+    let Ok(blocks) = crate::import::body_blocks(text) else {
+        return;
+    };
+    if blocks.is_empty() {
+        return;
+    }
+    let json = serde_json::json!({"id": "form", "title": "form", "body": blocks}).to_string();
+    match parse(&json, RecordFormat::Json) {
+        Ok(article) => check_article(&article),
+        Err(e) => assert!(
+            e.message.contains("at most"),
+            "the form's blocks are not a valid body: {e:?}\n{text:?}"
+        ),
+    }
+}
+
 /// Lays the article out and checks the layout's promises; a refusal (too many pages) is the
 /// only error allowed.
 pub fn lay_out(article: &Article, template: &Template, fonts: &FontBook) -> Result<Pages, String> {

@@ -171,6 +171,16 @@ proptest! {
         invariants::parse_any_record(&data);
     }
 
+    /// Text in the web form's body, pasted tables and their join marks among it.
+    #[test]
+    fn any_form_body_gives_blocks_or_a_message(
+        pieces in proptest::collection::vec(proptest::sample::select(&[
+            "\t", "\t", "\n", "\n", "\n\n", "\"", "\"\"", "<", "^", "表1 ", "甲", "乙。", "一、总体要求", "[图1]", "é", "\r\n", " ", "\u{3000}",
+        ][..]), 0..80),
+    ) {
+        invariants::form_body(&pieces.concat());
+    }
+
     /// Arbitrary bytes as a saved page or a text capture.
     #[test]
     fn any_page_imports_or_fails_cleanly(kind in 0u8..2, body in text(), noise in proptest::collection::vec(any::<u8>(), 0..200)) {

@@ -830,8 +830,10 @@ impl Walker<'_> {
                     header_rows = header_rows.max(reach);
                     r += 1;
                 }
+                // A header that would be the whole table: the first row alone when none of
+                // its cells spans down, else none.
                 if header_rows >= rows.len() {
-                    header_rows = 1;
+                    header_rows = usize::from(rows[0].1.iter().all(|c| c.rowspan == 1));
                 }
                 let json_rows: Vec<Vec<serde_json::Value>> = rows
                     .into_iter()

@@ -302,9 +302,8 @@ pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
     let mut rest = text.as_str();
     let mut number = 0usize;
     while !rest.is_empty() {
-        if pasted::is_table_line(rest.lines().next().unwrap_or_default()) {
-            flush(&mut paragraph, &mut blocks);
-            let table = pasted::read(rest).map_err(|e| {
+        let table = match pasted::is_table_line(rest.lines().next().unwrap_or_default()) {
+            true => pasted::read(rest).map_err(|e| {
                 format!(
                     "line {}: the table's row {}, cell {}: {}",
                     number + 1,
@@ -312,8 +311,12 @@ pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
                     e.cell,
                     e.message
                 )
-            })?;
-            let (taken, left) = rest.split_at(table.consumed.clamp(1, rest.len()));
+            })?,
+            false => None,
+        };
+        if let Some(table) = table {
+            flush(&mut paragraph, &mut blocks);
+            let (taken, left) = rest.split_at(table.consumed);
             number += taken.matches('\n').count();
             rest = left;
             let mut block = table.block;

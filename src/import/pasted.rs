@@ -42,9 +42,10 @@ pub fn is_table_line(line: &str) -> bool {
 /// Reads the table whose first row starts `text`: rows as long as they hold a tab (a quoted
 /// cell may run over several lines), up to the first line without one or the first blank
 /// line. Short rows are padded with empty cells and columns empty in every row at the right
-/// end (Excel's trailing tabs) are dropped. Errors: a `<` in a row's first cell, a `^` in the
-/// first row, or merged cells that do not make a rectangle.
-pub fn read(text: &str) -> Result<Pasted, PasteError> {
+/// end (Excel's trailing tabs) are dropped. None when not even the first line is a row (its
+/// quoted cell never closes). Errors: a `<` in a row's first cell, a `^` in the first row, or
+/// merged cells that do not make a rectangle.
+pub fn read(text: &str) -> Result<Option<Pasted>, PasteError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .has_headers(false)
@@ -68,8 +69,19 @@ pub fn read(text: &str) -> Result<Pasted, PasteError> {
         if record.len() < 2 {
             break;
         }
+        let end = usize::try_from(reader.position().byte()).unwrap_or(text.len());
+        // A row running over several lines must be a quoted cell that closes: a `"` that
+        // opens a cell and never closes would take in the rest of the text.
+        let raw = text.get(at..end).unwrap_or_default();
+        let lines = raw.trim_end_matches(['\n', '\r']).contains('\n');
+        if lines && raw.matches('"').count() % 2 == 1 {
+            break;
+        }
         rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
-        consumed = usize::try_from(reader.position().byte()).unwrap_or(text.len());
+        consumed = end;
+    }
+    if rows.is_empty() {
+        return Ok(None);
     }
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let used = (0..width)
@@ -79,10 +91,14 @@ pub fn read(text: &str) -> Result<Pasted, PasteError> {
     for row in &mut rows {
         row.resize(used, String::new());
     }
-    Ok(Pasted {
+    // Past the rows read, at a line's start (csv stops after a line end or at the end).
+    let consumed = (consumed.min(text.len())..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    Ok(Some(Pasted {
         block: spanned(&rows)?,
-        consumed: consumed.min(text.len()),
-    })
+        consumed,
+    }))
 }
 
 /// The table block of a grid whose `<` and `^` cells join their neighbours.
@@ -154,9 +170,11 @@ fn spanned(grid: &[Vec<String>]) -> Result<Value, PasteError> {
         }
         rows.push(Value::Array(cells));
     }
-    // A single row is data, not a header over nothing.
-    if height == 1 || header_rows >= height {
-        header_rows = usize::from(height > 1);
+    // A header that would be the whole table: the first row alone when no span takes it
+    // further down, else none (a single row is data, not a header over nothing).
+    if header_rows >= height {
+        let first_row_alone = (0..width).all(|c| extent[owner[0][c].0][owner[0][c].1].0 == 0);
+        header_rows = usize::from(height > 1 && first_row_alone);
     }
     Ok(json!({"type": "table", "header_rows": header_rows, "rows": rows}))
 }
@@ -178,13 +196,17 @@ mod tests {
     use super::*;
 
     fn rows(text: &str) -> Value {
-        read(text).expect("a table").block
+        table(text).block
+    }
+
+    fn table(text: &str) -> Pasted {
+        read(text).expect("no error").expect("a table")
     }
 
     #[test]
     fn tab_separated_lines_are_rows_up_to_a_line_without_a_tab() {
         let text = "序号\t单位\t人数\n1\t区教育局\t12\n2\t区民政局\t8\n说明文字。\n";
-        let pasted = read(text).unwrap();
+        let pasted = table(text);
         assert_eq!(
             pasted.block,
             json!({"type": "table", "header_rows": 1, "rows": [
@@ -194,7 +216,7 @@ mod tests {
         assert_eq!(&text[pasted.consumed..], "说明文字。\n");
         // A blank line ends the table too.
         let two = "a\tb\nc\td\n\ne\tf\n";
-        assert_eq!(&two[read(two).unwrap().consumed..], "\ne\tf\n");
+        assert_eq!(&two[table(two).consumed..], "\ne\tf\n");
     }
 
     #[test]
@@ -208,7 +230,7 @@ mod tests {
                 ["名称", "说明"], ["甲\n乙", "他说\"好\""]
             ]})
         );
-        assert_eq!(&text[read(text).unwrap().consumed..], "丙\n");
+        assert_eq!(&text[table(text).consumed..], "丙\n");
         assert_eq!(
             rows("a\tb\tc\nd\n")["rows"],
             json!([["a", "b", "c"]]),
@@ -218,6 +240,19 @@ mod tests {
             rows("a\tb\tc\nd\te\n")["rows"],
             json!([["a", "b", "c"], ["d", "e", ""]])
         );
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_takes_nothing_in() {
+        // The quote opens a cell in the second row and never closes: the table is the
+        // first row only, the rest is text.
+        let text = "甲\t乙\n丙\t\"丁\n第二段。\n第三段。\n";
+        let pasted = table(text);
+        assert_eq!(pasted.block["rows"], json!([["甲", "乙"]]));
+        assert_eq!(&text[pasted.consumed..], "丙\t\"丁\n第二段。\n第三段。\n");
+        // On the first line: no table at all.
+        assert_eq!(read("丙\t\"丁\n第二段。\n"), Ok(None));
+        assert_eq!(read("\"é\tb"), Ok(None), "the tab is inside the open quote");
     }
 
     #[test]
@@ -240,11 +275,13 @@ mod tests {
             json!([[{"text": "a", "colspan": 2, "rowspan": 2}, "b"], ["c"]])
         );
         assert_eq!(rows("only\tone row\n")["header_rows"], json!(0));
+        // A span from the first row down to the last: no header can be told.
+        assert_eq!(rows("a\tb\n^\tc\n")["header_rows"], json!(0));
     }
 
     #[test]
     fn join_marks_that_cannot_be_honoured_name_the_cell() {
-        let err = |text: &str| read(text).unwrap_err();
+        let err = |text: &str| read(text).expect_err("an error");
         assert_eq!(err("<\ta\nb\tc\n").cell, 1);
         assert_eq!(
             err("a\t^\nb\tc\n"),

@@ -16,12 +16,12 @@ pub(super) fn extract(text: &str) -> Found {
         unreadable &= tabbed;
         if found.title.is_some() && tabbed && !unreadable {
             match pasted::read(rest) {
-                Ok(table) => {
-                    let (_, left) = rest.split_at(table.consumed.clamp(1, rest.len()));
-                    rest = left;
+                Ok(Some(table)) => {
+                    rest = &rest[table.consumed..];
                     found.body.push(table.block);
                     continue;
                 }
+                Ok(None) => {}
                 Err(e) => {
                     unreadable = true;
                     found.warnings.push(format!(
