@@ -490,3 +490,88 @@ fn docx_tables_and_titles_follow_the_pdf() {
     assert_eq!(before_break, first_line, "{title_xml}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Traditional Chinese (`../shared/cases/hant-centred-punctuation.json`): the Taiwan and Hong
+/// Kong faces centre 。，、：；！？, so they keep their full em and only brackets and quotes give
+/// blank; no two adjacent marks' ink meet (before: 準備。」 and 來？」 overlapped by 2.3 pt).
+#[test]
+fn traditional_chinese_marks_keep_their_width_and_never_touch() {
+    if !common::runs("python3", &["-c", "import pdfplumber, fontTools"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "hant");
+    let record = root().join("tests/fixtures/cases/hant-centred-punctuation.json");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["convert", "--quiet", "--out"])
+        .arg(&dir)
+        .arg(&record)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let pdf = dir.join("B10-hant-centered-punct.pdf");
+    // Ink of adjacent marks, from the Noto Serif CJK TC face (index 3 of the collection).
+    let out = Command::new("python3")
+        .arg(root().join("tests/support/punctuation_ink.py"))
+        .arg(&pdf)
+        .arg(root().join("fonts/NotoSerifCJK-Regular.ttc"))
+        .arg("3")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ink: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(ink["pairs"].as_u64().unwrap() >= 6, "{ink}");
+    assert!(
+        ink["worst"].as_f64().unwrap() >= 1.0,
+        "marks' ink too close: {ink}"
+    );
+    // Every centred mark followed by a character on its line advances a full em (before an
+    // opening bracket, whose own left blank is taken, the bracket's glyph starts earlier).
+    let script = r#"
+import sys, pdfplumber
+widths = []
+for page in pdfplumber.open(sys.argv[1]).pages:
+    chars = [c for c in page.chars if not c["text"].isspace()]
+    for a, b in zip(chars, chars[1:]):
+        if a["text"] in "。，、：；！？" and b["text"] not in "「『（《〈【〔“‘" and abs(a["bottom"] - b["bottom"]) < 0.5 and b["x0"] > a["x0"]:
+            widths.append((b["x0"] - a["x0"]) / a["size"])
+print(len(widths), min(widths), max(widths))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let numbers: Vec<f64> = text
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(numbers[0] >= 15.0, "too few marks measured: {text}");
+    // Justification may add a little, never take.
+    assert!(
+        numbers[1] >= 0.999 && numbers[2] < 1.1,
+        "advances in em: {text}"
+    );
+    // The DOCX asks Word not to compress them either.
+    let docx = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["convert", "--quiet", "--formats", "docx", "--out"])
+        .arg(dir.join("docx"))
+        .arg(&record)
+        .status()
+        .unwrap();
+    assert!(docx.success());
+    let file = std::fs::File::open(dir.join("docx/B10-hant-centered-punct.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut settings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/settings.xml").unwrap(),
+        &mut settings,
+    )
+    .unwrap();
+    assert!(settings.contains("<w:characterSpacingControl w:val=\"doNotCompress\"/>"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -80,7 +80,9 @@ pub fn no_line_end(c: char) -> bool {
     )
 }
 
-/// Full-width punctuation whose glyph leaves half an em blank on its right (closing marks).
+/// Full-width closing punctuation: stops, pauses and closing brackets and quotes. In
+/// Mainland faces their glyphs leave half an em blank on the right (see
+/// [`PunctuationRules`] for Taiwan and Hong Kong).
 pub fn is_closing_punct(c: char) -> bool {
     matches!(
         c,
@@ -111,6 +113,52 @@ pub fn is_opening_punct(c: char) -> bool {
         c,
         '（' | '《' | '「' | '『' | '【' | '〔' | '〈' | '〖' | '［' | '｛' | '“' | '‘'
     )
+}
+
+/// How full-width punctuation sits in its em and which of its blank may be taken: the
+/// conventions of a region (W3C clreq §3.1.2 and §3.1.6, "Positioning of punctuation marks"
+/// and "Punctuation adjustment space").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PunctuationRules {
+    /// Mainland China (GB/T 15834-2011): 。，、：；！？ sit in the em's left part, so they and
+    /// the closing brackets and quotes have half an em of blank on their right; opening
+    /// brackets and quotes half an em on their left.
+    Mainland,
+    /// Taiwan and Hong Kong: 。，、：；！？ are centred in the em and keep their full width
+    /// everywhere (compressing them would push their ink into the next character); only
+    /// brackets and quotes have blank to give, on their outer side.
+    TaiwanHongKong,
+}
+
+impl PunctuationRules {
+    /// The rules of a record's language: Traditional Chinese follows Taiwan and Hong Kong,
+    /// everything else the Mainland.
+    pub fn for_language(language: crate::record::Language) -> PunctuationRules {
+        match language {
+            crate::record::Language::TraditionalChinese => PunctuationRules::TaiwanHongKong,
+            _ => PunctuationRules::Mainland,
+        }
+    }
+
+    /// The blank a full-width mark has on its (left, right) side that compression may take,
+    /// in em: half an em on the side away from its ink, or nothing.
+    pub fn blank(self, c: char) -> (f32, f32) {
+        let centred = matches!(c, '。' | '，' | '、' | '：' | '；' | '！' | '？');
+        if self == PunctuationRules::TaiwanHongKong && centred {
+            (0.0, 0.0)
+        } else if is_closing_punct(c) {
+            (0.0, 0.5)
+        } else if is_opening_punct(c) {
+            (0.5, 0.0)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+}
+
+/// Full-width punctuation of either kind, or a mark centred in its em.
+pub fn is_fullwidth_punct(c: char) -> bool {
+    is_closing_punct(c) || is_opening_punct(c)
 }
 
 /// Characters set on the CJK em grid: ideographs, kana, CJK and full-width punctuation,
@@ -217,6 +265,24 @@ mod tests {
         assert!(!b.contains(&3), "no break before ） after a space: {b:?}");
         let b = breaks("工作（ 完成");
         assert!(!b.contains(&4), "no break after （ and a space: {b:?}");
+    }
+
+    #[test]
+    fn punctuation_rules_per_region() {
+        let (cn, tw) = (PunctuationRules::Mainland, PunctuationRules::TaiwanHongKong);
+        assert_eq!(cn.blank('。'), (0.0, 0.5));
+        assert_eq!(
+            tw.blank('。'),
+            (0.0, 0.0),
+            "centred in Taiwan and Hong Kong faces"
+        );
+        assert_eq!(tw.blank('？'), (0.0, 0.0));
+        for rules in [cn, tw] {
+            assert_eq!(rules.blank('」'), (0.0, 0.5));
+            assert_eq!(rules.blank('「'), (0.5, 0.0));
+            assert_eq!(rules.blank('（'), (0.5, 0.0));
+            assert_eq!(rules.blank('字'), (0.0, 0.0));
+        }
     }
 
     #[test]

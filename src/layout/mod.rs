@@ -6,7 +6,9 @@ mod official;
 mod pages;
 pub(crate) mod text;
 
-pub use breaking::{is_cjk, is_closing_punct, is_opening_punct, no_line_end, no_line_start};
+pub use breaking::{
+    is_cjk, is_closing_punct, is_opening_punct, no_line_end, no_line_start, PunctuationRules,
+};
 pub use pages::{layout, layout_composed, MAX_PAGES};
 
 use crate::fonts::FaceId;

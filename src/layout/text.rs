@@ -2,8 +2,8 @@
 //! line breaking with the Chinese prohibitions, and justification.
 
 use super::breaking::{
-    break_opportunities, extends_previous, is_cjk, is_closing_punct, is_opening_punct,
-    no_line_start,
+    break_opportunities, extends_previous, is_cjk, is_closing_punct, is_fullwidth_punct,
+    no_line_start, PunctuationRules,
 };
 use super::{PlacedGlyph, TextRun};
 use crate::fonts::{FaceChoice, FaceId, FontBook};
@@ -276,30 +276,31 @@ fn shape_run(
                 g.advance += style.tracking;
             }
         }
-        // A full-width mark has half an em of blank that compression may take.
+        // A full-width mark's blank that compression may take, by the region's rules.
         if full_width && c.range.len() == c.first.len_utf8() {
-            if is_closing_punct(c.first) {
-                c.spare_right = 0.5 * style.size;
-            } else if is_opening_punct(c.first) {
-                c.spare_left = 0.5 * style.size;
-            }
+            let (left, right) = PunctuationRules::for_language(style.language).blank(c.first);
+            c.spare_left = left * style.size;
+            c.spare_right = right * style.size;
         }
     }
 }
 
 /// Adjacent punctuation takes half-width space (clreq §3.1.6): "。”" or "）（" never leave a
-/// full em of blank between the marks.
+/// full em of blank between the marks. Only blank the region's rules give is taken, so a
+/// centred mark (Taiwan, Hong Kong) keeps its width and no two marks' ink meet.
 fn compress_adjacent_punctuation(clusters: &mut [Cluster]) {
     for i in 1..clusters.len() {
         let (before, after) = clusters.split_at_mut(i);
         let a = &mut before[i - 1];
         let b = &mut after[0];
-        let b_is_punct = b.spare_left > 0.0 || b.spare_right > 0.0;
+        let b_is_punct = b.range.len() == b.first.len_utf8() && is_fullwidth_punct(b.first);
         if a.spare_right > 0.0 && b_is_punct {
             a.squeeze_right += a.spare_right;
             a.width -= a.spare_right;
             a.spare_right = 0.0;
-        } else if is_opening_punct(a.first) && b.spare_left > 0.0 {
+        } else if is_fullwidth_punct(a.first) && b.spare_left > 0.0 {
+            // An opening mark after a mark with no blank to give (an opening one, or a
+            // centred "：" in Taiwan and Hong Kong) gives its own.
             b.squeeze_left += b.spare_left;
             b.width -= b.spare_left;
             b.spare_left = 0.0;

@@ -149,7 +149,7 @@ pub fn render_composed(
         ),
         (
             "word/settings.xml".into(),
-            settings_xml(template).into_bytes(),
+            settings_xml(template, article.language).into_bytes(),
         ),
         ("word/fontTable.xml".into(), font_table_xml().into_bytes()),
         ("word/numbering.xml".into(), w.numbering_xml().into_bytes()),
@@ -1349,16 +1349,23 @@ const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"y
 
 const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>bulletin</Application></Properties>";
 
-/// Compress CJK punctuation like the PDF does; Word 2013+ compatibility mode; separate odd
-/// and even footers when the template places page numbers by parity.
-fn settings_xml(t: &Template) -> String {
+/// Compress CJK punctuation like the PDF does (`w:characterSpacingControl`, ECMA-376
+/// 17.15.1.18): Mainland text compresses, Traditional Chinese, whose faces centre 。，、：；！？,
+/// does not (the PDF takes blank only from its brackets and quotes); Word 2013+
+/// compatibility mode; separate odd and even footers when the template places page numbers
+/// by parity.
+fn settings_xml(t: &Template, language: Language) -> String {
+    let compress = match crate::layout::PunctuationRules::for_language(language) {
+        crate::layout::PunctuationRules::Mainland => "compressPunctuation",
+        crate::layout::PunctuationRules::TaiwanHongKong => "doNotCompress",
+    };
     let odd_even = if odd_even(t) {
         "<w:evenAndOddHeaders/>"
     } else {
         ""
     };
     format!(
-        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{odd_even}<w:characterSpacingControl w:val=\"compressPunctuation\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
+        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{odd_even}<w:characterSpacingControl w:val=\"{compress}\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
     )
 }
 
