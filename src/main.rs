@@ -526,12 +526,11 @@ fn check(records: &[PathBuf]) -> ExitCode {
                 let spots = article.punctuation_spots();
                 for s in &spots {
                     say!(
-                        "{}: field `{}`, character {}: half-width '{}' in Chinese text (full-width: '{}')",
+                        "{}: field `{}`, character {}: {}",
                         path.display(),
                         s.field,
                         s.column,
-                        s.found,
-                        s.suggested
+                        s.describe()
                     );
                 }
                 if spots.is_empty() {
@@ -539,7 +538,7 @@ fn check(records: &[PathBuf]) -> ExitCode {
                 } else {
                     problems += 1;
                     say!(
-                        "{}: {} half-width marks in Chinese text; convert with --normalize-punctuation",
+                        "{}: {} punctuation problems in Chinese text; correct them with --normalize-punctuation",
                         path.display(),
                         spots.len()
                     );

@@ -515,7 +515,7 @@ fn check_reports_half_width_punctuation_with_positions() {
         text.contains("field `body[0].text`, character 6: half-width ','"),
         "{text}"
     );
-    assert!(text.contains("87 half-width marks"), "{text}");
+    assert!(text.contains("87 punctuation problems"), "{text}");
     let clean = run(bulletin()
         .arg("check")
         .arg(examples().join("notice-blocks.yaml")));

@@ -575,3 +575,137 @@ print(len(widths), min(widths), max(widths))
     assert!(settings.contains("<w:characterSpacingControl w:val=\"doNotCompress\"/>"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs a Python script on a PDF; returns its standard output.
+fn python_on(script: &str, pdf: &Path) -> String {
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The Mainland interpunct (`../shared/cases/interpunct-names.json`, the name moved one
+/// character further in each paragraph): half a character, centred between the parts of the
+/// name (GB/T 15834-2011 §4.15), and a name is never split at it.
+#[test]
+fn the_interpunct_takes_half_a_character_and_holds_names_together() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "interpunct");
+    convert(
+        &[root().join("tests/fixtures/cases/interpunct-names.json")],
+        &dir,
+    );
+    let script = r#"
+import sys, pdfplumber
+report = []
+for page in pdfplumber.open(sys.argv[1]).pages:
+    rows = {}
+    for c in page.chars:
+        if not c["text"].isspace():
+            rows.setdefault(round(c["bottom"], 1), []).append(c)
+    for chars in rows.values():
+        chars.sort(key=lambda c: c["x0"])
+        text = "".join(c["text"] for c in chars)
+        assert not text.startswith("·") and not text.endswith("·"), text
+        for i, c in enumerate(chars):
+            if c["text"] == "·" and 0 < i < len(chars) - 1:
+                em = c["size"]
+                # From the character before to the one after: its em plus half an em; the dot
+                # drawn in the middle of that half em.
+                span = (chars[i + 1]["x0"] - chars[i - 1]["x0"]) / em
+                ink_middle = c["x0"] + em / 2
+                gap_middle = (chars[i - 1]["x0"] + em + chars[i + 1]["x0"]) / 2
+                report.append((span, abs(ink_middle - gap_middle) / em))
+print(len(report), max(s for s, _ in report), min(s for s, _ in report), max(d for _, d in report))
+"#;
+    let pdf = dir.join("B02-interpunct-names.pdf");
+    let out = python_on(script, &pdf);
+    let n: Vec<f64> = out.split_whitespace().map(|x| x.parse().unwrap()).collect();
+    assert!(n[0] >= 20.0, "too few dots measured: {out}");
+    // Justification adds at most a little to the gaps around it.
+    assert!(
+        n[2] >= 1.499 && n[1] < 1.6,
+        "span around the dot in em: {out}"
+    );
+    assert!(n[3] < 0.06, "dot off the middle of its half em: {out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A space typed next to a full-width mark (`../shared/cases/space-after-fullwidth.json`)
+/// prints nothing: "写林， “林”" is set exactly as "写林，“林”" beside it; extraction still
+/// gives the record's text, and `check` names each such space.
+#[test]
+fn spaces_typed_beside_full_width_marks_print_nothing() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "spaces");
+    let record = root().join("tests/fixtures/cases/space-after-fullwidth.json");
+    convert(std::slice::from_ref(&record), &dir);
+    let pdf = dir.join("B16-space-after-comma.pdf");
+    // The distance from each mark to the next printed character, in em, with and without a
+    // typed space between them.
+    let script = r#"
+import sys, pdfplumber
+page = pdfplumber.open(sys.argv[1]).pages[0]
+chars = [c for c in page.chars if c["size"] == 12]
+seen = {}
+for i, c in enumerate(chars[:-1]):
+    if c["text"] not in "，。":
+        continue
+    j, spaced = i + 1, False
+    while j < len(chars) and chars[j]["text"].isspace():
+        j, spaced = j + 1, True
+    if j < len(chars) and abs(chars[j]["bottom"] - c["bottom"]) < 0.5:
+        seen.setdefault((c["text"], chars[j]["text"] in "“", spaced), []).append(round((chars[j]["x0"] - c["x0"]) / 12, 2))
+for k, v in sorted(seen.items()):
+    print(k[0], int(k[1]), int(k[2]), max(v))
+"#;
+    let out = python_on(script, &pdf);
+    let mut worst: std::collections::BTreeMap<(String, bool), (f64, f64)> = Default::default();
+    for line in out.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let key = (f[0].to_owned(), f[1] == "1");
+        let e = worst.entry(key).or_insert((0.0, 0.0));
+        if f[2] == "1" {
+            e.1 = f[3].parse().unwrap();
+        } else {
+            e.0 = f[3].parse().unwrap();
+        }
+    }
+    // ， before “ is compressed to half an em whether or not a space was typed.
+    let before_quote = worst[&("，".to_owned(), true)];
+    assert!(before_quote.0 <= 0.55 && before_quote.1 <= 0.55, "{out}");
+    // A mark then a space then a character: an em (and what justification adds), not more.
+    for ((mark, _), (_, spaced)) in &worst {
+        assert!(*spaced <= 1.1, "{mark} then a space: {spaced} em\n{out}");
+    }
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("写林， “林”"));
+    let check = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("check")
+        .arg(&record)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(
+        said.matches("a space next to a full-width mark").count(),
+        5,
+        "{said}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -620,7 +620,7 @@ fn preview_draws_the_first_pages_from_the_layout() {
     let warnings = json["warnings"].as_array().expect("warnings");
     assert!(warnings.iter().any(|w| w
         .as_str()
-        .is_some_and(|w| w.contains("half-width punctuation"))));
+        .is_some_and(|w| w.contains("punctuation problems"))));
     // Asking for full-width punctuation removes the warning.
     let mut normalized = form(&example, "bulletin");
     normalized["options"] = serde_json::json!({"normalize_punctuation": true});

@@ -140,6 +140,16 @@ impl PunctuationRules {
         }
     }
 
+    /// How much narrower than its em a full-width mark is always set, taken equally from both
+    /// sides, in em: the Mainland interpunct (间隔号 ·, GB/T 15834-2011 §4.15) takes half a
+    /// character's place, centred; Taiwan and Hong Kong set it in a full em.
+    pub fn narrowed(self, c: char) -> f32 {
+        match (self, is_interpunct(c)) {
+            (PunctuationRules::Mainland, true) => 0.5,
+            _ => 0.0,
+        }
+    }
+
     /// The blank a full-width mark has on its (left, right) side that compression may take,
     /// in em: half an em on the side away from its ink, or nothing.
     pub fn blank(self, c: char) -> (f32, f32) {
@@ -154,6 +164,12 @@ impl PunctuationRules {
             (0.0, 0.0)
         }
     }
+}
+
+/// The interpunct (间隔号) between the parts of a name ("买买提·艾力") and its Japanese and
+/// Taiwanese forms: neither begins nor ends a line, so a name is never split at it.
+pub fn is_interpunct(c: char) -> bool {
+    matches!(c, '·' | '・' | '‧')
 }
 
 /// Full-width punctuation of either kind, or a mark centred in its em.
@@ -220,7 +236,7 @@ fn cjk_break_allowed(before: char, mark: char, after: char) -> bool {
     if before == after && matches!(before, '—' | '…') {
         return false;
     }
-    !no_line_start(after) && !no_line_end(mark)
+    !no_line_start(after) && !no_line_end(mark) && !is_interpunct(mark)
 }
 
 #[cfg(test)]
@@ -265,6 +281,14 @@ mod tests {
         assert!(!b.contains(&3), "no break before ） after a space: {b:?}");
         let b = breaks("工作（ 完成");
         assert!(!b.contains(&4), "no break after （ and a space: {b:?}");
+    }
+
+    #[test]
+    fn names_are_not_split_at_the_interpunct() {
+        let b = breaks("并买买提·艾力同志");
+        assert!(!b.contains(&4) && !b.contains(&5), "{b:?}");
+        assert_eq!(PunctuationRules::Mainland.narrowed('·'), 0.5);
+        assert_eq!(PunctuationRules::TaiwanHongKong.narrowed('·'), 0.0);
     }
 
     #[test]

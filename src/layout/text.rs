@@ -190,6 +190,9 @@ pub fn shape(
         );
         run_start = run_end;
     }
+    if style.language.is_chinese() {
+        absorb_spaces_at_marks(&mut clusters, style.size);
+    }
     compress_adjacent_punctuation(&mut clusters);
     add_cjk_latin_spacing(&mut clusters, style.cjk_latin_spacing * style.size);
     let opportunities = break_opportunities(&text);
@@ -276,11 +279,48 @@ fn shape_run(
                 g.advance += style.tracking;
             }
         }
-        // A full-width mark's blank that compression may take, by the region's rules.
+        // A full-width mark's blank that compression may take, and what it never has, by
+        // the region's rules.
         if full_width && c.range.len() == c.first.len_utf8() {
-            let (left, right) = PunctuationRules::for_language(style.language).blank(c.first);
+            let rules = PunctuationRules::for_language(style.language);
+            let (left, right) = rules.blank(c.first);
             c.spare_left = left * style.size;
             c.spare_right = right * style.size;
+            let narrowed = rules.narrowed(c.first) * style.size;
+            if narrowed > 0.0 {
+                c.squeeze_left = narrowed / 2.0;
+                c.squeeze_right = narrowed / 2.0;
+                c.width -= narrowed;
+            }
+        }
+    }
+}
+
+/// A space typed next to a full-width mark in Chinese text prints nothing: the mark carries
+/// its own blank ("会议要求， “防”字" is set as "会议要求，“防”字"; the text keeps the space,
+/// `bulletin check` reports it and `--normalize-punctuation` removes it).
+fn absorb_spaces_at_marks(clusters: &mut [Cluster], size: f32) {
+    let mark = |c: &Cluster| {
+        c.range.len() == c.first.len_utf8() && is_fullwidth_punct(c.first) && c.width >= 0.45 * size
+    };
+    let marks: Vec<bool> = clusters.iter().map(mark).collect();
+    let n = clusters.len();
+    let mut i = 0;
+    while i < n {
+        if !clusters[i].space || clusters[i].hard_break {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && clusters[i].space && !clusters[i].hard_break {
+            i += 1;
+        }
+        let beside = (start > 0 && marks[start - 1]) || (i < n && marks[i]);
+        if beside {
+            for c in &mut clusters[start..i] {
+                c.width = 0.0;
+                c.glyphs.iter_mut().for_each(|g| g.advance = 0.0);
+            }
         }
     }
 }
@@ -289,9 +329,14 @@ fn shape_run(
 /// full em of blank between the marks. Only blank the region's rules give is taken, so a
 /// centred mark (Taiwan, Hong Kong) keeps its width and no two marks' ink meet.
 fn compress_adjacent_punctuation(clusters: &mut [Cluster]) {
-    for i in 1..clusters.len() {
-        let (before, after) = clusters.split_at_mut(i);
-        let a = &mut before[i - 1];
+    // Marks are adjacent across spaces that print nothing (see `absorb_spaces_at_marks`).
+    let printed: Vec<usize> = (0..clusters.len())
+        .filter(|&i| !(clusters[i].space && clusters[i].width == 0.0 && !clusters[i].hard_break))
+        .collect();
+    for pair in printed.windows(2) {
+        let (i, j) = (pair[0], pair[1]);
+        let (before, after) = clusters.split_at_mut(j);
+        let a = &mut before[i];
         let b = &mut after[0];
         let b_is_punct = b.range.len() == b.first.len_utf8() && is_fullwidth_punct(b.first);
         if a.spare_right > 0.0 && b_is_punct {
@@ -580,6 +625,11 @@ impl Shaped {
             let gaps: Vec<usize> = (0..clusters.len() - 1)
                 .filter(|&i| {
                     let (a, b) = (&clusters[i], &clusters[i + 1]);
+                    // A space that prints nothing (beside a full-width mark) is no gap: the
+                    // gap after it is the one between the mark and its neighbour.
+                    if b.space && b.width == 0.0 {
+                        return false;
+                    }
                     if english {
                         a.space
                     } else {

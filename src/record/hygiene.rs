@@ -5,7 +5,7 @@
 use super::{Article, Block};
 use crate::layout::is_cjk;
 
-/// One half-width mark in Chinese context.
+/// One half-width mark in Chinese context, or a space typed next to a full-width mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PunctuationSpot {
     /// Field path, e.g. `body[0].text`.
@@ -13,7 +13,22 @@ pub struct PunctuationSpot {
     /// 1-based position of the character in the field's text.
     pub column: usize,
     pub found: char,
-    pub suggested: char,
+    /// The full-width mark for a half-width one; None for a space, which goes.
+    pub suggested: Option<char>,
+}
+
+impl PunctuationSpot {
+    /// What is wrong, in a sentence: "half-width ',' in Chinese text (full-width: '，')" or
+    /// "a space next to a full-width mark (the mark carries its own space)".
+    pub fn describe(&self) -> String {
+        match self.suggested {
+            Some(wide) => format!(
+                "half-width '{}' in Chinese text (full-width: '{wide}')",
+                self.found
+            ),
+            None => "a space next to a full-width mark (the mark carries its own space)".into(),
+        }
+    }
 }
 
 fn full_width(c: char) -> Option<char> {
@@ -35,11 +50,46 @@ fn chinese(c: Option<char>) -> bool {
     c.is_some_and(|c| is_cjk(c) && !c.is_ascii())
 }
 
-/// Positions (char index) and replacements of half-width marks that sit in Chinese text.
-/// Marks between Latin letters or digits ("3.5", "14:30", "a,b") are left alone; a full stop
-/// only counts after Chinese text and before Chinese text or the end.
-pub fn spots(text: &str) -> Vec<(usize, char, char)> {
+/// Positions (char index) and replacements of half-width marks that sit in Chinese text,
+/// and of spaces typed beside a full-width mark (replacement None: the space goes; the
+/// layout already prints them as nothing). Marks between Latin letters or digits ("3.5",
+/// "14:30", "a,b") are left alone; a full stop only counts after Chinese text and before
+/// Chinese text or the end. Spaces beside a half-width mark go with its conversion and are
+/// not counted apart; ideographic spaces (U+3000), which align text, are kept.
+pub fn spots(text: &str) -> Vec<(usize, char, Option<char>)> {
     let chars: Vec<char> = text.chars().collect();
+    let marks = half_width_spots(&chars);
+    let mut out: Vec<(usize, char, Option<char>)> =
+        marks.iter().map(|&(i, c, w)| (i, c, Some(w))).collect();
+    let converted = |i: usize| marks.iter().any(|&(k, _, _)| k == i);
+    let typed_space = |c: char| c.is_whitespace() && c != '\u{3000}' && c != '\n';
+    let mut i = 0;
+    while i < chars.len() {
+        if !typed_space(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && typed_space(chars[i]) {
+            i += 1;
+        }
+        let full_width_mark = |k: usize| {
+            crate::layout::is_closing_punct(chars[k]) || crate::layout::is_opening_punct(chars[k])
+        };
+        let before = start.checked_sub(1);
+        let beside_converted = before.is_some_and(converted) || (i < chars.len() && converted(i));
+        let beside_mark =
+            before.is_some_and(full_width_mark) || (i < chars.len() && full_width_mark(i));
+        if beside_mark && !beside_converted {
+            out.extend((start..i).map(|k| (k, chars[k], None)));
+        }
+    }
+    out.sort_by_key(|s| s.0);
+    out
+}
+
+/// The half-width marks of [`spots`].
+fn half_width_spots(chars: &[char]) -> Vec<(usize, char, char)> {
     let mut out = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         let Some(wide) = full_width(c) else { continue };
@@ -66,7 +116,8 @@ pub fn spots(text: &str) -> Vec<(usize, char, char)> {
     out
 }
 
-/// `text` with the half-width marks of [`spots`] made full-width; spaces around them dropped.
+/// `text` with the half-width marks of [`spots`] made full-width and the spaces beside
+/// full-width marks dropped.
 pub fn normalize(text: &str) -> String {
     let found = spots(text);
     if found.is_empty() {
@@ -74,7 +125,10 @@ pub fn normalize(text: &str) -> String {
     }
     let mut chars: Vec<Option<char>> = text.chars().map(Some).collect();
     for &(i, _, wide) in &found {
-        chars[i] = Some(wide);
+        chars[i] = wide;
+        if wide.is_none() {
+            continue;
+        }
         // A full-width mark carries its own space: "会议 , 要求" becomes "会议，要求".
         let mut j = i;
         while j > 0 && chars[j - 1].is_some_and(char::is_whitespace) {
@@ -174,6 +228,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spaces_beside_full_width_marks_are_spotted_and_dropped() {
+        // ../shared/cases/space-after-fullwidth.json
+        let text = "会议要求， “防”字当头，各村要加强巡查值守， 严防死守。 会议强调：";
+        assert_eq!(
+            spots(text),
+            vec![(5, ' ', None), (23, ' ', None), (29, ' ', None)]
+        );
+        assert_eq!(
+            normalize(text),
+            "会议要求，“防”字当头，各村要加强巡查值守，严防死守。会议强调："
+        );
+        // A space beside a converted half-width mark goes with it, counted once.
+        assert_eq!(spots("会议 , 要求"), vec![(3, ',', Some('，'))]);
+        // Spaces between Chinese and Latin, and ideographic spaces, stay.
+        assert!(spots("第 2 自然段").is_empty());
+        assert!(spots("　　李某某　　职务：").is_empty());
+    }
+
+    #[test]
     fn converts_marks_in_chinese_context_only() {
         assert_eq!(
             normalize("2月18日,自治区召开会议"),
@@ -202,6 +275,6 @@ mod tests {
 
     #[test]
     fn spots_report_positions() {
-        assert_eq!(spots("2月18日,自治区"), vec![(5, ',', '，')]);
+        assert_eq!(spots("2月18日,自治区"), vec![(5, ',', Some('，'))]);
     }
 }

@@ -362,10 +362,10 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
         let spots = article.punctuation_spots();
         if let Some(first) = spots.first() {
             warnings.push(format!(
-                "{} half-width punctuation marks in Chinese text (first: `{}` in {}, character {}); \
-                 tick \"full-width punctuation\" to convert them",
+                "{} punctuation problems in Chinese text (first: {} in {}, character {}); \
+                 tick \"full-width punctuation\" to correct them",
                 spots.len(),
-                first.found,
+                first.describe(),
                 first.field,
                 first.column
             ));

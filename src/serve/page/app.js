@@ -102,9 +102,9 @@ const PLAIN_ZH = [
   [/places image (\d+) but (\d+) images/, (m) => `正文引用了图 ${m[1]}，但只添加了 ${m[2]} 张图片`],
   [/unknown template/, () => "没有这个模板"],
   [/was not sent as base64/, () => "图片上传不完整，请重新添加"],
-  [/half-width punctuation marks in Chinese text/, (m, msg) => {
+  [/punctuation problems in Chinese text/, (m, msg) => {
     const n = msg.match(/^(\d+)/);
-    return `中文里有 ${n ? n[1] : ""} 个半角标点（如“,”“:”），可勾选“中文里的半角标点改为全角”自动改正。`;
+    return `中文里有 ${n ? n[1] : ""} 处标点问题（半角标点，或全角标点旁多打的空格），可勾选“中文里的半角标点改为全角”自动改正。`;
   }],
   [/no bundled font has these characters/, (m, msg) => `以下字符没有可用字体，将显示为空框：${msg.split(": ").pop()}`],
 ];
