@@ -568,6 +568,27 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
         head.space_before = Length(styles.body.size.pt());
         spaces[article.body.len()] = flow.lines(t, &head, None);
     }
+    // What the grid adds after off-grid headings goes above the first of them: a heading sits
+    // closer to its own paragraph than to the one before (pagination does the same).
+    for j in 1..article.body.len() {
+        if spaces[j] <= 0.0 {
+            continue;
+        }
+        let mut k = j;
+        while k > 0 {
+            let Block::Heading { level, .. } = &article.body[k - 1] else {
+                break;
+            };
+            if on_grid(t, t.heading_style(*level)) {
+                break;
+            }
+            k -= 1;
+        }
+        if k < j {
+            spaces[k] += spaces[j];
+            spaces[j] = 0.0;
+        }
+    }
     // An official document's tail: 附件说明 or the signature, on the grid, blank lines above.
     if let Some(o) = &c.official {
         let pitch = styles.body.line_pitch();

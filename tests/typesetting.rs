@@ -709,3 +709,52 @@ for k, v in sorted(seen.items()):
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A heading sits closer to its own paragraph than to the one before: the baseline grid's
+/// slack goes above it, and a heading on the grid has no space after it.
+#[test]
+fn headings_sit_closer_to_their_own_paragraph() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "headings");
+    let records: Vec<PathBuf> = ["official-notice.json", "notice-blocks.yaml"]
+        .iter()
+        .map(|name| root().join("examples").join(name))
+        .filter(|p| p.exists())
+        .collect();
+    assert_eq!(records.len(), 2, "examples renamed?");
+    let mut measured = 0;
+    for template in ["bulletin", "leaflet"] {
+        let out = dir.join(template);
+        convert_with(&records, &out, template);
+        for entry in std::fs::read_dir(&out).unwrap() {
+            let pdf = entry.unwrap().path();
+            if pdf.extension().and_then(|e| e.to_str()) != Some("pdf") {
+                continue;
+            }
+            let script = r#"
+import re, sys, pdfplumber
+heading = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|（\d+）)")
+for page in pdfplumber.open(sys.argv[1]).pages:
+    rows = {}
+    for c in page.chars:
+        if not c["text"].isspace():
+            rows.setdefault(round(c["bottom"], 1), []).append(c)
+    lines = sorted(rows.items())
+    for i in range(1, len(lines) - 1):
+        text = "".join(c["text"] for c in sorted(lines[i][1], key=lambda c: c["x0"]))
+        if heading.match(text) and "Song" not in lines[i][1][0]["fontname"]:
+            print(text[:10], round(lines[i][0] - lines[i - 1][0], 1), round(lines[i + 1][0] - lines[i][0], 1))
+"#;
+            for line in python_on(script, &pdf).lines() {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                let (above, below): (f32, f32) = (f[1].parse().unwrap(), f[2].parse().unwrap());
+                assert!(below < above, "{template} {}: {line}", pdf.display());
+                measured += 1;
+            }
+        }
+    }
+    assert!(measured >= 12, "too few headings measured: {measured}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -866,6 +866,25 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
             0.0
         };
         let mut at = position(b, y + gap);
+        // A heading (off the grid) keeps the grid's slack above it, not between it and its
+        // own paragraph: the chain of off-grid boxes it starts moves down so that the grid
+        // line the paragraph after it snaps to is reached without space (as compose's
+        // `grid_space` puts it above the heading).
+        let chain_start = i == 0 || !boxes[i - 1].keep_with_next || boxes[i - 1].grid;
+        if has_content && grid.is_some() && !b.grid && b.outline.is_some() && chain_start {
+            let mut end = at + b.height;
+            let mut k = i;
+            while boxes[k].keep_with_next && !boxes[k].grid && k + 1 < boxes.len() {
+                let next = &boxes[k + 1];
+                let natural = end + gap_between(&boxes[k], next);
+                if next.grid {
+                    at += position(next, natural) - natural;
+                    break;
+                }
+                end = natural + next.height;
+                k += 1;
+            }
+        }
         // Where the chain of boxes that must stay together with this one ends, if this one
         // is placed at `from` (gaps and grid snapping included).
         let chain_end = |from: f32| {
