@@ -99,6 +99,14 @@ pub fn table_caption_style(template: &Template) -> Style {
     style
 }
 
+/// Whether a paragraph is indented by hand: its text starts with ideographic spaces (U+3000),
+/// as name lists aligned with them ("　　　　李某某　　局长") and text from Word
+/// ("　　正文") are. Those spaces are its indent, in place of the style's first-line indent,
+/// in every writer.
+pub fn hand_indented(text: &str) -> bool {
+    text.starts_with('\u{3000}')
+}
+
 /// The space between two stacked blocks, in pt: the larger of the upper one's space after
 /// and the lower one's space before (they overlap, as CSS margins collapse).
 pub fn gap(after: f32, before: f32) -> f32 {

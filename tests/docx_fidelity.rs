@@ -692,3 +692,71 @@ fn libreoffice_paginates_every_example_as_the_pdf_does() {
     assert!(differ.is_empty(), "page counts differ: {differ:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A name list aligned with ideographic spaces and line breaks keeps its alignment in
+/// LibreOffice as in the PDF: the hand indent replaces the first-line indent
+/// (`w:firstLine="0"`), and lines ending in a line break are not spread
+/// (`w:doNotExpandShiftReturn`).
+#[test]
+fn ideographic_alignment_survives_in_libreoffice() {
+    if !common::have("soffice") || !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("docx-fidelity", "aligned");
+    let record = common::root().join("tests/fixtures/cases/aligned-names.json");
+    let result = convert(&[
+        s(&record),
+        "--formats",
+        "pdf,docx",
+        "--quiet",
+        "--out",
+        s(&dir),
+    ]);
+    assert!(result.status.success(), "{result:?}");
+    let lo = dir.join("lo");
+    soffice_to_pdf(
+        &[dir.join("aligned-names.docx")],
+        &lo,
+        &dir.join("profile"),
+        None,
+    );
+    let script = r#"
+import sys, pdfplumber
+for path in sys.argv[1:]:
+    page = pdfplumber.open(path).pages[0]
+    first = {}
+    for c in sorted(page.chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+        if not c["text"].isspace():
+            first.setdefault(round(c["bottom"], 1), c)
+    # The name list's lines, their first character's x and the x of the character after
+    # the ideographic spaces (局 or 副 of the title).
+    xs = [round(c["x0"]) for c in first.values() if c["text"] in "组副张"]
+    print(" ".join(map(str, xs)))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("aligned-names.pdf"))
+        .arg(lo.join("aligned-names.pdf"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<i64>> = text
+        .lines()
+        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    // Same starts in the PDF and in LibreOffice (within a point), 组 and 副 aligned.
+    assert_eq!(rows[0].len(), 3, "{text}");
+    for (pdf, lo) in rows[0].iter().zip(&rows[1]) {
+        assert!(
+            (pdf - lo).abs() <= 1,
+            "PDF {:?} vs LibreOffice {:?}",
+            rows[0],
+            rows[1]
+        );
+    }
+    assert_eq!(rows[0][0], rows[0][1], "{text}");
+    let settings = part(&dir.join("aligned-names.docx"), "word/settings.xml");
+    assert!(settings.contains("<w:doNotExpandShiftReturn/>"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -758,3 +758,56 @@ for page in pdfplumber.open(sys.argv[1]).pages:
     assert!(measured >= 12, "too few headings measured: {measured}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Ideographic spaces that align a name list keep their places on every line, a paragraph
+/// indented by hand with them is not indented twice, and default-ignorable characters
+/// (variation selector, joiner, zero-width space) are neither drawn nor reported missing.
+#[test]
+fn ideographic_spaces_align_lines_and_ignorables_are_invisible() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "aligned");
+    let record = root().join("tests/fixtures/cases/aligned-names.json");
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["convert", "--formats", "pdf", "--out"])
+        .arg(&dir)
+        .arg(&record)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!stderr.contains("no bundled font"), "{stderr}");
+    let script = r#"
+import sys, pdfplumber
+page = pdfplumber.open(sys.argv[1]).pages[0]
+first = {}
+for c in sorted(page.chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+    if not c["text"].isspace():
+        first.setdefault(round(c["bottom"], 1), c)
+for c in first.values():
+    print(c["text"], round(c["x0"], 2))
+"#;
+    let out = python_on(script, &dir.join("aligned-names.pdf"));
+    let x = |t: &str| -> f64 {
+        out.lines()
+            .find(|l| l.starts_with(t))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_else(|| panic!("no line starting {t}: {out}"))
+            .parse()
+            .unwrap()
+    };
+    let (jing, zu, fu, lead) = (x("经"), x("组"), x("副"), x("领"));
+    let em = 12.0;
+    // The body's automatic indent is two em; the name list's four ideographic spaces are
+    // its indent instead (not 2 + 4), on every line; the hand-indented paragraph is two em.
+    assert!((zu - jing - 2.0 * em).abs() < 0.1, "{out}");
+    assert!((fu - zu).abs() < 0.1, "{out}");
+    assert!((lead - jing).abs() < 0.1, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("张") && (x("张") - jing - 6.0 * em).abs() < 0.1),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,8 +5,8 @@
 use super::text::{set_shaped, shape, Line, Shaped, TextStyle};
 use super::{Item, OutlineEntry, Page, Pages, Role};
 use crate::compose::{
-    gap, grid_snap, on_grid, table_caption_style, Composed, BREADCRUMB_RULE, HEAD_RULE,
-    IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
+    gap, grid_snap, hand_indented, on_grid, table_caption_style, Composed, BREADCRUMB_RULE,
+    HEAD_RULE, IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
 };
 use crate::fonts::FontBook;
 use crate::qr::QrMatrix;
@@ -216,7 +216,11 @@ impl Builder<'_> {
         let em = style.size.pt();
         let side = style.side_indent * em;
         let width = self.width - 2.0 * side;
-        let lines = self.set_lines(text, style, false, width, style.first_line_indent * em);
+        let indent = match hand_indented(text) {
+            true => 0.0,
+            false => style.first_line_indent * em,
+        };
+        let lines = self.set_lines(text, style, false, width, indent);
         let x = self.left + side;
         self.push_lines(lines, style, x, keep_all);
     }

@@ -126,7 +126,12 @@ pub fn shape(
         let mark = extends_previous(c);
         // Whitespace follows its neighbour; a combining mark stays with its base character
         // when that face has it, so the two shape as one cluster.
-        let face = if c.is_whitespace() || (mark && i > 0 && fonts.has_glyph(last_face, c)) {
+        // Default-ignorable characters (joiners, variation selectors, direction marks) are
+        // drawn as nothing (the shaper hides them), so no face needs to have them.
+        let face = if c.is_whitespace()
+            || is_default_ignorable(c)
+            || (mark && i > 0 && fonts.has_glyph(last_face, c))
+        {
             last_face
         } else {
             match fonts.face_for_char(primary, c, style.language) {
@@ -353,6 +358,18 @@ fn compress_adjacent_punctuation(clusters: &mut [Cluster]) {
     }
 }
 
+/// Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): characters that are
+/// not shown unless a face draws them — soft hyphen, zero-width space and joiners, direction
+/// marks and isolates, word joiner, variation selectors, the byte-order mark, tags.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// Ideographs and kana: the characters that take extra space next to Latin text
 /// (punctuation already carries its own blank).
 fn is_ideograph(c: char) -> bool {
@@ -495,9 +512,18 @@ impl Shaped {
         let mut lines = Vec::new();
         let mut start = 0;
         let mut first = true;
+        // Whether the line starts after a line break of the text, not where a line wrapped.
+        let mut after_break = false;
         while start < n {
             if !first {
-                while start < n && self.clusters[start].space && !self.clusters[start].hard_break {
+                // Spaces at a wrap go; after a line break, ideographic spaces (U+3000) stay:
+                // they align the line ("　　　　王某某　　副局长").
+                while start < n
+                    && self.clusters[start].space
+                    && !self.clusters[start].hard_break
+                    && !(after_break
+                        && self.text[self.clusters[start].range.clone()].starts_with('\u{3000}'))
+                {
                     start += 1;
                 }
                 if start == n {
@@ -525,12 +551,14 @@ impl Shaped {
                 lines.push(self.compose(start, end, indent, avail, align, false));
                 start = if hard { end + 1 } else { end };
                 first = false;
+                after_break = hard;
                 continue;
             }
             let end = self.choose_break(start, end, avail);
             lines.push(self.compose(start, end, indent, avail, align, true));
             start = end;
             first = false;
+            after_break = false;
         }
         if lines.is_empty() {
             lines.push(Line {
@@ -822,6 +850,20 @@ mod tests {
         let mut missing = BTreeSet::new();
         shape("a\u{E000}b", style(&fonts), &fonts, &mut missing);
         assert_eq!(missing.into_iter().collect::<Vec<_>>(), vec!['\u{E000}']);
+        // Default-ignorable characters are drawn as nothing; no face needs them.
+        let mut missing = BTreeSet::new();
+        let shaped = shape(
+            "甲\u{FE0F}\u{200D}\u{200B}\u{00AD}乙",
+            style(&fonts),
+            &fonts,
+            &mut missing,
+        );
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(
+            (shaped.natural_width() - 24.0).abs() < 0.01,
+            "{}",
+            shaped.natural_width()
+        );
     }
 
     /// Small deterministic generator (xorshift) so the property test needs no extra crate.

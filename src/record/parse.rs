@@ -969,9 +969,20 @@ fn validate_block(
         }
         Ok(t.trim().to_owned())
     };
+    // Ideographic spaces opening a paragraph are kept: they indent or align it by hand
+    // (`compose::hand_indented`).
+    let indented_text = |t: Option<String>| -> Result<String, RecordError> {
+        let t = t.unwrap_or_default();
+        if t.trim().is_empty() {
+            return Err(err(&format!("{at}.text"), "the text is empty".into()));
+        }
+        Ok(t.trim_end()
+            .trim_start_matches(|c: char| c.is_whitespace() && c != '\u{3000}')
+            .to_owned())
+    };
     Ok(match kind {
-        "paragraph" => Block::Paragraph(non_empty_text(b.text)?),
-        "quote" => Block::Quote(non_empty_text(b.text)?),
+        "paragraph" => Block::Paragraph(indented_text(b.text)?),
+        "quote" => Block::Quote(indented_text(b.text)?),
         "heading" => {
             let level = b.level.unwrap_or(0);
             if !(1..=4).contains(&level) {

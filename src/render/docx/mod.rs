@@ -277,7 +277,13 @@ impl Writer<'_> {
         let after_docx =
             table_next.then(|| gap(after, self.template.styles.table.space_before.pt()));
         let spacing = self.spacing(before, after, after, after_docx);
-        self.para(style_id, text, &format!("{numbering}{spacing}"));
+        // Indented by hand with ideographic spaces: they are the indent, as in the PDF.
+        let indent = if style.first_line_indent != 0.0 && crate::compose::hand_indented(text) {
+            "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"
+        } else {
+            ""
+        };
+        self.para(style_id, text, &format!("{numbering}{spacing}{indent}"));
     }
 
     fn para(&mut self, style_id: &str, text: &str, extra_ppr: &str) {
@@ -1351,8 +1357,9 @@ const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes
 
 /// Compress CJK punctuation like the PDF does (`w:characterSpacingControl`, ECMA-376
 /// 17.15.1.18): Mainland text compresses, Traditional Chinese, whose faces centre 。，、：；！？,
-/// does not (the PDF takes blank only from its brackets and quotes); Word 2013+
-/// compatibility mode; separate odd and even footers when the template places page numbers
+/// does not (the PDF takes blank only from its brackets and quotes); a justified line ending
+/// in a line break (`w:br`) is not spread (`w:doNotExpandShiftReturn`, 17.15.3.4: the PDF
+/// justifies only lines that wrap); Word 2013+ compatibility mode; separate odd and even footers when the template places page numbers
 /// by parity.
 fn settings_xml(t: &Template, language: Language) -> String {
     let compress = match crate::layout::PunctuationRules::for_language(language) {
@@ -1365,7 +1372,7 @@ fn settings_xml(t: &Template, language: Language) -> String {
         ""
     };
     format!(
-        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{odd_even}<w:characterSpacingControl w:val=\"{compress}\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
+        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{odd_even}<w:characterSpacingControl w:val=\"{compress}\"/><w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
     )
 }
 
