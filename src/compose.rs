@@ -177,6 +177,11 @@ pub struct AttachmentList {
 
 /// The QR code block.
 #[derive(Debug, Clone, PartialEq)]
+///
+/// The QR code and its caption keep with the article's last lines: where they do not fit
+/// below them on the page, the lines go to the next page with them (two at least, as
+/// widow control moves them), so that no page holds the QR code alone. Layout chains the
+/// boxes; the DOCX says `w:keepNext` on the paragraph before it (ECMA-376 17.3.1.15).
 pub struct QrPart {
     /// Printed size in pt, quiet zone included: the template's size, at least
     /// [`MIN_QR_MODULE_MM`] per module.

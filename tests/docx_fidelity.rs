@@ -760,3 +760,79 @@ for path in sys.argv[1:]:
     assert!(settings.contains("<w:doNotExpandShiftReturn/>"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// No page holds the QR code alone: articles built to end just above the page's foot (each a
+/// few characters longer than the last) carry their last lines over with the QR code, in the
+/// PDF and in LibreOffice's rendering of the DOCX (`w:keepNext`).
+#[test]
+fn no_page_holds_the_qr_code_alone() {
+    if !common::have("pdftotext") {
+        return;
+    }
+    let dir = fresh_dir("docx-fidelity", "qr-alone");
+    let para = "各地要结合实际，认真组织开展草原保护宣传活动，广泛动员社会各界积极参与，营造全社会关心支持草原保护的良好氛围。";
+    let mut records = Vec::new();
+    for extra in (0..40).step_by(6) {
+        let mut body: Vec<serde_json::Value> = (0..8)
+            .map(|_| serde_json::json!({"type": "paragraph", "text": para.repeat(2)}))
+            .collect();
+        let tail: String = para.chars().take(10 + extra).collect();
+        body.push(serde_json::json!({"type": "paragraph", "text": tail}));
+        let record = serde_json::json!({
+            "id": format!("qr-{extra}"), "title": "关于开展草原保护宣传活动的通知",
+            "published": "2025-03-01", "source": "某厅",
+            "url": format!("https://www.example.gov.cn/a/qr-{extra}.html"), "body": body,
+        });
+        let path = dir.join(format!("qr-{extra}.json"));
+        std::fs::write(&path, record.to_string()).unwrap();
+        records.push(path);
+    }
+    let out = dir.join("out");
+    let mut args: Vec<&str> = records.iter().map(|r| s(r)).collect();
+    args.extend(["--formats", "pdf,docx", "--quiet", "--out", s(&out)]);
+    assert!(convert(&args).status.success());
+    // The last page's text besides the QR caption and the footer.
+    let last_page_text = |pdf: &Path| -> (usize, String) {
+        let info = pdfinfo(pdf, &[], "UTC");
+        let pages: usize = info_line(&info, "Pages").parse().unwrap();
+        let text = Command::new("pdftotext")
+            .args(["-f", &pages.to_string(), "-l", &pages.to_string()])
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text: String = String::from_utf8_lossy(&text.stdout)
+            .lines()
+            .filter(|l| !l.contains("扫一扫") && !l.contains("页") && !l.contains("某厅"))
+            .collect();
+        (pages, squeeze(&text))
+    };
+    let mut second_page = 0;
+    for record in &records {
+        let stem = record.file_stem().unwrap().to_str().unwrap();
+        let (pages, text) = last_page_text(&out.join(format!("{stem}.pdf")));
+        assert!(
+            !text.is_empty(),
+            "{stem}: the PDF's last page holds only the QR code"
+        );
+        second_page += usize::from(pages > 1);
+    }
+    assert!(
+        second_page >= 4,
+        "the articles do not reach a second page: {second_page}"
+    );
+    if common::have("soffice") {
+        let docs = files_with_extension(&out, "docx");
+        let lo = dir.join("lo");
+        soffice_to_pdf(&docs, &lo, &dir.join("profile"), None);
+        for doc in &docs {
+            let stem = doc.file_stem().unwrap().to_str().unwrap();
+            let (_, text) = last_page_text(&lo.join(format!("{stem}.pdf")));
+            assert!(
+                !text.is_empty(),
+                "{stem}: LibreOffice's last page holds only the QR code"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -709,6 +709,11 @@ impl Builder<'_> {
         let size = part.size;
         let module = size / modules;
         let x = self.left + (self.width - size) / 2.0;
+        // The QR code keeps with the article's last lines ([`crate::compose::QrPart`]): where
+        // it does not fit below them, they go over with it, never a page for it alone.
+        if let Some(last) = self.boxes.last_mut() {
+            last.keep_with_next = true;
+        }
         self.role(Role::Figure {
             alt: url.to_owned(),
         });

@@ -699,10 +699,21 @@ impl Writer<'_> {
         });
         let size = Length(part.size);
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
+        // The paragraph before keeps with the QR code ([`QrPart`]): `w:keepNext` right after
+        // its `w:pStyle`, where CT_PPrBase puts it (17.3.1.15).
+        const STYLE: &str = "<w:p><w:pPr><w:pStyle w:val=\"";
+        if let Some(at) = self.body.rfind(STYLE) {
+            if let Some(end) = self.body[at..].find("/>") {
+                let after_style = at + end + 2;
+                if !self.body[after_style..].starts_with("<w:keepNext/>") {
+                    self.body.insert_str(after_style, "<w:keepNext/>");
+                }
+            }
+        }
         let spacing = self.spacing(QR_SPACE_BEFORE, 0.0, 0.0, None);
         let _ = write!(
             self.body,
-            "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/>{spacing}</w:pPr><w:r>{drawing}</w:r></w:p>"
+            "<w:p><w:pPr><w:pStyle w:val=\"QrCode\"/><w:keepNext/>{spacing}</w:pPr><w:r>{drawing}</w:r></w:p>"
         );
         if let Some(setup) = &self.template.qr {
             self.flow_para("QrCaption", &setup.caption_style, &part.caption, "", false);
