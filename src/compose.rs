@@ -13,7 +13,8 @@
 //! and `compose` → `render::docx`.
 
 use crate::fonts::FontBook;
-use crate::layout::text::{set_shaped, shape, Line, Shaped, TextStyle};
+use crate::layout::text::{set_shaped, set_title, shape, Line, Shaped, TextStyle};
+use crate::layout::words;
 use crate::qr::QrMatrix;
 use crate::record::{chinese_date, Article, Block, ImageBlock, Table, TableCell};
 use crate::template::{Align, DocumentKind, Length, Style, Template};
@@ -291,7 +292,23 @@ pub fn compose<'a>(
         )
     };
     let styles = &template.styles;
-    let title = set(&article.title, &styles.title, &mut shaper);
+    // A Chinese title that needs more than one line keeps its words whole (GB/T 9704-2012
+    // §7.3.1, and every news title): `words::title_breaks`, `set_title`.
+    let title = {
+        let style = &styles.title;
+        let em = style.size.pt();
+        let measure = width - 2.0 * style.side_indent * em;
+        let shaped = shaper(&article.title, style, false);
+        let long = shaped.natural_width() > measure;
+        if long && style.align == Align::Center && article.language.is_chinese() {
+            let allowed = words::title_breaks(&article.title);
+            set_title(&shaped, measure, &allowed, |i| {
+                words::preference(&article.title, i)
+            })
+        } else {
+            set(&article.title, style, &mut shaper)
+        }
+    };
     let mut set_text = |text: Option<String>, style: &Style| {
         text.map(|text| SetText {
             lines: set(&text, style, &mut shaper),

@@ -811,3 +811,139 @@ for c in first.values():
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Titles keep their words whole (`../shared/cases/official-titles.ndjson`, GB/T 9704-2012
+/// §7.3.1 "回行时，要做到词意完整，排列对称"; and the Traditional case): these are the lines
+/// a reader expects, checked in the PDF and in the DOCX's line breaks; before, they broke
+/// 常务委|员会, 安|全, 城|市, inside 《》 and 三|年.
+#[test]
+fn titles_break_between_words() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "titles");
+    let titles = root().join("tests/fixtures/cases/official-titles.ndjson");
+    let batch = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args([
+            "batch",
+            "--template",
+            "gongwen",
+            "--formats",
+            "pdf,docx",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&dir)
+        .arg(&titles)
+        .status()
+        .unwrap();
+    assert!(batch.success());
+    let hant = root().join("tests/fixtures/cases/hant-centred-punctuation.json");
+    let convert = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["convert", "--formats", "pdf,docx", "--quiet", "--out"])
+        .arg(&dir)
+        .arg(&hant)
+        .status()
+        .unwrap();
+    assert!(convert.success());
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "B11-title-1",
+            &[
+                "中共某某市委办公室",
+                "某某市人民政府办公室关于印发",
+                "《某某市城市更新行动实施方案》的通知",
+            ],
+        ),
+        (
+            "B11-title-2",
+            &[
+                "某某省人民政府关于提请审议",
+                "《某某省生态环境保护条例（草案）》的议案",
+            ],
+        ),
+        (
+            "B11-title-3",
+            &["某某市人民代表大会常务委员会", "关于设立生态日的决定"],
+        ),
+        (
+            "B11-title-4",
+            &[
+                "某某市人民政府关于表彰2024年度",
+                "安全生产先进集体和先进个人的决定",
+            ],
+        ),
+        (
+            "B11-title-5",
+            &["关于做好“十五五”规划", "编制前期研究工作的通知"],
+        ),
+        (
+            "B11-title-6",
+            &[
+                "某某县人民政府办公室关于进一步",
+                "加强农村饮用水水源地保护工作的意见",
+            ],
+        ),
+        (
+            "B10-hant-centered-punct",
+            &["市政府公布「城市韌性」三年", "計畫，強調：「安全第一。」"],
+        ),
+    ];
+    let script = r#"
+import sys, pdfplumber
+page = pdfplumber.open(sys.argv[1]).pages[0]
+size = float(sys.argv[2])
+rows = {}
+for c in page.chars:
+    if abs(c["size"] - size) < 0.5 and not c["text"].isspace():
+        rows.setdefault(round(c["bottom"], 1), []).append(c)
+for _, chars in sorted(rows.items()):
+    print("".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])))
+"#;
+    for (id, lines) in expected {
+        let out = Command::new("python3")
+            .args(["-c", script])
+            .arg(dir.join(format!("{id}.pdf")))
+            .arg("22")
+            .output()
+            .unwrap();
+        let got: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .filter(|l| !l.ends_with("文件"))
+            .collect();
+        assert_eq!(got, *lines, "{id}: the PDF's title lines");
+        // The DOCX breaks its title at the same places (w:br).
+        let file = std::fs::File::open(dir.join(format!("{id}.docx"))).unwrap();
+        let mut zip = zip::ZipArchive::new(file).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        let start = xml
+            .find("<w:pStyle w:val=\"Title\"/>")
+            .expect("a title paragraph");
+        let end = start + xml[start..].find("</w:p>").unwrap();
+        let mut text = String::new();
+        let mut rest = &xml[start..end];
+        while let Some(i) = rest.find('<') {
+            let close = i + rest[i..].find('>').unwrap();
+            let tag = &rest[i..=close];
+            if tag.starts_with("<w:t") && !tag.starts_with("<w:tab") {
+                let content_end = rest[close..].find("</w:t>").unwrap() + close;
+                text.push_str(&rest[close + 1..content_end]);
+                rest = &rest[content_end..];
+                continue;
+            }
+            if tag == "<w:br/>" {
+                text.push('\n');
+            }
+            rest = &rest[close + 1..];
+        }
+        assert_eq!(
+            text.split('\n').collect::<Vec<_>>(),
+            *lines,
+            "{id}: the DOCX's title"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

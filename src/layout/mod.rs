@@ -5,6 +5,7 @@ mod breaking;
 mod official;
 mod pages;
 pub(crate) mod text;
+pub mod words;
 
 pub use breaking::{
     is_cjk, is_closing_punct, is_opening_punct, no_line_end, no_line_start, PunctuationRules,

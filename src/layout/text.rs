@@ -60,6 +60,7 @@ struct Cluster {
 }
 
 /// A paragraph shaped and ready to be broken into lines.
+#[derive(Clone)]
 pub struct Shaped {
     text: String,
     clusters: Vec<Cluster>,
@@ -464,6 +465,119 @@ pub fn set_shaped(shaped: &Shaped, align: Align, width: f32, first_indent: f32) 
         "line overflows its measure"
     );
     lines
+}
+
+/// Sets a title (centred) over `width`: broken only where `allowed` lets it (byte-indexed,
+/// see [`super::words::title_breaks`]), in as few lines as the greedy breaker needs, and
+/// among the ways to break it into that many lines the most even (the smallest difference
+/// between its longest and shortest line), less `preference` (em, per break) for breaks a
+/// reader expects (after the organ's name, before 关于 or 《). Each line is centred.
+/// Falls back to [`set_shaped`] when no word boundary fits or the choices are too many.
+pub fn set_title(
+    shaped: &Shaped,
+    width: f32,
+    allowed: &[bool],
+    preference: impl Fn(usize) -> f32,
+) -> Vec<Line> {
+    let mut words = shaped.clone();
+    for (b, c) in words.break_before.iter_mut().zip(&words.clusters) {
+        *b = *b && allowed.get(c.range.start).copied().unwrap_or(false);
+    }
+    let greedy = words.lines(width, 0.0, Align::Center);
+    let count = greedy.len();
+    let hard = words.clusters.iter().any(|c| c.hard_break);
+    if count <= 1 || hard {
+        return set_shaped(shaped, Align::Center, width, 0.0);
+    }
+    let candidates: Vec<usize> = (1..words.clusters.len())
+        .filter(|&i| words.break_before[i])
+        .collect();
+    // Width of clusters start..end set on a line: spaces at its ends and the last cluster's
+    // CJK–Latin space left out.
+    let segment = |start: usize, end: usize| -> f32 {
+        let mut s = start;
+        while s < end && words.clusters[s].space {
+            s += 1;
+        }
+        let mut e = end;
+        while e > s && words.clusters[e - 1].space {
+            e -= 1;
+        }
+        let sum: f32 = words.clusters[s..e].iter().map(|c| c.width).sum();
+        sum - words
+            .clusters
+            .get(e.wrapping_sub(1))
+            .map_or(0.0, |c| c.autospace)
+    };
+    // Every choice of count - 1 breaks, in order, up to a bound on the work.
+    let mut best: Option<(f32, Vec<usize>)> = None;
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut tried = 0usize;
+    fn walk(
+        from: usize,
+        left: usize,
+        candidates: &[usize],
+        chosen: &mut Vec<usize>,
+        visit: &mut dyn FnMut(&[usize]) -> bool,
+    ) -> bool {
+        if left == 0 {
+            return visit(chosen);
+        }
+        for k in from..candidates.len() {
+            chosen.push(candidates[k]);
+            let more = walk(k + 1, left - 1, candidates, chosen, visit);
+            chosen.pop();
+            if !more {
+                return false;
+            }
+        }
+        true
+    }
+    let size = words.style.size;
+    let n = words.clusters.len();
+    let complete = walk(0, count - 1, &candidates, &mut chosen, &mut |breaks| {
+        tried += 1;
+        if tried > 20_000 {
+            return false;
+        }
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(breaks.iter().copied())
+            .chain(std::iter::once(n))
+            .collect();
+        let widths: Vec<f32> = bounds.windows(2).map(|w| segment(w[0], w[1])).collect();
+        if widths.iter().any(|&w| w > width + EPSILON) {
+            return true;
+        }
+        let (max, min) = widths
+            .iter()
+            .fold((0.0f32, f32::MAX), |(a, b), &w| (a.max(w), b.min(w)));
+        let bonus: f32 = breaks
+            .iter()
+            .map(|&b| preference(words.clusters[b].range.start))
+            .sum();
+        let cost = (max - min) - bonus * size;
+        if best.as_ref().is_none_or(|(c, _)| cost < *c - EPSILON) {
+            best = Some((cost, breaks.to_vec()));
+        }
+        true
+    });
+    let Some((_, breaks)) = best.filter(|_| complete) else {
+        return set_shaped(shaped, Align::Center, width, 0.0);
+    };
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(breaks)
+        .chain(std::iter::once(n))
+        .collect();
+    bounds
+        .windows(2)
+        .map(|w| {
+            let mut start = w[0];
+            while start < w[1] && words.clusters[start].space {
+                start += 1;
+            }
+            words.compose(start, w[1], 0.0, width, Align::Center, false)
+        })
+        .collect()
 }
 
 impl Shaped {
