@@ -28,21 +28,6 @@ fn convert(record: &Path, out: &Path, template: &str) {
     assert!(result.status.success(), "{result:?}");
 }
 
-fn python(script: &str, args: &[&Path]) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// In the PDF every spanned cell's text is printed once, inside the box its span makes: no
 /// horizontal rule crosses a row-spanning cell between its top and bottom, no vertical rule
 /// crosses a column-spanning cell; the rules around the spans are there.
@@ -115,7 +100,7 @@ assert not inside, inside
 print("ok")
 "#;
         let pdf = out.join("merged-table-2025-03.pdf");
-        assert_eq!(python(script, &[&pdf]).trim(), "ok", "{template}");
+        assert_eq!(common::python(script, &[&pdf]).trim(), "ok", "{template}");
     }
 }
 
@@ -169,7 +154,7 @@ assert previous is not None and docx.text.paragraph.Paragraph(previous, None).te
 print("ok")
 "#;
     let docx = dir.join("merged-table-2025-03.docx");
-    assert_eq!(python(script, &[&docx]).trim(), "ok");
+    assert_eq!(common::python(script, &[&docx]).trim(), "ok");
 }
 
 /// Bad spans are refused with the table, row and cell named, and nothing is written.
@@ -278,7 +263,7 @@ for want in ["（三）", "推广范围", "全国", "序号"]:
 print("ok")
 "#;
         let pdf = out.join("widths.pdf");
-        assert_eq!(python(script, &[&pdf]).trim(), "ok", "{template}");
+        assert_eq!(common::python(script, &[&pdf]).trim(), "ok", "{template}");
     }
 }
 
@@ -329,7 +314,7 @@ walk(doc.catalog['StructTreeRoot'])
 print(cells)
 "#;
     let pdf = dir.join("merged-table-2025-03.pdf");
-    let out = python(script, &[&pdf]);
+    let out = common::python(script, &[&pdf]);
     // Header: 类别 (2 rows), 项目名称 (2 rows), 资金（万元） (2 columns), 牵头单位 (2 rows),
     // then 区级, 街道; the body's first row: 教育 (3 rows), three cells, 区教育局 (2 rows).
     assert!(
@@ -459,6 +444,6 @@ for r in sorted(foot, key=lambda r: r["x0"]):
 assert reach >= right - 0.5, (reach, right, foot)
 print("ok")
 "#;
-        assert_eq!(python(script, &[&pdf]).trim(), "ok");
+        assert_eq!(common::python(script, &[&pdf]).trim(), "ok");
     }
 }

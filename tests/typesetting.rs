@@ -576,21 +576,6 @@ print(len(widths), min(widths), max(widths))
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Runs a Python script on a PDF; returns its standard output.
-fn python_on(script: &str, pdf: &Path) -> String {
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(pdf)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The Mainland interpunct (`../shared/cases/interpunct-names.json`, the name moved one
 /// character further in each paragraph): half a character, centred between the parts of the
 /// name (GB/T 15834-2011 §4.15), and a name is never split at it.
@@ -628,7 +613,7 @@ for page in pdfplumber.open(sys.argv[1]).pages:
 print(len(report), max(s for s, _ in report), min(s for s, _ in report), max(d for _, d in report))
 "#;
     let pdf = dir.join("B02-interpunct-names.pdf");
-    let out = python_on(script, &pdf);
+    let out = common::python(script, &[&pdf]);
     let n: Vec<f64> = out.split_whitespace().map(|x| x.parse().unwrap()).collect();
     assert!(n[0] >= 20.0, "too few dots measured: {out}");
     // Justification adds at most a little to the gaps around it.
@@ -670,7 +655,7 @@ for i, c in enumerate(chars[:-1]):
 for k, v in sorted(seen.items()):
     print(k[0], int(k[1]), int(k[2]), max(v))
 "#;
-    let out = python_on(script, &pdf);
+    let out = common::python(script, &[&pdf]);
     let mut worst: std::collections::BTreeMap<(String, bool), (f64, f64)> = Default::default();
     for line in out.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -747,7 +732,7 @@ for page in pdfplumber.open(sys.argv[1]).pages:
         if heading.match(text) and "Song" not in lines[i][1][0]["fontname"]:
             print(text[:10], round(lines[i][0] - lines[i - 1][0], 1), round(lines[i + 1][0] - lines[i][0], 1))
 "#;
-            for line in python_on(script, &pdf).lines() {
+            for line in common::python(script, &[&pdf]).lines() {
                 let f: Vec<&str> = line.split_whitespace().collect();
                 let (above, below): (f32, f32) = (f[1].parse().unwrap(), f[2].parse().unwrap());
                 assert!(below < above, "{template} {}: {line}", pdf.display());
@@ -788,7 +773,7 @@ for c in sorted(page.chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
 for c in first.values():
     print(c["text"], round(c["x0"], 2))
 "#;
-    let out = python_on(script, &dir.join("aligned-names.pdf"));
+    let out = common::python(script, &[&dir.join("aligned-names.pdf")]);
     let x = |t: &str| -> f64 {
         out.lines()
             .find(|l| l.starts_with(t))

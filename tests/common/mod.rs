@@ -108,3 +108,21 @@ pub fn listing(dir: &Path) -> std::collections::BTreeSet<String> {
         })
         .unwrap_or_default()
 }
+
+/// Runs a Python script (`python3 -c`) with `args`; returns its standard output, failing the
+/// test with its standard error when it fails (an assertion of the script is a failed check).
+#[allow(dead_code)]
+pub fn python(script: &str, args: &[&Path]) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
