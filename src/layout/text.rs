@@ -509,58 +509,90 @@ pub fn set_title(
             .get(e.wrapping_sub(1))
             .map_or(0.0, |c| c.autospace)
     };
-    // Every choice of count - 1 breaks, in order, up to a bound on the work.
-    let mut best: Option<(f32, Vec<usize>)> = None;
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut tried = 0usize;
-    fn walk(
-        from: usize,
-        left: usize,
-        candidates: &[usize],
-        chosen: &mut Vec<usize>,
-        visit: &mut dyn FnMut(&[usize]) -> bool,
-    ) -> bool {
-        if left == 0 {
-            return visit(chosen);
-        }
-        for k in from..candidates.len() {
-            chosen.push(candidates[k]);
-            let more = walk(k + 1, left - 1, candidates, chosen, visit);
-            chosen.pop();
-            if !more {
+    // Every choice of count - 1 breaks, in order, each line fitting the measure. A line's
+    // width grows with its end, so the search stops trying later ends once a line is too
+    // long, and skips ends that leave more text than the remaining lines can hold; a bound
+    // on the work falls back to the balanced greedy setting.
+    let n = words.clusters.len();
+    let size = words.style.size;
+    struct Search<'a> {
+        candidates: &'a [usize],
+        segment: &'a dyn Fn(usize, usize) -> f32,
+        preference: &'a dyn Fn(usize) -> f32,
+        width: f32,
+        n: usize,
+        size: f32,
+        tried: usize,
+        chosen: Vec<usize>,
+        best: Option<(f32, Vec<usize>)>,
+    }
+    impl Search<'_> {
+        /// Places the remaining `left` breaks after cluster `from` (the last break), from
+        /// candidate `k` on; `widths` are the lines so far. False when the bound is reached.
+        fn walk(
+            &mut self,
+            from: usize,
+            k: usize,
+            left: usize,
+            widths: (f32, f32),
+            bonus: f32,
+        ) -> bool {
+            self.tried += 1;
+            if self.tried > 20_000 {
                 return false;
             }
+            if left == 0 {
+                let last = (self.segment)(from, self.n);
+                if last > self.width + EPSILON {
+                    return true;
+                }
+                let (max, min) = (widths.0.max(last), widths.1.min(last));
+                let cost = (max - min) - bonus * self.size;
+                if self.best.as_ref().is_none_or(|(c, _)| cost < *c - EPSILON) {
+                    self.best = Some((cost, self.chosen.clone()));
+                }
+                return true;
+            }
+            for j in k..self.candidates.len() {
+                let at = self.candidates[j];
+                let line = (self.segment)(from, at);
+                if line > self.width + EPSILON {
+                    break;
+                }
+                // What is left must fit the lines left.
+                if (self.segment)(at, self.n) > (left as f32) * self.width + EPSILON {
+                    continue;
+                }
+                self.chosen.push(at);
+                let more = self.walk(
+                    at,
+                    j + 1,
+                    left - 1,
+                    (widths.0.max(line), widths.1.min(line)),
+                    bonus + (self.preference)(at),
+                );
+                self.chosen.pop();
+                if !more {
+                    return false;
+                }
+            }
+            true
         }
-        true
     }
-    let size = words.style.size;
-    let n = words.clusters.len();
-    let complete = walk(0, count - 1, &candidates, &mut chosen, &mut |breaks| {
-        tried += 1;
-        if tried > 20_000 {
-            return false;
-        }
-        let bounds: Vec<usize> = std::iter::once(0)
-            .chain(breaks.iter().copied())
-            .chain(std::iter::once(n))
-            .collect();
-        let widths: Vec<f32> = bounds.windows(2).map(|w| segment(w[0], w[1])).collect();
-        if widths.iter().any(|&w| w > width + EPSILON) {
-            return true;
-        }
-        let (max, min) = widths
-            .iter()
-            .fold((0.0f32, f32::MAX), |(a, b), &w| (a.max(w), b.min(w)));
-        let bonus: f32 = breaks
-            .iter()
-            .map(|&b| preference(words.clusters[b].range.start))
-            .sum();
-        let cost = (max - min) - bonus * size;
-        if best.as_ref().is_none_or(|(c, _)| cost < *c - EPSILON) {
-            best = Some((cost, breaks.to_vec()));
-        }
-        true
-    });
+    let preference_at = |at: usize| preference(words.clusters[at].range.start);
+    let mut search = Search {
+        candidates: &candidates,
+        segment: &segment,
+        preference: &preference_at,
+        width,
+        n,
+        size,
+        tried: 0,
+        chosen: Vec::new(),
+        best: None,
+    };
+    let complete = search.walk(0, 0, count - 1, (0.0, f32::MAX), 0.0);
+    let best = search.best;
     let Some((_, breaks)) = best.filter(|_| complete) else {
         return set_shaped(shaped, Align::Center, width, 0.0);
     };
