@@ -777,10 +777,7 @@ impl Walker<'_> {
                     .parent()
                     .and_then(ElementRef::wrap)
                     .is_some_and(|p| p.value().name() == "thead");
-                let cells = tr
-                    .children()
-                    .filter_map(ElementRef::wrap)
-                    .filter(|c| matches!(c.value().name(), "td" | "th"))
+                let cells = row_cells(tr)
                     .map(|c| Cell {
                         text: clean(&c.text().collect::<String>()),
                         colspan: span(c, "colspan"),
@@ -939,13 +936,7 @@ fn is_layout_table(table: ElementRef) -> bool {
             .filter_map(ElementRef::wrap)
             .any(|c| c.value().name() == name)
     };
-    let cells = || {
-        rows.iter().flat_map(|tr| {
-            tr.children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-        })
-    };
+    let cells = || rows.iter().flat_map(|tr| row_cells(*tr));
     if own("caption") || own("thead") || own("tfoot") || own("colgroup") {
         return false;
     }
@@ -973,12 +964,7 @@ fn is_layout_table(table: ElementRef) -> bool {
     });
     let columns = rows
         .iter()
-        .map(|tr| {
-            tr.children()
-                .filter_map(ElementRef::wrap)
-                .filter(|c| matches!(c.value().name(), "td" | "th"))
-                .count()
-        })
+        .map(|tr| row_cells(*tr).count())
         .max()
         .unwrap_or(0);
     let article_cell = || {
@@ -995,6 +981,13 @@ fn is_layout_table(table: ElementRef) -> bool {
         })
     };
     inside || rows.len() < 2 || columns < 2 || article_cell()
+}
+
+/// The cells (`td`, `th`) of a table row.
+fn row_cells(tr: ElementRef) -> impl Iterator<Item = ElementRef> {
+    tr.children()
+        .filter_map(ElementRef::wrap)
+        .filter(|c| matches!(c.value().name(), "td" | "th"))
 }
 
 /// The rows of `table` itself (in its sections), not those of tables nested in its cells, whose

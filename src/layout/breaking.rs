@@ -172,7 +172,7 @@ pub fn is_interpunct(c: char) -> bool {
     matches!(c, '·' | '・' | '‧')
 }
 
-/// Full-width punctuation of either kind, or a mark centred in its em.
+/// Full-width punctuation, closing or opening (stops and pauses count as closing).
 pub fn is_fullwidth_punct(c: char) -> bool {
     is_closing_punct(c) || is_opening_punct(c)
 }

@@ -59,6 +59,19 @@ struct Cluster {
     space: bool,
 }
 
+impl Cluster {
+    /// One full-width punctuation mark, alone in its cluster.
+    fn is_mark(&self) -> bool {
+        self.range.len() == self.first.len_utf8() && is_fullwidth_punct(self.first)
+    }
+
+    /// A space that prints nothing: absorbed by a full-width mark beside it
+    /// ([`absorb_spaces_at_marks`]).
+    fn prints_nothing(&self) -> bool {
+        self.space && !self.hard_break && self.width == 0.0
+    }
+}
+
 /// A paragraph shaped and ready to be broken into lines.
 #[derive(Clone)]
 pub struct Shaped {
@@ -306,9 +319,7 @@ fn shape_run(
 /// its own blank ("会议要求， “防”字" is set as "会议要求，“防”字"; the text keeps the space,
 /// `bulletin check` reports it and `--normalize-punctuation` removes it).
 fn absorb_spaces_at_marks(clusters: &mut [Cluster], size: f32) {
-    let mark = |c: &Cluster| {
-        c.range.len() == c.first.len_utf8() && is_fullwidth_punct(c.first) && c.width >= 0.45 * size
-    };
+    let mark = |c: &Cluster| c.is_mark() && c.width >= 0.45 * size;
     let marks: Vec<bool> = clusters.iter().map(mark).collect();
     let n = clusters.len();
     let mut i = 0;
@@ -337,15 +348,14 @@ fn absorb_spaces_at_marks(clusters: &mut [Cluster], size: f32) {
 fn compress_adjacent_punctuation(clusters: &mut [Cluster]) {
     // Marks are adjacent across spaces that print nothing (see `absorb_spaces_at_marks`).
     let printed: Vec<usize> = (0..clusters.len())
-        .filter(|&i| !(clusters[i].space && clusters[i].width == 0.0 && !clusters[i].hard_break))
+        .filter(|&i| !clusters[i].prints_nothing())
         .collect();
     for pair in printed.windows(2) {
         let (i, j) = (pair[0], pair[1]);
         let (before, after) = clusters.split_at_mut(j);
         let a = &mut before[i];
         let b = &mut after[0];
-        let b_is_punct = b.range.len() == b.first.len_utf8() && is_fullwidth_punct(b.first);
-        if a.spare_right > 0.0 && b_is_punct {
+        if a.spare_right > 0.0 && b.is_mark() {
             a.squeeze_right += a.spare_right;
             a.width -= a.spare_right;
             a.spare_right = 0.0;
@@ -801,7 +811,7 @@ impl Shaped {
                     let (a, b) = (&clusters[i], &clusters[i + 1]);
                     // A space that prints nothing (beside a full-width mark) is no gap: the
                     // gap after it is the one between the mark and its neighbour.
-                    if b.space && b.width == 0.0 {
+                    if b.prints_nothing() {
                         return false;
                     }
                     if english {

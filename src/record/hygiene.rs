@@ -73,9 +73,7 @@ pub fn spots(text: &str) -> Vec<(usize, char, Option<char>)> {
         while i < chars.len() && typed_space(chars[i]) {
             i += 1;
         }
-        let full_width_mark = |k: usize| {
-            crate::layout::is_closing_punct(chars[k]) || crate::layout::is_opening_punct(chars[k])
-        };
+        let full_width_mark = |k: usize| crate::layout::is_fullwidth_punct(chars[k]);
         let before = start.checked_sub(1);
         let beside_converted = before.is_some_and(converted) || (i < chars.len() && converted(i));
         let beside_mark =
