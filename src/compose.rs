@@ -282,7 +282,7 @@ pub fn compose<'a>(
     // Lines of `text` in `style` over the type area, less the style's side indents, as
     // every paragraph-like block is set.
     let set = |text: &str, style: &Style, shaper: &mut dyn FnMut(&str, &Style, bool) -> Shaped| {
-        let em = style.size.pt();
+        let em = style.char_advance();
         let shaped = shaper(text, style, false);
         set_shaped(
             &shaped,
@@ -296,7 +296,7 @@ pub fn compose<'a>(
     // §7.3.1, and every news title): `words::title_breaks`, `set_title`.
     let title = {
         let style = &styles.title;
-        let em = style.size.pt();
+        let em = style.char_advance();
         let measure = width - 2.0 * style.side_indent * em;
         let shaped = shaper(&article.title, style, false);
         let long = shaped.natural_width() > measure;

@@ -274,10 +274,16 @@ pub fn lay_out(article: &Article, template: &Template, fonts: &FontBook) -> Resu
 
 /// Every glyph of the article (page furniture aside) lies inside the text area: horizontally
 /// its advance box or at least its ink (a compressed mark's blank may reach past the edge, as
-/// clreq allows, and so may a Latin letter's overhang), vertically its baseline.
+/// clreq allows, and so may a Latin letter's overhang), vertically its baseline. With
+/// `line_end_punctuation = "hang"` a closing mark may hang one body character past the right
+/// edge.
 pub fn check_glyphs_inside_text_area(pages: &Pages, template: &Template, fonts: &FontBook) {
     const SLACK: f32 = 0.5;
     let p = &template.page;
+    let hang = match template.typography.line_end_punctuation {
+        crate::template::LineEndPunctuation::Hang => template.styles.body.size.pt(),
+        _ => 0.0,
+    };
     let (left, right) = (p.margin_left.pt(), p.width.pt() - p.margin_right.pt());
     let (top, bottom) = (p.margin_top.pt(), p.height.pt() - p.margin_bottom.pt());
     for (n, page) in pages.pages.iter().enumerate() {
@@ -297,7 +303,12 @@ pub fn check_glyphs_inside_text_area(pages: &Pages, template: &Template, fonts: 
             let scale = run.size / face.units_per_em;
             let mut x = run.x;
             let inside = |a: f32, b: f32| a >= left - SLACK && b <= right + SLACK;
+            let hanging = |a: f32, b: f32| a >= right - SLACK && b <= right + hang + SLACK;
             for g in &run.glyphs {
+                let hangs = run.text[g.text_range.clone()]
+                    .chars()
+                    .next()
+                    .is_some_and(crate::layout::is_closing_punct);
                 let start = x + g.x_offset;
                 let advance = (start, start + g.x_advance.max(0.0));
                 let ink = face
@@ -310,7 +321,9 @@ pub fn check_glyphs_inside_text_area(pages: &Pages, template: &Template, fonts: 
                         )
                     });
                 assert!(
-                    inside(advance.0, advance.1) || inside(ink.0, ink.1),
+                    inside(advance.0, advance.1)
+                        || inside(ink.0, ink.1)
+                        || (hangs && hanging(advance.0, advance.1)),
                     "page {}: glyph at {:.2}..{:.2} (ink {:.2}..{:.2}) outside {left:.2}..{right:.2} in {:?}",
                     n + 1,
                     advance.0,

@@ -75,6 +75,11 @@ fn pdf_follows_gb_t_9704_to_the_millimetre() {
     bulletin(&["--template", "gongwen", "--formats", "pdf"], &dir);
     let report = measure(&dir.join(format!("{ID}.pdf")), &spec(&dir), &[]);
     assert!(report.contains("\"body_lines\": 22"), "{report}");
+    // Full lines hold 28 characters; where a closing mark found no room it hangs past the
+    // margin (three such lines in this record; before hanging they were pushed in or out).
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert!(report["grid_lines"].as_u64() >= Some(30), "{report}");
+    assert_eq!(report["hanging"].as_u64(), Some(3), "{report}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -144,6 +149,14 @@ fn docx_grid_and_footers_are_what_word_needs() {
         body.contains(r#"w:line="579" w:lineRule="exact""#),
         "{body}"
     );
+    // Closing marks hang past the margin as in the PDF: Word's default (w:overflowPunct
+    // omitted means on, ECMA-376 Part 1, 17.3.1.21); the news template, whose PDF never
+    // hangs them, turns it off.
+    assert!(!styles.contains("w:overflowPunct"), "{styles}");
+    let news_dir = dir.join("news");
+    bulletin(&["--formats", "docx"], &news_dir);
+    let news = docx_part(&news_dir.join(format!("{ID}.docx")), "word/styles.xml");
+    assert!(news.contains(r#"<w:overflowPunct w:val="0"/>"#), "{news}");
     assert!(docx_part(&docx, "word/settings.xml").contains("<w:evenAndOddHeaders/>"));
     let odd = docx_part(&docx, "word/footer1.xml");
     let even = docx_part(&docx, "word/footer2.xml");

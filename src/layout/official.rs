@@ -121,7 +121,6 @@ impl Builder<'_> {
             return;
         };
         let body = t.styles.body.clone();
-        let em = body.size.pt();
         let pitch = body.line_pitch();
         if !texts.attachment_notes.is_empty() {
             self.role(super::Role::P);
@@ -129,7 +128,7 @@ impl Builder<'_> {
             let mut style = body.clone();
             style.first_line_indent = 0.0;
             style.align = Align::Left;
-            let label_x = self.left + texts.attachment_indent * em;
+            let label_x = self.left + texts.attachment_indent * body.char_advance();
             let label = self
                 .set_lines(&texts.attachment_label, &style, false, self.width, 0.0)
                 .remove(0);

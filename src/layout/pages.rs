@@ -213,7 +213,7 @@ impl Builder<'_> {
 
     /// Boxes for a paragraph-like block, with orphan and widow control.
     pub(super) fn paragraph(&mut self, text: &str, style: &Style, keep_all: bool) {
-        let em = style.size.pt();
+        let em = style.char_advance();
         let side = style.side_indent * em;
         let width = self.width - 2.0 * side;
         let indent = match hand_indented(text) {
@@ -287,7 +287,7 @@ impl Builder<'_> {
 
     /// Composed lines of a paragraph-like block in `style`, at the style's side indent.
     fn set_paragraph(&mut self, lines: Vec<Line>, style: &Style, keep_all: bool) {
-        let x = self.left + style.side_indent * style.size.pt();
+        let x = self.left + style.side_indent * style.char_advance();
         self.push_lines(lines, style, x, keep_all);
     }
 
@@ -342,7 +342,7 @@ impl Builder<'_> {
     /// A list; `links[n]`, when given, makes item `n`'s text a link to that address.
     fn list(&mut self, items: &[String], markers: &[String], links: &[Option<String>]) {
         let style = self.template.styles.list.clone();
-        let em = style.size.pt();
+        let em = style.char_advance();
         let marker_x = self.left + style.side_indent * em;
         let text_x = marker_x + 2.0 * em;
         let width = self.left + self.width - text_x;

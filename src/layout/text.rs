@@ -8,7 +8,7 @@ use super::breaking::{
 use super::{PlacedGlyph, TextRun};
 use crate::fonts::{FaceChoice, FaceId, FontBook};
 use crate::record::Language;
-use crate::template::{Align, Color};
+use crate::template::{Align, Color, LineEndPunctuation};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -23,8 +23,8 @@ pub struct TextStyle {
     pub language: Language,
     /// Space between CJK and Latin letters or digits, in em.
     pub cjk_latin_spacing: f32,
-    /// Set a closing mark at the end of a line half-width.
-    pub half_width_line_end: bool,
+    /// What a closing mark at the end of a line does (`typography.line_end_punctuation`).
+    pub line_end: LineEndPunctuation,
     /// Added to the advance of every full-width character (a character grid).
     pub tracking: f32,
 }
@@ -63,6 +63,12 @@ impl Cluster {
     /// One full-width punctuation mark, alone in its cluster.
     fn is_mark(&self) -> bool {
         self.range.len() == self.first.len_utf8() && is_fullwidth_punct(self.first)
+    }
+
+    /// A closing mark that may hang past the margin at a line's end (W3C clreq §3.1.7 notes
+    /// the practice; Word's 允许标点溢出边界, ECMA-376 Part 1, 17.3.1.21).
+    fn hangs(&self) -> bool {
+        self.is_mark() && is_closing_punct(self.first)
     }
 
     /// A space that prints nothing: absorbed by a full-width mark beside it
@@ -426,8 +432,7 @@ impl TextStyle {
             color: style.color,
             language,
             cjk_latin_spacing: template.typography.cjk_latin_spacing,
-            half_width_line_end: template.typography.line_end_punctuation
-                == crate::template::LineEndPunctuation::Half,
+            line_end: template.typography.line_end_punctuation,
             tracking: style.tracking.pt(),
         }
     }
@@ -754,6 +759,17 @@ impl Shaped {
             return overflow;
         }
         let c = &self.clusters[overflow];
+        // Hanging punctuation: the closing marks that found no room (one, or two together
+        // such as 。”) go on the line past the margin; `compose` hangs them.
+        if self.style.line_end == LineEndPunctuation::Hang && overflow > start {
+            let hangs = |i: usize| self.clusters.get(i).is_some_and(Cluster::hangs);
+            if hangs(overflow) && allowed(overflow + 1) {
+                return overflow + 1;
+            }
+            if hangs(overflow) && hangs(overflow + 1) && allowed(overflow + 2) {
+                return overflow + 2;
+            }
+        }
         if no_line_start(c.first) && allowed(overflow + 1) {
             let range = start..overflow + 1;
             let natural: f32 = self.clusters[range.clone()].iter().map(|c| c.width).sum();
@@ -800,7 +816,7 @@ impl Shaped {
         // CJK-Latin space and (if asked) half the blank of a closing mark do not end a line.
         let mut trailing = clusters.last().map_or(0.0, |c| c.autospace);
         if let Some(c) = clusters.last() {
-            if justify && self.style.half_width_line_end && c.spare_right > 0.0 {
+            if justify && self.style.line_end == LineEndPunctuation::Half && c.spare_right > 0.0 {
                 trailing += c.spare_right;
                 if let Some(s) = squeeze.last_mut() {
                     s.1 = c.spare_right;
@@ -808,6 +824,27 @@ impl Shaped {
             }
         }
         let natural: f32 = clusters.iter().map(|c| c.width).sum::<f32>() - trailing;
+        // Hanging punctuation: closing marks at the end of a wrapped line that do not fit are
+        // set past the measure at their width; the clusters before them fill the measure.
+        let mut set = clusters.len();
+        let mut hung = 0.0;
+        if justify && self.style.line_end == LineEndPunctuation::Hang && natural > avail + EPSILON {
+            let mut k = clusters.len();
+            let mut width = 0.0;
+            while k > 0 && clusters.len() - k < 2 && clusters[k - 1].hangs() {
+                k -= 1;
+                width += clusters[k].width;
+                // At most one character's room past the margin.
+                if width > self.style.size + EPSILON {
+                    break;
+                }
+                if natural - width <= avail + EPSILON {
+                    (set, hung) = (k, width);
+                    break;
+                }
+            }
+        }
+        let natural = natural - hung;
         let mut extra = vec![0.0f32; clusters.len()];
         let mut width = natural;
         if natural > avail + EPSILON {
@@ -824,9 +861,9 @@ impl Shaped {
                 }
                 width = natural - spare * ratio;
             }
-        } else if justify && align == Align::Justify && clusters.len() > 1 {
+        } else if justify && align == Align::Justify && set > 1 {
             let english = self.style.language == Language::English;
-            let gaps: Vec<usize> = (0..clusters.len() - 1)
+            let gaps: Vec<usize> = (0..set - 1)
                 .filter(|&i| {
                     let (a, b) = (&clusters[i], &clusters[i + 1]);
                     // A space that prints nothing (beside a full-width mark) is no gap: the
@@ -844,7 +881,7 @@ impl Shaped {
             // A Chinese line holding only one Latin word or number: letter-space it rather
             // than leave a ragged line in a justified paragraph.
             let gaps = if gaps.is_empty() && !english {
-                (0..clusters.len() - 1).collect()
+                (0..set - 1).collect()
             } else {
                 gaps
             };
@@ -934,7 +971,7 @@ mod tests {
             color: Color::default(),
             language: Language::SimplifiedChinese,
             cjk_latin_spacing: 0.25,
-            half_width_line_end: false,
+            line_end: LineEndPunctuation::Full,
             tracking: 0.0,
         }
     }
@@ -1150,7 +1187,7 @@ mod tests {
     fn half_width_line_end_sets_the_closing_mark_flush() {
         let fonts = FontBook::discover(None).unwrap();
         let mut st = style(&fonts);
-        st.half_width_line_end = true;
+        st.line_end = LineEndPunctuation::Half;
         let text = "生态环境保护工作，".repeat(12);
         let shaped = shape(&text, st, &fonts, &mut BTreeSet::new());
         // 9 characters fit a line of 108pt exactly, so every full line ends with "，".
@@ -1171,5 +1208,57 @@ mod tests {
             }
         }
         assert!(checked > 3);
+    }
+
+    /// On a character grid a closing mark that finds no room hangs past the measure: the
+    /// line's characters keep their advance (no push-in squeezing them, no push-out
+    /// spreading them) and the mark starts exactly at the margin.
+    #[test]
+    fn hanging_line_end_keeps_every_character_on_its_cell() {
+        let fonts = FontBook::discover(None).unwrap();
+        let mut st = style(&fonts);
+        let text = "生态环境保护工作好，".repeat(6);
+        // Nine characters fill 108 pt; the tenth, "，", finds no room.
+        let advances = |st: TextStyle| -> Vec<Vec<(char, f32, f32)>> {
+            let shaped = shape(&text, st, &fonts, &mut BTreeSet::new());
+            shaped
+                .lines(108.0, 0.0, Align::Justify)
+                .iter()
+                .map(|line| {
+                    line.runs
+                        .iter()
+                        .flat_map(|r| {
+                            let mut x = r.x;
+                            r.glyphs.iter().map(move |g| {
+                                let at = x;
+                                x += g.x_advance;
+                                let c = r.text[g.text_range.clone()].chars().next().unwrap_or(' ');
+                                (c, at, g.x_advance)
+                            })
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        st.line_end = LineEndPunctuation::Hang;
+        let hung = advances(st);
+        assert_eq!(hung.len(), 6, "{hung:?}");
+        for line in &hung[..5] {
+            assert_eq!(line.len(), 10);
+            for (i, &(_, x, advance)) in line[..9].iter().enumerate() {
+                assert!((x - 12.0 * i as f32).abs() < 0.01 && (advance - 12.0).abs() < 0.01);
+            }
+            assert_eq!(line[9].0, '，');
+            assert!(
+                (line[9].1 - 108.0).abs() < 0.01,
+                "the mark hangs at the margin"
+            );
+        }
+        // Without hanging the first line cannot take the mark in (it has no other mark to
+        // compress), so it pushes "好" down and spreads eight characters over nine cells.
+        st.line_end = LineEndPunctuation::Full;
+        let pushed = advances(st);
+        assert_eq!(pushed[0].len(), 8, "{:?}", pushed[0]);
+        assert!(pushed[0][..7].iter().all(|&(_, _, a)| a > 13.5));
     }
 }

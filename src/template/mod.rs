@@ -171,7 +171,10 @@ pub struct Typography {
     /// already has a space.
     pub cjk_latin_spacing: f32,
     /// `"full"` keeps a full-width mark at the line end; `"half"` sets it half-width so the
-    /// ink of the line ends flush with the margin.
+    /// ink of the line ends flush with the margin (clreq §3.1.7, GB/T 15834-2011 §5.1.3);
+    /// `"hang"` lets a closing mark that finds no room hang past the margin, as Word's
+    /// 允许标点溢出边界 does, so that a full line on a character grid holds exactly
+    /// `chars_per_line` characters.
     pub line_end_punctuation: LineEndPunctuation,
     /// Put body, list and quote lines on one baseline grid (the body line pitch), so lines on
     /// facing pages and across headings line up.
@@ -220,6 +223,7 @@ impl Default for Typography {
 pub enum LineEndPunctuation {
     Full,
     Half,
+    Hang,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -327,10 +331,10 @@ pub struct Style {
     pub line_height: f32,
     #[serde(default)]
     pub align: Align,
-    /// First-line indent in characters (em of this style).
+    /// First-line indent in characters ([`Style::char_advance`] each).
     #[serde(default)]
     pub first_line_indent: f32,
-    /// Indent of both sides, in characters.
+    /// Indent of both sides, in characters ([`Style::char_advance`] each).
     #[serde(default)]
     pub side_indent: f32,
     #[serde(default)]
@@ -353,6 +357,16 @@ fn default_line_height() -> f32 {
 }
 
 impl Style {
+    /// The advance of one full-width character in pt: the size plus `tracking` (on a
+    /// character grid, the grid's pitch, 156 mm / 28 for the 公文 body). Indents given in
+    /// characters (`first_line_indent`, `side_indent`) count in it, as GB/T 9704-2012 counts
+    /// "左空二字" on the grid and Word counts `w:firstLineChars` on a document grid
+    /// (ECMA-376 Part 1, 17.3.1.12).
+    pub fn char_advance(&self) -> f32 {
+        self.size.pt() + self.tracking.pt()
+    }
+
+    /// Baseline-to-baseline distance in pt.
     pub fn line_pitch(&self) -> f32 {
         self.size.pt() * self.line_height
     }

@@ -4,7 +4,9 @@ Usage: measure_gongwen.py FILE.pdf SPEC.json [--rendered-docx]
 SPEC.json: {"left", "right", "top", "bottom": type area in mm; "lines": 22; "chars": 28;
             "body_size": 16; "number_size": 14; "number_gap": 7 (mm below the type area);
             "mark_top": 35 (mm below the type area's top), "full_page": page that must hold all lines}
-Prints a JSON report and exits 1 listing what is off. Tolerance 0.5 mm.
+Prints a JSON report and exits 1 listing what is off. Tolerance 0.5 mm. Lines of Chinese
+that reach the right edge must hold exactly `chars` characters on the grid, a closing mark
+hanging past the edge where it found no room ("hanging" counts those lines).
 
 With --rendered-docx (a DOCX printed by LibreOffice, whose substitute fonts move glyphs a
 little), only the counts are checked: at most `lines` body lines a page and exactly that many
@@ -110,6 +112,24 @@ def main():
                         report["full_lines_28"] += 1
                         if len(l["chars"]) != s["chars"]:
                             bad.append(f"p{pno}: full line of {len(l['chars'])} characters")
+                # Every line of Chinese reaching the right edge holds exactly `chars` cells
+                # (its indent counted) on the pitch: no push-in squeezing the grid, no push-out
+                # spreading it. A closing mark that found no room hangs past the edge, at most
+                # one character (Word's 允许标点溢出边界).
+                text = l["text"]
+                ends = l["chars"][-1]["x1"] / MM
+                if not any(ord(ch) < 0x2000 for ch in text) and ends > s["right"] - TOL:
+                    inside = [x for x in xs if x < s["right"] - char_pitch / 2]
+                    hanging = len(xs) - len(inside)
+                    cells = round((inside[0] - s["left"]) / char_pitch) + len(inside)
+                    steps = [b - a for a, b in zip(inside, inside[1:])]
+                    report["grid_lines"] = report.get("grid_lines", 0) + 1
+                    if hanging:
+                        report["hanging"] = report.get("hanging", 0) + 1
+                    if cells != s["chars"] or any(abs(g - char_pitch) > 0.05 for g in steps):
+                        bad.append(f"p{pno}: a full line off the {s['chars']}-character grid ({cells} cells): {text}")
+                    if hanging > 1 or ends > s["right"] + char_pitch + TOL:
+                        bad.append(f"p{pno}: more than one character past the margin: {text}")
             if pno == s["full_page"]:
                 if len(body) != s["lines"]:
                     bad.append(f"p{pno}: {len(body)} body lines on a full page, not {s['lines']}")

@@ -840,7 +840,7 @@ impl Writer<'_> {
 
     fn numbering_xml(&self) -> String {
         let list = &self.template.styles.list;
-        let em = Length(list.size.pt());
+        let em = Length(list.char_advance());
         let left = Length((list.side_indent + 2.0) * em.pt()).twips();
         let hanging = Length(2.0 * em.pt()).twips();
         let level = |fmt: &str, text: &str| {
@@ -954,7 +954,7 @@ fn ppr(style: &Style, o: ParaOpts) -> String {
         style.space_before.twips(),
         style.space_after.twips()
     );
-    let em = style.size.pt();
+    let em = style.char_advance();
     let side = Length(style.side_indent * em).twips();
     let first_chars = (style.first_line_indent * 100.0).round() as i64;
     let first = Length(style.first_line_indent * em).twips();
@@ -1102,8 +1102,11 @@ fn styles_xml(t: &Template, a: &Article) -> String {
     let (east, latin) = font_names(body.family);
     let lang = a.language.word_tag();
     let mut s = format!(
-        "{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"/><w:kern w:val=\"2\"/><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{widow}{autospace}<w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
+        "{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"/><w:kern w:val=\"2\"/><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{widow}{overflow}{autospace}<w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
         autospace = if t.typography.cjk_latin_spacing > 0.0 { "" } else { "<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>" },
+        // Word lets a closing mark hang past the margin unless told not to (ECMA-376 Part 1,
+        // 17.3.1.21: omitted means on); the PDF hangs only with line_end_punctuation "hang".
+        overflow = if t.typography.line_end_punctuation == crate::template::LineEndPunctuation::Hang { "" } else { "<w:overflowPunct w:val=\"0\"/>" },
         widow = if t.typography.keep_lines { "<w:widowControl/>" } else { "<w:widowControl w:val=\"0\"/>" },
         sz = (body.size.pt() * 2.0).round() as i64
     );

@@ -155,7 +155,7 @@ impl Writer<'_> {
         let Some(texts) = self.composed.official.clone() else {
             return;
         };
-        let em = t.styles.body.size.pt();
+        let em = t.styles.body.char_advance();
         if !texts.attachment_notes.is_empty() {
             self.blank_lines(texts.lines_before_attachments);
             let label_ems = ems(&texts.attachment_label);
