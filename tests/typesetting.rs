@@ -932,3 +932,69 @@ for _, chars in sorted(rows.items()):
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Whole-paragraph breaking and the half-width line end, on 60 paragraphs made from the
+/// example's sentences (`tests/support/paragraph_ends.py`): no paragraph ends with one
+/// character alone (孤字), every justified line's ink reaches the margin, and marks in
+/// mid-line keep their blank (at most 1 % of lines squeezed). First fit with full-width line
+/// ends left 1 paragraph so in each template, 21 (A4) and 33 (A5) lines half an em short,
+/// and squeezed 7 lines in each.
+#[test]
+fn paragraphs_end_with_company_and_lines_end_flush() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "paragraph-ends");
+    let sample: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/nmg-sthjt-2025-02-18.json")).unwrap(),
+    )
+    .unwrap();
+    let sentences: Vec<String> = sample["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["text"].as_str())
+        .flat_map(|t| t.split_inclusive('。').map(str::to_owned))
+        .collect();
+    let mut rng = Rng(0x5EED_2025);
+    let body: Vec<serde_json::Value> = (0..60)
+        .map(|_| {
+            let text: String = (0..2 + rng.below(4))
+                .map(|_| sentences[rng.below(sentences.len())].as_str())
+                .collect();
+            serde_json::json!({"type": "paragraph", "text": text})
+        })
+        .collect();
+    let record = dir.join("ends.json");
+    std::fs::write(
+        &record,
+        serde_json::json!({"id": "ends", "title": "段落结尾", "body": body}).to_string(),
+    )
+    .unwrap();
+    for template in ["bulletin", "leaflet"] {
+        let out = dir.join(template);
+        convert_with(std::slice::from_ref(&record), &out, template);
+        let t = bulletin::template::Template::load(template).unwrap();
+        let right = t.page.width.pt() - t.page.margin_right.pt();
+        let size = t.styles.body.size.pt().to_string();
+        let measured = Command::new("python3")
+            .arg(root().join("tests/support/paragraph_ends.py"))
+            .arg(out.join("ends.pdf"))
+            .arg(size)
+            .arg(right.to_string())
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&measured.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&measured.stderr)));
+        assert_eq!(report["paragraphs"], 60, "{template}: {report}");
+        assert_eq!(report["lone"], 0, "{template}: {report}");
+        assert_eq!(report["short"], 0, "{template}: {report}");
+        let justified = report["justified"].as_u64().unwrap_or(0);
+        assert!(justified > 300, "{template}: {report}");
+        assert!(
+            report["squeezed"].as_u64().unwrap_or(u64::MAX) * 100 <= justified,
+            "{template}: {report}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

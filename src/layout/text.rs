@@ -14,6 +14,26 @@ use std::ops::Range;
 
 const EPSILON: f32 = 0.01;
 
+/// Total fit ([`Shaped::total_fit`]): the demerits every line adds (TeX's \linepenalty).
+const LINE_PENALTY: f64 = 10.0;
+/// What one more line costs, beyond any evenness it could buy: a paragraph never takes more
+/// lines than it needs (page counts stay those of first fit, which never needs fewer).
+const LINE_COST: f64 = 1.0e9;
+/// Space added per justification gap, in em, that makes a line's badness 100 (a loose line;
+/// spreading one character's width over 27 gaps is 0.037 em, badness 1.6).
+const STRETCH_EM: f32 = 0.15;
+/// The badness of a line set looser than any measure of it tells apart.
+const MAX_BADNESS: f32 = 10_000.0;
+/// Badness added to a line whose punctuation gives up blank to fit (push-in).
+const SHRINK_COST: f32 = 30.0;
+/// Total fit's first pass leaves out justified lines more than this many em short of full
+/// before they are spread (over 0.1 em a gap on an A4 line of Chinese).
+const LOOSEST: f32 = 4.0;
+/// Demerits of a paragraph's last line holding one character alone (孤字).
+const LONE_CHARACTER: f64 = 20_000.0;
+/// Paragraphs longer than this (in clusters) are set line by line.
+const TOTAL_FIT_CLUSTERS: usize = 50_000;
+
 /// How a piece of text is set.
 #[derive(Debug, Clone, Copy)]
 pub struct TextStyle {
@@ -687,8 +707,293 @@ impl Shaped {
         (min, max)
     }
 
-    /// Breaks into lines of `width`, the first indented by `first_indent`.
+    /// Breaks into lines of `width`, the first indented by `first_indent`: justified text
+    /// by [`Shaped::total_fit`], the rest (and what total fit cannot set) line by line.
     pub fn lines(&self, width: f32, first_indent: f32, align: Align) -> Vec<Line> {
+        if align == Align::Justify {
+            if let Some(lines) = self.total_fit(width, first_indent) {
+                return lines;
+            }
+        }
+        self.lines_greedy(width, first_indent, align)
+    }
+
+    /// Where a line beginning at cluster `at` starts: spaces at a wrap go; after a line
+    /// break of the text (`after_break`), ideographic spaces (U+3000) stay: they align the
+    /// line ("　　　　王某某　　副局长").
+    fn line_start(&self, mut at: usize, after_break: bool) -> usize {
+        while at < self.clusters.len()
+            && self.clusters[at].space
+            && !self.clusters[at].hard_break
+            && !(after_break && self.text[self.clusters[at].range.clone()].starts_with('\u{3000}'))
+        {
+            at += 1;
+        }
+        at
+    }
+
+    /// Whole-paragraph line breaking (total fit, after Knuth and Plass; clreq §3.2 for what
+    /// Chinese may adjust): of all ways to break each stretch between line breaks of the
+    /// text, the one with the least demerits. Fewest lines first ([`LINE_COST`]); then a line
+    /// costs `(LINE_PENALTY + badness)²`, a justified line's badness growing with the cube
+    /// of the space it adds per gap (in units of [`STRETCH_EM`]); taking punctuation's blank
+    /// in the middle of a line (push-in) costs [`SHRINK_COST`] more, so marks keep their
+    /// full width unless the paragraph needs it; a last line of one character (孤字) costs
+    /// [`LONE_CHARACTER`]. Lines are then composed as the greedy breaker composes them
+    /// (push-in, half-width or hanging line ends). `None` when a line cannot be made to fit
+    /// (a word longer than the measure) or the paragraph is too long to search (more than
+    /// [`TOTAL_FIT_CLUSTERS`]): the greedy breaker sets it.
+    fn total_fit(&self, width: f32, first_indent: f32) -> Option<Vec<Line>> {
+        let n = self.clusters.len();
+        if n > TOTAL_FIT_CLUSTERS {
+            return None;
+        }
+        let size = self.style.size;
+        let english = self.style.language == Language::English;
+        // Prefix sums: widths, compressible blank, justification gaps (gap k lies between
+        // clusters k - 1 and k, counted as `compose` counts it).
+        let mut widths = Vec::with_capacity(n + 1);
+        let mut spares = Vec::with_capacity(n + 1);
+        let mut gaps = Vec::with_capacity(n + 1);
+        let (mut w, mut sp, mut g) = (0.0f32, 0.0f32, 0u32);
+        widths.push(w);
+        spares.push(sp);
+        gaps.push(g);
+        for (k, c) in self.clusters.iter().enumerate() {
+            w += c.width;
+            sp += c.spare_left + c.spare_right;
+            if k > 0 {
+                let a = &self.clusters[k - 1];
+                let counts = !c.prints_nothing()
+                    && if english {
+                        a.space
+                    } else {
+                        a.space || c.space || is_cjk(a.last) || is_cjk(c.first)
+                    };
+                g += u32::from(counts);
+            }
+            widths.push(w);
+            spares.push(sp);
+            gaps.push(g);
+        }
+        // ink_end[k]: one past the last cluster before k that is not a space.
+        let mut ink_end = vec![0; n + 1];
+        for k in 1..=n {
+            ink_end[k] = if self.clusters[k - 1].space {
+                ink_end[k - 1]
+            } else {
+                k
+            };
+        }
+        let mut lines = Vec::new();
+        let mut segment = 0;
+        let mut first = true;
+        while segment < n || first {
+            let end = (segment..n)
+                .find(|&k| self.clusters[k].hard_break)
+                .unwrap_or(n);
+            let begin = if first {
+                segment
+            } else {
+                self.line_start(segment, true).min(end)
+            };
+            let indent = if first { first_indent } else { 0.0 };
+            if ink_end[end] <= begin {
+                // Nothing to print (a blank line between two line breaks): an empty line.
+                let avail = (width - indent).max(size);
+                lines.push(self.compose(begin, end, indent, avail, Align::Justify, false));
+                first = false;
+                segment = end + 1;
+                if end >= n {
+                    break;
+                }
+                continue;
+            }
+            // Line starts: the segment's beginning and every break opportunity in it.
+            let mut points = vec![begin];
+            points.extend((begin + 1..end).filter(|&b| self.break_before[b]));
+            points.push(end);
+            let starts: Vec<usize> = points
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| if i == 0 { p } else { self.line_start(p, false) })
+                .collect();
+            let m = points.len();
+            // Where each line start's text begins, in the prefix sums.
+            let start_width: Vec<f32> = starts.iter().map(|&a| widths[a]).collect();
+            let mut best = vec![f64::INFINITY; m];
+            let mut previous = vec![0usize; m];
+            // First with a tolerance (a justified line at most LOOSEST em short of full
+            // before it is spread), which leaves a few starts to try for each end; if that
+            // sets nothing, with none.
+            for loosest in [LOOSEST * size, f32::INFINITY] {
+                best.fill(f64::INFINITY);
+                best[0] = 0.0;
+                let mut fitting = 0;
+                for j in 1..m {
+                    let last_line = j == m - 1;
+                    let e = ink_end[points[j]];
+                    if e == 0 {
+                        continue;
+                    }
+                    let last = &self.clusters[e - 1];
+                    let half = if !last_line && self.style.line_end == LineEndPunctuation::Half {
+                        last.spare_right
+                    } else {
+                        0.0
+                    };
+                    // What may hang at a wrapped line's end (as `compose` hangs it): the
+                    // last one or two closing marks, at most one character wide.
+                    let mut hang = [0.0f32; 2];
+                    if self.style.line_end == LineEndPunctuation::Hang {
+                        let mut h = 0.0;
+                        for (k, slot) in hang.iter_mut().enumerate() {
+                            match self.clusters.get(e.wrapping_sub(k + 1)) {
+                                Some(c) if e > k && c.hangs() => {
+                                    h += c.width;
+                                    if h <= size + EPSILON {
+                                        *slot = h;
+                                    }
+                                }
+                                _ => break,
+                            }
+                        }
+                    }
+                    let end_width = widths[e] - last.autospace - half;
+                    let take_in = no_line_start(last.first);
+                    // Starts after `first` leave lines shorter than the tolerance allows.
+                    let first = if last_line {
+                        j - 1
+                    } else {
+                        // The starts with start_width <= threshold are a prefix (the widths
+                        // grow); its length moves little from one end to the next.
+                        let threshold = end_width - (width - indent).max(size) + loosest;
+                        while fitting < j && start_width[fitting] <= threshold {
+                            fitting += 1;
+                        }
+                        while fitting > 0 && start_width[fitting - 1] > threshold {
+                            fitting -= 1;
+                        }
+                        match fitting.min(j) {
+                            0 => continue,
+                            k => k - 1,
+                        }
+                    };
+                    for i in (0..=first).rev() {
+                        let a = starts[i];
+                        if a >= e {
+                            continue;
+                        }
+                        let avail = if i == 0 {
+                            (width - indent).max(size)
+                        } else {
+                            width.max(size)
+                        };
+                        let natural = end_width - start_width[i];
+                        let spare = spares[e] - spares[a] - half;
+                        let hung = if natural > avail + EPSILON {
+                            hang.iter()
+                                .copied()
+                                .find(|&h| h > 0.0 && natural - h <= avail + EPSILON)
+                                .unwrap_or(0.0)
+                        } else {
+                            0.0
+                        };
+                        let set = natural - hung;
+                        let badness = if set <= avail + EPSILON {
+                            if last_line {
+                                0.0
+                            } else {
+                                let count = (gaps[e] - gaps[a + 1]) as f32;
+                                let clusters = (e - a) as f32;
+                                let room = (avail - set).max(0.0);
+                                let per_gap = if count > 0.0 {
+                                    room / count
+                                } else if clusters > 1.0 && !english {
+                                    room / (clusters - 1.0)
+                                } else {
+                                    room
+                                };
+                                let r = per_gap / (STRETCH_EM * size);
+                                f64::from((100.0 * r * r * r).min(MAX_BADNESS))
+                            }
+                        } else if take_in && set - (last.width - half) <= avail + EPSILON {
+                            // Push-in, as first fit does it: only to take in a closing mark
+                            // that would otherwise start the next line, never to save a
+                            // line by squeezing marks for its own sake.
+                            if set - spare > avail + EPSILON {
+                                break;
+                            }
+                            let r = (set - avail) / spare.max(EPSILON);
+                            f64::from(100.0 * r * r * r + SHRINK_COST)
+                        } else {
+                            // Longer still further back: no earlier start fits either.
+                            break;
+                        };
+                        if !best[i].is_finite() {
+                            continue;
+                        }
+                        let mut demerits = LINE_COST + (LINE_PENALTY + badness).powi(2);
+                        if last_line && i > 0 && self.lone_character(a, e) {
+                            demerits += LONE_CHARACTER;
+                        }
+                        let total = best[i] + demerits;
+                        if total < best[j] {
+                            best[j] = total;
+                            previous[j] = i;
+                        }
+                    }
+                }
+                if best[m - 1].is_finite() {
+                    break;
+                }
+            }
+            if !best[m - 1].is_finite() {
+                return None;
+            }
+            let mut chosen = vec![m - 1];
+            while let Some(&j) = chosen.last() {
+                if j == 0 {
+                    break;
+                }
+                chosen.push(previous[j]);
+            }
+            chosen.reverse();
+            for pair in chosen.windows(2) {
+                let (i, j) = (pair[0], pair[1]);
+                let line_indent = if i == 0 { indent } else { 0.0 };
+                let avail = (width - line_indent).max(size);
+                let justify = j != m - 1;
+                lines.push(self.compose(
+                    starts[i],
+                    points[j],
+                    line_indent,
+                    avail,
+                    Align::Justify,
+                    justify,
+                ));
+            }
+            first = false;
+            segment = end + 1;
+            if end >= n {
+                break;
+            }
+        }
+        Some(lines)
+    }
+
+    /// Whether clusters `a..e` hold one character alone, with at most the marks that follow
+    /// it ("好。"): a paragraph's last line to avoid (孤字).
+    fn lone_character(&self, a: usize, e: usize) -> bool {
+        self.clusters[a..e]
+            .iter()
+            .filter(|c| !c.space && !c.is_mark())
+            .count()
+            <= 1
+    }
+
+    /// First fit: each line takes what fits, then [`Shaped::choose_break`] settles its end.
+    fn lines_greedy(&self, width: f32, first_indent: f32, align: Align) -> Vec<Line> {
         let n = self.clusters.len();
         let mut lines = Vec::new();
         let mut start = 0;
@@ -697,16 +1002,7 @@ impl Shaped {
         let mut after_break = false;
         while start < n {
             if !first {
-                // Spaces at a wrap go; after a line break, ideographic spaces (U+3000) stay:
-                // they align the line ("　　　　王某某　　副局长").
-                while start < n
-                    && self.clusters[start].space
-                    && !self.clusters[start].hard_break
-                    && !(after_break
-                        && self.text[self.clusters[start].range.clone()].starts_with('\u{3000}'))
-                {
-                    start += 1;
-                }
+                start = self.line_start(start, after_break);
                 if start == n {
                     break;
                 }
@@ -824,11 +1120,11 @@ impl Shaped {
             }
         }
         let natural: f32 = clusters.iter().map(|c| c.width).sum::<f32>() - trailing;
-        // Hanging punctuation: closing marks at the end of a wrapped line that do not fit are
-        // set past the measure at their width; the clusters before them fill the measure.
+        // Hanging punctuation: closing marks at the end of a line that do not fit are set past
+        // the measure at their width; the clusters before them fill the measure.
         let mut set = clusters.len();
         let mut hung = 0.0;
-        if justify && self.style.line_end == LineEndPunctuation::Hang && natural > avail + EPSILON {
+        if self.style.line_end == LineEndPunctuation::Hang && natural > avail + EPSILON {
             let mut k = clusters.len();
             let mut width = 0.0;
             while k > 0 && clusters.len() - k < 2 && clusters[k - 1].hangs() {
@@ -1210,6 +1506,41 @@ mod tests {
         assert!(checked > 3);
     }
 
+    /// Total fit leaves no character alone on a paragraph's last line where first fit does,
+    /// in as many lines, by spreading an earlier line a little rather than squeezing marks.
+    #[test]
+    fn total_fit_leaves_no_character_alone() {
+        let fonts = FontBook::discover(None).unwrap();
+        let st = style(&fonts);
+        // 12 pt characters on a 120 pt line: ten a line; 31 characters leave one alone.
+        let text = "生态环境保护工作稳步推进，各地成效明显提升并持续巩固各项成果。";
+        let shaped = shape(text, st, &fonts, &mut BTreeSet::new());
+        let greedy = shaped.lines_greedy(120.0, 0.0, Align::Justify);
+        let total = shaped.lines(120.0, 0.0, Align::Justify);
+        let texts = |lines: &[Line]| lines.iter().map(Line::text).collect::<Vec<_>>();
+        assert_eq!(
+            texts(&greedy).last().map(|t| t.chars().count()),
+            Some(2),
+            "{:?}",
+            texts(&greedy)
+        );
+        assert_eq!(greedy.len(), total.len());
+        let last = texts(&total).pop().unwrap_or_default();
+        assert!(
+            last.chars().filter(|c| !is_fullwidth_punct(*c)).count() >= 2,
+            "{:?}",
+            texts(&total)
+        );
+        assert_eq!(texts(&total).concat(), text);
+        // Every line but the last fills the measure; no mark gives up its blank.
+        for line in &total[..total.len() - 1] {
+            assert!((line.width - 120.0).abs() < 0.05, "{:?}", texts(&total));
+            for g in line.runs.iter().flat_map(|r| &r.glyphs) {
+                assert!(g.x_advance >= 11.99, "{:?}", texts(&total));
+            }
+        }
+    }
+
     /// On a character grid a closing mark that finds no room hangs past the measure: the
     /// line's characters keep their advance (no push-in squeezing them, no push-out
     /// spreading them) and the mark starts exactly at the margin.
@@ -1217,7 +1548,7 @@ mod tests {
     fn hanging_line_end_keeps_every_character_on_its_cell() {
         let fonts = FontBook::discover(None).unwrap();
         let mut st = style(&fonts);
-        let text = "生态环境保护工作好，".repeat(6);
+        let text = "生态环境保护工作好，".repeat(6) + "全面推进";
         // Nine characters fill 108 pt; the tenth, "，", finds no room.
         let advances = |st: TextStyle| -> Vec<Vec<(char, f32, f32)>> {
             let shaped = shape(&text, st, &fonts, &mut BTreeSet::new());
@@ -1242,8 +1573,8 @@ mod tests {
         };
         st.line_end = LineEndPunctuation::Hang;
         let hung = advances(st);
-        assert_eq!(hung.len(), 6, "{hung:?}");
-        for line in &hung[..5] {
+        assert_eq!(hung.len(), 7, "{hung:?}");
+        for line in &hung[..6] {
             assert_eq!(line.len(), 10);
             for (i, &(_, x, advance)) in line[..9].iter().enumerate() {
                 assert!((x - 12.0 * i as f32).abs() < 0.01 && (advance - 12.0).abs() < 0.01);
