@@ -936,7 +936,8 @@ for _, chars in sorted(rows.items()):
 /// Whole-paragraph breaking and the half-width line end, on 60 paragraphs made from the
 /// example's sentences (`tests/support/paragraph_ends.py`): no paragraph ends with one
 /// character alone (孤字), every justified line's ink reaches the margin, and marks in
-/// mid-line keep their blank (at most 1 % of lines squeezed). First fit with full-width line
+/// mid-line keep their blank (at most 1 % of lines squeezed), no gap between characters
+/// wider than first fit left. First fit with full-width line
 /// ends left 1 paragraph so in each template, 21 (A4) and 33 (A5) lines half an em short,
 /// and squeezed 7 lines in each.
 #[test]
@@ -989,6 +990,11 @@ fn paragraphs_end_with_company_and_lines_end_flush() {
         assert_eq!(report["paragraphs"], 60, "{template}: {report}");
         assert_eq!(report["lone"], 0, "{template}: {report}");
         assert_eq!(report["short"], 0, "{template}: {report}");
+        // Evening out opens no gap wider than first fit's (0.070 em A4, 0.074 em A5).
+        assert!(
+            report["widest"].as_f64() <= Some(0.06),
+            "{template}: {report}"
+        );
         let justified = report["justified"].as_u64().unwrap_or(0);
         assert!(justified > 300, "{template}: {report}");
         assert!(

@@ -9,7 +9,8 @@ character more than half an em right of the leftmost line start). Prints JSON:
   short        of those, lines whose ink ends more than 3 pt before RIGHT_EDGE_PT (a Mainland
                closing mark's ink lies in the left half of its em, so its end counts as x0 + em/2);
   squeezed     lines holding a mark (not at the line's end) whose next character starts less
-               than 0.95 em after it: punctuation giving up its blank mid-line.
+               than 0.95 em after it: punctuation giving up its blank mid-line;
+  widest       the widest gap between two adjacent Han characters in a justified line, in em.
 """
 import json
 import sys
@@ -29,7 +30,13 @@ with pdfplumber.open(path) as pdf:
                 lines.setdefault(round(c["bottom"], 1), []).append(c)
         rows += [sorted(lines[k], key=lambda c: c["x0"]) for k in sorted(lines)]
 left = min(r[0]["x0"] for r in rows)
-report = {"paragraphs": 0, "lone": 0, "justified": 0, "short": 0, "squeezed": 0}
+report = {"paragraphs": 0, "lone": 0, "justified": 0, "short": 0, "squeezed": 0, "widest": 0.0}
+
+
+def han(c):
+    return "\u4e00" <= c["text"] <= "\u9fff"
+
+
 for i, row in enumerate(rows):
     if row[0]["x0"] > left + size / 2:
         report["paragraphs"] += 1
@@ -43,6 +50,8 @@ for i, row in enumerate(rows):
     end = last["x0"] + size / 2 if last["text"] in CLOSING else last["x1"]
     if end < right - 3:
         report["short"] += 1
+    gaps = [(b["x0"] - a["x1"]) / size for a, b in zip(row, row[1:]) if han(a) and han(b)]
+    report["widest"] = round(max([report["widest"]] + gaps), 3)
     if any(a["text"] in MARKS and b["text"] not in MARKS and b["x0"] - a["x0"] < 0.95 * size
            for a, b in zip(row, row[1:])):
         report["squeezed"] += 1
