@@ -90,6 +90,21 @@ struct Cluster {
     space: bool,
 }
 
+/// Whether justification may widen the gap between clusters `a` and `b` (clreq, "line adjustment"): in
+/// English text only word spaces; in Chinese text also between characters of the CJK grid and
+/// at the CJK–Latin boundary, never inside a Latin word. A space that prints nothing (beside a
+/// full-width mark) is no gap: the gap after it is the one between the mark and its neighbour.
+fn justification_gap(a: &Cluster, b: &Cluster, english: bool) -> bool {
+    if b.prints_nothing() {
+        return false;
+    }
+    if english {
+        a.space
+    } else {
+        a.space || b.space || is_cjk(a.last) || is_cjk(b.first)
+    }
+}
+
 impl Cluster {
     /// One full-width punctuation mark, alone in its cluster.
     fn is_mark(&self) -> bool {
@@ -743,9 +758,9 @@ impl Shaped {
         at
     }
 
-    /// Whole-paragraph line breaking (total fit, after Knuth and Plass; clreq §3.2 for what
-    /// Chinese may adjust): of all ways to break each stretch between line breaks of the
-    /// text, the one with the least demerits. Fewest lines first ([`LINE_COST`]); then a line
+    /// Whole-paragraph line breaking (total fit, after Knuth and Plass; clreq's "line
+    /// adjustment" for what Chinese may adjust): of all ways to break each stretch between
+    /// line breaks of the text, the one with the least demerits. Fewest lines first ([`LINE_COST`]); then a line
     /// costs `(LINE_PENALTY + badness)²`, a justified line's badness growing with the cube
     /// of the space it adds per gap (in units of [`STRETCH_EM`]); taking punctuation's blank
     /// in the middle of a line (push-in) costs [`SHRINK_COST`] more, so marks keep their
@@ -775,13 +790,7 @@ impl Shaped {
             sp += c.spare_left + c.spare_right;
             if k > 0 {
                 let a = &self.clusters[k - 1];
-                let counts = !c.prints_nothing()
-                    && if english {
-                        a.space
-                    } else {
-                        a.space || c.space || is_cjk(a.last) || is_cjk(c.first)
-                    };
-                g += u32::from(counts);
+                g += u32::from(justification_gap(a, c, english));
             }
             widths.push(w);
             spares.push(sp);
@@ -1181,19 +1190,7 @@ impl Shaped {
         } else if justify && align == Align::Justify && set > 1 {
             let english = self.style.language == Language::English;
             let gaps: Vec<usize> = (0..set - 1)
-                .filter(|&i| {
-                    let (a, b) = (&clusters[i], &clusters[i + 1]);
-                    // A space that prints nothing (beside a full-width mark) is no gap: the
-                    // gap after it is the one between the mark and its neighbour.
-                    if b.prints_nothing() {
-                        return false;
-                    }
-                    if english {
-                        a.space
-                    } else {
-                        a.space || b.space || is_cjk(a.last) || is_cjk(b.first)
-                    }
-                })
+                .filter(|&i| justification_gap(&clusters[i], &clusters[i + 1], english))
                 .collect();
             // A Chinese line holding only one Latin word or number: letter-space it rather
             // than leave a ragged line in a justified paragraph.
