@@ -15,15 +15,18 @@ use std::ops::Range;
 const EPSILON: f32 = 0.01;
 
 /// Total fit ([`Shaped::total_fit`]): the demerits every line adds (TeX's \linepenalty).
+/// Settings are compared by their number of lines first: a paragraph never takes more lines
+/// than it needs (page counts stay those of first fit, whose lines total fit all accepts).
 const LINE_PENALTY: f64 = 10.0;
-/// What one more line costs, beyond any evenness it could buy: a paragraph never takes more
-/// lines than it needs (page counts stay those of first fit, which never needs fewer).
-const LINE_COST: f64 = 1.0e9;
 /// Space added per justification gap, in em, that makes a line's badness 100 (a loose line;
 /// spreading one character's width over 27 gaps is 0.037 em, badness 1.6).
 const STRETCH_EM: f32 = 0.15;
 /// The badness of a line set looser than any measure of it tells apart.
 const MAX_BADNESS: f32 = 10_000.0;
+const MAX_BADNESS_F64: f64 = MAX_BADNESS as f64;
+/// Marks a visibly loose line's badness (see [`LOOSE_EM`]); such a line adds [`LOOSE_COST`]
+/// to its demerits, outside the square.
+const LOOSE_BADNESS: f64 = 1.0e6;
 /// Space per gap, in em, beyond which a line is visibly loose: first fit sets such lines only
 /// where a Latin word or number must go down whole. Total fit sets as few as it can
 /// ([`LOOSE_COST`] each, more than a lone last character costs), so evening out a paragraph
@@ -760,7 +763,7 @@ impl Shaped {
 
     /// Whole-paragraph line breaking (total fit, after Knuth and Plass; clreq's "line
     /// adjustment" for what Chinese may adjust): of all ways to break each stretch between
-    /// line breaks of the text, the one with the least demerits. Fewest lines first ([`LINE_COST`]); then a line
+    /// line breaks of the text, the one with the least demerits. Fewest lines first; then a line
     /// costs `(LINE_PENALTY + badness)²`, a justified line's badness growing with the cube
     /// of the space it adds per gap (in units of [`STRETCH_EM`]); taking punctuation's blank
     /// in the middle of a line (push-in) costs [`SHRINK_COST`] more, so marks keep their
@@ -781,13 +784,15 @@ impl Shaped {
         let mut widths = Vec::with_capacity(n + 1);
         let mut spares = Vec::with_capacity(n + 1);
         let mut gaps = Vec::with_capacity(n + 1);
-        let (mut w, mut sp, mut g) = (0.0f32, 0.0f32, 0u32);
+        // In f64: over a long paragraph f32 sums drift past EPSILON (a full 28-cell line
+        // would measure too long after about 4,000 characters).
+        let (mut w, mut sp, mut g) = (0.0f64, 0.0f64, 0u32);
         widths.push(w);
         spares.push(sp);
         gaps.push(g);
         for (k, c) in self.clusters.iter().enumerate() {
-            w += c.width;
-            sp += c.spare_left + c.spare_right;
+            w += f64::from(c.width);
+            sp += f64::from(c.spare_left + c.spare_right);
             if k > 0 {
                 let a = &self.clusters[k - 1];
                 g += u32::from(justification_gap(a, c, english));
@@ -840,15 +845,18 @@ impl Shaped {
                 .collect();
             let m = points.len();
             // Where each line start's text begins, in the prefix sums.
-            let start_width: Vec<f32> = starts.iter().map(|&a| widths[a]).collect();
-            let mut best = vec![f64::INFINITY; m];
+            let start_width: Vec<f64> = starts.iter().map(|&a| widths[a]).collect();
+            // Per line start: (lines, demerits) of the best setting up to it, compared lines
+            // first, so that no evenness ever buys a line.
+            let unreached = (u32::MAX, f64::INFINITY);
+            let mut best = vec![unreached; m];
             let mut previous = vec![0usize; m];
             // First with a tolerance (a justified line at most LOOSEST em short of full
             // before it is spread), which leaves a few starts to try for each end; if that
             // sets nothing, with none.
             for loosest in [LOOSEST * size, f32::INFINITY] {
-                best.fill(f64::INFINITY);
-                best[0] = 0.0;
+                best.fill(unreached);
+                best[0] = (0, 0.0);
                 let mut fitting = 0;
                 for j in 1..m {
                     let last_line = j == m - 1;
@@ -879,15 +887,29 @@ impl Shaped {
                             }
                         }
                     }
-                    let end_width = widths[e] - last.autospace - half;
-                    let take_in = no_line_start(last.first);
+                    let end_width = widths[e] - f64::from(last.autospace + half);
+                    // Push-in takes in the closing marks that end the line, as first fit
+                    // does: one, or on the 公文 grid two such as ）。 (`choose_break`).
+                    let marks = if self.style.line_end == LineEndPunctuation::Hang {
+                        2
+                    } else {
+                        1
+                    };
+                    let closing: f32 = self.clusters[..e]
+                        .iter()
+                        .rev()
+                        .take(marks)
+                        .take_while(|c| no_line_start(c.first))
+                        .map(|c| c.width)
+                        .sum::<f32>()
+                        - half;
                     // Starts after `first` leave lines shorter than the tolerance allows.
                     let first = if last_line {
                         j - 1
                     } else {
                         // The starts with start_width <= threshold are a prefix (the widths
                         // grow); its length moves little from one end to the next.
-                        let threshold = end_width - (width - indent).max(size) + loosest;
+                        let threshold = end_width - f64::from((width - indent).max(size) - loosest);
                         while fitting < j && start_width[fitting] <= threshold {
                             fitting += 1;
                         }
@@ -909,8 +931,8 @@ impl Shaped {
                         } else {
                             width.max(size)
                         };
-                        let natural = end_width - start_width[i];
-                        let spare = spares[e] - spares[a] - half;
+                        let natural = (end_width - start_width[i]) as f32;
+                        let spare = (spares[e] - spares[a]) as f32 - half;
                         let hung = if natural > avail + EPSILON {
                             hang.iter()
                                 .copied()
@@ -940,15 +962,15 @@ impl Shaped {
                                     (STRETCH_EM, LOOSE_EM)
                                 };
                                 let r = per_gap / (stretch * size);
-                                let loose = if per_gap > loose * size {
-                                    LOOSE_COST
+                                let badness = f64::from((100.0 * r * r * r).min(MAX_BADNESS));
+                                if per_gap > loose * size {
+                                    badness + LOOSE_BADNESS
                                 } else {
-                                    0.0
-                                };
-                                f64::from((100.0 * r * r * r).min(MAX_BADNESS)) + loose
+                                    badness
+                                }
                             }
-                        } else if take_in && set - (last.width - half) <= avail + EPSILON {
-                            // Push-in, as first fit does it: only to take in a closing mark
+                        } else if closing > 0.0 && set - closing <= avail + EPSILON {
+                            // Push-in, as first fit does it: only to take in closing marks
                             // that would otherwise start the next line, never to save a
                             // line by squeezing marks for its own sake.
                             if set - spare > avail + EPSILON {
@@ -960,25 +982,28 @@ impl Shaped {
                             // Longer still further back: no earlier start fits either.
                             break;
                         };
-                        if !best[i].is_finite() {
+                        if best[i] == unreached {
                             continue;
                         }
-                        let mut demerits = LINE_COST + (LINE_PENALTY + badness).powi(2);
+                        let mut demerits = (LINE_PENALTY + badness.min(MAX_BADNESS_F64)).powi(2);
+                        if badness > MAX_BADNESS_F64 {
+                            demerits += LOOSE_COST;
+                        }
                         if last_line && i > 0 && self.lone_character(a, e) {
                             demerits += LONE_CHARACTER;
                         }
-                        let total = best[i] + demerits;
-                        if total < best[j] {
+                        let total = (best[i].0 + 1, best[i].1 + demerits);
+                        if total.0 < best[j].0 || (total.0 == best[j].0 && total.1 < best[j].1) {
                             best[j] = total;
                             previous[j] = i;
                         }
                     }
                 }
-                if best[m - 1].is_finite() {
+                if best[m - 1] != unreached {
                     break;
                 }
             }
-            if !best[m - 1].is_finite() {
+            if best[m - 1] == unreached {
                 return None;
             }
             let mut chosen = vec![m - 1];
@@ -1092,8 +1117,16 @@ impl Shaped {
             if hangs(overflow) && allowed(overflow + 1) {
                 return overflow + 1;
             }
+            // Two marks hang only within one character's room; else `compose` pushes them
+            // in, if the line's punctuation has the blank to give.
             if hangs(overflow) && hangs(overflow + 1) && allowed(overflow + 2) {
-                return overflow + 2;
+                let pair = self.clusters[overflow].width + self.clusters[overflow + 1].width;
+                let line = &self.clusters[start..overflow + 2];
+                let natural: f32 = line.iter().map(|c| c.width).sum();
+                let spare: f32 = line.iter().map(|c| c.spare_left + c.spare_right).sum();
+                if pair <= self.style.size + EPSILON || natural - spare <= avail + EPSILON {
+                    return overflow + 2;
+                }
             }
         }
         if no_line_start(c.first) && allowed(overflow + 1) {
@@ -1557,6 +1590,52 @@ mod tests {
             assert!((line.width - 360.0).abs() < 0.05, "{:?}", texts(&total));
             for g in line.runs.iter().flat_map(|r| &r.glyphs) {
                 assert!(g.x_advance >= 11.99, "{:?}", texts(&total));
+            }
+        }
+    }
+
+    /// Total fit never takes more lines than first fit, whatever the paragraph: two closing
+    /// marks taken in at a line's end (）。 on the grid), a line that can only be loose
+    /// (Latin words that do not divide), a paragraph long enough for f32 sums to drift. Cases
+    /// found by review; each once took a line more than first fit.
+    #[test]
+    fn total_fit_never_takes_more_lines_than_first_fit() {
+        let fonts = FontBook::discover(None).unwrap();
+        let mut grid = style(&fonts);
+        grid.line_end = LineEndPunctuation::Hang;
+        let mut half = style(&fonts);
+        half.line_end = LineEndPunctuation::Half;
+        let long = "生态环境保护工作稳步推进".repeat(500);
+        let mixed =
+            "023年度国家污染防治攻坚战成效考核成绩实现了由良好到（Protection Modernization \
+                     Convention United on）全部完成（United Change Convention Climate Barrier \
+                     Modernization Climate）穿一条主线、办好（Environmental Nations）染治理和自然\
+                     生态保（Environmental of Nations Climate）。";
+        let cases: [(&str, TextStyle, f32, f32); 4] = [
+            (
+                "生态环境保护，工作稳步推进，各地成效明显提升持续巩固）。",
+                grid,
+                336.0,
+                24.0,
+            ),
+            (
+                "生态环境保护工作稳步推进各地成效明显提升持续巩固成果”，此后继续",
+                grid,
+                336.0,
+                0.0,
+            ),
+            (&long, grid, 336.0, 24.0),
+            (mixed, half, 453.5, 24.0),
+        ];
+        for (text, st, width, indent) in cases {
+            let shaped = shape(text, st, &fonts, &mut BTreeSet::new());
+            let greedy = shaped.lines_greedy(width, indent, Align::Justify);
+            let total = shaped.lines(width, indent, Align::Justify);
+            let head: String = text.chars().take(20).collect();
+            assert_eq!(total.len(), greedy.len(), "{head}");
+            // Nothing past the margin but one hanging mark.
+            for line in &total {
+                assert!(line.width <= width + 0.05, "{}", line.text());
             }
         }
     }
