@@ -23,14 +23,10 @@ const LINE_PENALTY: f64 = 10.0;
 const STRETCH_EM: f32 = 0.15;
 /// The badness of a line set looser than any measure of it tells apart.
 const MAX_BADNESS: f32 = 10_000.0;
-const MAX_BADNESS_F64: f64 = MAX_BADNESS as f64;
-/// Marks a visibly loose line's badness (see [`LOOSE_EM`]); such a line adds [`LOOSE_COST`]
-/// to its demerits, outside the square.
-const LOOSE_BADNESS: f64 = 1.0e6;
 /// Space per gap, in em, beyond which a line is visibly loose: first fit sets such lines only
-/// where a Latin word or number must go down whole. Total fit sets as few as it can
-/// ([`LOOSE_COST`] each, more than a lone last character costs), so evening out a paragraph
-/// never opens a gap wider than first fit's.
+/// where a Latin word or number must go down whole. Such a line costs [`LOOSE_COST`] times
+/// its gap over this limit (far more than a lone last character), so total fit sets as few
+/// as it can, as tight as it can: evening out a paragraph opens no gap wider than first fit's.
 const LOOSE_EM: f32 = 0.075;
 const LOOSE_COST: f64 = 1.0e6;
 /// In English text the gaps are word spaces (a third of an em in the bundled faces), which
@@ -942,6 +938,8 @@ impl Shaped {
                             0.0
                         };
                         let set = natural - hung;
+                        // How many times the loose limit this line's gaps are (0 if within).
+                        let mut looseness = 0.0f64;
                         let badness = if set <= avail + EPSILON {
                             if last_line {
                                 0.0
@@ -962,12 +960,10 @@ impl Shaped {
                                     (STRETCH_EM, LOOSE_EM)
                                 };
                                 let r = per_gap / (stretch * size);
-                                let badness = f64::from((100.0 * r * r * r).min(MAX_BADNESS));
                                 if per_gap > loose * size {
-                                    badness + LOOSE_BADNESS
-                                } else {
-                                    badness
+                                    looseness = f64::from(per_gap / (loose * size));
                                 }
+                                f64::from((100.0 * r * r * r).min(MAX_BADNESS))
                             }
                         } else if closing > 0.0 && set - closing <= avail + EPSILON {
                             // Push-in, as first fit does it: only to take in closing marks
@@ -985,10 +981,8 @@ impl Shaped {
                         if best[i] == unreached {
                             continue;
                         }
-                        let mut demerits = (LINE_PENALTY + badness.min(MAX_BADNESS_F64)).powi(2);
-                        if badness > MAX_BADNESS_F64 {
-                            demerits += LOOSE_COST;
-                        }
+                        let mut demerits =
+                            (LINE_PENALTY + badness).powi(2) + LOOSE_COST * looseness;
                         if last_line && i > 0 && self.lone_character(a, e) {
                             demerits += LONE_CHARACTER;
                         }
