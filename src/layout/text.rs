@@ -866,23 +866,8 @@ impl Shaped {
                     } else {
                         0.0
                     };
-                    // What may hang at a wrapped line's end (as `compose` hangs it): the
-                    // last one or two closing marks, at most one character wide.
-                    let mut hang = [0.0f32; 2];
-                    if self.style.line_end == LineEndPunctuation::Hang {
-                        let mut h = 0.0;
-                        for (k, slot) in hang.iter_mut().enumerate() {
-                            match self.clusters.get(e.wrapping_sub(k + 1)) {
-                                Some(c) if e > k && c.hangs() => {
-                                    h += c.width;
-                                    if h <= size + EPSILON {
-                                        *slot = h;
-                                    }
-                                }
-                                _ => break,
-                            }
-                        }
-                    }
+                    // What may hang at the line's end, as `compose` hangs it.
+                    let hang = self.hang_widths(&self.clusters[..e]);
                     let end_width = widths[e] - f64::from(last.autospace + half);
                     // Push-in takes in the closing marks that end the line, as first fit
                     // does: one, or on the 公文 grid two such as ）。 (`choose_break`).
@@ -1031,6 +1016,25 @@ impl Shaped {
         Some(lines)
     }
 
+    /// What may hang past the measure at the end of `line` (`line_end_punctuation = "hang"`):
+    /// the width of its last closing mark and of its last two together, each 0 where they do
+    /// not all hang or would take more than one character's room past the margin.
+    fn hang_widths(&self, line: &[Cluster]) -> [f32; 2] {
+        let mut widths = [0.0; 2];
+        if self.style.line_end != LineEndPunctuation::Hang {
+            return widths;
+        }
+        let mut width = 0.0;
+        for (slot, c) in widths.iter_mut().zip(line.iter().rev()) {
+            width += c.width;
+            if !c.hangs() || width > self.style.size + EPSILON {
+                break;
+            }
+            *slot = width;
+        }
+        widths
+    }
+
     /// Whether clusters `a..e` hold one character alone, with at most the marks that follow
     /// it ("好。"): a paragraph's last line to avoid (孤字).
     fn lone_character(&self, a: usize, e: usize) -> bool {
@@ -1114,11 +1118,10 @@ impl Shaped {
             // Two marks hang only within one character's room; else `compose` pushes them
             // in, if the line's punctuation has the blank to give.
             if hangs(overflow) && hangs(overflow + 1) && allowed(overflow + 2) {
-                let pair = self.clusters[overflow].width + self.clusters[overflow + 1].width;
                 let line = &self.clusters[start..overflow + 2];
                 let natural: f32 = line.iter().map(|c| c.width).sum();
                 let spare: f32 = line.iter().map(|c| c.spare_left + c.spare_right).sum();
-                if pair <= self.style.size + EPSILON || natural - spare <= avail + EPSILON {
+                if self.hang_widths(line)[1] > 0.0 || natural - spare <= avail + EPSILON {
                     return overflow + 2;
                 }
             }
@@ -1181,20 +1184,13 @@ impl Shaped {
         // the measure at their width; the clusters before them fill the measure.
         let mut set = clusters.len();
         let mut hung = 0.0;
-        if self.style.line_end == LineEndPunctuation::Hang && natural > avail + EPSILON {
-            let mut k = clusters.len();
-            let mut width = 0.0;
-            while k > 0 && clusters.len() - k < 2 && clusters[k - 1].hangs() {
-                k -= 1;
-                width += clusters[k].width;
-                // At most one character's room past the margin.
-                if width > self.style.size + EPSILON {
-                    break;
-                }
-                if natural - width <= avail + EPSILON {
-                    (set, hung) = (k, width);
-                    break;
-                }
+        if natural > avail + EPSILON {
+            let widths = self.hang_widths(clusters);
+            if let Some(k) = widths
+                .iter()
+                .position(|&h| h > 0.0 && natural - h <= avail + EPSILON)
+            {
+                (set, hung) = (clusters.len() - (k + 1), widths[k]);
             }
         }
         let natural = natural - hung;
