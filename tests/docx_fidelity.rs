@@ -725,9 +725,9 @@ import sys, pdfplumber
 for path in sys.argv[1:]:
     page = pdfplumber.open(path).pages[0]
     first = {}
-    for c in sorted(page.chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+    for c in sorted(page.chars, key=lambda c: (-round(c["matrix"][5], 1), c["x0"])):
         if not c["text"].isspace():
-            first.setdefault(round(c["bottom"], 1), c)
+            first.setdefault(-round(c["matrix"][5], 1), c)
     # The name list's lines, their first character's x and the x of the character after
     # the ideographic spaces (局 or 副 of the title).
     xs = [round(c["x0"]) for c in first.values() if c["text"] in "组副张"]

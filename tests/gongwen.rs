@@ -317,7 +317,7 @@ mm = 72 / 25.4
 page = pdfplumber.open(sys.argv[1]).pages[0]
 mark = [c for c in page.chars if c["size"] > 24]
 print(round(min(c["top"] for c in mark) / mm, 1))
-row = [c for c in page.chars if abs(c["top"] - [d for d in page.chars if d["text"] == "签"][0]["top"]) < 1]
+row = [c for c in page.chars if abs(c["matrix"][5] - [d for d in page.chars if d["text"] == "签"][0]["matrix"][5]) < 1]
 row.sort(key=lambda c: c["x0"])
 print(round(row[0]["x0"] / mm, 1), round(row[-1]["x0"] / mm + 16 / 72 * 25.4, 1), "".join(c["text"] for c in row))
 "#;

@@ -33,10 +33,12 @@ fn rules_file_for(dir: &Path, template: &str) -> PathBuf {
         "top": p.margin_top.pt(), "bottom": p.height.pt() - p.margin_bottom.pt(),
         "no_start": chars(no_line_start), "no_end": chars(no_line_end),
         "closing": chars(is_closing_punct), "opening": chars(is_opening_punct),
-        "measures": [[left, right, "Song"], [left + quote, right - quote, "Kai"], [left + list, right, "Song"]],
+        // A line's font is its CJK face; lines of Latin text only (English articles) are set
+        // in the role's Latin face.
+        "measures": [[left, right, "Song|LiberationSerif"], [left + quote, right - quote, "Kai"], [left + list, right, "Song|LiberationSerif"]],
         "body_size": em,
-        "body_font": "Song",
-        "heading_font": "Hei",
+        "body_font": "Song|LiberationSerif",
+        "heading_font": "Hei|LiberationSans",
         "indent": t.styles.body.first_line_indent * em,
         "pitch": t.styles.body.line_pitch(),
     });
@@ -461,7 +463,7 @@ fn docx_tables_and_titles_follow_the_pdf() {
         page = pdfplumber.open(sys.argv[1]).pages[0]\n\
         size = max(c['size'] for c in page.chars)\n\
         rows = {}\n\
-        [rows.setdefault(round(c['top']), []).append(c) for c in page.chars if abs(c['size'] - size) < 0.1]\n\
+        [rows.setdefault(-round(c['matrix'][5]), []).append(c) for c in page.chars if abs(c['size'] - size) < 0.1]\n\
         print('\\n'.join(''.join(c['text'] for c in sorted(r, key=lambda c: c['x0'])) for _, r in sorted(rows.items())))";
     let out = Command::new("python3")
         .args(["-c", script])
@@ -596,7 +598,7 @@ for page in pdfplumber.open(sys.argv[1]).pages:
     rows = {}
     for c in page.chars:
         if not c["text"].isspace():
-            rows.setdefault(round(c["bottom"], 1), []).append(c)
+            rows.setdefault(-round(c["matrix"][5], 1), []).append(c)
     for chars in rows.values():
         chars.sort(key=lambda c: c["x0"])
         text = "".join(c["text"] for c in chars)
@@ -650,7 +652,7 @@ for i, c in enumerate(chars[:-1]):
     j, spaced = i + 1, False
     while j < len(chars) and chars[j]["text"].isspace():
         j, spaced = j + 1, True
-    if j < len(chars) and abs(chars[j]["bottom"] - c["bottom"]) < 0.5:
+    if j < len(chars) and abs(chars[j]["matrix"][5] - c["matrix"][5]) < 0.5:
         seen.setdefault((c["text"], chars[j]["text"] in "“", spaced), []).append(round((chars[j]["x0"] - c["x0"]) / 12, 2))
 for k, v in sorted(seen.items()):
     print(k[0], int(k[1]), int(k[2]), max(v))
@@ -725,11 +727,14 @@ for page in pdfplumber.open(sys.argv[1]).pages:
     rows = {}
     for c in page.chars:
         if not c["text"].isspace():
-            rows.setdefault(round(c["bottom"], 1), []).append(c)
+            rows.setdefault(round(page.height - c["matrix"][5], 1), []).append(c)
     lines = sorted(rows.items())
     for i in range(1, len(lines) - 1):
-        text = "".join(c["text"] for c in sorted(lines[i][1], key=lambda c: c["x0"]))
-        if heading.match(text) and "Song" not in lines[i][1][0]["fontname"]:
+        chars = sorted(lines[i][1], key=lambda c: c["x0"])
+        text = "".join(c["text"] for c in chars)
+        # The line's CJK face (a heading's number "1." is set in the Latin face).
+        cjk = [c for c in chars if "Liberation" not in c["fontname"]] or chars
+        if heading.match(text) and "Song" not in cjk[0]["fontname"]:
             print(text[:10], round(lines[i][0] - lines[i - 1][0], 1), round(lines[i + 1][0] - lines[i][0], 1))
 "#;
             for line in common::python(script, &[&pdf]).lines() {
@@ -767,9 +772,9 @@ fn ideographic_spaces_align_lines_and_ignorables_are_invisible() {
 import sys, pdfplumber
 page = pdfplumber.open(sys.argv[1]).pages[0]
 first = {}
-for c in sorted(page.chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+for c in sorted(page.chars, key=lambda c: (-round(c["matrix"][5], 1), c["x0"])):
     if not c["text"].isspace():
-        first.setdefault(round(c["bottom"], 1), c)
+        first.setdefault(-round(c["matrix"][5], 1), c)
 for c in first.values():
     print(c["text"], round(c["x0"], 2))
 "#;
@@ -881,7 +886,7 @@ size = float(sys.argv[2])
 rows = {}
 for c in page.chars:
     if abs(c["size"] - size) < 0.5 and not c["text"].isspace():
-        rows.setdefault(round(c["bottom"], 1), []).append(c)
+        rows.setdefault(-round(c["matrix"][5], 1), []).append(c)
 for _, chars in sorted(rows.items()):
     print("".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])))
 "#;
@@ -1003,4 +1008,92 @@ fn paragraphs_end_with_company_and_lines_end_flush() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Latin text and digits are set in the role's Latin face (Liberation Serif, the metrics of
+/// Times New Roman, which the DOCX names): the apostrophe and quotes of English words in a
+/// Chinese paragraph are proportional, while the quotes of Chinese text stay full-width; the
+/// 公文's page number keeps Song's own half-width digits (GB/T 9704-2012 §7.5); the DOCX sets
+/// the Latin quotes in the Latin face too (`w:hint="default"`).
+#[test]
+fn latin_text_is_set_in_a_latin_face_with_proportional_quotes() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "latin");
+    let record = dir.join("latin.json");
+    std::fs::write(
+        &record,
+        r#"{"id":"latin","title":"关于Government’s Plan的说明","published":"2025-03-01",
+            "body":[{"type":"paragraph","text":"报告称，the Department’s “Belt and Road” plan 将于2025年启动。牢记“国之大者”。"}]}"#,
+    )
+    .unwrap();
+    for template in ["bulletin", "gongwen"] {
+        let out = dir.join(template);
+        convert_with(std::slice::from_ref(&record), &out, template);
+        let pdf = out.join("latin.pdf");
+        let text = body_text(&pdf);
+        assert!(text.contains("theDepartment’s“BeltandRoad”plan"), "{text}");
+        let chars = common::python(
+            r#"
+import sys, pdfplumber
+pdf = pdfplumber.open(sys.argv[1])
+for p in pdf.pages:
+    for c in p.chars:
+        if c["text"] in "’“”2国":
+            print(c["text"], round((c["x1"] - c["x0"]) / c["size"], 3), c["fontname"].split("+")[-1], round(p.height - c["top"]))
+"#,
+            &[&pdf],
+        );
+        let rows: Vec<Vec<&str>> = chars.lines().map(|l| l.split(' ').collect()).collect();
+        let of = |ch: &str| -> Vec<&Vec<&str>> { rows.iter().filter(|r| r[0] == ch).collect() };
+        // The apostrophes (title and body) are Liberation's, about a third of an em.
+        assert_eq!(of("’").len(), 2, "{template}: {chars}");
+        for r in of("’") {
+            assert!(r[2].starts_with("Liberation"), "{template}: {r:?}");
+            let em: f32 = r[1].parse().unwrap();
+            assert!(em < 0.4, "{template}: {r:?}");
+        }
+        // “Belt is Latin and proportional; “国之大者” full-width in the CJK face.
+        let quotes = of("“");
+        assert_eq!(quotes.len(), 2, "{template}: {chars}");
+        assert!(quotes[0][2].starts_with("Liberation"), "{quotes:?}");
+        assert!(quotes[0][1].parse::<f32>().unwrap() < 0.5, "{quotes:?}");
+        assert!(quotes[1][2].starts_with("Fandol"), "{quotes:?}");
+        assert!(quotes[1][1].parse::<f32>().unwrap() >= 0.5, "{quotes:?}");
+        // Digits of the text in the Latin face.
+        assert!(of("2").iter().any(|r| r[2].starts_with("LiberationSerif")), "{chars}");
+        if template == "gongwen" {
+            // The page number "— 1 —" at the foot: Song's own digits.
+            let footer = common::python(
+                r#"
+import sys, pdfplumber
+p = pdfplumber.open(sys.argv[1]).pages[0]
+print(*[c["fontname"].split("+")[-1] for c in p.chars if c["text"] == "1" and c["top"] > p.height - 100])
+"#,
+                &[&pdf],
+            );
+            assert_eq!(footer.trim(), "FandolSong-Regular", "{footer}");
+        }
+    }
+    // The DOCX: the Latin quotes in runs of their own set in the Latin face.
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&record)
+        .args(["--formats", "docx", "--quiet", "--out"])
+        .arg(dir.join("docx"))
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{result:?}");
+    let file = std::fs::File::open(dir.join("docx/latin.docx")).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let latin_runs: Vec<&str> = xml
+        .split("<w:r>")
+        .filter(|r| r.contains("w:hint=\"default\""))
+        .map(|r| r.split("preserve\">").nth(1).unwrap_or("").split('<').next().unwrap_or(""))
+        .collect();
+    assert_eq!(latin_runs, ["’", "’", "“", "”"], "{xml}");
 }

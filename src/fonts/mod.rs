@@ -3,7 +3,7 @@
 
 pub mod subset;
 use crate::record::Language;
-use crate::template::Family;
+use crate::template::{Family, LatinFamily};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -22,6 +22,9 @@ struct FaceSpec {
     bold: bool,
     /// Simplified (SC) or Traditional (TC) face of the Noto collection.
     traditional: bool,
+    /// A Latin face (letters, digits and Latin punctuation only): which one; `None` for the
+    /// CJK faces.
+    latin: Option<LatinFamily>,
 }
 
 const FACES: &[FaceSpec] = &[
@@ -31,6 +34,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Song,
         bold: false,
         traditional: false,
+        latin: None,
     },
     FaceSpec {
         file: "FandolSong-Bold.otf",
@@ -38,6 +42,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Song,
         bold: true,
         traditional: false,
+        latin: None,
     },
     FaceSpec {
         file: "FandolHei-Regular.otf",
@@ -45,6 +50,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Hei,
         bold: false,
         traditional: false,
+        latin: None,
     },
     FaceSpec {
         file: "FandolHei-Bold.otf",
@@ -52,6 +58,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Hei,
         bold: true,
         traditional: false,
+        latin: None,
     },
     FaceSpec {
         file: "FandolFang-Regular.otf",
@@ -59,6 +66,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Fang,
         bold: false,
         traditional: false,
+        latin: None,
     },
     FaceSpec {
         file: "FandolKai-Regular.otf",
@@ -66,6 +74,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Kai,
         bold: false,
         traditional: false,
+        latin: None,
     },
     // NotoSerifCJK-Regular.ttc holds JP, KR, SC, TC, HK faces in this order.
     FaceSpec {
@@ -74,6 +83,7 @@ const FACES: &[FaceSpec] = &[
         family: Family::Serif,
         bold: false,
         traditional: false,
+        latin: None,
     },
     FaceSpec {
         file: "NotoSerifCJK-Regular.ttc",
@@ -81,6 +91,41 @@ const FACES: &[FaceSpec] = &[
         family: Family::Serif,
         bold: false,
         traditional: true,
+        latin: None,
+    },
+    // Liberation Serif and Sans 2.1: the metrics of Times New Roman and Arial, the faces a
+    // Chinese office's Word sets Latin text and digits in, with kerning (GPOS `kern`).
+    FaceSpec {
+        file: "LiberationSerif-Regular.ttf",
+        index: 0,
+        family: Family::Serif,
+        bold: false,
+        traditional: false,
+        latin: Some(LatinFamily::Serif),
+    },
+    FaceSpec {
+        file: "LiberationSerif-Bold.ttf",
+        index: 0,
+        family: Family::Serif,
+        bold: true,
+        traditional: false,
+        latin: Some(LatinFamily::Serif),
+    },
+    FaceSpec {
+        file: "LiberationSans-Regular.ttf",
+        index: 0,
+        family: Family::Hei,
+        bold: false,
+        traditional: false,
+        latin: Some(LatinFamily::Sans),
+    },
+    FaceSpec {
+        file: "LiberationSans-Bold.ttf",
+        index: 0,
+        family: Family::Hei,
+        bold: true,
+        traditional: false,
+        latin: Some(LatinFamily::Sans),
     },
 ];
 
@@ -105,11 +150,14 @@ pub struct FontBook {
     dir: PathBuf,
 }
 
-/// The face to use for one role, and whether bold must be synthesised (no bold face).
+/// The faces to use for one role: the CJK face, whether its bold must be synthesised (no
+/// bold face), and the Latin face for letters, digits and Latin punctuation (`None`: the CJK
+/// face's own Latin glyphs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FaceChoice {
     pub primary: FaceId,
     pub synthetic_bold: bool,
+    pub latin: Option<FaceId>,
 }
 
 impl FontBook {
@@ -221,34 +269,50 @@ impl FontBook {
         &self.inner[id.0 as usize]
     }
 
-    pub fn choose(&self, family: Family, bold: bool, language: Language) -> FaceChoice {
-        // Fandol covers GB 2312 with Simplified forms; Traditional text is set in Noto TC.
+    /// The faces for a role set in `family` (bold or not) with Latin text in `latin`, for an
+    /// article in `language`: Traditional Chinese is set in Noto Serif CJK TC (Fandol covers
+    /// GB 2312 only); a family without a bold face gets its regular face, emboldened.
+    pub fn choose(
+        &self,
+        family: Family,
+        bold: bool,
+        language: Language,
+        latin: LatinFamily,
+    ) -> FaceChoice {
+        let latin = FACES
+            .iter()
+            .position(|s| s.latin == Some(latin) && s.bold == bold)
+            .map(|i| FaceId(i as u16));
         if language == Language::TraditionalChinese {
             return FaceChoice {
                 primary: NOTO_TC,
                 synthetic_bold: bold,
+                latin,
             };
         }
         let wanted = |b: bool| {
             FACES
                 .iter()
-                .position(|s| s.family == family && s.bold == b && !s.traditional)
+                .position(|s| {
+                    s.family == family && s.bold == b && !s.traditional && s.latin.is_none()
+                })
                 .map(|i| FaceId(i as u16))
         };
-        match (bold, wanted(bold)) {
-            (_, Some(id)) => FaceChoice {
-                primary: id,
-                synthetic_bold: false,
-            },
-            (true, None) => FaceChoice {
-                primary: wanted(false).unwrap_or(NOTO_SC),
-                synthetic_bold: true,
-            },
-            (false, None) => FaceChoice {
-                primary: NOTO_SC,
-                synthetic_bold: false,
-            },
+        let (primary, synthetic_bold) = match (bold, wanted(bold)) {
+            (_, Some(id)) => (id, false),
+            (true, None) => (wanted(false).unwrap_or(NOTO_SC), true),
+            (false, None) => (NOTO_SC, false),
+        };
+        FaceChoice {
+            primary,
+            synthetic_bold,
+            latin,
         }
+    }
+
+    /// Whether `id` is one of the Latin faces.
+    pub fn is_latin(&self, id: FaceId) -> bool {
+        FACES.get(id.0 as usize).is_some_and(|s| s.latin.is_some())
     }
 
     /// The face that draws `c`: the primary if it has the glyph, else the first fallback
@@ -309,11 +373,41 @@ mod tests {
     #[test]
     fn picks_faces_by_role_and_language() {
         let b = book();
-        let song = b.choose(Family::Song, false, Language::SimplifiedChinese);
+        let song = b.choose(
+            Family::Song,
+            false,
+            Language::SimplifiedChinese,
+            LatinFamily::Serif,
+        );
         assert_eq!(b.face(song.primary).file, "FandolSong-Regular.otf");
-        let kai_bold = b.choose(Family::Kai, true, Language::SimplifiedChinese);
+        assert_eq!(
+            song.latin.map(|f| b.face(f).file),
+            Some("LiberationSerif-Regular.ttf")
+        );
+        let kai_bold = b.choose(
+            Family::Kai,
+            true,
+            Language::SimplifiedChinese,
+            LatinFamily::Sans,
+        );
         assert!(kai_bold.synthetic_bold);
-        let tc = b.choose(Family::Song, false, Language::TraditionalChinese);
+        assert_eq!(
+            kai_bold.latin.map(|f| b.face(f).file),
+            Some("LiberationSans-Bold.ttf")
+        );
+        let own = b.choose(
+            Family::Hei,
+            false,
+            Language::SimplifiedChinese,
+            LatinFamily::Cjk,
+        );
+        assert_eq!(own.latin, None);
+        let tc = b.choose(
+            Family::Song,
+            false,
+            Language::TraditionalChinese,
+            LatinFamily::Serif,
+        );
         assert_eq!(
             (b.face(tc.primary).file, b.face(tc.primary).index),
             ("NotoSerifCJK-Regular.ttc", 3)

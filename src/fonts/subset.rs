@@ -527,6 +527,7 @@ mod tests {
             crate::template::Family::Song,
             false,
             crate::record::Language::SimplifiedChinese,
+            crate::template::LatinFamily::Cjk,
         );
         let original = &book.face(song.primary).shaper;
         let chars: Vec<char> = "中华人民共和国ABC abc，。123".chars().collect();

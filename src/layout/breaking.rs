@@ -200,7 +200,7 @@ pub fn extends_previous(c: char) -> bool {
 
 /// `allowed[i]` tells whether a line may break before the character starting at byte `i`
 /// of `text`. Only char boundaries are meaningful; the result has `text.len() + 1` entries.
-pub fn break_opportunities(text: &str) -> Vec<bool> {
+pub fn break_opportunities(text: &str, latin: &[bool]) -> Vec<bool> {
     let mut allowed = vec![false; text.len() + 1];
     for (i, op) in unicode_linebreak::linebreaks(text) {
         if op == unicode_linebreak::BreakOpportunity::Allowed {
@@ -209,25 +209,82 @@ pub fn break_opportunities(text: &str) -> Vec<bool> {
     }
     // `mark` is the last non-space character before the boundary: a prohibition holds across
     // spaces ("（ 文" must not leave "（" at a line end, "文 ）" must not start a line with "）").
-    let mut prev: Option<char> = None;
-    let mut mark: Option<char> = None;
+    // A quote, dash or ellipsis set as Latin text ([`latin_text`]) follows UAX #14 alone:
+    // "Government’s" never breaks after its apostrophe.
+    let cjk_at = |i: usize, c: char| is_cjk(c) && !latin.get(i).copied().unwrap_or(false);
+    let mut prev: Option<(char, bool)> = None;
+    let mut mark: Option<(char, bool)> = None;
     for (i, c) in text.char_indices() {
-        if let (Some(p), Some(m)) = (prev, mark) {
+        if let (Some((p, p_cjk)), Some((m, m_cjk))) = (prev, mark) {
             if extends_previous(c) || p == '\u{200D}' || c.is_whitespace() {
                 allowed[i] = false;
-            } else if is_cjk(p) || is_cjk(c) || is_cjk(m) {
+            } else if p_cjk || cjk_at(i, c) || m_cjk {
                 allowed[i] = cjk_break_allowed(p, m, c);
             } else {
                 allowed[i] = allowed[i] && !no_line_start(c) && !no_line_end(m);
             }
         }
-        prev = Some(c);
+        prev = Some((c, cjk_at(i, c)));
         if !c.is_whitespace() {
-            mark = Some(c);
+            mark = prev;
         }
     }
     allowed[0] = false;
     allowed
+}
+
+/// Letters, digits and punctuation of Latin text (Latin, Greek and Cyrillic script, ASCII,
+/// en dash and hyphens, currency signs): what a role's Latin face sets. Not the soft hyphen
+/// (U+00AD), which prints nothing, nor the interpunct (U+00B7) of Chinese names.
+pub fn is_latin_text(c: char) -> bool {
+    matches!(c,
+        '!'..='~' | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{B6}' | '\u{B8}'..='\u{24F}' | '\u{370}'..='\u{4FF}'
+        | '\u{1E00}'..='\u{1EFF}' | '\u{2010}'..='\u{2013}' | '\u{20A0}'..='\u{20CF}')
+}
+
+/// The marks Chinese and Latin text share, which the context decides: curly quotes and
+/// apostrophes, the em dash, the ellipsis.
+fn is_shared_mark(c: char) -> bool {
+    matches!(c, '‘' | '’' | '“' | '”' | '—' | '…')
+}
+
+/// Which characters of `text` are Latin text, by byte offset (`len() + 1` entries, true at
+/// the first byte of each such character): [`is_latin_text`] characters, and the marks
+/// Chinese and Latin share (‘’“”—…) where they stand in Latin text. Such a mark is Latin when
+/// neither the character before nor the one after it (spaces and other shared marks skipped)
+/// is CJK, and one of them is Latin text, or the article is in English — so the apostrophe
+/// in "Government’s" is set proportional in the Latin face, while the quotes of “国之大者”
+/// and of 他说“Hello” stay full-width (W3C clreq §3.2 on mixed text; Word's "Use East Asian
+/// font for ambiguous characters" decides the same per run). Doubled dashes and ellipses
+/// (—— ……) are the Chinese marks (GB/T 15834-2011 §4.10, §4.11): never Latin.
+pub fn latin_text(text: &str, language: crate::record::Language) -> Vec<bool> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut latin = vec![false; text.len() + 1];
+    let english = language == crate::record::Language::English;
+    let neighbour = |range: &mut dyn Iterator<Item = usize>| {
+        range
+            .map(|k| chars[k].1)
+            .find(|&c| !c.is_whitespace() && !is_shared_mark(c))
+    };
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if is_latin_text(c) {
+            latin[i] = true;
+        } else if is_shared_mark(c) {
+            let doubled = matches!(c, '—' | '…')
+                && (chars.get(k + 1).is_some_and(|n| n.1 == c)
+                    || k.checked_sub(1).is_some_and(|p| chars[p].1 == c));
+            if doubled {
+                continue;
+            }
+            let before = neighbour(&mut (0..k).rev());
+            let after = neighbour(&mut (k + 1..chars.len()));
+            let cjk = |x: Option<char>| x.is_some_and(is_cjk);
+            let text_side = |x: Option<char>| x.is_some_and(is_latin_text);
+            latin[i] =
+                !cjk(before) && !cjk(after) && (english || text_side(before) || text_side(after));
+        }
+    }
+    latin
 }
 
 /// `before` is the character just before the boundary, `mark` the last non-space one.
@@ -244,7 +301,10 @@ mod tests {
     use super::*;
 
     fn breaks(text: &str) -> Vec<usize> {
-        let allowed = break_opportunities(text);
+        let allowed = break_opportunities(
+            text,
+            &latin_text(text, crate::record::Language::SimplifiedChinese),
+        );
         text.char_indices()
             .filter(|(i, _)| allowed[*i])
             .map(|(i, _)| text[..i].chars().count())
@@ -313,5 +373,55 @@ mod tests {
     fn latin_words_break_only_at_spaces() {
         let b = breaks("the quick brown");
         assert_eq!(b, vec![4, 10]);
+    }
+
+    /// The characters of `text` that [`latin_text`] sets as Latin, as a string.
+    fn latin_of(text: &str, language: crate::record::Language) -> String {
+        let latin = latin_text(text, language);
+        text.char_indices()
+            .filter(|&(i, _)| latin[i])
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    #[test]
+    fn shared_marks_follow_the_text_they_stand_in() {
+        use crate::record::Language::{English, SimplifiedChinese};
+        // The apostrophe inside an English word in a Chinese paragraph is Latin text.
+        assert_eq!(
+            latin_of("该报告称Government’s计划", SimplifiedChinese),
+            "Government’s"
+        );
+        // Quotes around Chinese or beside Chinese stay Chinese marks.
+        assert_eq!(
+            latin_of("牢记“国之大者”，他说“Hello”。", SimplifiedChinese),
+            "Hello"
+        );
+        // English quotes in an English phrase inside Chinese text.
+        assert_eq!(
+            latin_of("提出 the “Belt and Road” plan 的", SimplifiedChinese),
+            "the“Belt and Road”plan"
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        );
+        // English text: every shared mark is Latin, doubled dashes and ellipses never.
+        assert_eq!(latin_of("“Yes—now…”", English), "“Yes—now…”");
+        assert_eq!(latin_of("等待——", SimplifiedChinese), "");
+        assert_eq!(latin_of("abc……", SimplifiedChinese), "abc");
+        // The interpunct of names stays Chinese.
+        assert_eq!(latin_of("约翰·史密斯", SimplifiedChinese), "");
+    }
+
+    #[test]
+    fn no_break_inside_an_english_word_with_an_apostrophe() {
+        use crate::record::Language::SimplifiedChinese;
+        let text = "表示Government’s plan";
+        let allowed = break_opportunities(text, &latin_text(text, SimplifiedChinese));
+        let s = text.find('s').unwrap_or(0);
+        assert!(!allowed[s], "a break after the apostrophe");
+        // Without the Latin context, the apostrophe was taken for a Chinese closing mark.
+        let cjk = break_opportunities(text, &[]);
+        assert!(cjk[s]);
     }
 }

@@ -365,22 +365,39 @@ impl Builder<'_> {
             let lines = std::mem::replace(&mut self.boxes[first_box].items, marker_box.items);
             self.boxes[first_box].items.extend(lines);
             if let Some(Some(url)) = links.get(n) {
+                // One area per line of the name, over all its runs (a name such as
+                // "安排表.xlsx" is set in two faces, two runs).
                 for bx in &mut self.boxes[first_box..] {
-                    let areas: Vec<Item> = bx
-                        .items
-                        .iter()
-                        .filter_map(|item| match item {
-                            Item::Text(run) if run.x >= text_x => Some(Item::Link {
-                                x: run.x,
-                                y: run.y - 0.88 * run.size,
-                                width: run.glyphs.iter().map(|g| g.x_advance).sum(),
+                    let mut areas: Vec<Item> = Vec::new();
+                    for item in &bx.items {
+                        let Item::Text(run) = item else { continue };
+                        if run.x < text_x {
+                            continue;
+                        }
+                        let (x, top) = (run.x, run.y - 0.88 * run.size);
+                        let end = x + run.glyphs.iter().map(|g| g.x_advance).sum::<f32>();
+                        let same_line = areas.last_mut().and_then(|a| match a {
+                            Item::Link {
+                                x,
+                                y,
+                                width,
+                                height,
+                                ..
+                            } if (*y + 0.88 * *height - run.y).abs() < 0.01 => Some((x, width)),
+                            _ => None,
+                        });
+                        match same_line {
+                            Some((x0, width)) => *width = (end - *x0).max(*width),
+                            None => areas.push(Item::Link {
+                                x,
+                                y: top,
+                                width: end - x,
                                 height: run.size,
                                 url: url.clone(),
                                 tag: run.tag,
                             }),
-                            _ => None,
-                        })
-                        .collect();
+                        }
+                    }
                     bx.items.extend(areas);
                 }
             }

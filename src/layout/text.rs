@@ -3,7 +3,7 @@
 
 use super::breaking::{
     break_opportunities, extends_previous, is_cjk, is_closing_punct, is_fullwidth_punct,
-    no_line_start, PunctuationRules,
+    latin_text, no_line_start, PunctuationRules,
 };
 use super::{PlacedGlyph, TextRun};
 use crate::fonts::{FaceChoice, FaceId, FontBook};
@@ -87,6 +87,8 @@ struct Cluster {
     autospace: f32,
     hard_break: bool,
     space: bool,
+    /// Set in the role's Latin face ([`latin_text`]): proportional, never on the CJK grid.
+    latin: bool,
 }
 
 /// Whether justification may widen the gap between clusters `a` and `b` (clreq, "line adjustment"): in
@@ -100,14 +102,20 @@ fn justification_gap(a: &Cluster, b: &Cluster, english: bool) -> bool {
     if english {
         a.space
     } else {
-        a.space || b.space || is_cjk(a.last) || is_cjk(b.first)
+        a.space || b.space || a.cjk(a.last) || b.cjk(b.first)
     }
 }
 
 impl Cluster {
-    /// One full-width punctuation mark, alone in its cluster.
+    /// One full-width punctuation mark, alone in its cluster (a curly quote set as Latin
+    /// text is none).
     fn is_mark(&self) -> bool {
-        self.range.len() == self.first.len_utf8() && is_fullwidth_punct(self.first)
+        !self.latin && self.range.len() == self.first.len_utf8() && is_fullwidth_punct(self.first)
+    }
+
+    /// Whether `c`, one of this cluster's characters, is set on the CJK em grid.
+    fn cjk(&self, c: char) -> bool {
+        !self.latin && is_cjk(c)
     }
 
     /// A closing mark that may hang past the margin at a line's end (W3C clreq §3.1.7 notes
@@ -137,6 +145,8 @@ pub struct Shaped {
 pub struct Line {
     pub runs: Vec<TextRun>,
     pub width: f32,
+    /// See [`Line::end_compression`].
+    end_squeeze: f32,
 }
 
 impl Line {
@@ -149,19 +159,7 @@ impl Line {
     /// to make the line fit (push-in, clreq §3.1.7): its em less its advance, in pt; 0 when
     /// it was not (or is no such mark).
     pub fn end_compression(&self) -> f32 {
-        let Some(run) = self.runs.last() else {
-            return 0.0;
-        };
-        let (Some(glyph), Some(last)) = (run.glyphs.last(), run.text.chars().last()) else {
-            return 0.0;
-        };
-        // The marks the shaper gives half an em that compression may take.
-        let full_width_mark = is_closing_punct(last);
-        if full_width_mark {
-            (run.size - glyph.x_advance).max(0.0)
-        } else {
-            0.0
-        }
+        self.end_squeeze
     }
 }
 
@@ -184,6 +182,7 @@ pub fn shape(
         })
         .collect();
     let primary = style.face.primary;
+    let latin = latin_text(&text, style.language);
     // Assign a face to every char; whitespace follows its neighbour to keep runs long.
     let mut faces: Vec<(usize, char, FaceId)> = Vec::with_capacity(text.len());
     let mut last_face = primary;
@@ -193,11 +192,19 @@ pub fn shape(
         // when that face has it, so the two shape as one cluster.
         // Default-ignorable characters (joiners, variation selectors, direction marks) are
         // drawn as nothing (the shaper hides them), so no face needs to have them.
-        let face = if c.is_whitespace()
+        let latin_face = style
+            .face
+            .latin
+            .filter(|&f| latin[i] && fonts.has_glyph(f, c));
+        let face = if let Some(f) = latin_face {
+            f
+        } else if (c.is_whitespace() && fonts.has_glyph(last_face, c))
             || is_default_ignorable(c)
             || (mark && i > 0 && fonts.has_glyph(last_face, c))
         {
             last_face
+        } else if c.is_whitespace() {
+            primary
         } else {
             match fonts.face_for_char(primary, c, style.language) {
                 Some(f) => f,
@@ -241,6 +248,7 @@ pub fn shape(
                 autospace: 0.0,
                 hard_break: true,
                 space: true,
+                latin: false,
             });
             run_start += 1;
             continue;
@@ -265,7 +273,7 @@ pub fn shape(
     }
     compress_adjacent_punctuation(&mut clusters);
     add_cjk_latin_spacing(&mut clusters, style.cjk_latin_spacing * style.size);
-    let opportunities = break_opportunities(&text);
+    let opportunities = break_opportunities(&text, &latin);
     let break_before = clusters
         .iter()
         .map(|c| opportunities[c.range.start])
@@ -330,6 +338,7 @@ fn shape_run(
                     hard_break: false,
                     // Set below, once the cluster's whole text is known.
                     space: false,
+                    latin: fonts.is_latin(face_id),
                 });
             }
         }
@@ -342,7 +351,7 @@ fn shape_run(
         c.last = text[c.range.clone()].chars().last().unwrap_or(c.first);
         // A space carrying a combining mark is a character: it is not dropped at a line's end.
         c.space = text[c.range.clone()].chars().all(char::is_whitespace);
-        let full_width = c.width >= 0.9 * style.size;
+        let full_width = !c.latin && c.width >= 0.9 * style.size;
         if full_width && style.tracking != 0.0 {
             c.width += style.tracking;
             if let Some(g) = c.glyphs.last_mut() {
@@ -472,7 +481,12 @@ impl TextStyle {
         bold: bool,
     ) -> TextStyle {
         TextStyle {
-            face: fonts.choose(style.family, style.bold || bold, language),
+            face: fonts.choose(
+                style.family,
+                style.bold || bold,
+                language,
+                style.latin_family(),
+            ),
             size: style.size.pt(),
             color: style.color,
             language,
@@ -1094,6 +1108,7 @@ impl Shaped {
             lines.push(Line {
                 runs: Vec::new(),
                 width: 0.0,
+                end_squeeze: 0.0,
             });
         }
         lines
@@ -1255,7 +1270,8 @@ impl Shaped {
                     glyphs: Vec::new(),
                     text: String::new(),
                     color: self.style.color,
-                    synthetic_bold: self.style.face.synthetic_bold,
+                    // A Latin face has its own bold.
+                    synthetic_bold: self.style.face.synthetic_bold && !c.latin,
                     tag: None,
                     byte_start: c.range.start,
                     byte_end: c.range.start,
@@ -1287,9 +1303,18 @@ impl Shaped {
         for run in &mut runs {
             run.text = self.text[run.byte_start..run.byte_end].to_owned();
         }
+        // How much a closing mark ending the line lost of its em (push-in, a half-width line
+        // end, adjacent-punctuation compression), for writers that must say so themselves.
+        let end_squeeze = match (clusters.last(), runs.last().and_then(|r| r.glyphs.last())) {
+            (Some(c), Some(g)) if !c.latin && is_closing_punct(c.last) => {
+                (self.style.size - g.x_advance).max(0.0)
+            }
+            _ => 0.0,
+        };
         Line {
             runs,
             width: width + offset,
+            end_squeeze,
         }
     }
 }
@@ -1303,7 +1328,12 @@ mod tests {
 
     fn style(fonts: &FontBook) -> TextStyle {
         TextStyle {
-            face: fonts.choose(Family::Song, false, Language::SimplifiedChinese),
+            face: fonts.choose(
+                Family::Song,
+                false,
+                Language::SimplifiedChinese,
+                crate::template::LatinFamily::Serif,
+            ),
             size: 12.0,
             color: Color::default(),
             language: Language::SimplifiedChinese,

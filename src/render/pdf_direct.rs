@@ -245,8 +245,14 @@ fn embed_fonts(
         cid_font.finish();
 
         let bbox = shaper.global_bounding_box();
-        let ascender = f32::from(shaper.ascender()) * scale;
-        let descender = f32::from(shaper.descender()) * scale;
+        // The OS/2 typographic ascender and descender, as krilla writes them (`pdf.rs`), so
+        // that both writers give extractors the same glyph boxes; `hhea` without OS/2.
+        let (ascender, descender) = shaper
+            .tables()
+            .os2
+            .map(|os2| (os2.typographic_ascender(), os2.typographic_descender()))
+            .unwrap_or((shaper.ascender(), shaper.descender()));
+        let (ascender, descender) = (f32::from(ascender) * scale, f32::from(descender) * scale);
         let mut flags = FontFlags::SYMBOLIC;
         if !postscript.contains("Hei") {
             flags |= FontFlags::SERIF;

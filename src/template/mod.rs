@@ -31,6 +31,31 @@ pub enum Family {
     Serif,
 }
 
+/// The face a role sets Latin letters, digits and Latin punctuation in (and quotes, dashes
+/// and ellipses that stand in Latin text, [`crate::layout::latin_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LatinFamily {
+    /// Liberation Serif: the metrics of Times New Roman, which the DOCX names.
+    Serif,
+    /// Liberation Sans: the metrics of Arial, which the DOCX names.
+    Sans,
+    /// The CJK face's own Latin glyphs (GB/T 9704-2012 §7.5 wants the page number in
+    /// "半角宋体阿拉伯数字", Song's own half-width digits).
+    Cjk,
+}
+
+impl Family {
+    /// The Latin face that goes with this family when a style names none: sans with 黑体,
+    /// serif with the others, as Word sets Latin text beside them in Chinese offices.
+    pub fn default_latin(self) -> LatinFamily {
+        match self {
+            Family::Hei => LatinFamily::Sans,
+            _ => LatinFamily::Serif,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
@@ -323,6 +348,9 @@ pub struct Styles {
 #[serde(deny_unknown_fields)]
 pub struct Style {
     pub family: Family,
+    /// The face of Latin letters and digits; [`Family::default_latin`] when absent.
+    #[serde(default)]
+    pub latin: Option<LatinFamily>,
     #[serde(default)]
     pub bold: bool,
     pub size: Length,
@@ -357,6 +385,11 @@ fn default_line_height() -> f32 {
 }
 
 impl Style {
+    /// The face of the role's Latin text: `latin`, else its family's default.
+    pub fn latin_family(&self) -> LatinFamily {
+        self.latin.unwrap_or_else(|| self.family.default_latin())
+    }
+
     /// The advance of one full-width character in pt: the size plus `tracking` (on a
     /// character grid, the grid's pitch, 156 mm / 28 for the 公文 body). Indents given in
     /// characters (`first_line_indent`, `side_indent`) count in it, as GB/T 9704-2012 counts

@@ -24,15 +24,32 @@ MM = 72 / 25.4
 TOL = 0.5  # mm
 
 
+def baseline(c):
+    """A character's baseline, from the top of the page (pt): what a line's characters share
+    whatever their font (a glyph box's top depends on the font's ascent and descent)."""
+    return round(c["matrix"][5], 1)
+
+
+def is_latin_face(c):
+    return c["fontname"].split("+")[-1].startswith("Liberation")
+
+
+def em_top(chars):
+    """Top of a line's em box: its CJK characters' top (all of them if it has none)."""
+    cjk = [c for c in chars if not is_latin_face(c)] or chars
+    return min(c["top"] for c in cjk)
+
+
 def lines_of(page):
     rows = {}
     for c in page.chars:
         if c["text"].isspace():
             continue
-        rows.setdefault((round(c["top"], 1), round(c["size"], 1)), []).append(c)
+        rows.setdefault((-baseline(c), round(c["size"], 1)), []).append(c)
     out = []
-    for (top, size), chars in sorted(rows.items()):
+    for (_, size), chars in sorted(rows.items()):
         chars.sort(key=lambda c: c["x0"])
+        top = round(em_top(chars), 1)
         out.append({"top": top / MM, "size": size, "chars": chars, "text": "".join(c["text"] for c in chars)})
     return out
 
@@ -45,7 +62,7 @@ def rendered_docx(pdf_path, s):
             rows = {}
             for c in page.chars:
                 if not c["text"].isspace() and abs(c["size"] - s["body_size"]) < 0.6 and c["top"] / MM < s["bottom"] + 2:
-                    rows.setdefault(round(c["top"]), []).append(c)
+                    rows.setdefault(-round(baseline(c)), []).append(c)
             counts = [len(v) for _, v in sorted(rows.items())]
             report["pages"].append({"page": pno, "body_lines": len(rows), "chars": counts})
             if len(rows) > s["lines"]:

@@ -27,7 +27,7 @@ with pdfplumber.open(path) as pdf:
         lines = {}
         for c in page.chars:
             if abs(c["size"] - size) < 0.1 and not c["text"].isspace():
-                lines.setdefault(round(c["bottom"], 1), []).append(c)
+                lines.setdefault(-round(c["matrix"][5], 1), []).append(c)
         rows += [sorted(lines[k], key=lambda c: c["x0"]) for k in sorted(lines)]
 left = min(r[0]["x0"] for r in rows)
 report = {"paragraphs": 0, "lone": 0, "justified": 0, "short": 0, "squeezed": 0, "widest": 0.0}

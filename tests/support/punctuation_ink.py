@@ -33,7 +33,7 @@ for page in pdfplumber.open(pdf_path).pages:
     rows = {}
     for c in page.chars:
         if not c["text"].isspace():
-            rows.setdefault(round(c["bottom"], 1), []).append(c)
+            rows.setdefault(-round(c["matrix"][5], 1), []).append(c)
     for chars in rows.values():
         chars.sort(key=lambda c: c["x0"])
         for a, b in zip(chars, chars[1:]):

@@ -94,7 +94,7 @@ pub(super) fn embed(
     let mut embedded: BTreeMap<String, Embedded> = BTreeMap::new();
     let mut renames: Vec<(&'static str, String)> = Vec::new();
     for family in FAMILIES {
-        let installed = font_names(family).0;
+        let installed = font_names(family, crate::template::LatinFamily::Cjk).0;
         let chars_of = |bold: bool| -> Option<Vec<char>> {
             used.get(&(installed, bold)).map(|set| {
                 set.iter()
@@ -108,10 +108,14 @@ pub(super) fn embed(
         if regular_chars.is_none() && bold_chars.is_none() {
             continue;
         }
-        let regular_face = fonts.face(fonts.choose(family, false, language).primary);
+        let regular_face = fonts.face(
+            fonts
+                .choose(family, false, language, crate::template::LatinFamily::Cjk)
+                .primary,
+        );
         let name = family_name(&regular_face.shaper)
             .ok_or_else(|| format!("the font {} has no family name", regular_face.file))?;
-        let bold = fonts.choose(family, true, language);
+        let bold = fonts.choose(family, true, language, crate::template::LatinFamily::Cjk);
         // Without a bold face Word emboldens the regular one, which then needs the bold text too.
         let mut regular_set: Vec<char> = regular_chars.unwrap_or_default();
         let mut bold_set = bold_chars.unwrap_or_default();
@@ -298,7 +302,7 @@ fn east_asia(xml: &str) -> Option<&'static str> {
     let name = attribute(xml, "w:eastAsia")?;
     FAMILIES
         .iter()
-        .map(|f| font_names(*f).0)
+        .map(|f| font_names(*f, crate::template::LatinFamily::Cjk).0)
         .find(|installed| *installed == name)
 }
 
@@ -599,7 +603,12 @@ mod tests {
         let fonts = FontBook::discover(None).expect("bundled fonts");
         let face = fonts.face(
             fonts
-                .choose(Family::Song, false, Language::SimplifiedChinese)
+                .choose(
+                    Family::Song,
+                    false,
+                    Language::SimplifiedChinese,
+                    crate::template::LatinFamily::Cjk,
+                )
                 .primary,
         );
         let data = subset_face(face, &with_minimum_glyphs(face, &['中', '文'])).unwrap();

@@ -16,7 +16,9 @@ use crate::fonts::FontBook;
 use crate::layout::text::Line;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, Language, Table};
-use crate::template::{Align, DocumentKind, DocxGrid, Family, Furniture, Length, Style, Template};
+use crate::template::{
+    Align, DocumentKind, DocxGrid, Family, Furniture, LatinFamily, Length, Style, Template,
+};
 use std::fmt::Write as _;
 
 const NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w10="urn:schemas-microsoft-com:office:word""#;
@@ -25,15 +27,23 @@ const REL_IMAGE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/r
 const REL_LINK: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
 
-/// East Asian and Latin font names Word and WPS resolve on Chinese systems.
-fn font_names(family: Family) -> (&'static str, &'static str) {
-    match family {
-        Family::Song => ("宋体", "Times New Roman"),
-        Family::Hei => ("黑体", "Arial"),
-        Family::Fang => ("仿宋", "Times New Roman"),
-        Family::Kai => ("楷体", "Times New Roman"),
-        Family::Serif => ("Noto Serif CJK SC", "Times New Roman"),
-    }
+/// East Asian and Latin font names Word and WPS resolve on Chinese systems, for a style set
+/// in `family` with Latin text in `latin`: Times New Roman and Arial, whose metrics the
+/// bundled Liberation Serif and Sans have; the East Asian face itself for `cjk`.
+fn font_names(family: Family, latin: LatinFamily) -> (&'static str, &'static str) {
+    let east = match family {
+        Family::Song => "宋体",
+        Family::Hei => "黑体",
+        Family::Fang => "仿宋",
+        Family::Kai => "楷体",
+        Family::Serif => "Noto Serif CJK SC",
+    };
+    let latin = match latin {
+        LatinFamily::Serif => "Times New Roman",
+        LatinFamily::Sans => "Arial",
+        LatinFamily::Cjk => east,
+    };
+    (east, latin)
 }
 
 /// A relationship of word/document.xml beyond the fixed ones.
@@ -186,6 +196,38 @@ pub fn render_composed(
     zip_parts(parts)
 }
 
+/// Which fonts a run of [`Writer::by_font`] is set in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunFont {
+    /// The style's own.
+    Own,
+    /// The fallback face ([`fallback_face`]).
+    Fallback,
+    /// Quotes, dashes or ellipses standing in Latin text: the style's Latin face.
+    LatinMark,
+}
+
+/// Run properties `rpr` that set the characters Latin and East Asian slots share (curly
+/// quotes, dashes, ellipsis) in the Latin face: `<w:rFonts w:hint="default"/>` (ECMA-376 Part
+/// 1, 17.3.2.26, ST_Hint), overriding the styles' `w:hint="eastAsia"`, placed where the
+/// schema wants `w:rFonts`.
+fn with_latin_hint(rpr: &str) -> String {
+    const HINT: &str = "<w:rFonts w:hint=\"default\"/>";
+    if let Some(start) = rpr.find("<w:rFonts") {
+        let end = rpr[start..].find("/>").map_or(rpr.len(), |e| start + e + 2);
+        let element = rpr[start..end].replace(EAST_ASIA_HINT, "");
+        let element = element.replacen("/>", " w:hint=\"default\"/>", 1);
+        return format!("{}{element}{}", &rpr[..start], &rpr[end..]);
+    }
+    match rpr.strip_prefix("<w:rStyle") {
+        Some(rest) => {
+            let end = rest.find("/>").map_or(rest.len(), |e| e + 2);
+            format!("<w:rStyle{}{HINT}{}", &rest[..end], &rest[end..])
+        }
+        None => format!("{HINT}{rpr}"),
+    }
+}
+
 /// Run properties `rpr` with the fallback face ([`fallback_face`]) as every font of the run:
 /// `w:rFonts` replaced or placed after `w:rStyle`, where the schema wants it (ECMA-376 Part 1,
 /// 17.3.2.26 and the order of CT_RPr). The `w:hint="eastAsia"` (17.3.2.26: which slot Word uses
@@ -303,12 +345,12 @@ impl Writer<'_> {
     /// of the PDF. Text keeps its spaces (`xml:space="preserve"`).
     fn run(&mut self, text: &str, rpr: &str) {
         let language = self.article.language;
-        for (segment, fallback) in self.by_font(text) {
+        for (segment, font) in self.by_font(text) {
             self.body.push_str("<w:r>");
-            let rpr = if fallback {
-                with_fallback_font(rpr, language)
-            } else {
-                rpr.to_owned()
+            let rpr = match font {
+                RunFont::Fallback => with_fallback_font(rpr, language),
+                RunFont::LatinMark => with_latin_hint(rpr),
+                RunFont::Own => rpr.to_owned(),
             };
             if !rpr.is_empty() {
                 let _ = write!(self.body, "<w:rPr>{rpr}</w:rPr>");
@@ -328,10 +370,30 @@ impl Writer<'_> {
     /// embedded fonts the document names the bundled faces themselves, so every character the
     /// bundled Song face lacks and the fallback face has gets the fallback face, which is then
     /// embedded too.
-    fn by_font<'t>(&self, text: &'t str) -> Vec<(&'t str, bool)> {
+    ///
+    /// In a Chinese article the quotes, dashes and ellipses that stand in Latin text
+    /// ([`crate::layout::latin_text`], as the PDF sets them) get runs of their own that set
+    /// them in the Latin face ([`with_latin_hint`]).
+    fn by_font<'t>(&self, text: &'t str) -> Vec<(&'t str, RunFont)> {
         let language = self.article.language;
-        let primary = self.fonts.choose(Family::Song, false, language).primary;
-        let serif = self.fonts.choose(Family::Serif, false, language).primary;
+        let primary = self
+            .fonts
+            .choose(
+                Family::Song,
+                false,
+                language,
+                crate::template::LatinFamily::Cjk,
+            )
+            .primary;
+        let serif = self
+            .fonts
+            .choose(
+                Family::Serif,
+                false,
+                language,
+                crate::template::LatinFamily::Cjk,
+            )
+            .primary;
         let embedded = self.template.docx.embed_fonts;
         // Cheapest tests first: most characters are settled by the office faces' coverage
         // or the bundled face, before the fallback face's table is looked at.
@@ -347,19 +409,31 @@ impl Writer<'_> {
             };
             wanted && self.fonts.has_glyph(serif, c)
         };
-        let mut out: Vec<(&str, bool)> = Vec::new();
+        let shared = |c: char| matches!(c, '‘' | '’' | '“' | '”' | '—' | '…');
+        let latin = if language.is_chinese() && text.chars().any(shared) {
+            crate::layout::latin_text(text, language)
+        } else {
+            Vec::new()
+        };
+        let mut out: Vec<(&str, RunFont)> = Vec::new();
         let mut start = 0;
         let mut current = None;
         for (i, c) in text.char_indices() {
-            let is_rare = rare(c);
-            if current.is_some_and(|r| r != is_rare) {
-                out.push((&text[start..i], current.unwrap_or(false)));
+            let font = if shared(c) && latin.get(i).copied().unwrap_or(false) {
+                RunFont::LatinMark
+            } else if rare(c) {
+                RunFont::Fallback
+            } else {
+                RunFont::Own
+            };
+            if current.is_some_and(|r| r != font) {
+                out.push((&text[start..i], current.unwrap_or(RunFont::Own)));
                 start = i;
             }
-            current = Some(is_rare);
+            current = Some(font);
         }
         if start < text.len() || out.is_empty() {
-            out.push((&text[start..], current.unwrap_or(false)));
+            out.push((&text[start..], current.unwrap_or(RunFont::Own)));
         }
         out
     }
@@ -877,7 +951,7 @@ fn inline_drawing(id: usize, name: &str, rid: &str, w: Length, h: Length, descr:
 /// (negative condenses: the portable character grid). The fonts carry `w:hint="eastAsia"`,
 /// which [`styles_xml`] removes again for articles that are not Chinese.
 fn rpr(style: &Style, spacing: i64) -> String {
-    let (east, latin) = font_names(style.family);
+    let (east, latin) = font_names(style.family, style.latin_family());
     let mut s = format!(
         "<w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"{EAST_ASIA_HINT}/>"
     );
@@ -1099,7 +1173,7 @@ fn style_xml(t: &Template, id: &str, name: &str, style: &Style, mut o: ParaOpts)
 fn styles_xml(t: &Template, a: &Article) -> String {
     let st = &t.styles;
     let body = &st.body;
-    let (east, latin) = font_names(body.family);
+    let (east, latin) = font_names(body.family, body.latin_family());
     let lang = a.language.word_tag();
     let mut s = format!(
         "{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:cs=\"{latin}\"/><w:kern w:val=\"2\"/><w:sz w:val=\"{sz}\"/><w:szCs w:val=\"{sz}\"/><w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\" w:bidi=\"ar-SA\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>{widow}{overflow}{autospace}<w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>",
@@ -1398,7 +1472,7 @@ const EAST_ASIA_HINT: &str = " w:hint=\"eastAsia\"";
 fn fallback_face(language: Language) -> &'static str {
     match language {
         Language::TraditionalChinese => "Noto Serif CJK TC",
-        _ => font_names(Family::Serif).0,
+        _ => font_names(Family::Serif, LatinFamily::Cjk).0,
     }
 }
 
@@ -1501,7 +1575,7 @@ fn declared_faces() -> Vec<&'static str> {
     for name in families
         .iter()
         .flat_map(|f| {
-            let (east, latin) = font_names(*f);
+            let (east, latin) = font_names(*f, f.default_latin());
             [latin, east]
         })
         .chain(fallbacks)

@@ -130,7 +130,10 @@ impl Writer<'_> {
                     self.run(&number_line.number, "");
                     self.body.push_str("<w:r><w:tab/></w:r>");
                     self.run(label, "");
-                    let (east, latin) = super::font_names(setup.signer_style.family);
+                    let (east, latin) = super::font_names(
+                        setup.signer_style.family,
+                        setup.signer_style.latin_family(),
+                    );
                     let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
                     self.run(signer, &fonts);
                     self.body.push_str("</w:p>");
