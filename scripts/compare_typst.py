@@ -9,7 +9,8 @@ Corpus (deterministic): the Chinese records of examples/*.json and *.yaml, plus 
 6-12 paragraphs of 2-6 sentences drawn (seed 2025) from examples/nmg-sthjt-2025-02-18.json, with
 a url (so bulletin prints a QR code), on A4 (templates/bulletin.toml); examples/english-notice.json
 and a generated English article on A5 (templates/leaflet.toml, bulletin `--template leaflet`).
-A record either cannot set is skipped and named. Typst reads page, margins, fonts (fonts/Fandol*),
+A record either cannot set is skipped and named. Typst reads page, margins, fonts (fonts/Fandol*, and
+Liberation Serif/Sans for Latin text as bulletin sets it, `covers: "latin-in-cjk"`),
 sizes, line pitch, spacing and indents from the same template files (sys.inputs carry template
 and record as JSON); it has no baseline grid and no QR code.
 
@@ -56,7 +57,10 @@ The Department will publish the results of each survey on its website.""".splitl
 TYPST = """
 #let t = json(bytes(sys.inputs.template))
 #let r = json(bytes(sys.inputs.record))
-#let fam = (song: "FandolSong", hei: "FandolHei", kai: "FandolKai", fang: "FandolFang R")
+#let serif = (name: "Liberation Serif", covers: "latin-in-cjk")
+#let sans = (name: "Liberation Sans", covers: "latin-in-cjk")
+#let fam = (song: (serif, "FandolSong"), hei: (sans, "FandolHei"), kai: (serif, "FandolKai"),
+  fang: (serif, "FandolFang R"))
 #let styled(name, body) = {
   let s = t.styles.at(name)
   let lead = (s.lh - 1) * s.size * 1pt
@@ -191,7 +195,7 @@ def lines_of(pdf, tpl):
             for a, b in zip(row, row[1:]):
                 b["after_space"] = a["text"].isspace()
             font = collections.Counter(c["fontname"].split("+")[-1] for c in ink).most_common(1)[0][0]
-            body = all(abs(c["size"] - size) < 0.1 for c in ink) and "Song" in font and "Bold" not in font
+            body = all(abs(c["size"] - size) < 0.1 for c in ink) and ("Song" in font or "LiberationSerif" in font) and "Bold" not in font
             out.append({"chars": ink, "x0": ink[0]["x0"], "x1": ink[-1]["x1"], "page": pno, "body": body,
                         "text": "".join(c["text"] for c in ink)})
     return out

@@ -1062,7 +1062,10 @@ for p in pdf.pages:
         assert!(quotes[1][2].starts_with("Fandol"), "{quotes:?}");
         assert!(quotes[1][1].parse::<f32>().unwrap() >= 0.5, "{quotes:?}");
         // Digits of the text in the Latin face.
-        assert!(of("2").iter().any(|r| r[2].starts_with("LiberationSerif")), "{chars}");
+        assert!(
+            of("2").iter().any(|r| r[2].starts_with("LiberationSerif")),
+            "{chars}"
+        );
         if template == "gongwen" {
             // The page number "— 1 —" at the foot: Song's own digits.
             let footer = common::python(
@@ -1093,7 +1096,14 @@ print(*[c["fontname"].split("+")[-1] for c in p.chars if c["text"] == "1" and c[
     let latin_runs: Vec<&str> = xml
         .split("<w:r>")
         .filter(|r| r.contains("w:hint=\"default\""))
-        .map(|r| r.split("preserve\">").nth(1).unwrap_or("").split('<').next().unwrap_or(""))
+        .map(|r| {
+            r.split("preserve\">")
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("")
+        })
         .collect();
     assert_eq!(latin_runs, ["’", "’", "“", "”"], "{xml}");
 }

@@ -160,7 +160,9 @@ pub struct PlacedGlyph {
     pub x_advance: f32,
     pub x_offset: f32,
     pub y_offset: f32,
-    /// Bytes of the run's `text` this glyph's cluster covers.
+    /// Bytes of the run's `text` this glyph's cluster covers. Empty (at the run's end) for
+    /// the one glyph the layout adds that spells nothing of the text: the hyphen of a word
+    /// broken at a line's end (writers that draw characters, not glyphs, draw it as "-").
     pub text_range: Range<usize>,
 }
 
@@ -175,7 +177,12 @@ impl Pages {
                     let glyphs = used.entry(run.face).or_default();
                     for g in &run.glyphs {
                         let text = run.text.get(g.text_range.clone()).unwrap_or_default();
-                        glyphs.entry(g.id).or_insert(text);
+                        // A glyph that spells nothing (a hyphen the layout added) maps to
+                        // the text of a use that spells something, if any.
+                        let entry = glyphs.entry(g.id).or_insert(text);
+                        if entry.is_empty() {
+                            *entry = text;
+                        }
                     }
                 }
             }

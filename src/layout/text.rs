@@ -41,6 +41,14 @@ const SHRINK_COST: f32 = 30.0;
 const LOOSEST: f32 = 4.0;
 /// Demerits of a paragraph's last line holding one character alone (孤字).
 const LONE_CHARACTER: f64 = 20_000.0;
+/// Demerits of a line ending in a hyphenated word (TeX's \hyphenpenalty 50, squared).
+const HYPHEN: f64 = 2_500.0;
+/// Demerits of two hyphenated lines in a row (TeX's \doublehyphendemerits).
+const DOUBLE_HYPHEN: f64 = 10_000.0;
+/// Demerits of a hyphen ending a paragraph's last full line (TeX's \finalhyphendemerits).
+const FINAL_HYPHEN: f64 = 5_000.0;
+/// Words shorter than this (in letters) are never hyphenated.
+const HYPHENATE_MIN: usize = 5;
 /// Paragraphs longer than this (in clusters) are set line by line.
 const TOTAL_FIT_CLUSTERS: usize = 50_000;
 
@@ -57,6 +65,9 @@ pub struct TextStyle {
     pub line_end: LineEndPunctuation,
     /// Added to the advance of every full-width character (a character grid).
     pub tracking: f32,
+    /// Hyphenate English words ([`hyphenation_points`]) where the whole-paragraph breaker
+    /// finds it better.
+    pub hyphenate: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -131,12 +142,26 @@ impl Cluster {
     }
 }
 
+/// How a composed line ends: the last of its paragraph (or before a line break of the text,
+/// never justified), wrapped (justified text is spread to the measure), or wrapped inside a
+/// hyphenated word (a hyphen is drawn at its end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    Last,
+    Wrap,
+    Hyphen,
+}
+
 /// A paragraph shaped and ready to be broken into lines.
 #[derive(Clone)]
 pub struct Shaped {
     text: String,
     clusters: Vec<Cluster>,
     break_before: Vec<bool>,
+    /// A word may be hyphenated before this cluster (no other break there).
+    hyphen_before: Vec<bool>,
+    /// The hyphen drawn at such a break: face, glyph and advance (pt).
+    hyphen: Option<(FaceId, Glyph)>,
     style: TextStyle,
 }
 
@@ -274,16 +299,99 @@ pub fn shape(
     compress_adjacent_punctuation(&mut clusters);
     add_cjk_latin_spacing(&mut clusters, style.cjk_latin_spacing * style.size);
     let opportunities = break_opportunities(&text, &latin);
-    let break_before = clusters
+    let break_before: Vec<bool> = clusters
         .iter()
         .map(|c| opportunities[c.range.start])
         .collect();
+    // Hyphenation: inside words of the face that has the hyphen (the Latin face).
+    let hyphen_face = style.face.latin.unwrap_or(primary);
+    let hyphen = if style.hyphenate && style.language == Language::English {
+        fonts.face(hyphen_face).shaper.glyph_index('-').map(|g| {
+            let face = fonts.face(hyphen_face);
+            let advance = face
+                .shaper
+                .glyph_hor_advance(g)
+                .map_or(0.0, |a| f32::from(a) * style.size / face.units_per_em);
+            (
+                hyphen_face,
+                Glyph {
+                    id: g.0,
+                    advance,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                },
+            )
+        })
+    } else {
+        None
+    };
+    let hyphen_before = match hyphen {
+        Some(_) => {
+            let points = hyphenation_points(&text);
+            (0..clusters.len())
+                .map(|i| {
+                    i > 0
+                        && !break_before[i]
+                        && points[clusters[i].range.start]
+                        && clusters[i].face == hyphen_face
+                        && clusters[i - 1].face == hyphen_face
+                })
+                .collect()
+        }
+        None => vec![false; clusters.len()],
+    };
     Shaped {
         text,
         clusters,
         break_before,
+        hyphen_before,
+        hyphen,
         style,
     }
+}
+
+/// Where English words in `text` may be hyphenated, by byte offset (`len() + 1` entries):
+/// the syllable boundaries of the TeX patterns for US English (hypher, with TeX's
+/// \lefthyphenmin 2 and \righthyphenmin 3), in words of at least [`HYPHENATE_MIN`] letters.
+/// Words written in capitals (acronyms) and anything in a token with digits, `/`, `@`, `\`
+/// or `_` (addresses, file names, codes) are never hyphenated.
+pub fn hyphenation_points(text: &str) -> Vec<bool> {
+    let mut points = vec![false; text.len() + 1];
+    let mut token_start = 0;
+    for token in text.split(char::is_whitespace) {
+        let start = token_start;
+        token_start += token.len() + 1;
+        if token
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '/' | '@' | '\\' | '_'))
+        {
+            continue;
+        }
+        let mut word_start = None;
+        for (i, c) in token.char_indices().chain([(token.len(), ' ')]) {
+            let letter = c.is_alphabetic() && crate::layout::is_latin_text(c);
+            match (letter, word_start) {
+                (true, None) => word_start = Some(i),
+                (false, Some(w)) => {
+                    word_start = None;
+                    let word = &token[w..i];
+                    if word.chars().count() < HYPHENATE_MIN || !word.chars().any(char::is_lowercase)
+                    {
+                        continue;
+                    }
+                    let mut at = start + w;
+                    let syllables: Vec<&str> =
+                        hypher::hyphenate(word, hypher::Lang::English).collect();
+                    for syllable in &syllables[..syllables.len().saturating_sub(1)] {
+                        at += syllable.len();
+                        points[at] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    points
 }
 
 fn shape_run(
@@ -493,6 +601,7 @@ impl TextStyle {
             cjk_latin_spacing: template.typography.cjk_latin_spacing,
             line_end: template.typography.line_end_punctuation,
             tracking: style.tracking.pt(),
+            hyphenate: template.typography.hyphenate,
         }
     }
 }
@@ -701,7 +810,7 @@ pub fn set_title(
             while start < w[1] && words.clusters[start].space {
                 start += 1;
             }
-            words.compose(start, w[1], 0.0, width, Align::Center, false)
+            words.compose(start, w[1], 0.0, width, Align::Center, Ending::Last)
         })
         .collect()
 }
@@ -836,7 +945,7 @@ impl Shaped {
             if ink_end[end] <= begin {
                 // Nothing to print (a blank line between two line breaks): an empty line.
                 let avail = (width - indent).max(size);
-                lines.push(self.compose(begin, end, indent, avail, Align::Justify, false));
+                lines.push(self.compose(begin, end, indent, avail, Align::Justify, Ending::Last));
                 first = false;
                 segment = end + 1;
                 if end >= n {
@@ -846,7 +955,7 @@ impl Shaped {
             }
             // Line starts: the segment's beginning and every break opportunity in it.
             let mut points = vec![begin];
-            points.extend((begin + 1..end).filter(|&b| self.break_before[b]));
+            points.extend((begin + 1..end).filter(|&b| self.break_before[b] || self.hyphen_at(b)));
             points.push(end);
             let starts: Vec<usize> = points
                 .iter()
@@ -882,7 +991,11 @@ impl Shaped {
                     };
                     // What may hang at the line's end, as `compose` hangs it.
                     let hang = self.hang_widths(&self.clusters[..e]);
-                    let end_width = widths[e] - f64::from(last.autospace + half);
+                    // A word broken at the line's end takes a hyphen.
+                    let hyphenated = !last_line && self.hyphen_at(points[j]);
+                    let hyphen_width = if hyphenated { self.hyphen_width() } else { 0.0 };
+                    let end_width =
+                        widths[e] - f64::from(last.autospace + half) + f64::from(hyphen_width);
                     // Push-in takes in the closing marks that end the line, as first fit
                     // does: one, or on the 公文 grid two such as ）。 (`choose_break`).
                     let marks = if self.style.line_end == LineEndPunctuation::Hang {
@@ -985,6 +1098,16 @@ impl Shaped {
                         if last_line && i > 0 && self.lone_character(a, e) {
                             demerits += LONE_CHARACTER;
                         }
+                        let after_hyphen = i > 0 && self.hyphen_at(points[i]);
+                        if hyphenated {
+                            demerits += HYPHEN;
+                            if after_hyphen {
+                                demerits += DOUBLE_HYPHEN;
+                            }
+                        }
+                        if last_line && after_hyphen {
+                            demerits += FINAL_HYPHEN;
+                        }
                         let total = (best[i].0 + 1, best[i].1 + demerits);
                         if total.0 < best[j].0 || (total.0 == best[j].0 && total.1 < best[j].1) {
                             best[j] = total;
@@ -1018,7 +1141,13 @@ impl Shaped {
                     line_indent,
                     avail,
                     Align::Justify,
-                    justify,
+                    if !justify {
+                        Ending::Last
+                    } else if self.hyphen_at(points[j]) {
+                        Ending::Hyphen
+                    } else {
+                        Ending::Wrap
+                    },
                 ));
             }
             first = false;
@@ -1028,6 +1157,16 @@ impl Shaped {
             }
         }
         Some(lines)
+    }
+
+    /// Whether a word may be hyphenated before cluster `k` ([`hyphenation_points`]).
+    fn hyphen_at(&self, k: usize) -> bool {
+        self.hyphen_before.get(k).copied().unwrap_or(false)
+    }
+
+    /// The advance of the hyphen a hyphenated line ends with, in pt.
+    fn hyphen_width(&self) -> f32 {
+        self.hyphen.as_ref().map_or(0.0, |(_, g)| g.advance)
     }
 
     /// What may hang past the measure at the end of `line` (`line_end_punctuation = "hang"`):
@@ -1092,14 +1231,14 @@ impl Shaped {
                 end += 1;
             }
             if hard || end == n {
-                lines.push(self.compose(start, end, indent, avail, align, false));
+                lines.push(self.compose(start, end, indent, avail, align, Ending::Last));
                 start = if hard { end + 1 } else { end };
                 first = false;
                 after_break = hard;
                 continue;
             }
             let end = self.choose_break(start, end, avail);
-            lines.push(self.compose(start, end, indent, avail, align, true));
+            lines.push(self.compose(start, end, indent, avail, align, Ending::Wrap));
             start = end;
             first = false;
             after_break = false;
@@ -1176,8 +1315,9 @@ impl Shaped {
         indent: f32,
         avail: f32,
         align: Align,
-        justify: bool,
+        ending: Ending,
     ) -> Line {
+        let justify = ending != Ending::Last;
         let mut last = end;
         while last > start && self.clusters[last - 1].space {
             last -= 1;
@@ -1194,7 +1334,13 @@ impl Shaped {
                 }
             }
         }
-        let natural: f32 = clusters.iter().map(|c| c.width).sum::<f32>() - trailing;
+        let hyphen = if ending == Ending::Hyphen {
+            self.hyphen.as_ref()
+        } else {
+            None
+        };
+        let natural: f32 = clusters.iter().map(|c| c.width).sum::<f32>() - trailing
+            + hyphen.map_or(0.0, |(_, g)| g.advance);
         // Hanging punctuation: closing marks at the end of a line that do not fit are set past
         // the measure at their width; the clusters before them fill the measure.
         let mut set = clusters.len();
@@ -1311,6 +1457,21 @@ impl Shaped {
             }
             _ => 0.0,
         };
+        // The hyphen of a word broken at the line's end: a glyph that spells nothing of the
+        // text (an empty text range), so extraction gives the word whole.
+        if let Some((face, g)) = hyphen {
+            let end = runs.last().map_or(0, |r| r.text.len());
+            match runs.last_mut() {
+                Some(run) if run.face == *face => run.glyphs.push(PlacedGlyph {
+                    id: g.id,
+                    x_advance: g.advance,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    text_range: end..end,
+                }),
+                _ => {}
+            }
+        }
         Line {
             runs,
             width: width + offset,
@@ -1340,6 +1501,7 @@ mod tests {
             cjk_latin_spacing: 0.25,
             line_end: LineEndPunctuation::Full,
             tracking: 0.0,
+            hyphenate: true,
         }
     }
 
@@ -1710,5 +1872,99 @@ mod tests {
         let pushed = advances(st);
         assert_eq!(pushed[0].len(), 8, "{:?}", pushed[0]);
         assert!(pushed[0][..7].iter().all(|&(_, _, a)| a > 13.5));
+    }
+
+    #[test]
+    fn english_words_hyphenate_at_their_syllables_only() {
+        let points = |text: &str| -> Vec<usize> {
+            let p = hyphenation_points(text);
+            (0..=text.len()).filter(|&i| p[i]).collect()
+        };
+        // "environmental": en-vi-ron-men-tal.
+        let text = "the environmental plan";
+        let got = points(text);
+        assert!(!got.is_empty(), "{got:?}");
+        for at in got {
+            assert!((4..4 + "environmental".len()).contains(&at), "{at}");
+            assert!(at >= 4 + 2 && at <= 4 + "environmental".len() - 3, "{at}");
+        }
+        // Short words, capitals, addresses and codes never.
+        for text in [
+            "the plan is good",
+            "NASA UNESCO",
+            "https://example.gov.cn/notices",
+            "COVID19abc",
+            "file_name_long",
+        ] {
+            assert!(points(text).is_empty(), "{text}: {:?}", points(text));
+        }
+    }
+
+    #[test]
+    fn hyphenation_narrows_english_word_spaces_and_keeps_the_text() {
+        let fonts = FontBook::discover(None).unwrap();
+        let mut english = style(&fonts);
+        english.language = Language::English;
+        english.size = 10.5;
+        let text = "The Department invites comments from the public on the draft plan for \
+            protecting and restoring grassland ecosystems in the region for the period from \
+            twenty twenty-five to twenty thirty. The draft sets targets for vegetation cover, \
+            grazing balance and the restoration of degraded land, and proposes measures for \
+            monitoring and enforcement, consultation with herders, municipalities and research \
+            institutions, and the publication of environmental information.";
+        // The widest word space of a setting's justified lines, in em.
+        let widest = |lines: &[Line]| -> f32 {
+            let mut widest = 0.0f32;
+            for line in &lines[..lines.len() - 1] {
+                for run in &line.runs {
+                    for g in &run.glyphs {
+                        if run.text.get(g.text_range.clone()) == Some(" ") {
+                            widest = widest.max(g.x_advance / english.size);
+                        }
+                    }
+                }
+            }
+            widest
+        };
+        let width = 300.0;
+        let mut plain = english;
+        plain.hyphenate = false;
+        let without =
+            shape(text, plain, &fonts, &mut BTreeSet::new()).lines(width, 21.0, Align::Justify);
+        let shaped = shape(text, english, &fonts, &mut BTreeSet::new());
+        let with = shaped.lines(width, 21.0, Align::Justify);
+        assert!(
+            widest(&with) < widest(&without),
+            "{} em with hyphenation, {} without",
+            widest(&with),
+            widest(&without)
+        );
+        let hyphens = with
+            .iter()
+            .filter(|l| {
+                l.runs
+                    .last()
+                    .and_then(|r| r.glyphs.last())
+                    .is_some_and(|g| g.text_range.is_empty())
+            })
+            .count();
+        assert!(hyphens > 0, "no word hyphenated");
+        // Each hyphenated line spells its part of the word, no hyphen added to the text, and
+        // no two hyphenated lines in a row here.
+        let joined: String = with
+            .iter()
+            .map(|l| {
+                let hyphenated = l
+                    .runs
+                    .last()
+                    .and_then(|r| r.glyphs.last())
+                    .is_some_and(|g| g.text_range.is_empty());
+                l.text() + if hyphenated { "" } else { " " }
+            })
+            .collect();
+        assert_eq!(joined.trim_end(), text);
+        for line in &with {
+            assert!(line.width <= width + 0.05, "{}", line.text());
+        }
     }
 }

@@ -285,7 +285,10 @@ fn text_object(out: &mut String, run: &TextRun, font: u32, ids: &mut Ids) {
     let mut pen = 0.0f32;
     let mut done = 0usize;
     for glyph in &run.glyphs {
-        if glyph.text_range.start >= done {
+        if glyph.text_range.is_empty() {
+            // The hyphen of a word broken at the line's end (OFD draws characters).
+            positions.push(('-', pen + glyph.x_offset));
+        } else if glyph.text_range.start >= done {
             if let Some(text) = run.text.get(glyph.text_range.clone()) {
                 for c in text.chars() {
                     positions.push((c, pen + glyph.x_offset));

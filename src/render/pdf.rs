@@ -35,6 +35,7 @@ use std::ops::Range;
 /// A laid-out glyph (points at `run_size`) seen as krilla wants it: scaled by any size, and
 /// by its id in the document's subset of the face. `text_range` is the glyph's own cluster,
 /// or the whole run's text when the run is drawn as one cluster (see `draw_text`).
+#[derive(Clone)]
 struct PdfGlyph<'a> {
     glyph: &'a PlacedGlyph,
     run_size: f32,
@@ -590,7 +591,13 @@ fn draw_text(surface: &mut Surface, run: &TextRun, fonts: &DocumentFonts, tagger
             let mut seed = surface.stream_builder();
             let mut seed_surface = seed.surface();
             paint(&mut seed_surface);
-            seed_surface.draw_glyphs(origin, &glyphs, font.clone(), &run.text, run.size, false);
+            // A glyph that spells nothing (a hyphen the layout added) sets no mapping.
+            let spelled: Vec<PdfGlyph> = glyphs
+                .iter()
+                .filter(|g| !g.text_range.is_empty())
+                .cloned()
+                .collect();
+            seed_surface.draw_glyphs(origin, &spelled, font.clone(), &run.text, run.size, false);
             seed_surface.finish();
         }
         glyphs

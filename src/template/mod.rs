@@ -201,6 +201,11 @@ pub struct Typography {
     /// 允许标点溢出边界 does, so that a full line on a character grid holds exactly
     /// `chars_per_line` characters.
     pub line_end_punctuation: LineEndPunctuation,
+    /// Hyphenate English words in justified text (English articles only), with the standard
+    /// TeX patterns for US English (the `hypher` crate), where the whole-paragraph breaker
+    /// finds it better (TeX's penalties: two hyphenated lines in a row cost more). Default on;
+    /// the DOCX then asks Word for automatic hyphenation (`w:autoHyphenation`).
+    pub hyphenate: bool,
     /// Put body, list and quote lines on one baseline grid (the body line pitch), so lines on
     /// facing pages and across headings line up.
     pub baseline_grid: bool,
@@ -233,6 +238,7 @@ impl Default for Typography {
         Typography {
             cjk_latin_spacing: 0.25,
             line_end_punctuation: LineEndPunctuation::Full,
+            hyphenate: true,
             baseline_grid: true,
             normalize_punctuation: false,
             lines_per_page: None,

@@ -1448,7 +1448,7 @@ const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes
 /// does not (the PDF takes blank only from its brackets and quotes); a justified line ending
 /// in a line break (`w:br`) is not spread (`w:doNotExpandShiftReturn`, 17.15.3.4: the PDF
 /// justifies only lines that wrap); Word 2013+ compatibility mode; separate odd and even footers when the template places page numbers
-/// by parity.
+/// by parity; automatic hyphenation for English articles (`typography.hyphenate`).
 fn settings_xml(t: &Template, language: Language) -> String {
     let compress = match crate::layout::PunctuationRules::for_language(language) {
         crate::layout::PunctuationRules::Mainland => "compressPunctuation",
@@ -1459,8 +1459,15 @@ fn settings_xml(t: &Template, language: Language) -> String {
     } else {
         ""
     };
+    // English hyphenated as the PDF hyphenates it (layout::text::hyphenation_points): by the
+    // reader's own dictionary, never words in capitals (17.15.1.10, 17.15.1.34).
+    let hyphenation = if t.typography.hyphenate && language == Language::English {
+        "<w:autoHyphenation/><w:doNotHyphenateCaps/>"
+    } else {
+        ""
+    };
     format!(
-        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{odd_even}<w:characterSpacingControl w:val=\"{compress}\"/><w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
+        "{XML_HEAD}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/>{hyphenation}{odd_even}<w:characterSpacingControl w:val=\"{compress}\"/><w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
     )
 }
 
