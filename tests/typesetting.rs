@@ -1107,3 +1107,88 @@ print(*[c["fontname"].split("+")[-1] for c in p.chars if c["text"] == "1" and c[
         .collect();
     assert_eq!(latin_runs, ["’", "’", "“", "”"], "{xml}");
 }
+
+/// English on A5 (the leaflet): words are hyphenated where the paragraph needs it, so no
+/// justified line has a word space wider than 0.6 em (before hyphenation and the Latin face:
+/// 0.93 em); a hyphenated word reads back whole (the hyphen spells nothing of the text).
+#[test]
+fn english_on_a5_hyphenates_and_keeps_word_spaces_narrow() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("type", "english");
+    let record = dir.join("english.json");
+    let text = "The plan sets out how grassland will be monitored over the next five years, \
+        and how herders, local governments and research institutes will share the work. \
+        Satellite images and field surveys will be compared every spring and autumn; where \
+        vegetation cover falls below the target, grazing will be reduced for a season. \
+        Degraded land will be reseeded with native grasses collected in the region, and the \
+        Department will publish the results of each survey on its website, together with the \
+        measures taken, the municipalities concerned and an explanation of the methodology. \
+        Environmental responsibilities, administrative accountability and intergovernmental \
+        coordination mechanisms will be strengthened, complemented by comprehensive \
+        documentation, consultation procedures and transparent implementation reporting.";
+    let body: Vec<serde_json::Value> = (0..4)
+        .map(|_| serde_json::json!({"type": "paragraph", "text": text}))
+        .collect();
+    let json = serde_json::json!({"id": "english", "language": "en", "title": "Grassland monitoring",
+        "published": "2025-04-02", "body": body});
+    std::fs::write(&record, json.to_string()).unwrap();
+    convert_with(std::slice::from_ref(&record), &dir, "leaflet");
+    let pdf = dir.join("english.pdf");
+    let t = Template::load("leaflet").unwrap();
+    let right = t.page.width.pt() - t.page.margin_right.pt();
+    let size = t.styles.body.size.pt();
+    let report = common::python(
+        r#"
+import sys, pdfplumber
+right, size = float(sys.argv[2]), float(sys.argv[3])
+widest, justified, hyphens = 0.0, 0, 0
+for page in pdfplumber.open(sys.argv[1]).pages:
+    rows = {}
+    for c in page.chars:
+        if abs(c["size"] - size) < 0.1 and not c["text"].isspace():
+            rows.setdefault(-round(c["matrix"][5], 1), []).append(c)
+    for chars in rows.values():
+        chars.sort(key=lambda c: c["x0"])
+        if chars[-1]["x1"] < right - 0.5:
+            continue  # a paragraph's last line
+        justified += 1
+        hyphens += chars[-1]["text"] == "-"
+        for a, b in zip(chars, chars[1:]):
+            gap = (b["x0"] - a["x1"]) / size
+            if gap > 0.15:
+                widest = max(widest, gap)
+print(round(widest, 3), justified, hyphens)
+"#,
+        &[
+            &pdf,
+            Path::new(&right.to_string()),
+            Path::new(&size.to_string()),
+        ],
+    );
+    let f: Vec<f32> = report
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(f[1] >= 20.0, "too few justified lines: {report}");
+    assert!(f[2] >= 1.0, "no word hyphenated: {report}");
+    assert!(f[0] <= 0.6, "widest word space {} em: {report}", f[0]);
+    // Extraction (ActualText) gives no hyphen that is not in the text: no extracted line
+    // ends in a letter and "-".
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let extracted = String::from_utf8_lossy(&out.stdout);
+    let hyphenated: Vec<&str> = extracted
+        .lines()
+        .filter(|l| {
+            let mut end = l.trim_end().chars().rev();
+            end.next() == Some('-') && end.next().is_some_and(char::is_alphabetic)
+        })
+        .collect();
+    assert!(hyphenated.is_empty(), "{hyphenated:?}");
+    assert!(extracted.contains("Grassland"), "{extracted}");
+}
