@@ -244,7 +244,7 @@ pub fn is_latin_text(c: char) -> bool {
 
 /// The marks Chinese and Latin text share, which the context decides: curly quotes and
 /// apostrophes, the em dash, the ellipsis.
-fn is_shared_mark(c: char) -> bool {
+pub fn is_shared_mark(c: char) -> bool {
     matches!(c, '‘' | '’' | '“' | '”' | '—' | '…')
 }
 
@@ -258,26 +258,22 @@ fn is_shared_mark(c: char) -> bool {
 /// font for ambiguous characters" decides the same per run). Doubled dashes and ellipses
 /// (—— ……) are the Chinese marks (GB/T 15834-2011 §4.10, §4.11): never Latin.
 pub fn latin_text(text: &str, language: crate::record::Language) -> Vec<bool> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut latin = vec![false; text.len() + 1];
     let english = language == crate::record::Language::English;
-    let neighbour = |range: &mut dyn Iterator<Item = usize>| {
-        range
-            .map(|k| chars[k].1)
-            .find(|&c| !c.is_whitespace() && !is_shared_mark(c))
-    };
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    fn neighbour(mut chars: impl Iterator<Item = char>) -> Option<char> {
+        chars.find(|&c| !c.is_whitespace() && !is_shared_mark(c))
+    }
+    for (i, c) in text.char_indices() {
         if is_latin_text(c) {
             latin[i] = true;
         } else if is_shared_mark(c) {
-            let doubled = matches!(c, '—' | '…')
-                && (chars.get(k + 1).is_some_and(|n| n.1 == c)
-                    || k.checked_sub(1).is_some_and(|p| chars[p].1 == c));
+            let (head, tail) = (&text[..i], &text[i + c.len_utf8()..]);
+            let doubled = matches!(c, '—' | '…') && (tail.starts_with(c) || head.ends_with(c));
             if doubled {
                 continue;
             }
-            let before = neighbour(&mut (0..k).rev());
-            let after = neighbour(&mut (k + 1..chars.len()));
+            let before = neighbour(head.chars().rev());
+            let after = neighbour(tail.chars());
             let cjk = |x: Option<char>| x.is_some_and(is_cjk);
             let text_side = |x: Option<char>| x.is_some_and(is_latin_text);
             latin[i] =

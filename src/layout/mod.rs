@@ -8,8 +8,8 @@ pub(crate) mod text;
 pub mod words;
 
 pub use breaking::{
-    is_cjk, is_closing_punct, is_fullwidth_punct, is_latin_text, is_opening_punct, latin_text,
-    no_line_end, no_line_start, PunctuationRules,
+    is_cjk, is_closing_punct, is_fullwidth_punct, is_latin_text, is_opening_punct, is_shared_mark,
+    latin_text, no_line_end, no_line_start, PunctuationRules,
 };
 pub use pages::{layout, layout_composed, MAX_PAGES};
 

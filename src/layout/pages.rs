@@ -3,7 +3,7 @@
 //! bottom, images kept with their captions and table headers repeated.
 
 use super::text::{set_shaped, shape, Line, Shaped, TextStyle};
-use super::{Item, OutlineEntry, Page, Pages, Role};
+use super::{Item, OutlineEntry, Page, Pages, Role, TextRun};
 use crate::compose::{
     gap, grid_snap, hand_indented, on_grid, table_caption_style, Composed, BREADCRUMB_RULE,
     HEAD_RULE, IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
@@ -368,36 +368,32 @@ impl Builder<'_> {
                 // One area per line of the name, over all its runs (a name such as
                 // "安排表.xlsx" is set in two faces, two runs).
                 for bx in &mut self.boxes[first_box..] {
-                    let mut areas: Vec<Item> = Vec::new();
+                    // Per line: its first run, and where its last run ends.
+                    let mut lines: Vec<(&TextRun, f32)> = Vec::new();
                     for item in &bx.items {
                         let Item::Text(run) = item else { continue };
                         if run.x < text_x {
                             continue;
                         }
-                        let (x, top) = (run.x, run.y - 0.88 * run.size);
-                        let end = x + run.glyphs.iter().map(|g| g.x_advance).sum::<f32>();
-                        let same_line = areas.last_mut().and_then(|a| match a {
-                            Item::Link {
-                                x,
-                                y,
-                                width,
-                                height,
-                                ..
-                            } if (*y + 0.88 * *height - run.y).abs() < 0.01 => Some((x, width)),
-                            _ => None,
-                        });
-                        match same_line {
-                            Some((x0, width)) => *width = (end - *x0).max(*width),
-                            None => areas.push(Item::Link {
-                                x,
-                                y: top,
-                                width: end - x,
-                                height: run.size,
-                                url: url.clone(),
-                                tag: run.tag,
-                            }),
+                        let end = run.x + run.glyphs.iter().map(|g| g.x_advance).sum::<f32>();
+                        match lines.last_mut() {
+                            Some((first, line_end)) if (first.y - run.y).abs() < 0.01 => {
+                                *line_end = line_end.max(end);
+                            }
+                            _ => lines.push((run, end)),
                         }
                     }
+                    let areas: Vec<Item> = lines
+                        .into_iter()
+                        .map(|(run, end)| Item::Link {
+                            x: run.x,
+                            y: run.y - 0.88 * run.size,
+                            width: end - run.x,
+                            height: run.size,
+                            url: url.clone(),
+                            tag: run.tag,
+                        })
+                        .collect();
                     bx.items.extend(areas);
                 }
             }

@@ -306,8 +306,8 @@ pub fn shape(
     // Hyphenation: inside words of the face that has the hyphen (the Latin face).
     let hyphen_face = style.face.latin.unwrap_or(primary);
     let hyphen = if style.hyphenate && style.language == Language::English {
-        fonts.face(hyphen_face).shaper.glyph_index('-').map(|g| {
-            let face = fonts.face(hyphen_face);
+        let face = fonts.face(hyphen_face);
+        face.shaper.glyph_index('-').map(|g| {
             let advance = face
                 .shaper
                 .glyph_hor_advance(g)
@@ -1939,28 +1939,20 @@ mod tests {
             widest(&with),
             widest(&without)
         );
-        let hyphens = with
-            .iter()
-            .filter(|l| {
-                l.runs
-                    .last()
-                    .and_then(|r| r.glyphs.last())
-                    .is_some_and(|g| g.text_range.is_empty())
-            })
-            .count();
+        // A hyphenated line ends with the glyph that spells nothing.
+        let hyphenated = |l: &Line| {
+            l.runs
+                .last()
+                .and_then(|r| r.glyphs.last())
+                .is_some_and(|g| g.text_range.is_empty())
+        };
+        let hyphens = with.iter().filter(|l| hyphenated(l)).count();
         assert!(hyphens > 0, "no word hyphenated");
         // Each hyphenated line spells its part of the word, no hyphen added to the text, and
         // no two hyphenated lines in a row here.
         let joined: String = with
             .iter()
-            .map(|l| {
-                let hyphenated = l
-                    .runs
-                    .last()
-                    .and_then(|r| r.glyphs.last())
-                    .is_some_and(|g| g.text_range.is_empty());
-                l.text() + if hyphenated { "" } else { " " }
-            })
+            .map(|l| l.text() + if hyphenated(l) { "" } else { " " })
             .collect();
         assert_eq!(joined.trim_end(), text);
         for line in &with {

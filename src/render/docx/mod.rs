@@ -212,19 +212,32 @@ enum RunFont {
 /// 1, 17.3.2.26, ST_Hint), overriding the styles' `w:hint="eastAsia"`, placed where the
 /// schema wants `w:rFonts`.
 fn with_latin_hint(rpr: &str) -> String {
-    const HINT: &str = "<w:rFonts w:hint=\"default\"/>";
+    with_rfonts(rpr, |element| match element {
+        Some(element) => {
+            element
+                .replace(EAST_ASIA_HINT, "")
+                .replacen("/>", " w:hint=\"default\"/>", 1)
+        }
+        None => "<w:rFonts w:hint=\"default\"/>".to_owned(),
+    })
+}
+
+/// Run properties `rpr` with their `w:rFonts` element replaced by `rfonts(Some(element))`, or,
+/// when they have none, `rfonts(None)` placed after `w:rStyle` (or first), where the schema
+/// wants it (ECMA-376 Part 1, 17.3.2.26 and the order of CT_RPr).
+fn with_rfonts(rpr: &str, rfonts: impl FnOnce(Option<&str>) -> String) -> String {
     if let Some(start) = rpr.find("<w:rFonts") {
         let end = rpr[start..].find("/>").map_or(rpr.len(), |e| start + e + 2);
-        let element = rpr[start..end].replace(EAST_ASIA_HINT, "");
-        let element = element.replacen("/>", " w:hint=\"default\"/>", 1);
+        let element = rfonts(Some(&rpr[start..end]));
         return format!("{}{element}{}", &rpr[..start], &rpr[end..]);
     }
+    let element = rfonts(None);
     match rpr.strip_prefix("<w:rStyle") {
         Some(rest) => {
             let end = rest.find("/>").map_or(rest.len(), |e| e + 2);
-            format!("<w:rStyle{}{HINT}{}", &rest[..end], &rest[end..])
+            format!("<w:rStyle{}{element}{}", &rest[..end], &rest[end..])
         }
-        None => format!("{HINT}{rpr}"),
+        None => format!("{element}{rpr}"),
     }
 }
 
@@ -239,20 +252,11 @@ fn with_fallback_font(rpr: &str, language: Language) -> String {
     } else {
         ""
     };
-    let fonts = format!(
-        "<w:rFonts w:ascii=\"{name}\" w:hAnsi=\"{name}\" w:eastAsia=\"{name}\" w:cs=\"{name}\"{hint}/>"
-    );
-    if let Some(start) = rpr.find("<w:rFonts") {
-        let end = rpr[start..].find("/>").map_or(rpr.len(), |e| start + e + 2);
-        return format!("{}{fonts}{}", &rpr[..start], &rpr[end..]);
-    }
-    match rpr.strip_prefix("<w:rStyle") {
-        Some(rest) => {
-            let end = rest.find("/>").map_or(rest.len(), |e| e + 2);
-            format!("<w:rStyle{}{fonts}{}", &rest[..end], &rest[end..])
-        }
-        None => format!("{fonts}{rpr}"),
-    }
+    with_rfonts(rpr, |_| {
+        format!(
+            "<w:rFonts w:ascii=\"{name}\" w:hAnsi=\"{name}\" w:eastAsia=\"{name}\" w:cs=\"{name}\"{hint}/>"
+        )
+    })
 }
 
 fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
@@ -409,7 +413,7 @@ impl Writer<'_> {
             };
             wanted && self.fonts.has_glyph(serif, c)
         };
-        let shared = |c: char| matches!(c, '‘' | '’' | '“' | '”' | '—' | '…');
+        let shared = crate::layout::is_shared_mark;
         let latin = if language.is_chinese() && text.chars().any(shared) {
             crate::layout::latin_text(text, language)
         } else {
