@@ -141,6 +141,48 @@ pub struct Face {
     pub units_per_em: f32,
     /// Glyphs converted for embedding (PDF, DOCX, OFD), kept for the next document.
     pub truetype: subset::GlyphCache,
+    /// Shaping plans already compiled for this face, by script and language: compiling one
+    /// (reading the face's GSUB/GPOS feature lists) costs more than shaping a short run.
+    plans: Mutex<Vec<PlanEntry>>,
+}
+
+type PlanEntry = (
+    rustybuzz::Script,
+    Option<rustybuzz::Language>,
+    Arc<rustybuzz::ShapePlan>,
+);
+
+impl Face {
+    /// Shapes `buffer` left to right with this face's OpenType features (no user features),
+    /// reusing the plan compiled for the buffer's script and language. The buffer's script
+    /// and language are guessed from its text when not set.
+    pub fn shape(&self, mut buffer: rustybuzz::UnicodeBuffer) -> rustybuzz::GlyphBuffer {
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        buffer.guess_segment_properties();
+        let script = buffer.script();
+        let language = buffer.language();
+        let plan = {
+            let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+            match plans
+                .iter()
+                .find(|(s, l, _)| *s == script && *l == language)
+            {
+                Some((_, _, plan)) => Arc::clone(plan),
+                None => {
+                    let plan = Arc::new(rustybuzz::ShapePlan::new(
+                        &self.shaper,
+                        rustybuzz::Direction::LeftToRight,
+                        Some(script),
+                        language.as_ref(),
+                        &[],
+                    ));
+                    plans.push((script, language, Arc::clone(&plan)));
+                    plan
+                }
+            }
+        };
+        rustybuzz::shape_with_plan(&self.shaper, &plan, buffer)
+    }
 }
 
 /// All bundled faces, parsed. Cheap to clone (shared).
@@ -228,6 +270,7 @@ impl FontBook {
                 shaper,
                 units_per_em,
                 truetype: subset::GlyphCache::default(),
+                plans: Mutex::default(),
             });
         }
         Ok(FontBook {

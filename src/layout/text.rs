@@ -405,12 +405,10 @@ fn shape_run(
     let face = fonts.face(face_id);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(&text[range.clone()]);
-    buffer.set_direction(rustybuzz::Direction::LeftToRight);
     if let Ok(lang) = style.language.tag().parse::<rustybuzz::Language>() {
         buffer.set_language(lang);
     }
-    buffer.guess_segment_properties();
-    let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+    let shaped = face.shape(buffer);
     let scale = style.size / face.units_per_em;
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();

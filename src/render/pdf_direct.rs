@@ -5,8 +5,9 @@
 //! of a PDF's writing time.
 //!
 //! Fonts: one Type 0 font per face, a CIDFontType2 over a TrueType subset of the document's
-//! glyphs (`fonts::subset`), with widths and a ToUnicode map; every run also carries its exact
-//! text as ActualText, so copying and extraction give the record's characters.
+//! glyphs (`fonts::subset`), stored uncompressed, with widths and a ToUnicode map; every run
+//! also carries its exact text as ActualText, so copying and extraction give the record's
+//! characters.
 
 use crate::fonts::subset::subset_glyphs;
 use crate::fonts::{FaceId, FontBook};
@@ -18,12 +19,12 @@ use pdf_writer::types::{
 };
 use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::sync::Arc;
 
-/// Deflate level for every stream. Level 1 writes the sample article's PDF in about a third of
-/// the time level 6 takes, for a file about a fifth larger (203 KB against 166 KB at level 3).
+/// Deflate level for every stream but the font programs (which are stored). Level 1 writes
+/// page content in about a third of the time level 6 takes.
 const DEFLATE_LEVEL: u32 = 1;
 
 fn deflate(data: &[u8]) -> Vec<u8> {
@@ -50,10 +51,18 @@ impl Refs {
 struct EmbeddedFace {
     name: String,
     type0: Ref,
-    /// Old glyph id -> id in the subset (the CID).
-    new_ids: HashMap<u16, u16>,
-    /// Old glyph id -> its width in the PDF (thousandths of an em).
-    widths: HashMap<u16, f32>,
+    /// Per glyph of the face used here, sorted by its id in the face: that id, its id in the
+    /// subset (the CID) and its width in the PDF (thousandths of an em).
+    glyphs: Vec<(u16, u16, f32)>,
+}
+
+impl EmbeddedFace {
+    /// The CID and PDF width of the face's glyph `old` ((0, 0) if the subset lacks it).
+    fn glyph(&self, old: u16) -> (u16, f32) {
+        self.glyphs
+            .binary_search_by_key(&old, |g| g.0)
+            .map_or((0, 0.0), |i| (self.glyphs[i].1, self.glyphs[i].2))
+    }
 }
 
 pub fn render(article: &Article, pages: &Pages, fonts: &FontBook) -> Result<Vec<u8>, String> {
@@ -198,11 +207,12 @@ fn embed_fonts(
                 ) * scale
             })
             .collect();
-        let width_of: HashMap<u16, f32> = by_new
+        let mut by_old: Vec<(u16, u16, f32)> = by_new
             .iter()
             .zip(&widths)
-            .map(|(&(_, old), &w)| (old, w))
+            .map(|(&(new, old), &w)| (old, new, w))
             .collect();
+        by_old.sort_unstable_by_key(|g| g.0);
         // The subset tag: six letters from the glyph set, the same for the same glyphs.
         let mut hash = Sha256::new();
         for (new, old) in &by_new {
@@ -276,8 +286,10 @@ fn embed_fonts(
             )
             .stem_v(80.0)
             .font_file2(file);
-        pdf.stream(file, &deflate(&data))
-            .filter(Filter::FlateDecode)
+        // Stored, not deflated: TrueType outlines shrink by a sixth at level 1 (the sample's
+        // font program 195 KB -> 162 KB), and deflating them was a quarter of the time to
+        // convert an article (see README, Performance).
+        pdf.stream(file, &data)
             .pair(Name(b"Length1"), data.len() as i32);
 
         let mut unicode = UnicodeCmap::new(Name(b"Custom"), system_info);
@@ -299,8 +311,7 @@ fn embed_fonts(
             EmbeddedFace {
                 name: format!("F{}", face_id.0),
                 type0,
-                new_ids,
-                widths: width_of,
+                glyphs: by_old,
             },
         );
     }
@@ -509,7 +520,7 @@ fn draw_text(content: &mut Content, run: &TextRun, face: &EmbeddedFace) {
     let mut pending = 0.0f32;
     let mut codes: Vec<u8> = Vec::new();
     for glyph in &run.glyphs {
-        let id = face.new_ids.get(&glyph.id).copied().unwrap_or(0);
+        let (id, width) = face.glyph(glyph.id);
         let offset = glyph.x_offset / run.size * 1000.0;
         let shift = pending + offset;
         if shift.abs() > 0.001 {
@@ -520,7 +531,6 @@ fn draw_text(content: &mut Content, run: &TextRun, face: &EmbeddedFace) {
             items.adjust(-shift);
         }
         codes.extend_from_slice(&id.to_be_bytes());
-        let width = face.widths.get(&glyph.id).copied().unwrap_or(0.0);
         pending = glyph.x_advance / run.size * 1000.0 - width - offset;
     }
     if !codes.is_empty() {
