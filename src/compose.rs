@@ -190,6 +190,9 @@ pub struct QrPart {
     pub caption: String,
 }
 
+/// The word a 发文机关标志 ends in (7.2.4: "发文机关全称或者规范化简称加"文件"二字").
+pub const MARK_SUFFIX: &str = "文件";
+
 /// What an official document prints in its head and tail and where, decided once for
 /// layout and the DOCX (GB/T 9704-2012). Distances are counted in body lines of the grid
 /// ("空二行": two blank lines) and characters (em of the element's own size), as the
@@ -224,14 +227,46 @@ pub struct OfficialTexts {
     pub printed_date: Option<String>,
 }
 
-/// 发文机关标志: its text, its size in pt (the mark style's, shrunk so that a long name fits
-/// the type area on one line) and its top's distance below the type area's top in pt
-/// (35 mm; 80 mm in upward documents, 7.2.4).
+/// 发文机关标志 (7.2.4), red, centred: one organ's name on one line, or the organs of a joint
+/// document stacked, the lead organ first, each spread to the width of the longest, and
+/// "文件", when the mark ends in it, to the right of the stack and centred on it vertically
+/// ("如有"文件"二字，应当置于发文机关名称右侧，以联署发文机关名称为准上下居中排布").
+/// It shrinks, never drops a name, when it would be wider than the type area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mark {
-    pub text: String,
+    /// One entry per printed line: the text and the tracking (pt) added after each of its
+    /// characters but the last, to spread it to [`Mark::stack_width`].
+    pub lines: Vec<(String, f32)>,
+    /// "文件" beside a stack of two or more organs.
+    pub suffix: Option<String>,
+    /// The font size (pt): the mark style's, shrunk so that the mark fits the type area.
     pub size: f32,
+    /// The first line's top below the type area's top (pt): 35 mm; 80 mm in upward documents.
     pub top: f32,
+    /// Distance between the stacked lines' baselines (pt): 1.2 em.
+    pub pitch: f32,
+    /// Width of the stack (pt): the longest name's natural width.
+    pub stack_width: f32,
+    /// Space between the stack and the suffix (pt): half an em.
+    pub suffix_gap: f32,
+    /// Width of the suffix (pt); 0 without one.
+    pub suffix_width: f32,
+}
+
+impl Mark {
+    /// The whole mark's width (pt): the stack, the gap and "文件".
+    pub fn width(&self) -> f32 {
+        if self.suffix.is_some() {
+            self.stack_width + self.suffix_gap + self.suffix_width
+        } else {
+            self.stack_width
+        }
+    }
+
+    /// The mark's height from its first line's top to its last line's bottom (pt).
+    pub fn height(&self) -> f32 {
+        (self.lines.len().max(1) - 1) as f32 * self.pitch + self.size
+    }
 }
 
 /// The 发文字号 line: centred, or, in an upward document (one with a 签发人), the number one
@@ -245,14 +280,16 @@ pub struct NumberLine {
     pub inset: f32,
 }
 
-/// 发文机关署名 centred over 成文日期, the date `date_right` characters in from the right
-/// (7.3.5.2: 右空四字); the name's right edge `name_right` characters in (never further
-/// right than the date's).
+/// 发文机关署名 over 成文日期 (7.3.5.1): the date `date_right` characters in from the right
+/// (右空四字), each line of names centred over the date (its right edge `right` characters
+/// in, never further right than the date's). A joint document's organs follow one another
+/// downwards, the lead organ first, one line per entry of the record (7.3.5.2); organs the
+/// record puts on one line stand side by side.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signature {
-    pub name: String,
+    /// (text, right indent in characters) per line.
+    pub names: Vec<(String, f32)>,
     pub date: String,
-    pub name_right: f32,
     pub date_right: f32,
 }
 
@@ -373,21 +410,67 @@ pub fn compose<'a>(
     let official = if is_official {
         template.official.as_ref().map(|setup| {
             let off = &article.official;
-            let mark = off.issuer_mark.as_ref().map(|mark| {
+            let mark = (!off.issuer_mark.is_empty()).then(|| {
                 let style = &setup.mark_style;
-                let natural = shaper(mark, style, false).natural_width();
-                let mut size = style.size.pt();
-                if natural > width {
-                    size = size * width / natural * 0.999;
+                let full = style.size.pt();
+                let mut names = off.issuer_mark.clone();
+                // 文件 beside a stack: the last organ's "…文件", or "文件" alone as the last entry.
+                let mut suffix = None;
+                if names.len() > 1 {
+                    if let Some(last) = names.last_mut() {
+                        if let Some(stem) = last.strip_suffix(MARK_SUFFIX) {
+                            suffix = Some(MARK_SUFFIX.to_owned());
+                            *last = stem.trim_end().to_owned();
+                        }
+                    }
+                    if names.last().is_some_and(String::is_empty) {
+                        names.pop();
+                    }
                 }
+                // Natural widths at the full size; everything scales with the size.
+                let naturals: Vec<(f32, usize)> = names
+                    .iter()
+                    .map(|n| (shaper(n, style, false).natural_width(), n.chars().count()))
+                    .collect();
+                let stack = naturals.iter().map(|n| n.0).fold(0.0, f32::max);
+                let suffix_width = suffix
+                    .as_deref()
+                    .map_or(0.0, |s| shaper(s, style, false).natural_width());
+                let gap = if suffix.is_some() { 0.5 * full } else { 0.0 };
+                let total = stack + gap + suffix_width;
+                let scale = if total > width {
+                    width / total * 0.999
+                } else {
+                    1.0
+                };
+                let size = full * scale;
+                let stack_width = stack * scale;
+                let lines = names
+                    .iter()
+                    .zip(&naturals)
+                    .map(|(name, &(natural, chars))| {
+                        let spare = stack_width - natural * scale;
+                        let tracking = if chars > 1 && spare > 0.01 {
+                            spare / (chars - 1) as f32
+                        } else {
+                            0.0
+                        };
+                        (name.clone(), tracking)
+                    })
+                    .collect();
                 let top = match (&off.signer, setup.mark_top_upward) {
                     (Some(_), Some(upward)) => upward.pt(),
                     _ => setup.mark_top.pt(),
                 };
                 Mark {
-                    text: mark.clone(),
+                    lines,
+                    suffix,
                     size,
                     top,
+                    pitch: 1.2 * size,
+                    stack_width,
+                    suffix_gap: gap * scale,
+                    suffix_width: suffix_width * scale,
                 }
             });
             let number = (off.doc_number.is_some() || off.signer.is_some()).then(|| NumberLine {
@@ -404,12 +487,18 @@ pub fn compose<'a>(
                 // Widths in characters of the signature style, as set.
                 let style = &setup.signature_style;
                 let mut ems = |s: &str| shaper(s, style, false).natural_width() / style.size.pt();
-                let (date_ems, name_ems) = (ems(&date), ems(&s.name));
-                let name_right = (date_right + (date_ems - name_ems) / 2.0).max(date_right);
+                let date_ems = ems(&date);
+                let names = s
+                    .names
+                    .iter()
+                    .map(|name| {
+                        let right = (date_right + (date_ems - ems(name)) / 2.0).max(date_right);
+                        (name.clone(), right)
+                    })
+                    .collect();
                 Signature {
-                    name: s.name.clone(),
+                    names,
                     date,
-                    name_right,
                     date_right,
                 }
             });

@@ -421,3 +421,229 @@ fn libreoffice_renders_the_docx_as_the_pdf_is_printed() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Joint issuance (GB/T 9704-2012 7.2.4, 7.3.5): with 2, 3 and 5 organs every organ is in the
+/// PDF's mark (one stacked line each, lead organ first, all as wide as the longest), in the
+/// signature, in the DOCX, in the OFD and in LibreOffice's rendering of the DOCX; "文件" stands
+/// to the right of the stack, vertically centred on it. Issue 18's case
+/// (`joint-issuers.json`) printed only the first organ.
+#[test]
+fn joint_documents_print_every_organ_in_every_format() {
+    if !common::runs("python3", &["-c", "import pdfplumber, docx, easyofd"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "joint");
+    let case: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/cases/joint-issuers.json")).unwrap(),
+    )
+    .unwrap();
+    let mut two = case.clone();
+    two["id"] = "joint-2".into();
+    two["issuer_mark"] = serde_json::json!(["某市教育局", "某市财政局文件"]);
+    two["signature"]["name"] = serde_json::json!(["某市教育局", "某市财政局"]);
+    let mut five = case.clone();
+    five["id"] = "joint-5".into();
+    five["issuer_mark"] = serde_json::json!([
+        "某省发展和改革委员会",
+        "某省财政厅",
+        "某省生态环境厅",
+        "某省住房和城乡建设厅",
+        "某省交通运输厅",
+        "文件"
+    ]);
+    five["signature"]["name"] = "某省发展和改革委员会\n某省财政厅\n某省生态环境厅".into();
+    let mut paths = Vec::new();
+    for record in [&two, &case, &five] {
+        let path = dir.join(format!("{}.json", record["id"].as_str().unwrap()));
+        std::fs::write(&path, record.to_string()).unwrap();
+        paths.push(path);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .args(&paths)
+        .args([
+            "--template",
+            "gongwen",
+            "--formats",
+            "pdf,docx,ofd",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Mark lines (chars larger than 20 pt on page 1) by baseline; the suffix's centre against
+    // the stack's; the signature's lines (the lines above the last 成文日期 on the page with it).
+    let script = r#"
+import sys, json, pdfplumber
+pdf = pdfplumber.open(sys.argv[1])
+def red(c):
+    color = tuple(c.get("non_stroking_color") or ())
+    return len(color) == 3 and color[0] > 0.5 and color[1] < 0.2 and color[2] < 0.2
+chars = [c for c in pdf.pages[0].chars if red(c)]
+# The suffix: the two rightmost chars, 文 then 件 on one baseline, right of everything else.
+chars.sort(key=lambda c: c["x0"])
+suffix = None
+if len(chars) > 2 and [c["text"] for c in chars[-2:]] == ["文", "件"]:
+    rest = chars[:-2]
+    if chars[-2]["x0"] > max(c["x1"] for c in rest) + 1:
+        suffix, chars = chars[-2:], rest
+rows = {}
+for c in chars:
+    rows.setdefault(round(c["matrix"][5]), []).append(c)
+stack = [sorted(rows[y], key=lambda c: c["x0"]) for y in sorted(rows, reverse=True)]
+names = ["".join(c["text"] for c in p) for p in stack]
+widths = [round(p[-1]["x1"] - p[0]["x0"], 1) for p in stack]
+top = min(c["top"] for p in stack for c in p)
+bottom = max(c["bottom"] for p in stack for c in p)
+centre = None
+if suffix:
+    centre = round((min(c["top"] for c in suffix) + max(c["bottom"] for c in suffix)) / 2 - (top + bottom) / 2, 2)
+text = "".join(p.extract_text() or "" for p in pdf.pages)
+print(json.dumps({"names": names, "widths": widths, "suffix": "".join(c["text"] for c in suffix) if suffix else None, "centre_offset": centre, "text": "".join(text.split())}, ensure_ascii=False))
+"#;
+    let organs: [(&str, Vec<&str>, Vec<&str>, bool); 3] = [
+        (
+            "joint-2",
+            vec!["某市教育局", "某市财政局"],
+            vec!["某市教育局", "某市财政局"],
+            true,
+        ),
+        (
+            "B13-joint-issuers",
+            vec!["某市教育局", "某市财政局", "某市人力资源和社会保障局"],
+            vec!["某市教育局　　某市财政局", "某市人力资源和社会保障局"],
+            false,
+        ),
+        (
+            "joint-5",
+            vec![
+                "某省发展和改革委员会",
+                "某省财政厅",
+                "某省生态环境厅",
+                "某省住房和城乡建设厅",
+                "某省交通运输厅",
+            ],
+            vec!["某省发展和改革委员会", "某省财政厅", "某省生态环境厅"],
+            true,
+        ),
+    ];
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let lo = common::runs("soffice", &["--version"]).then(|| {
+        let lo = Command::new("soffice")
+            .arg(&profile)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.join("lo"))
+            .args(organs.iter().map(|o| dir.join(format!("{}.docx", o.0))))
+            .output()
+            .unwrap();
+        assert!(lo.status.success());
+    });
+    for (id, mark, signature, with_suffix) in &organs {
+        let out = Command::new("python3")
+            .args(["-c", script])
+            .arg(dir.join(format!("{id}.pdf")))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let names: Vec<&str> = m["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|n| n.as_str())
+            .collect();
+        assert_eq!(&names, mark, "{id}: the mark's lines");
+        let widths: Vec<f64> = m["widths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|w| w.as_f64())
+            .collect();
+        let widest = widths.iter().cloned().fold(0.0, f64::max);
+        assert!(
+            widths.iter().all(|w| widest - w < 1.0),
+            "{id}: names spread to one width: {widths:?}"
+        );
+        if *with_suffix {
+            assert_eq!(m["suffix"], "文件", "{id}: {m}");
+            let offset = m["centre_offset"].as_f64().unwrap();
+            assert!(
+                offset.abs() < 0.5,
+                "{id}: 文件 off the stack's middle by {offset} pt"
+            );
+        } else {
+            assert!(m["suffix"].is_null(), "{id}: {m}");
+        }
+        let pdf_text = m["text"].as_str().unwrap();
+        for name in signature {
+            let squeezed: String = name
+                .split_whitespace()
+                .collect::<String>()
+                .replace('　', "");
+            assert!(
+                pdf_text.contains(&squeezed),
+                "{id}: signature line {name} not in the PDF"
+            );
+        }
+        // DOCX (python-docx, tables included), OFD (easyofd), LibreOffice's rendering.
+        let docx = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, docx\nd = docx.Document(sys.argv[1])\nt = [p.text for p in d.paragraphs]\nfor tb in d.tables:\n    for c in tb._cells:\n        t.append(c.text)\nprint(''.join(''.join(t).split()))",
+            ])
+            .arg(dir.join(format!("{id}.docx")))
+            .output()
+            .unwrap();
+        let docx_text = String::from_utf8_lossy(&docx.stdout).replace('　', "");
+        let ofd = Command::new("python3")
+            .arg(root().join("tests/support/read_ofd.py"))
+            .arg(dir.join(format!("{id}.ofd")))
+            .output()
+            .unwrap();
+        assert!(ofd.status.success(), "{ofd:?}");
+        let ofd: serde_json::Value = serde_json::from_slice(&ofd.stdout).unwrap();
+        let ofd_text: String = ofd["text"]
+            .to_string()
+            .split_whitespace()
+            .collect::<String>()
+            .replace('　', "");
+        let lo_text = lo.map(|_| {
+            let out = Command::new("pdftotext")
+                .arg(dir.join("lo").join(format!("{id}.pdf")))
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .collect::<String>()
+                .replace('　', "")
+        });
+        for name in mark.iter().chain(signature.iter()) {
+            let name = name.replace('　', "");
+            assert!(docx_text.contains(&name), "{id}: {name} not in the DOCX");
+            assert!(ofd_text.contains(&name), "{id}: {name} not in the OFD");
+            if let Some(lo_text) = &lo_text {
+                assert!(
+                    lo_text.contains(&name),
+                    "{id}: {name} not in LibreOffice's rendering"
+                );
+            }
+        }
+        if *with_suffix {
+            assert!(docx_text.contains("文件"), "{id}: 文件 not in the DOCX");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -4,7 +4,52 @@ use super::pages::{Boxed, Builder};
 use super::Item;
 use crate::template::{Align, Length, Style};
 
+/// `line` with `tracking` (pt) added after every glyph but the last: the letter-spacing that
+/// spreads a name to a given width.
+fn track(mut line: super::text::Line, tracking: f32) -> super::text::Line {
+    if tracking == 0.0 {
+        return line;
+    }
+    let total: usize = line.runs.iter().map(|r| r.glyphs.len()).sum();
+    let mut seen = 0;
+    let mut shift = 0.0;
+    for run in &mut line.runs {
+        run.x += shift;
+        for g in &mut run.glyphs {
+            seen += 1;
+            if seen < total {
+                g.x_advance += tracking;
+                shift += tracking;
+            }
+        }
+    }
+    line.width += shift;
+    line
+}
+
 impl Builder<'_> {
+    /// `text` set on one line however long (an element the standard puts on one line: the
+    /// document number, the 签发人, the 版记's entries); a line break in it is a space.
+    fn one_line(&mut self, text: &str, style: &Style) -> super::text::Line {
+        let text = text.replace('\n', " ");
+        let mut left = style.clone();
+        left.align = Align::Left;
+        left.first_line_indent = 0.0;
+        let mut lines = self
+            .set_lines(&text, &left, false, f32::MAX, 0.0)
+            .into_iter();
+        let mut line = lines.next().unwrap_or_else(super::text::Line::empty);
+        // Only a forced break could make more; keep their text on this line all the same.
+        for more in lines {
+            for mut run in more.runs {
+                run.x += line.width;
+                line.runs.push(run);
+            }
+            line.width += more.width;
+        }
+        line
+    }
+
     /// 发文机关标志 at its fixed distance below the type area's top, 发文字号 (and 签发人) two
     /// lines below it, the red line 4 mm under the number, then the title two lines below
     /// and the addressees (主送机关) one line below the title.
@@ -17,26 +62,42 @@ impl Builder<'_> {
         let pitch = t.styles.body.line_pitch();
         if let Some(mark) = &texts.mark {
             self.role(super::Role::P);
-            // The mark is one line, at the size composing chose (shrunk to fit if long).
             let mut style = setup.mark_style.clone();
             style.size = Length(mark.size);
+            style.align = Align::Left;
+            style.first_line_indent = 0.0;
             let size = mark.size;
-            let mut line = self
-                .set_lines(&mark.text, &style, false, self.width, 0.0)
-                .remove(0);
-            for run in &mut line.runs {
-                run.x += self.left;
+            // The whole mark centred in the type area; each line of the stack spread to its
+            // width by the tracking composing chose.
+            let x = self.left + (self.width - mark.width()) / 2.0;
+            let mut items = Vec::new();
+            for (i, (text, tracking)) in mark.lines.iter().enumerate() {
+                let baseline = mark.top + i as f32 * mark.pitch + 0.88 * size;
+                for line in self.set_lines(text, &style, false, f32::MAX, 0.0) {
+                    let line = track(line, *tracking);
+                    for mut run in line.runs {
+                        run.x += x;
+                        run.y = baseline;
+                        items.push(Item::Text(run));
+                    }
+                }
             }
-            let items = line
-                .runs
-                .into_iter()
-                .map(|mut run| {
-                    run.y = mark.top + 0.88 * size;
-                    Item::Text(run)
-                })
-                .collect();
+            if let Some(suffix) = &mark.suffix {
+                // Centred on the stack: its em box midway between the first line's top and
+                // the last line's bottom.
+                let middle = mark.top + mark.height() / 2.0;
+                let baseline = middle - size / 2.0 + 0.88 * size;
+                let suffix_x = x + mark.stack_width + mark.suffix_gap;
+                for line in self.set_lines(suffix, &style, false, f32::MAX, 0.0) {
+                    for mut run in line.runs {
+                        run.x += suffix_x;
+                        run.y = baseline;
+                        items.push(Item::Text(run));
+                    }
+                }
+            }
             self.boxes.push(Boxed {
-                height: mark.top + size,
+                height: mark.top + mark.height(),
                 items,
                 keep_with_next: true,
                 ..Default::default()
@@ -51,18 +112,12 @@ impl Builder<'_> {
                 // Upward documents: number at the left, 签发人 at the right.
                 let mut left_style = style.clone();
                 left_style.align = Align::Left;
-                let line = self
-                    .set_lines(&number_line.number, &left_style, false, self.width, 0.0)
-                    .remove(0);
+                let line = self.one_line(&number_line.number, &left_style);
                 let mut boxed = self.line_box(line, &left_style, self.left + inset);
-                let label = self
-                    .set_lines(label, &left_style, false, self.width, 0.0)
-                    .remove(0);
+                let label = self.one_line(label, &left_style);
                 let mut name_style = setup.signer_style.clone();
                 name_style.align = Align::Left;
-                let name = self
-                    .set_lines(signer, &name_style, false, self.width, 0.0)
-                    .remove(0);
+                let name = self.one_line(signer, &name_style);
                 let right = self.left + self.width - inset;
                 let name_x = right - name.width;
                 let label_x = name_x - label.width;
@@ -74,10 +129,15 @@ impl Builder<'_> {
                     .extend(self.line_box(name, &name_style, name_x).items);
                 boxed
             } else {
-                let line = self
-                    .set_lines(&number_line.number, &style, false, self.width, 0.0)
-                    .remove(0);
-                self.line_box(line, &style, self.left)
+                let line = self.one_line(&number_line.number, &style);
+                let spare = self.width - line.width;
+                let x = self.left
+                    + match style.align {
+                        Align::Left => 0.0,
+                        Align::Right => spare,
+                        Align::Center | Align::Justify => spare / 2.0,
+                    };
+                self.line_box(line, &style, x)
             };
             boxed.grid = true;
             boxed.space_before = f32::from(texts.lines_before_number) * pitch;
@@ -129,9 +189,7 @@ impl Builder<'_> {
             style.first_line_indent = 0.0;
             style.align = Align::Left;
             let label_x = self.left + texts.attachment_indent * body.char_advance();
-            let label = self
-                .set_lines(&texts.attachment_label, &style, false, self.width, 0.0)
-                .remove(0);
+            let label = self.one_line(&texts.attachment_label, &style);
             let text_x = label_x + label.width;
             let width = self.left + self.width - text_x;
             for (i, text) in texts.attachment_notes.iter().enumerate() {
@@ -155,26 +213,33 @@ impl Builder<'_> {
             style.align = Align::Left;
             style.first_line_indent = 0.0;
             let size = style.size.pt();
-            let date = self
-                .set_lines(&signature.date, &style, false, self.width, 0.0)
-                .remove(0);
-            let name = self
-                .set_lines(&signature.name, &style, false, self.width, 0.0)
-                .remove(0);
             let right = self.left + self.width;
-            let date_x = right - signature.date_right * size - date.width;
-            let name_x = right - signature.name_right * size - name.width;
             let space = f32::from(texts.lines_before_signature) * pitch;
-            let mut name_style = style.clone();
-            name_style.space_before = Length(space);
-            let mut name_box = self.line_box(name, &name_style, name_x);
-            name_box.space_before = space;
-            name_box.grid = true;
-            name_box.keep_with_next = true;
-            self.boxes.push(name_box);
-            let mut date_box = self.line_box(date, &style, date_x);
-            date_box.grid = true;
-            self.boxes.push(date_box);
+            let mut first = true;
+            for (name, indent) in &signature.names {
+                // A name longer than the type area wraps rather than losing its end.
+                for line in self.set_lines(name, &style, false, self.width, 0.0) {
+                    let x = (right - indent * size - line.width).max(self.left);
+                    let mut name_style = style.clone();
+                    if first {
+                        name_style.space_before = Length(space);
+                    }
+                    let mut name_box = self.line_box(line, &name_style, x);
+                    if first {
+                        name_box.space_before = space;
+                    }
+                    name_box.grid = true;
+                    name_box.keep_with_next = true;
+                    first = false;
+                    self.boxes.push(name_box);
+                }
+            }
+            for line in self.set_lines(&signature.date, &style, false, self.width, 0.0) {
+                let date_x = right - signature.date_right * size - line.width;
+                let mut date_box = self.line_box(line, &style, date_x);
+                date_box.grid = true;
+                self.boxes.push(date_box);
+            }
         }
         self.imprint(&setup.imprint_style.clone(), &texts);
     }
@@ -221,9 +286,7 @@ impl Builder<'_> {
         // Text centred in each line of the imprint, whatever the document's em box.
         let baseline = |top: f32| top + (pitch - size) / 2.0 + 0.88 * size;
         if let Some((cc_label, text)) = &texts.cc {
-            let label = self
-                .set_lines(cc_label, &line_style, false, self.width, 0.0)
-                .remove(0);
+            let label = self.one_line(cc_label, &line_style);
             let text_x = self.left + inset + label.width;
             let lines = self.set_lines(
                 text,
@@ -248,15 +311,11 @@ impl Builder<'_> {
         }
         if texts.printed_by.is_some() || texts.printed_date.is_some() {
             if let Some(by) = &texts.printed_by {
-                let line = self
-                    .set_lines(by, &line_style, false, self.width, 0.0)
-                    .remove(0);
+                let line = self.one_line(by, &line_style);
                 place(&mut items, line, self.left + inset, baseline(y));
             }
             if let Some(text) = &texts.printed_date {
-                let line = self
-                    .set_lines(text, &line_style, false, self.width, 0.0)
-                    .remove(0);
+                let line = self.one_line(text, &line_style);
                 let x = self.left + self.width - inset - line.width;
                 place(&mut items, line, x, baseline(y));
             }

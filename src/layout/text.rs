@@ -175,6 +175,15 @@ pub struct Line {
 }
 
 impl Line {
+    /// A line with nothing on it.
+    pub fn empty() -> Line {
+        Line {
+            runs: Vec::new(),
+            width: 0.0,
+            end_squeeze: 0.0,
+        }
+    }
+
     /// The line's text as printed (spaces at the break left out).
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()

@@ -39,8 +39,9 @@ pub struct Article {
 /// The optional elements of an official document's head (版头) and tail (版记).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Official {
-    /// 发文机关标志, e.g. "内蒙古自治区生态环境厅文件".
-    pub issuer_mark: Option<String>,
+    /// 发文机关标志 (7.2.4): one organ, e.g. "内蒙古自治区生态环境厅文件", or the organs of a
+    /// joint document, lead organ first (the last may end in "文件"). Empty: no mark.
+    pub issuer_mark: Vec<String>,
     /// 发文字号, e.g. "内环发〔2025〕12号".
     pub doc_number: Option<String>,
     /// 签发人 (upward documents).
@@ -57,9 +58,11 @@ pub struct Official {
     pub printed_date: Option<Timestamp>,
 }
 
+/// 落款 (7.3.5): the issuing organs' names, one per printed line, lead organ first (never
+/// empty), and the 成文日期.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signature {
-    pub name: String,
+    pub names: Vec<String>,
     pub date: Timestamp,
 }
 
@@ -412,7 +415,7 @@ impl Article {
             .chain(o.doc_number.iter_mut())
             .chain(o.signer.iter_mut())
             .chain(o.recipients.iter_mut())
-            .chain(o.signature.iter_mut().map(|s| &mut s.name))
+            .chain(o.signature.iter_mut().flat_map(|s| s.names.iter_mut()))
             .chain(o.cc.iter_mut())
             .chain(o.printed_by.iter_mut());
         let blocks = self
@@ -467,11 +470,13 @@ impl Article {
                 .iter()
                 .map(|a| count(&a.name) + optional(&a.url))
                 .sum::<usize>()
-            + optional(&o.issuer_mark)
+            + o.issuer_mark.iter().map(|c| count(c)).sum::<usize>()
             + optional(&o.doc_number)
             + optional(&o.signer)
             + optional(&o.recipients)
-            + o.signature.as_ref().map_or(0, |s| count(&s.name))
+            + o.signature
+                .as_ref()
+                .map_or(0, |s| s.names.iter().map(|n| count(n)).sum::<usize>())
             + o.cc.iter().map(|c| count(c)).sum::<usize>()
             + optional(&o.printed_by);
         fields + blocks

@@ -47,7 +47,7 @@ struct RawRecord {
     source: Option<String>,
     author: Option<String>,
     issuer: Option<String>,
-    issuer_mark: Option<String>,
+    issuer_mark: Option<StringOrList>,
     doc_number: Option<String>,
     signer: Option<String>,
     recipients: Option<String>,
@@ -72,7 +72,7 @@ struct RawAttachment {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSignature {
-    name: String,
+    name: StringOrList,
     date: DateText,
 }
 
@@ -147,6 +147,38 @@ impl<'de> Deserialize<'de> for StringOrList {
         }
         d.deserialize_any(V)
     }
+}
+
+/// The organs of a joint document (联合行文, GB/T 9704-2012 7.2.4, 7.3.5) from a string or a
+/// list: every line of every entry is one organ (a `\n` inside a string means the same as a
+/// list), trimmed. A blank line around the text of a single string is ignored; an entry (or
+/// a line between others) with nothing in it is an error naming `field[i]`, since leaving an
+/// organ out would change who issued the document.
+fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, String)> {
+    let single = list.0.len() == 1;
+    let mut out = Vec::new();
+    for (i, entry) in list.0.iter().enumerate() {
+        let entry = if single { entry.trim() } else { entry.as_str() };
+        for line in entry.split('\n') {
+            let line = line.trim();
+            if line.is_empty() {
+                let at = if single {
+                    field.to_owned()
+                } else {
+                    format!("{field}[{i}]")
+                };
+                if single && entry.is_empty() {
+                    return Ok(Vec::new());
+                }
+                return Err((
+                    at,
+                    "an organ's name is empty (one organ per line or list entry)".to_owned(),
+                ));
+            }
+            out.push(line.to_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// `body` is either one string or a list of blocks.
@@ -605,18 +637,20 @@ fn validate(
     let signature = match raw.signature {
         None => None,
         Some(sig) => {
-            if sig.name.trim().is_empty() {
+            let names = organs(sig.name, "signature.name").map_err(|(f, m)| err(&f, m))?;
+            if names.is_empty() {
                 return Err(err(
                     "signature.name",
                     "the issuing body's name is empty".into(),
                 ));
             }
             let date = Timestamp::parse(&sig.date).map_err(|m| err("signature.date", m))?;
-            Some(super::Signature {
-                name: sig.name.trim().to_owned(),
-                date,
-            })
+            Some(super::Signature { names, date })
         }
+    };
+    let issuer_mark = match raw.issuer_mark {
+        None => Vec::new(),
+        Some(list) => organs(list, "issuer_mark").map_err(|(f, m)| err(&f, m))?,
     };
     let printed_date = raw
         .printed_date
@@ -634,7 +668,7 @@ fn validate(
         })
         .unwrap_or_default();
     let official = super::Official {
-        issuer_mark: non_empty(raw.issuer_mark),
+        issuer_mark,
         doc_number: non_empty(raw.doc_number),
         signer: non_empty(raw.signer),
         recipients: non_empty(raw.recipients),
@@ -823,7 +857,6 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
         ("source", raw.source.as_deref()),
         ("author", raw.author.as_deref()),
         ("issuer", raw.issuer.as_deref()),
-        ("issuer_mark", raw.issuer_mark.as_deref()),
         ("doc_number", raw.doc_number.as_deref()),
         ("signer", raw.signer.as_deref()),
         ("recipients", raw.recipients.as_deref()),
@@ -838,13 +871,24 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
         }
     }
     if let Some(sig) = &raw.signature {
-        too_long("signature.name".into(), &sig.name)?;
+        for (i, v) in sig.name.0.iter().enumerate() {
+            too_long(format!("signature.name[{i}]"), v)?;
+        }
         too_long("signature.date".into(), &sig.date)?;
+    }
+    let marks: &[String] = raw.issuer_mark.as_ref().map_or(&[], |c| &c.0);
+    for (i, v) in marks.iter().enumerate() {
+        too_long(format!("issuer_mark[{i}]"), v)?;
     }
     let cc: &[String] = raw.cc.as_ref().map_or(&[], |c| &c.0);
     for (name, len) in [
         ("channel", raw.channel.len()),
         ("cc", cc.len()),
+        ("issuer_mark", marks.len()),
+        (
+            "signature.name",
+            raw.signature.as_ref().map_or(0, |s| s.name.0.len()),
+        ),
         ("attachments", raw.attachments.len()),
     ] {
         if len > MAX_LIST_ENTRIES {
@@ -1242,6 +1286,26 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("body[0].level"));
     }
 
+    /// A joint document's organs (GB/T 9704-2012 7.2.4, 7.3.5): a list, or lines of one
+    /// string; surrounding blank lines of a single string ignored.
+    #[test]
+    fn organs_come_as_a_list_or_as_lines() {
+        let a = parse(
+            r#"{"title":"T","issuer_mark":"\n甲局\n 乙局文件 \n","signature":{"name":["甲局　　乙局","丙局"],"date":"2025-03-03"}}"#,
+            RecordFormat::Json,
+        )
+        .unwrap();
+        assert_eq!(a.official.issuer_mark, ["甲局", "乙局文件"]);
+        let names = &a.official.signature.as_ref().unwrap().names;
+        assert_eq!(names, &["甲局　　乙局", "丙局"]);
+        let one = parse(
+            r#"{"title":"T","issuer_mark":"某厅文件"}"#,
+            RecordFormat::Json,
+        )
+        .unwrap();
+        assert_eq!(one.official.issuer_mark, ["某厅文件"]);
+    }
+
     #[test]
     fn semantic_checks() {
         let cases = [
@@ -1270,6 +1334,22 @@ mod tests {
                 "body[0].path",
             ),
             (r#"{"title":"T","body":[{"type":"chart"}]}"#, "body[0].type"),
+            (
+                r#"{"title":"T","issuer_mark":["甲局"," ","乙局"]}"#,
+                "issuer_mark[1]",
+            ),
+            (
+                r#"{"title":"T","issuer_mark":"甲局\n\n乙局"}"#,
+                "issuer_mark",
+            ),
+            (
+                r#"{"title":"T","signature":{"name":["甲局",""],"date":"2025-03-03"}}"#,
+                "signature.name[1]",
+            ),
+            (
+                r#"{"title":"T","signature":{"name":" ","date":"2025-03-03"}}"#,
+                "signature.name",
+            ),
         ];
         for (text, field) in cases {
             let e = parse(text, RecordFormat::Json).unwrap_err();

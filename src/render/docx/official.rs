@@ -84,16 +84,7 @@ impl Writer<'_> {
             return;
         };
         if let Some(mark) = &texts.mark {
-            // The composed size (shrunk to fit), in half-points rounded down so that the
-            // mark never needs more room than in the PDF.
-            let half_points = ((mark.size * 2.0).floor() as i64).max(2);
-            let _ = write!(
-                self.body,
-                "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr>{}</w:r></w:p>",
-                Length(mark.top).twips(),
-                Length(mark.size * 1.1).twips(),
-                super::run_content(&mark.text)
-            );
+            self.mark(mark);
         }
         if let Some(number_line) = &texts.number {
             if texts.mark.is_some() {
@@ -152,6 +143,76 @@ impl Writer<'_> {
         }
     }
 
+    /// The 发文机关标志 at the size composing chose, in half-points rounded down so that it
+    /// never needs more room than in the PDF. One organ: one paragraph, its top at the mark's
+    /// distance. Several: a spacer paragraph, then a borderless table centred in the type
+    /// area, the names stacked in its first cell, each spread to the cell's width
+    /// (`w:jc="distribute"`, ECMA-376 17.18.44), and "文件" in a second cell, centred on them
+    /// vertically (`w:vAlign="center"`).
+    fn mark(&mut self, mark: &crate::compose::Mark) {
+        let half_points = ((mark.size * 2.0).floor() as i64).max(2);
+        let size = format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>");
+        if mark.lines.len() == 1 && mark.suffix.is_none() {
+            let text: &str = &mark.lines[0].0;
+            let _ = write!(
+                self.body,
+                "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p>",
+                Length(mark.top).twips(),
+                Length(mark.size * 1.1).twips(),
+                super::run_content(text)
+            );
+            return;
+        }
+        // The lines' boxes are a pitch tall with the em box in their middle: the spacer ends
+        // half the leading above the first line's top.
+        let spacer = mark.top - (mark.pitch - mark.size) / 2.0;
+        let _ = write!(
+            self.body,
+            "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr></w:p>",
+            Length(spacer).twips().max(20)
+        );
+        // A twentieth of a point of slack per cell keeps rounding from wrapping a name.
+        let stack = Length(mark.stack_width).twips() + 20;
+        let side = if mark.suffix.is_some() {
+            Length(mark.suffix_gap + mark.suffix_width).twips() + 20
+        } else {
+            0
+        };
+        let none = "<w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/>";
+        let grid = if side > 0 {
+            format!("<w:gridCol w:w=\"{stack}\"/><w:gridCol w:w=\"{side}\"/>")
+        } else {
+            format!("<w:gridCol w:w=\"{stack}\"/>")
+        };
+        let _ = write!(
+            self.body,
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w=\"{stack}\" w:type=\"dxa\"/></w:tcPr>",
+            stack + side
+        );
+        let line = Length(mark.pitch).twips();
+        let ppr = |jc: &str| {
+            format!("<w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{line}\" w:lineRule=\"exact\"/><w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"{jc}\"/></w:pPr>")
+        };
+        for (text, _) in &mark.lines {
+            let _ = write!(
+                self.body,
+                "<w:p>{}<w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p>",
+                ppr("distribute"),
+                super::run_content(text)
+            );
+        }
+        self.body.push_str("</w:tc>");
+        if let Some(suffix) = &mark.suffix {
+            let _ = write!(
+                self.body,
+                "<w:tc><w:tcPr><w:tcW w:w=\"{side}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr><w:p>{}<w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p></w:tc>",
+                ppr("right"),
+                super::run_content(suffix)
+            );
+        }
+        self.body.push_str("</w:tr></w:tbl>");
+    }
+
     pub(super) fn official_tail(&mut self) {
         let t = self.template;
         let Some(setup) = &t.official else { return };
@@ -180,7 +241,9 @@ impl Writer<'_> {
             self.blank_lines(texts.lines_before_signature);
             let size = setup.signature_style.size.pt();
             let ind = |chars: f32| format!("<w:ind w:right=\"{}\"/>", Length(chars * size).twips());
-            self.para("Signature", &signature.name, &ind(signature.name_right));
+            for (name, right) in &signature.names {
+                self.para("Signature", name, &ind(*right));
+            }
             self.para("Signature", &signature.date, &ind(signature.date_right));
         }
         self.imprint(&texts);
