@@ -116,6 +116,15 @@ pub fn convert(
     let qr = qr::QrMatrix::for_url(article.url.as_deref())?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    if template.document == template::DocumentKind::Official {
+        // What `bulletin check` reports against GB/T 9704-2012, said at conversion too.
+        warnings.extend(
+            article
+                .official_spots()
+                .into_iter()
+                .map(|s| format!("field `{}`, character {}: {}", s.field, s.column, s.message)),
+        );
+    }
     let mut pages = 0;
     // Every decision about what is printed, made once for all the writers (not at all when
     // only the QR files are wanted).

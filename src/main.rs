@@ -170,7 +170,8 @@ enum Command {
         #[command(subcommand)]
         action: Option<TemplatesAction>,
     },
-    /// Validate records and report half-width punctuation inside Chinese text, with positions.
+    /// Validate records and report half-width punctuation inside Chinese text and departures
+    /// from GB/T 9704-2012 (the 发文字号's form, attachment names), with positions.
     /// Exit 0 when every record is valid and clean, 1 otherwise.
     Check {
         #[arg(required = true, value_name = "RECORD")]
@@ -533,15 +534,34 @@ fn check(records: &[PathBuf]) -> ExitCode {
                         s.describe()
                     );
                 }
-                if spots.is_empty() {
+                let official = article.official_spots();
+                for s in &official {
+                    say!(
+                        "{}: field `{}`, character {}: {}",
+                        path.display(),
+                        s.field,
+                        s.column,
+                        s.message
+                    );
+                }
+                if spots.is_empty() && official.is_empty() {
                     say!("{}: ok", path.display());
                 } else {
                     problems += 1;
-                    say!(
-                        "{}: {} punctuation problems in Chinese text; correct them with --normalize-punctuation",
-                        path.display(),
-                        spots.len()
-                    );
+                    if !spots.is_empty() {
+                        say!(
+                            "{}: {} punctuation problems in Chinese text; correct them with --normalize-punctuation",
+                            path.display(),
+                            spots.len()
+                        );
+                    }
+                    if !official.is_empty() {
+                        say!(
+                            "{}: {} departures from GB/T 9704-2012",
+                            path.display(),
+                            official.len()
+                        );
+                    }
                 }
             }
         }

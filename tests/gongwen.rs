@@ -647,3 +647,59 @@ print(json.dumps({"names": names, "widths": widths, "suffix": "".join(c["text"] 
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The 发文字号's form (GB/T 9704-2012 7.2.5), the commonest reason a draft is sent back:
+/// `check` names `doc_number` and the cited 文号 in the body, gives the corrected forms and
+/// fails; `convert` prints the same as warnings and still converts. The official examples are
+/// clean.
+#[test]
+fn check_names_a_document_number_in_the_wrong_form() {
+    let case = root().join("tests/fixtures/cases/doc-number-brackets.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("check")
+        .arg(&case)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("field `doc_number`, character 4")
+            && said.contains("六角括号")
+            && said.contains("write 某环发〔2025〕12号"),
+        "{said}"
+    );
+    assert!(
+        said.contains("field `body[0].text`") && said.contains("write 某政办发〔2024〕5号"),
+        "{said}"
+    );
+    let dir = fresh_dir("gongwen", "doc-number");
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&case)
+        .args(["--template", "gongwen", "--formats", "pdf", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let warned = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{warned}");
+    assert!(
+        warned.contains("warning:") && warned.contains("write 某环发〔2025〕12号"),
+        "{warned}"
+    );
+    for example in [
+        "examples/official-notice.json",
+        "examples/official-request.yaml",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("check")
+            .arg(root().join(example))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,6 @@
 //! The article record: the typed model every later stage reads, and its parsing and validation.
 
+pub mod checks;
 mod datetime;
 pub mod hygiene;
 pub mod jpeg;

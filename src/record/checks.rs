@@ -1,0 +1,319 @@
+//! Checks of an official document's elements against GB/T 9704-2012, for `bulletin check`
+//! and as warnings of `convert`: the form of the 发文字号 (7.2.5) wherever it is written (the
+//! `doc_number` field, and 文号 cited in the text), 附件说明 names without closing punctuation
+//! (7.3.3).
+
+use super::Article;
+
+/// One finding: the field (as the record names it, e.g. `doc_number`, `body[3].text`), the
+/// character where it starts (1-based) and what is wrong, with the corrected text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficialSpot {
+    pub field: String,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The brackets people put around a 发文字号's year instead of the 六角括号 〔〕.
+const OPENERS: &[char] = &['[', '［', '【', '(', '（', '〈', '<', '{', '｛', '〖', '〔'];
+const CLOSERS: &[char] = &[']', '］', '】', ')', '）', '〉', '>', '}', '｝', '〗', '〕'];
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn ascii_digit(c: char) -> char {
+    if ('０'..='９').contains(&c) {
+        char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// What is wrong with `number` as a 发文字号 (GB/T 9704-2012 7.2.5: "发文字号由发文机关代字、
+/// 年份、发文顺序号组成。年份、发文顺序号用阿拉伯数字标注；年份应标全称，用六角括号"〔〕"
+/// 括入；发文顺序号不加"第"字，不编虚位（即1不编为01），在阿拉伯数字后加"号"字"), as
+/// (character index, problem) pairs, and the number written as the standard wants it, when
+/// it can be told. Empty when the number is right.
+pub fn doc_number_problems(number: &str) -> (Vec<(usize, String)>, Option<String>) {
+    let chars: Vec<char> = number.trim().chars().collect();
+    let mut problems = Vec::new();
+    let Some(year_start) = chars.iter().position(|&c| is_digit(c)) else {
+        return (
+            vec![(
+                0,
+                "no year: a 发文字号 is the organ's code, the full year in 〔〕 and the serial number with 号, e.g. 某环发〔2025〕12号".to_owned(),
+            )],
+            None,
+        );
+    };
+    let year_end = (year_start..chars.len())
+        .find(|&i| !is_digit(chars[i]))
+        .unwrap_or(chars.len());
+    let year: String = chars[year_start..year_end]
+        .iter()
+        .map(|&c| ascii_digit(c))
+        .collect();
+    let open = year_start
+        .checked_sub(1)
+        .map(|i| chars[i])
+        .filter(|c| OPENERS.contains(c));
+    let code_end = if open.is_some() {
+        year_start - 1
+    } else {
+        year_start
+    };
+    let code: String = chars[..code_end].iter().collect();
+    if code.trim().is_empty() {
+        problems.push((
+            0,
+            "no organ's code (发文机关代字) before the year".to_owned(),
+        ));
+    }
+    let close = chars.get(year_end).copied().filter(|c| CLOSERS.contains(c));
+    let after_year = if close.is_some() {
+        year_end + 1
+    } else {
+        year_end
+    };
+    match (open, close) {
+        (Some('〔'), Some('〕')) => {}
+        (None, None) => problems.push((
+            year_start,
+            "the year goes in the 六角括号 〔〕".to_owned(),
+        )),
+        (o, c) => problems.push((
+            code_end,
+            format!(
+                "the year is in {}{}; it goes in the 六角括号 〔〕, not brackets such as [ ] or 【】",
+                o.map_or(String::new(), String::from),
+                c.map_or(String::new(), String::from)
+            ),
+        )),
+    }
+    if chars[year_start..year_end]
+        .iter()
+        .any(|c| !c.is_ascii_digit())
+    {
+        problems.push((
+            year_start,
+            "write the year in half-width Arabic digits".to_owned(),
+        ));
+    }
+    if year.len() != 4 {
+        problems.push((
+            year_start,
+            format!("the year {year} is not written in full (four digits)"),
+        ));
+    }
+    let mut i = after_year;
+    if chars.get(i) == Some(&'第') {
+        problems.push((i, "no 第 before the serial number".to_owned()));
+        i += 1;
+    }
+    let serial_start = i;
+    while i < chars.len() && is_digit(chars[i]) {
+        i += 1;
+    }
+    let serial: String = chars[serial_start..i]
+        .iter()
+        .map(|&c| ascii_digit(c))
+        .collect();
+    let trimmed = serial.trim_start_matches('0');
+    if serial.is_empty() {
+        problems.push((serial_start, "no serial number after the year".to_owned()));
+    } else if trimmed.len() < serial.len() {
+        problems.push((
+            serial_start,
+            format!("the serial number {serial} has a leading zero (1, not 01)"),
+        ));
+    }
+    if chars[serial_start..i].iter().any(|c| !c.is_ascii_digit()) {
+        problems.push((
+            serial_start,
+            "write the serial number in half-width Arabic digits".to_owned(),
+        ));
+    }
+    let rest: String = chars[i..].iter().collect();
+    if rest != "号" {
+        problems.push((
+            i,
+            if rest.is_empty() {
+                "a 发文字号 ends with 号".to_owned()
+            } else {
+                format!("a 发文字号 ends with 号 right after the serial number, not \"{rest}\"")
+            },
+        ));
+    }
+    if problems.is_empty() {
+        return (problems, None);
+    }
+    let fixed = (!code.trim().is_empty() && year.len() == 4 && !trimmed.is_empty())
+        .then(|| format!("{}〔{year}〕{trimmed}号", code.trim()));
+    (problems, fixed)
+}
+
+/// 文号 cited in running text with brackets other than 〔〕 around the year ("某政办发[2024]5号",
+/// "（2024）第5号"): (character index, the cited number, the number as it should be written).
+fn cited_numbers(text: &str) -> Vec<(usize, String, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !OPENERS.contains(&c) || c == '〔' {
+            i += 1;
+            continue;
+        }
+        let digits = (i + 1..chars.len())
+            .find(|&j| !is_digit(chars[j]))
+            .unwrap_or(chars.len());
+        let close = chars.get(digits).copied();
+        if digits - (i + 1) != 4 || !close.is_some_and(|c| CLOSERS.contains(&c)) {
+            i += 1;
+            continue;
+        }
+        let mut j = digits + 1;
+        if chars.get(j) == Some(&'第') {
+            j += 1;
+        }
+        let serial = j;
+        while j < chars.len() && is_digit(chars[j]) {
+            j += 1;
+        }
+        if j == serial || chars.get(j) != Some(&'号') {
+            i += 1;
+            continue;
+        }
+        // The organ's code: the Han characters right before the bracket.
+        let mut start = i;
+        while start > 0 && is_han(chars[start - 1]) && i - start < 12 {
+            start -= 1;
+        }
+        if start == i {
+            i += 1;
+            continue;
+        }
+        let cited: String = chars[start..=j].iter().collect();
+        if let (_, Some(fixed)) = doc_number_problems(&cited) {
+            out.push((start, cited, fixed));
+        }
+        i = j + 1;
+    }
+    out
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Punctuation a 附件说明 name must not end with (7.3.3: "附件名称后不加标点符号").
+const CLOSING_PUNCTUATION: &[char] =
+    &['。', '，', '；', '：', '、', '.', ',', ';', ':', '！', '？'];
+
+impl Article {
+    /// What `bulletin check` (and `convert`, as warnings) reports against GB/T 9704-2012:
+    /// the `doc_number`'s form (7.2.5), 文号 cited in any text with other brackets than 〔〕,
+    /// attachment names ending in punctuation (7.3.3). Chinese records only.
+    pub fn official_spots(&self) -> Vec<OfficialSpot> {
+        let mut out = Vec::new();
+        if !self.language.is_chinese() {
+            return out;
+        }
+        if let Some(number) = &self.official.doc_number {
+            let (problems, fixed) = doc_number_problems(number);
+            let fix = fixed.map_or(String::new(), |f| format!("; write {f}"));
+            for (at, problem) in problems {
+                out.push(OfficialSpot {
+                    field: "doc_number".to_owned(),
+                    column: at + 1,
+                    message: format!("发文字号 {number}: {problem} (GB/T 9704-2012 7.2.5){fix}"),
+                });
+            }
+        }
+        let mut copy = self.clone();
+        copy.for_each_text_mut(|field, text| {
+            if field == "doc_number" {
+                return;
+            }
+            for (at, cited, fixed) in cited_numbers(text) {
+                out.push(OfficialSpot {
+                    field: field.to_owned(),
+                    column: at + 1,
+                    message: format!(
+                        "文号 {cited}: the year goes in the 六角括号 〔〕 (GB/T 9704-2012 7.2.5); write {fixed}"
+                    ),
+                });
+            }
+        });
+        for (i, a) in self.attachments.iter().enumerate() {
+            if let Some(last) = a.name.trim_end().chars().last() {
+                if CLOSING_PUNCTUATION.contains(&last) {
+                    out.push(OfficialSpot {
+                        field: format!("attachments[{i}].name"),
+                        column: a.name.trim_end().chars().count(),
+                        message: format!(
+                            "附件名称 ends in \"{last}\": no punctuation after an attachment's name (GB/T 9704-2012 7.3.3)"
+                        ),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_numbers_pass() {
+        for n in [
+            "内环发〔2025〕12号",
+            "国办发〔2024〕1号",
+            "某教发〔2025〕16号",
+        ] {
+            assert_eq!(doc_number_problems(n), (vec![], None), "{n}");
+        }
+    }
+
+    /// The forms a draft is sent back for (7.2.5), each named, with the corrected number.
+    #[test]
+    fn wrong_numbers_are_named_and_corrected() {
+        let cases = [
+            ("某环发[2025]12号", "六角括号", "某环发〔2025〕12号"),
+            ("某环发【2025】12号", "六角括号", "某环发〔2025〕12号"),
+            ("某环发（2025）12号", "六角括号", "某环发〔2025〕12号"),
+            ("某环发2025年12号", "六角括号", ""),
+            ("某环发〔25〕12号", "four digits", ""),
+            ("某环发〔2025〕第12号", "第", "某环发〔2025〕12号"),
+            ("某环发〔2025〕012号", "leading zero", "某环发〔2025〕12号"),
+            ("某环发〔2025〕12", "ends with 号", "某环发〔2025〕12号"),
+            ("〔2025〕12号", "organ's code", ""),
+        ];
+        for (number, problem, fixed) in cases {
+            let (problems, suggestion) = doc_number_problems(number);
+            assert!(
+                problems.iter().any(|(_, p)| p.contains(problem)),
+                "{number}: {problems:?}"
+            );
+            assert_eq!(suggestion.unwrap_or_default(), fixed, "{number}");
+        }
+    }
+
+    #[test]
+    fn numbers_cited_in_text_are_found() {
+        let found = cited_numbers(
+            "根据《关于加强入河排污口监督管理工作的实施意见》（某政办发[2024]5号）要求，按（2025）年计划和国办发〔2024〕1号执行。",
+        );
+        assert_eq!(
+            found,
+            vec![(
+                25,
+                "某政办发[2024]5号".to_owned(),
+                "某政办发〔2024〕5号".to_owned()
+            )]
+        );
+    }
+}
