@@ -130,10 +130,16 @@ pub fn convert(
     // only the QR files are wanted).
     let composed = (formats.pdf || formats.ofd || formats.docx)
         .then(|| compose::compose(article, template, fonts, qr.as_deref()));
-    if let (true, Some(composed)) = (formats.pdf || formats.ofd, &composed) {
+    // An official document's DOCX follows the layout's pagination of the 版记 (the page
+    // breaks and blank page of GB/T 9704-2012 7.5), so it is laid out for the DOCX alone too.
+    let official = template.document == template::DocumentKind::Official;
+    let needs_layout = formats.pdf || formats.ofd || (formats.docx && official);
+    let mut imprint = None;
+    if let (true, Some(composed)) = (needs_layout, &composed) {
         let laid_out = layout::layout_composed(composed, fonts, qr.as_ref())?;
         warnings.extend(missing_chars_warning(&laid_out.missing_chars));
         pages = laid_out.pages.len();
+        imprint = laid_out.imprint;
         if formats.pdf {
             // krilla's validators for PDF/A and tagged PDF; the direct writer, several times
             // faster, for everyday PDFs.
@@ -169,7 +175,7 @@ pub fn convert(
         }
         files.push((
             format!("{}.docx", article.id),
-            render::docx::render_composed(composed, qr.as_deref(), fonts)?,
+            render::docx::render_composed(composed, qr.as_deref(), fonts, imprint)?,
         ));
     }
     if formats.qr {

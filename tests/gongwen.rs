@@ -703,3 +703,140 @@ fn check_names_a_document_number_in_the_wrong_form() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The 版记 on an even page (the back of the last sheet), GB/T 9704-2012 7.4, 7.5. Issue 18's
+/// cases: `imprint-odd-page.json` ended on page 3 with the 版记 — it moves alone to page 4,
+/// which keeps its number; `imprint-alone-odd-page.json` pushed the 版记 alone to page 3,
+/// numbered — page 3 now stays blank and the 版记 is on page 4, neither numbered. The OFD has
+/// the same pages; the DOCX repeats it with a page break, or a section break and an
+/// unnumbered last section; LibreOffice's rendering puts the 版记 on an even page.
+#[test]
+fn the_imprint_ends_on_an_even_page_after_an_unnumbered_blank_page_when_needed() {
+    if !common::runs("pdftotext", &["-v"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "even-imprint");
+    let cases = ["imprint-odd-page", "imprint-alone-odd-page"];
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .args(cases.map(|c| root().join(format!("tests/fixtures/cases/{c}.json"))))
+        .args([
+            "--template",
+            "gongwen",
+            "--formats",
+            "pdf,docx,ofd",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page_texts = |pdf: &Path| -> Vec<String> {
+        let out = Command::new("pdftotext")
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split('\u{c}')
+            .map(|p| p.split_whitespace().collect())
+            .collect()
+    };
+    let ids = ["B04-imprint-odd-page", "B04b-imprint-alone-odd-page"];
+    // PDF: (page, what it holds).
+    let first = page_texts(&dir.join(format!("{}.pdf", ids[0])));
+    assert_eq!(
+        first.len(),
+        5,
+        "4 pages and the text after the last form feed: {first:?}"
+    );
+    assert!(
+        first[2].contains("2025年3月10日") && first[2].ends_with("—3—"),
+        "{first:?}"
+    );
+    assert!(
+        !first[2].contains("印发"),
+        "page 3 holds no 版记: {}",
+        first[2]
+    );
+    assert!(
+        first[3].contains("印发") && first[3].contains("—4—"),
+        "the 版记 alone on page 4, numbered (no blank page before it): {}",
+        first[3]
+    );
+    let second = page_texts(&dir.join(format!("{}.pdf", ids[1])));
+    assert_eq!(second.len(), 5, "{second:?}");
+    assert!(
+        second[1].contains("2025年3月10日") && second[1].ends_with("—2—"),
+        "{second:?}"
+    );
+    assert!(
+        second[2].is_empty(),
+        "page 3 blank, without a number: {}",
+        second[2]
+    );
+    assert!(
+        second[3].contains("印发") && !second[3].contains('—'),
+        "the 版记 on page 4, without a number: {}",
+        second[3]
+    );
+    // DOCX: the page break, or the section break and the unnumbered section.
+    let first_xml = docx_part(&dir.join(format!("{}.docx", ids[0])), "word/document.xml");
+    assert_eq!(first_xml.matches("<w:pageBreakBefore/>").count(), 1);
+    assert_eq!(first_xml.matches("<w:sectPr>").count(), 1);
+    let docx = dir.join(format!("{}.docx", ids[1]));
+    let second_xml = docx_part(&docx, "word/document.xml");
+    assert_eq!(
+        second_xml.matches("<w:sectPr>").count(),
+        2,
+        "a section for the blank page"
+    );
+    let last = &second_xml[second_xml.rfind("<w:sectPr>").unwrap()..];
+    assert!(
+        last.contains("r:id=\"rId8\"") && !last.contains("rId6"),
+        "the last section's footers are the empty one: {last}"
+    );
+    let empty = docx_part(&docx, "word/footer3.xml");
+    assert!(!empty.contains("PAGE"), "{empty}");
+    // OFD: the same four pages, the third empty.
+    if common::runs("python3", &["-c", "import easyofd"]) {
+        let ofd = Command::new("python3")
+            .arg(root().join("tests/support/read_ofd.py"))
+            .arg(dir.join(format!("{}.ofd", ids[1])))
+            .output()
+            .unwrap();
+        let ofd: serde_json::Value = serde_json::from_slice(&ofd.stdout).unwrap();
+        assert_eq!(ofd["pages"], 4, "{ofd}");
+        let pages = ofd["text"].as_array().unwrap();
+        assert!(pages[2].as_str().unwrap().trim().is_empty(), "{ofd}");
+        assert!(pages[3].as_str().unwrap().contains("印发"), "{ofd}");
+    }
+    // LibreOffice: the 版记 on an even page, without a number after a section break.
+    if common::runs("soffice", &["--version"]) {
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        );
+        let lo = Command::new("soffice")
+            .arg(profile)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.join("lo"))
+            .args(ids.map(|id| dir.join(format!("{id}.docx"))))
+            .output()
+            .unwrap();
+        assert!(lo.status.success());
+        for id in ids {
+            let pages = page_texts(&dir.join("lo").join(format!("{id}.pdf")));
+            let at = pages.iter().position(|p| p.contains("印发")).unwrap();
+            assert_eq!(at % 2, 1, "{id}: the 版记 on page {}: {pages:?}", at + 1);
+        }
+        let pages = page_texts(&dir.join("lo").join(format!("{}.pdf", ids[1])));
+        let at = pages.iter().position(|p| p.contains("印发")).unwrap();
+        assert!(!pages[at].contains('—'), "{pages:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

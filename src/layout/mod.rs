@@ -33,6 +33,20 @@ pub struct Pages {
     pub outline: Vec<OutlineEntry>,
     /// The logical structure, in reading order; items point into it by index (`tag`).
     pub roles: Vec<Role>,
+    /// Where an official document's 版记 went, when it did not stay under the text before
+    /// it: what the DOCX writer repeats with page and section breaks.
+    pub imprint: Option<ImprintPage>,
+}
+
+/// How the 版记 reached its even page (GB/T 9704-2012 7.4, 7.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImprintPage {
+    /// Alone on the page after the text's last page (the text ended on an odd page, or had
+    /// no room left on an even one).
+    NextPage,
+    /// After an unnumbered blank page: the text filled an even page; the blank page and the
+    /// 版记's page carry no number.
+    AfterBlankPage,
 }
 
 /// What a piece of content is, for a tagged PDF's structure tree.
@@ -83,6 +97,9 @@ pub struct OutlineEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// Carries no page number: the blank page before an official document's 版记 and the
+    /// 版记's page after it (GB/T 9704-2012 7.5).
+    pub unnumbered: bool,
 }
 
 /// Something drawn on a page. Coordinates are points from the page's top-left corner.

@@ -327,6 +327,7 @@ impl Builder<'_> {
             space_before: pitch,
             items,
             at_page_bottom: true,
+            even_page: setup.imprint_on_even_page,
             ..Default::default()
         });
     }

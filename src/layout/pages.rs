@@ -3,7 +3,7 @@
 //! bottom, images kept with their captions and table headers repeated.
 
 use super::text::{set_shaped, shape, Line, Shaped, TextStyle};
-use super::{Item, OutlineEntry, Page, Pages, Role, TextRun};
+use super::{ImprintPage, Item, OutlineEntry, Page, Pages, Role, TextRun};
 use crate::compose::{
     gap, grid_snap, hand_indented, on_grid, table_caption_style, Composed, BREADCRUMB_RULE,
     HEAD_RULE, IMAGE_SPACE_AFTER, IMAGE_SPACE_BEFORE, QR_SPACE_BEFORE,
@@ -33,6 +33,9 @@ pub(super) struct Boxed {
     pub(super) repeat_header: Option<Arc<Boxed>>,
     /// Placed with its bottom on the type area's bottom (an official document's 版记).
     pub(super) at_page_bottom: bool,
+    /// With `at_page_bottom`: only on an even page (the 版记 of a document printed on both
+    /// sides, [`crate::template::OfficialSetup::imprint_on_even_page`]).
+    pub(super) even_page: bool,
     /// Drawn only when a page ends right after this box (y relative to its top): the rules
     /// that close a table row whose spanning cells go on on the next page.
     pub(super) at_page_foot: Vec<Item>,
@@ -133,7 +136,7 @@ pub fn layout_composed(
         .typography
         .baseline_grid
         .then(|| template.styles.body.line_pitch());
-    let (mut pages, outline) = paginate(
+    let (mut pages, outline, imprint) = paginate(
         &b.boxes,
         page.margin_top.pt(),
         page.height.pt() - page.margin_bottom.pt(),
@@ -144,6 +147,9 @@ pub fn layout_composed(
         return Err(too_many_pages(total.to_string()));
     }
     for (i, p) in pages.iter_mut().enumerate() {
+        if p.unnumbered {
+            continue;
+        }
         if let Some(h) = &template.header {
             b.furniture(p, h, i + 1, total, true);
         }
@@ -167,6 +173,7 @@ pub fn layout_composed(
             })
             .collect(),
         roles: b.roles,
+        imprint,
     })
 }
 
@@ -685,6 +692,7 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            even_page: false,
             at_page_foot: Vec::new(),
             at_page_head: Vec::new(),
             outline: None,
@@ -746,6 +754,7 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            even_page: false,
             at_page_foot: Vec::new(),
             at_page_head: Vec::new(),
             outline: None,
@@ -866,7 +875,13 @@ fn stacked(parts: &[Boxed]) -> Boxed {
 /// Pages, and where each outline box landed: (page index, y, entry).
 type Placed = Vec<(usize, f32, (u8, String))>;
 
-fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<Page>, Placed) {
+fn paginate(
+    boxes: &[Boxed],
+    top: f32,
+    bottom: f32,
+    grid: Option<f32>,
+) -> (Vec<Page>, Placed, Option<ImprintPage>) {
+    let mut imprint = None;
     let mut outline = Vec::new();
     const EPS: f32 = 0.01;
     // Where a box whose top would be at `y` is placed: grid boxes move down to the next grid line.
@@ -919,6 +934,7 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
             }
             end
         };
+        let pages_before = pages.len();
         let fits_box = at + b.height <= bottom + EPS;
         let fits_chain = chain_end(at) <= bottom + EPS;
         let chain_fits_page = chain_end(top) <= bottom + EPS;
@@ -942,6 +958,26 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
             if has_content && at + b.height > bottom + EPS {
                 pages.push(Page::default());
             }
+            let moved = pages.len() > pages_before;
+            if b.even_page && pages.len() % 2 == 1 {
+                if moved || !has_content {
+                    // The text filled the page before: this page stays blank, and it and
+                    // the 版记's page carry no number (GB/T 9704-2012 7.5).
+                    if let Some(blank) = pages.last_mut() {
+                        blank.unnumbered = true;
+                    }
+                    pages.push(Page {
+                        unnumbered: true,
+                        ..Page::default()
+                    });
+                    imprint = Some(ImprintPage::AfterBlankPage);
+                } else {
+                    pages.push(Page::default());
+                    imprint = Some(ImprintPage::NextPage);
+                }
+            } else if moved {
+                imprint = Some(ImprintPage::NextPage);
+            }
             at = bottom - b.height;
         }
         place(pages.last_mut(), b, at);
@@ -953,7 +989,7 @@ fn paginate(boxes: &[Boxed], top: f32, bottom: f32, grid: Option<f32>) -> (Vec<P
         pending_space = b.space_after;
         has_content = true;
     }
-    (pages, outline)
+    (pages, outline, imprint)
 }
 
 fn place_items(page: Option<&mut Page>, items: &[Item], y: f32) {
@@ -991,6 +1027,48 @@ mod tests {
             }],
             ..Default::default()
         }
+    }
+
+    /// The 版记 (a box kept at the page's bottom, on an even page) after text ending on page 1
+    /// goes alone to page 2; after text filling page 2 exactly, page 3 stays blank and the
+    /// 版记 is on page 4, both without numbers (GB/T 9704-2012 7.5); with room on page 2, it
+    /// stays there. Without the even-page rule it stays under the text.
+    #[test]
+    fn the_imprint_goes_to_an_even_page() {
+        let imprint = |even: bool| Boxed {
+            at_page_bottom: true,
+            even_page: even,
+            ..line(20.0, false)
+        };
+        let run = |text_lines: usize, even: bool| {
+            let mut boxes: Vec<Boxed> = (0..text_lines).map(|_| line(10.0, false)).collect();
+            boxes.push(imprint(even));
+            let (pages, _, how) = paginate(&boxes, 0.0, 100.0, None);
+            let numbered: Vec<bool> = pages.iter().map(|p| !p.unnumbered).collect();
+            (pages.len(), numbered, how)
+        };
+        assert_eq!(
+            run(3, true),
+            (2, vec![true, true], Some(ImprintPage::NextPage))
+        );
+        assert_eq!(run(3, false), (1, vec![true], None));
+        assert_eq!(run(12, true), (2, vec![true, true], None));
+        assert_eq!(
+            run(20, true),
+            (
+                4,
+                vec![true, true, false, false],
+                Some(ImprintPage::AfterBlankPage)
+            )
+        );
+        assert_eq!(
+            run(19, true),
+            (
+                4,
+                vec![true, true, false, false],
+                Some(ImprintPage::AfterBlankPage)
+            )
+        );
     }
 
     /// The composed grid space ([`crate::compose::Composed::grid_space`], which the DOCX

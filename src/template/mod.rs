@@ -186,6 +186,17 @@ pub struct OfficialSetup {
     pub printed_suffix: String,
     pub imprint_thick_rule: Length,
     pub imprint_thin_rule: Length,
+    /// The 版记 on an even page, the back of the last sheet of a document printed on both
+    /// sides: it moves to the next even page when it would end on an odd one, after an
+    /// unnumbered blank page when the body left no room for it (GB/T 9704-2012 7.5: "公文的
+    /// 版记页前有空白页的，空白页和版记页均不编排页码"). Default true; false for documents
+    /// printed on one side.
+    #[serde(default = "yes")]
+    pub imprint_on_even_page: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// How Chinese text is composed (clreq), beyond the per-role styles.

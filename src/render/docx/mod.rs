@@ -14,6 +14,7 @@ use crate::compose::{
 };
 use crate::fonts::FontBook;
 use crate::layout::text::Line;
+use crate::layout::ImprintPage;
 use crate::qr::QrMatrix;
 use crate::record::{Article, Block, Language, Table};
 use crate::template::{
@@ -84,7 +85,16 @@ struct Writer<'a> {
     started: bool,
     /// What the baseline grid adds above the next paragraph ([`Composed::grid_space`]).
     grid_extra: f32,
+    /// Where layout put an official document's 版记 (its page break or blank page).
+    imprint_page: Option<ImprintPage>,
+    /// The body holds a section break before the blank page (written out by
+    /// [`Writer::document_xml`] where [`SECTION_BREAK`] stands); the last section has no
+    /// page numbers.
+    blank_section: bool,
 }
+
+/// Stands in the body for the first section's properties until they are known.
+const SECTION_BREAK: &str = "<!--section-->";
 
 /// Writes the DOCX. With the template's `docx.embed_fonts`, the faces it uses are subset and
 /// embedded in it. Composes the article first; a caller that also lays it out composes once
@@ -96,14 +106,24 @@ pub fn render(
     fonts: &FontBook,
 ) -> Result<Vec<u8>, String> {
     let composed = crate::compose::compose(article, template, fonts, qr);
-    render_composed(&composed, qr, fonts)
+    // An official document's 版记 goes where layout's pagination puts it.
+    let imprint = if template.document == DocumentKind::Official {
+        let qr = qr.map(|m| std::sync::Arc::new(m.clone()));
+        crate::layout::layout_composed(&composed, fonts, qr.as_ref())?.imprint
+    } else {
+        None
+    };
+    render_composed(&composed, qr, fonts, imprint)
 }
 
 /// Writes the DOCX of a composed article (see [`render`]).
+/// `imprint` is where layout put the 版记 ([`crate::layout::Pages::imprint`]): the DOCX
+/// repeats it with a page break, or a section break, a blank page and an unnumbered section.
 pub fn render_composed(
     composed: &Composed,
     qr: Option<&QrMatrix>,
     fonts: &FontBook,
+    imprint: Option<ImprintPage>,
 ) -> Result<Vec<u8>, String> {
     let (article, template) = (composed.article, composed.template);
     let mut w = Writer {
@@ -121,6 +141,8 @@ pub fn render_composed(
         flow: None,
         started: false,
         grid_extra: 0.0,
+        imprint_page: imprint,
+        blank_section: false,
     };
     let official = template.document == DocumentKind::Official;
     if official {
@@ -184,6 +206,12 @@ pub fn render_composed(
             parts.push((
                 "word/footer2.xml".into(),
                 footer_xml(f, text, article, 2).into_bytes(),
+            ));
+        }
+        if w.blank_section {
+            parts.push((
+                "word/footer3.xml".into(),
+                furniture_xml("ftr", "", article, "").into_bytes(),
             ));
         }
     }
@@ -831,19 +859,32 @@ impl Writer<'_> {
         let footer_distance = t.footer.as_ref().map_or(Length::mm(15.0), |f| {
             Length(p.height.pt() - f.baseline(p, false) - 0.12 * f.style.size.pt())
         });
-        format!(
-            "{XML_HEAD}<w:document {NS}><w:body>{body}<w:sectPr>{refs}<w:pgSz w:w=\"{w}\" w:h=\"{h}\"/><w:pgMar w:top=\"{top}\" w:right=\"{r}\" w:bottom=\"{b}\" w:left=\"{l}\" w:header=\"{hd}\" w:footer=\"{fd}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>{grid}</w:sectPr></w:body></w:document>",
-            body = self.body,
-            w = p.width.twips(),
-            h = p.height.twips(),
-            top = p.margin_top.twips(),
-            r = p.margin_right.twips(),
-            b = p.margin_bottom.twips(),
-            l = p.margin_left.twips(),
-            hd = header_distance.twips().max(0),
-            fd = footer_distance.twips().max(0),
-            grid = doc_grid(t),
-        )
+        let sect_pr = |refs: &str| {
+            format!(
+                "<w:sectPr>{refs}<w:pgSz w:w=\"{w}\" w:h=\"{h}\"/><w:pgMar w:top=\"{top}\" w:right=\"{r}\" w:bottom=\"{b}\" w:left=\"{l}\" w:header=\"{hd}\" w:footer=\"{fd}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>{grid}</w:sectPr>",
+                w = p.width.twips(),
+                h = p.height.twips(),
+                top = p.margin_top.twips(),
+                r = p.margin_right.twips(),
+                b = p.margin_bottom.twips(),
+                l = p.margin_left.twips(),
+                hd = header_distance.twips().max(0),
+                fd = footer_distance.twips().max(0),
+                grid = doc_grid(t),
+            )
+        };
+        let (body, last) = if self.blank_section {
+            // The blank page and the 版记's page: a section whose footers are empty.
+            let mut empty = refs.replace("r:id=\"rId6\"", "r:id=\"rId8\"");
+            empty = empty.replace("r:id=\"rId7\"", "r:id=\"rId8\"");
+            (
+                self.body.replacen(SECTION_BREAK, &sect_pr(&refs), 1),
+                sect_pr(&empty),
+            )
+        } else {
+            (self.body.clone(), sect_pr(&refs))
+        };
+        format!("{XML_HEAD}<w:document {NS}><w:body>{body}{last}</w:body></w:document>")
     }
 
     fn document_rels(&self) -> String {
@@ -861,6 +902,9 @@ impl Writer<'_> {
             s.push_str("<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>");
             if odd_even(self.template) {
                 s.push_str("<Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>");
+            }
+            if self.blank_section {
+                s.push_str("<Relationship Id=\"rId8\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer3.xml\"/>");
             }
         }
         for rel in &self.rels {
@@ -910,6 +954,9 @@ impl Writer<'_> {
             s.push_str("<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
             if odd_even(self.template) {
                 s.push_str("<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
+            }
+            if self.blank_section {
+                s.push_str("<Override PartName=\"/word/footer3.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
             }
         }
         s.push_str("</Types>");
