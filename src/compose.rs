@@ -199,6 +199,9 @@ pub const MARK_SUFFIX: &str = "文件";
 /// standard counts them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfficialTexts {
+    /// 份号, 密级和保密期限, 紧急程度, in the standard's order, one per line from the type
+    /// area's first line, flush left (7.2.1–7.2.3).
+    pub head_lines: Vec<String>,
     /// 发文机关标志 (7.2.4).
     pub mark: Option<Mark>,
     /// 发文字号 with 签发人 in upward documents and the red rule under it (7.2.5, 7.2.6).
@@ -220,6 +223,8 @@ pub struct OfficialTexts {
     pub signature: Option<Signature>,
     /// Blank lines above the signature (7.3.5.2: 空一行).
     pub lines_before_signature: u8,
+    /// 附注 in parentheses, on the line after the 成文日期, two characters in (7.3.6).
+    pub note: Option<String>,
     /// 抄送机关: the label and the list ("抄送：", "甲，乙。", 7.4.2).
     pub cc: Option<(String, String)>,
     /// 印发机关 and 印发日期 ("2025年3月3日印发", 7.4.3).
@@ -241,7 +246,8 @@ pub struct Mark {
     pub suffix: Option<String>,
     /// The font size (pt): the mark style's, shrunk so that the mark fits the type area.
     pub size: f32,
-    /// The first line's top below the type area's top (pt): 35 mm; 80 mm in upward documents.
+    /// The first line's top below the type area's top (pt): 35 mm; 80 mm in upward documents;
+    /// lower when the 份号, 密级 and 紧急程度 lines above would reach it.
     pub top: f32,
     /// Distance between the stacked lines' baselines (pt): 1.2 em.
     pub pitch: f32,
@@ -462,6 +468,13 @@ pub fn compose<'a>(
                     (Some(_), Some(upward)) => upward.pt(),
                     _ => setup.mark_top.pt(),
                 };
+                // Never over the 份号, 密级 and 紧急程度 lines above it.
+                let above = [&off.copy_number, &off.classification, &off.urgency]
+                    .into_iter()
+                    .flatten()
+                    .count() as f32
+                    * setup.head_style.line_pitch();
+                let top = top.max(above);
                 Mark {
                     lines,
                     suffix,
@@ -502,7 +515,22 @@ pub fn compose<'a>(
                     date_right,
                 }
             });
+            let head_lines = [&off.copy_number, &off.classification, &off.urgency]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            let note = off.note.as_ref().map(|n| {
+                let n = n.trim();
+                if n.starts_with('（') && n.ends_with('）') {
+                    n.to_owned()
+                } else {
+                    format!("（{n}）")
+                }
+            });
             OfficialTexts {
+                head_lines,
+                note,
                 lines_before_title: if number.is_some() || mark.is_some() {
                     2
                 } else {

@@ -840,3 +840,143 @@ fn the_imprint_ends_on_an_even_page_after_an_unnumbered_blank_page_when_needed()
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// 份号, 密级和保密期限 and 紧急程度 (GB/T 9704-2012 7.2.1–7.2.3) on the type area's first three
+/// lines in that order, flush left, 3号 (16 pt) 黑体, the mark still 35 mm below the type
+/// area's top; the 附注 (7.3.6) in parentheses on the line after the 成文日期, two characters
+/// in; the DOCX carries them in the same order. A 份号 that is not six digits, a 密级 outside
+/// the standard's list and an unknown 紧急程度 are refused, naming the field, nothing written.
+#[test]
+fn head_elements_and_the_note_stand_where_the_standard_puts_them() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "head-elements");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(RECORD)).unwrap()).unwrap();
+    record["id"] = "head".into();
+    record["copy_number"] = "000001".into();
+    record["classification"] = "秘密".into();
+    record["secrecy_period"] = "1年".into();
+    record["urgency"] = "特急".into();
+    record["note"] = "此件公开发布".into();
+    let path = dir.join("head.json");
+    std::fs::write(&path, record.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&path)
+        .args(["--template", "gongwen", "--formats", "pdf,docx", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = r#"
+import sys, json, pdfplumber
+mm = 72 / 25.4
+pdf = pdfplumber.open(sys.argv[1])
+def lines(page):
+    rows = {}
+    for c in page.chars:
+        rows.setdefault(round(c["matrix"][5], 1), []).append(c)
+    return [sorted(rows[y], key=lambda c: c["x0"]) for y in sorted(rows, reverse=True)]
+first = lines(pdf.pages[0])
+head = []
+for row in first[:3]:
+    head.append({"text": "".join(c["text"] for c in row), "x": round(row[0]["x0"] / mm, 1),
+                 "baseline": round((pdf.pages[0].height - row[0]["matrix"][5]) / mm, 2), "size": round(row[0]["size"], 1),
+                 "font": row[0]["fontname"].split("+")[-1]})
+mark = [c for c in pdf.pages[0].chars if c["size"] > 30]
+last = lines(next(p for p in pdf.pages if "（此件" in (p.extract_text() or "")))
+texts = ["".join(c["text"] for c in row) for row in last]
+at = next(i for i, t in enumerate(texts) if t.startswith("（此件"))
+note = last[at]
+print(json.dumps({"head": head, "mark_top": round(min(c["top"] for c in mark) / mm, 1),
+    "before_note": texts[at - 1], "note_x": round(note[0]["x0"] / mm, 1),
+    "note_gap": round(last[at - 1][0]["matrix"][5] - note[0]["matrix"][5], 1)}, ensure_ascii=False))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("head.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let head = m["head"].as_array().unwrap();
+    let texts: Vec<&str> = head.iter().map(|h| h["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["000001", "秘密★1年", "特急"], "{m}");
+    // The grid's pitch: 225 mm over 22 lines; the 16 pt em box at the top of each line (the
+    // template's em_box = "top"), its baseline 0.88 em down.
+    let pitch = 225.0 / 22.0;
+    let em = 16.0 / 72.0 * 25.4;
+    for (i, h) in head.iter().enumerate() {
+        assert_eq!(h["x"].as_f64(), Some(28.0), "flush left: {h}");
+        assert_eq!(h["size"].as_f64(), Some(16.0), "{h}");
+        let want = 37.0 + i as f64 * pitch + 0.88 * em;
+        let got = h["baseline"].as_f64().unwrap();
+        assert!(
+            (got - want).abs() < 0.1,
+            "line {}: baseline {got} mm, want {want:.2}: {h}",
+            i + 1
+        );
+    }
+    assert!(head[1]["font"].as_str().unwrap().contains("Hei"), "{m}");
+    assert!((m["mark_top"].as_f64().unwrap() - 72.0).abs() < 0.6, "{m}");
+    assert_eq!(m["before_note"], "2025年3月3日", "{m}");
+    // Two characters (2 × 16 pt = 11.3 mm) in from the left edge, one grid line down.
+    assert!(
+        (m["note_x"].as_f64().unwrap() - (28.0 + 2.0 * em)).abs() < 0.3,
+        "{m}"
+    );
+    assert!(
+        (m["note_gap"].as_f64().unwrap() - pitch * 72.0 / 25.4).abs() < 0.2,
+        "{m}"
+    );
+    let document = docx_part(&dir.join("head.docx"), "word/document.xml");
+    let order: Vec<usize> = [
+        "000001",
+        "秘密★1年",
+        "特急",
+        "内蒙古自治区生态环境厅文件",
+        "（此件公开发布）",
+    ]
+    .iter()
+    .map(|t| {
+        document
+            .find(t)
+            .unwrap_or_else(|| panic!("{t} not in the DOCX"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // Refused, naming the field, nothing written.
+    for (field, value) in [
+        ("copy_number", "12345"),
+        ("classification", "内部"),
+        ("urgency", "急件"),
+    ] {
+        let mut bad = record.clone();
+        bad[field] = value.into();
+        bad["id"] = format!("bad-{field}").into();
+        let path = dir.join(format!("bad-{field}.json"));
+        std::fs::write(&path, bad.to_string()).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .arg("convert")
+            .arg(&path)
+            .args(["--template", "gongwen", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        assert!(said.contains(field) && said.contains(value), "{said}");
+        assert!(!dir.join(format!("bad-{field}.pdf")).exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -60,6 +60,18 @@ impl Builder<'_> {
             return;
         };
         let pitch = t.styles.body.line_pitch();
+        // 份号, 密级和保密期限, 紧急程度: flush left on the type area's first lines.
+        let mut above = 0.0;
+        for text in &texts.head_lines {
+            self.role(super::Role::P);
+            let style = setup.head_style.clone();
+            let line = self.one_line(text, &style);
+            let mut boxed = self.line_box(line, &style, self.left);
+            boxed.grid = true;
+            boxed.keep_with_next = true;
+            above += boxed.height;
+            self.boxes.push(boxed);
+        }
         if let Some(mark) = &texts.mark {
             self.role(super::Role::P);
             let mut style = setup.mark_style.clone();
@@ -71,8 +83,11 @@ impl Builder<'_> {
             // width by the tracking composing chose.
             let x = self.left + (self.width - mark.width()) / 2.0;
             let mut items = Vec::new();
+            // The box starts under the lines above; the mark's distance counts from the
+            // type area's top.
+            let top = mark.top - above;
             for (i, (text, tracking)) in mark.lines.iter().enumerate() {
-                let baseline = mark.top + i as f32 * mark.pitch + 0.88 * size;
+                let baseline = top + i as f32 * mark.pitch + 0.88 * size;
                 for line in self.set_lines(text, &style, false, f32::MAX, 0.0) {
                     let line = track(line, *tracking);
                     for mut run in line.runs {
@@ -85,7 +100,7 @@ impl Builder<'_> {
             if let Some(suffix) = &mark.suffix {
                 // Centred on the stack: its em box midway between the first line's top and
                 // the last line's bottom.
-                let middle = mark.top + mark.height() / 2.0;
+                let middle = top + mark.height() / 2.0;
                 let baseline = middle - size / 2.0 + 0.88 * size;
                 let suffix_x = x + mark.stack_width + mark.suffix_gap;
                 for line in self.set_lines(suffix, &style, false, f32::MAX, 0.0) {
@@ -97,7 +112,7 @@ impl Builder<'_> {
                 }
             }
             self.boxes.push(Boxed {
-                height: mark.top + mark.height(),
+                height: top + mark.height(),
                 items,
                 keep_with_next: true,
                 ..Default::default()
@@ -238,8 +253,17 @@ impl Builder<'_> {
                 let date_x = right - signature.date_right * size - line.width;
                 let mut date_box = self.line_box(line, &style, date_x);
                 date_box.grid = true;
+                date_box.keep_with_next = texts.note.is_some();
                 self.boxes.push(date_box);
             }
+        }
+        if let Some(note) = &texts.note {
+            // 附注: on the next line, two characters in (the body's first-line indent).
+            self.role(super::Role::P);
+            let mut style = body.clone();
+            style.space_before = Length(0.0);
+            style.first_line_indent = 2.0;
+            self.paragraph(note, &style, false);
         }
         self.imprint(&setup.imprint_style.clone(), &texts);
     }

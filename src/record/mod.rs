@@ -43,6 +43,14 @@ pub struct Official {
     /// 发文机关标志 (7.2.4): one organ, e.g. "内蒙古自治区生态环境厅文件", or the organs of a
     /// joint document, lead organ first (the last may end in "文件"). Empty: no mark.
     pub issuer_mark: Vec<String>,
+    /// 份号 (7.2.1): six Arabic digits, e.g. "000001".
+    pub copy_number: Option<String>,
+    /// 密级和保密期限 (7.2.2) as printed: "秘密", or "秘密★1年" with a 保密期限.
+    pub classification: Option<String>,
+    /// 紧急程度 (7.2.3): "特急" or "加急".
+    pub urgency: Option<String>,
+    /// 附注 (7.3.6), printed in parentheses on the line after the 成文日期.
+    pub note: Option<String>,
     /// 发文字号, e.g. "内环发〔2025〕12号".
     pub doc_number: Option<String>,
     /// 签发人 (upward documents).
@@ -414,6 +422,9 @@ impl Article {
             .chain(self.attachments.iter_mut().map(|a| &mut a.name))
             .chain(o.issuer_mark.iter_mut())
             .chain(o.doc_number.iter_mut())
+            .chain(o.classification.iter_mut())
+            .chain(o.urgency.iter_mut())
+            .chain(o.note.iter_mut())
             .chain(o.signer.iter_mut())
             .chain(o.recipients.iter_mut())
             .chain(o.signature.iter_mut().flat_map(|s| s.names.iter_mut()))
@@ -473,6 +484,10 @@ impl Article {
                 .sum::<usize>()
             + o.issuer_mark.iter().map(|c| count(c)).sum::<usize>()
             + optional(&o.doc_number)
+            + optional(&o.copy_number)
+            + optional(&o.classification)
+            + optional(&o.urgency)
+            + optional(&o.note)
             + optional(&o.signer)
             + optional(&o.recipients)
             + o.signature

@@ -48,6 +48,11 @@ struct RawRecord {
     author: Option<String>,
     issuer: Option<String>,
     issuer_mark: Option<StringOrList>,
+    copy_number: Option<String>,
+    classification: Option<String>,
+    secrecy_period: Option<String>,
+    urgency: Option<String>,
+    note: Option<String>,
     doc_number: Option<String>,
     signer: Option<String>,
     recipients: Option<String>,
@@ -179,6 +184,55 @@ fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, Strin
         }
     }
     Ok(out)
+}
+
+/// 密级 (GB/T 9704-2012 7.2.2; the levels of the Law on Guarding State Secrets).
+pub const CLASSIFICATIONS: [&str; 3] = ["绝密", "机密", "秘密"];
+/// 紧急程度 (GB/T 9704-2012 7.2.3).
+pub const URGENCIES: [&str; 2] = ["特急", "加急"];
+
+/// The 密级 as printed: the level, and "★" and the 保密期限 when there is one ("秘密★1年"),
+/// from `classification` (which may carry the period itself: "秘密★1年") and
+/// `secrecy_period`. A level outside [`CLASSIFICATIONS`] is an error naming the field.
+fn classification(
+    level: Option<String>,
+    period: Option<String>,
+) -> Result<Option<String>, (&'static str, String)> {
+    let Some(level) = level else {
+        return match period {
+            Some(_) => Err((
+                "secrecy_period",
+                "a 保密期限 needs a 密级 (`classification`)".to_owned(),
+            )),
+            None => Ok(None),
+        };
+    };
+    let (name, own) = match level.split_once(['★', '*', '☆']) {
+        Some((n, p)) => (n.trim().to_owned(), Some(p.trim().to_owned())),
+        None => (level.clone(), None),
+    };
+    if !CLASSIFICATIONS.contains(&name.as_str()) {
+        return Err((
+            "classification",
+            format!(
+                "密级 \"{name}\" is not one of {} (GB/T 9704-2012 7.2.2)",
+                CLASSIFICATIONS.join("、")
+            ),
+        ));
+    }
+    let period = match (own.filter(|p| !p.is_empty()), period) {
+        (Some(a), Some(b)) if a != b => {
+            return Err((
+                "secrecy_period",
+                format!("the 保密期限 is \"{b}\" here and \"{a}\" in `classification`"),
+            ))
+        }
+        (a, b) => a.or(b),
+    };
+    Ok(Some(match period {
+        Some(p) => format!("{name}★{p}"),
+        None => name,
+    }))
 }
 
 /// `body` is either one string or a list of blocks.
@@ -667,8 +721,38 @@ fn validate(
                 .collect()
         })
         .unwrap_or_default();
+    let copy_number = non_empty(raw.copy_number);
+    if let Some(n) = &copy_number {
+        if n.chars().count() != 6 || !n.chars().all(|c| c.is_ascii_digit()) {
+            return Err(err(
+                "copy_number",
+                format!(
+                    "份号 \"{n}\" is not six Arabic digits (GB/T 9704-2012 7.2.1), e.g. \"000001\""
+                ),
+            ));
+        }
+    }
+    let classification =
+        classification(non_empty(raw.classification), non_empty(raw.secrecy_period))
+            .map_err(|(f, m)| err(f, m))?;
+    let urgency = non_empty(raw.urgency);
+    if let Some(u) = &urgency {
+        if !URGENCIES.contains(&u.as_str()) {
+            return Err(err(
+                "urgency",
+                format!(
+                    "紧急程度 \"{u}\" is not one of {} (GB/T 9704-2012 7.2.3)",
+                    URGENCIES.join("、")
+                ),
+            ));
+        }
+    }
     let official = super::Official {
         issuer_mark,
+        copy_number,
+        classification,
+        urgency,
+        note: non_empty(raw.note),
         doc_number: non_empty(raw.doc_number),
         signer: non_empty(raw.signer),
         recipients: non_empty(raw.recipients),
@@ -858,6 +942,11 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
         ("author", raw.author.as_deref()),
         ("issuer", raw.issuer.as_deref()),
         ("doc_number", raw.doc_number.as_deref()),
+        ("copy_number", raw.copy_number.as_deref()),
+        ("classification", raw.classification.as_deref()),
+        ("secrecy_period", raw.secrecy_period.as_deref()),
+        ("urgency", raw.urgency.as_deref()),
+        ("note", raw.note.as_deref()),
         ("signer", raw.signer.as_deref()),
         ("recipients", raw.recipients.as_deref()),
         ("printed_by", raw.printed_by.as_deref()),
@@ -1350,6 +1439,15 @@ mod tests {
                 r#"{"title":"T","signature":{"name":" ","date":"2025-03-03"}}"#,
                 "signature.name",
             ),
+            (r#"{"title":"T","copy_number":"12345"}"#, "copy_number"),
+            (r#"{"title":"T","copy_number":"00000１"}"#, "copy_number"),
+            (r#"{"title":"T","classification":"内部"}"#, "classification"),
+            (r#"{"title":"T","secrecy_period":"1年"}"#, "secrecy_period"),
+            (
+                r#"{"title":"T","classification":"秘密★1年","secrecy_period":"2年"}"#,
+                "secrecy_period",
+            ),
+            (r#"{"title":"T","urgency":"急件"}"#, "urgency"),
         ];
         for (text, field) in cases {
             let e = parse(text, RecordFormat::Json).unwrap_err();

@@ -162,6 +162,10 @@ pub enum DocxGrid {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OfficialSetup {
+    /// 份号, 密级和保密期限 and 紧急程度, one per line flush left from the type area's first
+    /// line (GB/T 9704-2012 7.2.1–7.2.3: 3号黑体, 顶格). Default: 黑体 三号 on the grid.
+    #[serde(default = "default_head_style")]
+    pub head_style: Style,
     /// 发文机关标志: its style, and the distance from the type area's top to the mark's top.
     pub mark_style: Style,
     pub mark_top: Length,
@@ -197,6 +201,24 @@ pub struct OfficialSetup {
 
 fn yes() -> bool {
     true
+}
+
+fn default_head_style() -> Style {
+    Style {
+        family: Family::Hei,
+        latin: None,
+        bold: false,
+        size: Length(16.0),
+        line_height: default_line_height(),
+        align: Align::Left,
+        first_line_indent: 0.0,
+        side_indent: 0.0,
+        space_before: Length(0.0),
+        space_after: Length(0.0),
+        color: Color::default(),
+        on_grid: true,
+        tracking: Length(0.0),
+    }
 }
 
 /// How Chinese text is composed (clreq), beyond the per-role styles.
@@ -602,6 +624,7 @@ impl Template {
         }
         if let Some(o) = &self.official {
             for (n, st) in [
+                ("head_style", &o.head_style),
                 ("mark_style", &o.mark_style),
                 ("doc_number_style", &o.doc_number_style),
                 ("signer_style", &o.signer_style),
@@ -700,6 +723,7 @@ impl Template {
         }
         if let Some(o) = &mut self.official {
             all.extend([
+                &mut o.head_style,
                 &mut o.mark_style,
                 &mut o.doc_number_style,
                 &mut o.signer_style,

@@ -27,7 +27,10 @@ pub(super) fn styles(t: &Template) -> Vec<(&'static str, &'static str, Style, Pa
     signature.align = Align::Right;
     let mut imprint = o.imprint_style.clone();
     imprint.align = Align::Left;
+    let mut head = o.head_style.clone();
+    head.align = Align::Left;
     vec![
+        ("HeadElement", "Head Element", head, kept),
         ("IssuerMark", "Issuer Mark", o.mark_style.clone(), kept),
         (
             "DocNumber",
@@ -83,8 +86,15 @@ impl Writer<'_> {
         let Some(texts) = self.composed.official.clone() else {
             return;
         };
+        // 份号, 密级和保密期限, 紧急程度 on the first lines, flush left (7.2.1–7.2.3).
+        for text in &texts.head_lines {
+            self.para("HeadElement", text, "");
+        }
         if let Some(mark) = &texts.mark {
-            self.mark(mark);
+            let pitch = super::grid_pitch_twips(t)
+                .map_or(setup.head_style.line_pitch(), |p| p as f32 / 20.0);
+            let above = texts.head_lines.len() as f32 * pitch;
+            self.mark(mark, above);
         }
         if let Some(number_line) = &texts.number {
             if texts.mark.is_some() {
@@ -149,7 +159,8 @@ impl Writer<'_> {
     /// area, the names stacked in its first cell, each spread to the cell's width
     /// (`w:jc="distribute"`, ECMA-376 17.18.44), and "文件" in a second cell, centred on them
     /// vertically (`w:vAlign="center"`).
-    fn mark(&mut self, mark: &crate::compose::Mark) {
+    /// `above`: the height of the lines written before it (pt).
+    fn mark(&mut self, mark: &crate::compose::Mark, above: f32) {
         let half_points = ((mark.size * 2.0).floor() as i64).max(2);
         let size = format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>");
         if mark.lines.len() == 1 && mark.suffix.is_none() {
@@ -157,7 +168,7 @@ impl Writer<'_> {
             let _ = write!(
                 self.body,
                 "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p>",
-                Length(mark.top).twips(),
+                Length(mark.top - above).twips().max(0),
                 Length(mark.size * 1.1).twips(),
                 super::run_content(text)
             );
@@ -165,7 +176,7 @@ impl Writer<'_> {
         }
         // The lines' boxes are a pitch tall with the em box in their middle: the spacer ends
         // half the leading above the first line's top.
-        let spacer = mark.top - (mark.pitch - mark.size) / 2.0;
+        let spacer = mark.top - above - (mark.pitch - mark.size) / 2.0;
         let _ = write!(
             self.body,
             "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr></w:p>",
@@ -244,7 +255,25 @@ impl Writer<'_> {
             for (name, right) in &signature.names {
                 self.para("Signature", name, &ind(*right));
             }
-            self.para("Signature", &signature.date, &ind(signature.date_right));
+            let keep = if texts.note.is_some() {
+                "<w:keepNext/>"
+            } else {
+                ""
+            };
+            self.para(
+                "Signature",
+                &signature.date,
+                &format!("{keep}{}", ind(signature.date_right)),
+            );
+        }
+        if let Some(note) = &texts.note {
+            // 附注 on the next line, two characters in (7.3.6).
+            let em = t.styles.body.char_advance();
+            let ind = format!(
+                "<w:ind w:firstLineChars=\"200\" w:firstLine=\"{}\"/>",
+                Length(2.0 * em).twips()
+            );
+            self.para("BodyText", note, &ind);
         }
         self.imprint(&texts);
     }

@@ -12,6 +12,7 @@ const TEXT = {
     url: "网页地址（二维码链接）", id: "文件名", idHint: "默认取网页地址的文件名",
     language: "语言", langAuto: "自动识别",
     officialLegend: "公文要素（GB/T 9704-2012）", issuer: "发布机关（页眉；公文的发文机关）", issuerMark: "发文机关标志",
+    copyNumber: "份号", classification: "密级", secrecyPeriod: "保密期限", urgency: "紧急程度", none: "无", note: "附注", noteHint: "如：此件公开发布",
     issuerMarkHint: "如：某某市人民政府文件（联合行文：每行一个机关）", signatureNameHint: "联合行文：每行一个机关", docNumber: "发文字号", signer: "签发人",
     recipients: "主送机关", signatureName: "署名（发文机关）", signatureDate: "成文日期",
     attachments: "附件（每行一个名称）", cc: "抄送机关", printedBy: "印发机关", printedDate: "印发日期",
@@ -48,6 +49,7 @@ const TEXT = {
     url: "Page address (QR code link)", id: "File name", idHint: "Default: the page address's file name",
     language: "Language", langAuto: "Detect",
     officialLegend: "Official document (GB/T 9704-2012)", issuer: "Issuing body (page header; issuer of official documents)", issuerMark: "Issuer mark",
+    copyNumber: "Copy number", classification: "Classification", secrecyPeriod: "Secrecy period", urgency: "Urgency", none: "None", note: "Note", noteHint: "e.g. 此件公开发布",
     issuerMarkHint: "e.g. 某某市人民政府文件 (red title of the first page; joint documents: one organ per line)", signatureNameHint: "Joint documents: one organ per line", docNumber: "Document number", signer: "Signed by",
     recipients: "Addressees", signatureName: "Signature (issuing body)", signatureDate: "Date written",
     attachments: "Attachments (one name per line)", cc: "Copies to", printedBy: "Printed by", printedDate: "Printed on",
@@ -164,7 +166,7 @@ function formRequest() {
   }
   record.channel = value("channel").split(/\s*(?:>|＞|»|›|\/|／)\s*/).filter(Boolean);
   if (isOfficial()) {
-    for (const name of ["issuer_mark", "doc_number", "signer", "recipients", "cc", "printed_by", "printed_date"]) {
+    for (const name of ["issuer_mark", "copy_number", "classification", "secrecy_period", "urgency", "doc_number", "signer", "recipients", "note", "cc", "printed_by", "printed_date"]) {
       record[name] = value(name);
     }
     const name = value("signature.name");
