@@ -6,6 +6,7 @@ use crate::record::Language;
 use crate::template::{Family, LatinFamily};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Environment variable naming the fonts directory.
@@ -144,6 +145,29 @@ pub struct Face {
     /// Shaping plans already compiled for this face, by script and language: compiling one
     /// (reading the face's GSUB/GPOS feature lists) costs more than shaping a short run.
     plans: Mutex<Vec<PlanEntry>>,
+    /// Whether the face has a glyph for a character, remembered ([`Face::has_glyph`]).
+    coverage: CoverageCache,
+}
+
+/// A direct-mapped cache of cmap answers: each slot holds a character shifted left by two
+/// and 1 (no glyph) or 2 (a glyph), 0 when empty. Looking a character up in a CJK face's
+/// cmap (its subtables, then a binary search of the segments) costs some hundreds of
+/// instructions, and every character is asked about while choosing faces.
+struct CoverageCache(Box<[AtomicU32]>);
+
+const COVERAGE_SLOTS: usize = 4096;
+
+impl Default for CoverageCache {
+    fn default() -> Self {
+        CoverageCache((0..COVERAGE_SLOTS).map(|_| AtomicU32::new(0)).collect())
+    }
+}
+
+impl CoverageCache {
+    fn slot(&self, c: char) -> &AtomicU32 {
+        let hash = (c as u32).wrapping_mul(0x9E37_79B1) >> 20;
+        &self.0[hash as usize % COVERAGE_SLOTS]
+    }
 }
 
 type PlanEntry = (
@@ -153,6 +177,18 @@ type PlanEntry = (
 );
 
 impl Face {
+    /// Whether the face's cmap maps `c` to a glyph other than .notdef.
+    pub fn has_glyph(&self, c: char) -> bool {
+        let slot = self.coverage.slot(c);
+        let entry = slot.load(Ordering::Relaxed);
+        if entry >> 2 == c as u32 && entry & 3 != 0 {
+            return entry & 3 == 2;
+        }
+        let has = self.shaper.glyph_index(c).is_some_and(|g| g.0 != 0);
+        slot.store((c as u32) << 2 | if has { 2 } else { 1 }, Ordering::Relaxed);
+        has
+    }
+
     /// Shapes `buffer` left to right with this face's OpenType features (no user features),
     /// reusing the plan compiled for the buffer's script and language. The buffer's script
     /// and language are guessed from its text when not set.
@@ -271,6 +307,7 @@ impl FontBook {
                 units_per_em,
                 truetype: subset::GlyphCache::default(),
                 plans: Mutex::default(),
+                coverage: CoverageCache::default(),
             });
         }
         Ok(FontBook {
@@ -376,10 +413,7 @@ impl FontBook {
     }
 
     pub fn has_glyph(&self, id: FaceId, c: char) -> bool {
-        self.face(id)
-            .shaper
-            .glyph_index(c)
-            .is_some_and(|g| g.0 != 0)
+        self.face(id).has_glyph(c)
     }
 }
 
