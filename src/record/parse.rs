@@ -186,6 +186,16 @@ fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, Strin
     Ok(out)
 }
 
+/// The name of entry `i` of a string-or-list field with `len` entries: the field itself when
+/// the record gave one string.
+fn entry_field(field: &str, i: usize, len: usize) -> String {
+    if len == 1 {
+        field.to_owned()
+    } else {
+        format!("{field}[{i}]")
+    }
+}
+
 /// 密级 (GB/T 9704-2012 7.2.2; the levels of the Law on Guarding State Secrets).
 pub const CLASSIFICATIONS: [&str; 3] = ["绝密", "机密", "秘密"];
 /// 紧急程度 (GB/T 9704-2012 7.2.3).
@@ -961,13 +971,13 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
     }
     if let Some(sig) = &raw.signature {
         for (i, v) in sig.name.0.iter().enumerate() {
-            too_long(format!("signature.name[{i}]"), v)?;
+            too_long(entry_field("signature.name", i, sig.name.0.len()), v)?;
         }
         too_long("signature.date".into(), &sig.date)?;
     }
     let marks: &[String] = raw.issuer_mark.as_ref().map_or(&[], |c| &c.0);
     for (i, v) in marks.iter().enumerate() {
-        too_long(format!("issuer_mark[{i}]"), v)?;
+        too_long(entry_field("issuer_mark", i, marks.len()), v)?;
     }
     let cc: &[String] = raw.cc.as_ref().map_or(&[], |c| &c.0);
     for (name, len) in [
