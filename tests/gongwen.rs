@@ -980,3 +980,69 @@ print(json.dumps({"head": head, "mark_top": round(min(c["top"] for c in mark) / 
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The signature never opens a page alone (a page with only 署名 and 成文日期 would need the
+/// clerk's "此页无正文"): `joint-issuers.json` has no room for its three lines of signature
+/// under the body on page 1, so the body's last lines go with them to page 2 — in the PDF and
+/// in LibreOffice's rendering of the DOCX.
+#[test]
+fn the_signature_takes_the_bodys_last_line_with_it() {
+    if !common::runs("pdftotext", &["-v"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "signature-page");
+    let case = root().join("tests/fixtures/cases/joint-issuers.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&case)
+        .args(["--template", "gongwen", "--formats", "pdf,docx", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pages = |pdf: &Path| -> Vec<String> {
+        let out = Command::new("pdftotext")
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split('\u{c}')
+            .map(|p| p.split_whitespace().collect())
+            .collect()
+    };
+    let mut rendered = vec![dir.join("B13-joint-issuers.pdf")];
+    if common::runs("soffice", &["--version"]) {
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        );
+        let lo = Command::new("soffice")
+            .arg(profile)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.join("lo"))
+            .arg(dir.join("B13-joint-issuers.docx"))
+            .output()
+            .unwrap();
+        assert!(lo.status.success());
+        rendered.push(dir.join("lo/B13-joint-issuers.pdf"));
+    }
+    for pdf in rendered {
+        let pages = pages(&pdf);
+        let at = pages
+            .iter()
+            .position(|p| p.contains("2025年4月8日"))
+            .unwrap_or_else(|| panic!("{}: no 成文日期: {pages:?}", pdf.display()));
+        assert!(
+            pages[at].contains("纳入年度预算。"),
+            "{}: the signature's page has no body text: {}",
+            pdf.display(),
+            pages[at]
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -197,6 +197,8 @@ impl Builder<'_> {
         };
         let body = t.styles.body.clone();
         let pitch = body.line_pitch();
+        // The body's last line, where the signature's chain begins.
+        let last_body_line = self.boxes.len().checked_sub(1);
         if !texts.attachment_notes.is_empty() {
             self.role(super::Role::P);
             // "附件：1. 名称" two characters in; further names aligned under the first.
@@ -223,6 +225,14 @@ impl Builder<'_> {
             }
         }
         if let Some(signature) = &texts.signature {
+            // The signature never opens a page by itself: the body's last line and the
+            // 附件说明 go with it, so that the page with the signature and date has text on
+            // it (no page that would need "此页无正文").
+            if let Some(from) = last_body_line {
+                for b in &mut self.boxes[from..] {
+                    b.keep_with_next = true;
+                }
+            }
             self.role(super::Role::P);
             let mut style = setup.signature_style.clone();
             style.align = Align::Left;

@@ -805,17 +805,8 @@ impl Writer<'_> {
         });
         let size = Length(part.size);
         let drawing = inline_drawing(n, &name, &rid, size, size, url);
-        // The paragraph before keeps with the QR code ([`QrPart`]): `w:keepNext` right after
-        // its `w:pStyle`, where CT_PPrBase puts it (17.3.1.15).
-        const STYLE: &str = "<w:p><w:pPr><w:pStyle w:val=\"";
-        if let Some(at) = self.body.rfind(STYLE) {
-            if let Some(end) = self.body[at..].find("/>") {
-                let after_style = at + end + 2;
-                if !self.body[after_style..].starts_with("<w:keepNext/>") {
-                    self.body.insert_str(after_style, "<w:keepNext/>");
-                }
-            }
-        }
+        // The paragraph before keeps with the QR code ([`QrPart`]).
+        self.keep_last_with_next();
         let spacing = self.spacing(QR_SPACE_BEFORE, 0.0, 0.0, None);
         let _ = write!(
             self.body,
@@ -825,6 +816,20 @@ impl Writer<'_> {
             self.flow_para("QrCaption", &setup.caption_style, &part.caption, "", false);
         }
         Ok(())
+    }
+
+    /// Keeps the last styled paragraph written with the next one: `w:keepNext` right after its
+    /// `w:pStyle`, where CT_PPrBase puts it (ECMA-376 17.3.1.15).
+    fn keep_last_with_next(&mut self) {
+        const STYLE: &str = "<w:p><w:pPr><w:pStyle w:val=\"";
+        if let Some(at) = self.body.rfind(STYLE) {
+            if let Some(end) = self.body[at..].find("/>") {
+                let after_style = at + end + 2;
+                if !self.body[after_style..].starts_with("<w:keepNext/>") {
+                    self.body.insert_str(after_style, "<w:keepNext/>");
+                }
+            }
+        }
     }
 
     fn add_rel(&mut self, kind: &'static str, target: String, external: bool) -> String {

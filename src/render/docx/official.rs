@@ -65,16 +65,24 @@ impl Writer<'_> {
     /// `n` blank lines of the grid (empty body paragraphs); the first also takes what the
     /// baseline grid adds above it ([`crate::compose::Composed::grid_space`]).
     fn blank_lines(&mut self, n: u8) {
+        self.blank_lines_kept(n, false);
+    }
+
+    /// [`Writer::blank_lines`], each kept with the next paragraph when `keep`.
+    fn blank_lines_kept(&mut self, n: u8, keep: bool) {
+        let keep = if keep { "<w:keepNext/>" } else { "" };
         for i in 0..n {
             let extra = std::mem::take(&mut self.grid_extra);
             if i == 0 && extra > 0.01 {
                 let _ = write!(
                     self.body,
-                    "<w:p><w:pPr><w:spacing w:before=\"{}\"/></w:pPr></w:p>",
+                    "<w:p><w:pPr>{keep}<w:spacing w:before=\"{}\"/></w:pPr></w:p>",
                     Length(extra).twips()
                 );
-            } else {
+            } else if keep.is_empty() {
                 self.blank_line();
+            } else {
+                let _ = write!(self.body, "<w:p><w:pPr>{keep}</w:pPr></w:p>");
             }
         }
     }
@@ -231,8 +239,14 @@ impl Writer<'_> {
             return;
         };
         let em = t.styles.body.char_advance();
+        // As in layout: the body's last paragraph, the 附件说明 and the blank lines keep with
+        // the signature (w:keepNext: the paragraph's last line stays on the next one's page).
+        let keep = texts.signature.is_some();
+        if keep {
+            self.keep_last_with_next();
+        }
         if !texts.attachment_notes.is_empty() {
-            self.blank_lines(texts.lines_before_attachments);
+            self.blank_lines_kept(texts.lines_before_attachments, keep);
             let label_ems = ems(&texts.attachment_label);
             let left = Length((texts.attachment_indent + label_ems) * em).twips();
             for (i, text) in texts.attachment_notes.iter().cloned().enumerate() {
@@ -245,11 +259,16 @@ impl Writer<'_> {
                 } else {
                     (format!("<w:ind w:left=\"{left}\"/>"), text)
                 };
+                let ind = if keep {
+                    format!("<w:keepNext/>{ind}")
+                } else {
+                    ind
+                };
                 self.para("AttachmentNote", &text, &ind);
             }
         }
         if let Some(signature) = &texts.signature {
-            self.blank_lines(texts.lines_before_signature);
+            self.blank_lines_kept(texts.lines_before_signature, true);
             let size = setup.signature_style.size.pt();
             let ind = |chars: f32| format!("<w:ind w:right=\"{}\"/>", Length(chars * size).twips());
             for (name, right) in &signature.names {
