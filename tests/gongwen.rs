@@ -66,6 +66,56 @@ fn docx_part(docx: &Path, part: &str) -> String {
     text
 }
 
+/// Converts `records` with the gongwen template into `out` (`formats` as `--formats` takes
+/// them); the conversion must succeed. Returns its stderr (the warnings).
+fn convert_official(records: &[PathBuf], formats: &str, out: &Path) -> String {
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .args(records)
+        .args(["--template", "gongwen", "--formats", formats, "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "{said}");
+    said
+}
+
+/// LibreOffice's PDF rendering of each of `docx`, in `dir/lo` (a private profile in `dir`);
+/// `None` when LibreOffice is not installed (outside CI).
+fn libreoffice_pdfs(dir: &Path, docx: &[PathBuf]) -> Option<PathBuf> {
+    if !common::runs("soffice", &["--version"]) {
+        return None;
+    }
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let lo = Command::new("soffice")
+        .arg(profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.join("lo"))
+        .args(docx)
+        .output()
+        .unwrap();
+    assert!(lo.status.success(), "{lo:?}");
+    Some(dir.join("lo"))
+}
+
+/// The text of each page of `pdf` (pdftotext), whitespace removed; one more entry after the
+/// last form feed.
+fn page_texts(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .map(|p| p.split_whitespace().collect())
+        .collect()
+}
+
 #[test]
 fn pdf_follows_gb_t_9704_to_the_millimetre() {
     if !common::runs("python3", &["-c", "import pdfplumber"]) {
@@ -532,20 +582,11 @@ print(json.dumps({"names": names, "widths": widths, "suffix": "".join(c["text"] 
             true,
         ),
     ];
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        dir.join("profile").display()
-    );
-    let lo = common::runs("soffice", &["--version"]).then(|| {
-        let lo = Command::new("soffice")
-            .arg(&profile)
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(dir.join("lo"))
-            .args(organs.iter().map(|o| dir.join(format!("{}.docx", o.0))))
-            .output()
-            .unwrap();
-        assert!(lo.status.success());
-    });
+    let docx: Vec<PathBuf> = organs
+        .iter()
+        .map(|o| dir.join(format!("{}.docx", o.0)))
+        .collect();
+    let lo = libreoffice_pdfs(&dir, &docx);
     for (id, mark, signature, with_suffix) in &organs {
         let out = Command::new("python3")
             .args(["-c", script])
@@ -619,15 +660,9 @@ print(json.dumps({"names": names, "widths": widths, "suffix": "".join(c["text"] 
             .split_whitespace()
             .collect::<String>()
             .replace('　', "");
-        let lo_text = lo.map(|_| {
-            let out = Command::new("pdftotext")
-                .arg(dir.join("lo").join(format!("{id}.pdf")))
-                .arg("-")
-                .output()
-                .unwrap();
-            String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .collect::<String>()
+        let lo_text = lo.as_ref().map(|lo| {
+            page_texts(&lo.join(format!("{id}.pdf")))
+                .concat()
                 .replace('　', "")
         });
         for name in mark.iter().chain(signature.iter()) {
@@ -673,15 +708,7 @@ fn check_names_a_document_number_in_the_wrong_form() {
         "{said}"
     );
     let dir = fresh_dir("gongwen", "doc-number");
-    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .arg("convert")
-        .arg(&case)
-        .args(["--template", "gongwen", "--formats", "pdf", "--out"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let warned = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{warned}");
+    let warned = convert_official(std::slice::from_ref(&case), "pdf", &dir);
     assert!(
         warned.contains("warning:") && warned.contains("write 某环发〔2025〕12号"),
         "{warned}"
@@ -816,25 +843,17 @@ fn the_imprint_ends_on_an_even_page_after_an_unnumbered_blank_page_when_needed()
         assert!(pages[3].as_str().unwrap().contains("印发"), "{ofd}");
     }
     // LibreOffice: the 版记 on an even page, without a number after a section break.
-    if common::runs("soffice", &["--version"]) {
-        let profile = format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        );
-        let lo = Command::new("soffice")
-            .arg(profile)
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(dir.join("lo"))
-            .args(ids.map(|id| dir.join(format!("{id}.docx"))))
-            .output()
-            .unwrap();
-        assert!(lo.status.success());
+    let docx: Vec<PathBuf> = ids
+        .iter()
+        .map(|id| dir.join(format!("{id}.docx")))
+        .collect();
+    if let Some(lo) = libreoffice_pdfs(&dir, &docx) {
         for id in ids {
-            let pages = page_texts(&dir.join("lo").join(format!("{id}.pdf")));
+            let pages = page_texts(&lo.join(format!("{id}.pdf")));
             let at = pages.iter().position(|p| p.contains("印发")).unwrap();
             assert_eq!(at % 2, 1, "{id}: the 版记 on page {}: {pages:?}", at + 1);
         }
-        let pages = page_texts(&dir.join("lo").join(format!("{}.pdf", ids[1])));
+        let pages = page_texts(&lo.join(format!("{}.pdf", ids[1])));
         let at = pages.iter().position(|p| p.contains("印发")).unwrap();
         assert!(!pages[at].contains('—'), "{pages:?}");
     }
@@ -992,47 +1011,13 @@ fn the_signature_takes_the_bodys_last_line_with_it() {
     }
     let dir = fresh_dir("gongwen", "signature-page");
     let case = root().join("tests/fixtures/cases/joint-issuers.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .arg("convert")
-        .arg(&case)
-        .args(["--template", "gongwen", "--formats", "pdf,docx", "--out"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pages = |pdf: &Path| -> Vec<String> {
-        let out = Command::new("pdftotext")
-            .arg(pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .split('\u{c}')
-            .map(|p| p.split_whitespace().collect())
-            .collect()
-    };
+    convert_official(&[case], "pdf,docx", &dir);
     let mut rendered = vec![dir.join("B13-joint-issuers.pdf")];
-    if common::runs("soffice", &["--version"]) {
-        let profile = format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        );
-        let lo = Command::new("soffice")
-            .arg(profile)
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(dir.join("lo"))
-            .arg(dir.join("B13-joint-issuers.docx"))
-            .output()
-            .unwrap();
-        assert!(lo.status.success());
-        rendered.push(dir.join("lo/B13-joint-issuers.pdf"));
+    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join("B13-joint-issuers.docx")]) {
+        rendered.push(lo.join("B13-joint-issuers.pdf"));
     }
     for pdf in rendered {
-        let pages = pages(&pdf);
+        let pages = page_texts(&pdf);
         let at = pages
             .iter()
             .position(|p| p.contains("2025年4月8日"))
