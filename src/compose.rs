@@ -190,6 +190,9 @@ pub struct QrPart {
     pub caption: String,
 }
 
+/// Distance between a joint mark's stacked lines, in em of the mark.
+const MARK_PITCH: f32 = 1.2;
+
 /// The word a 发文机关标志 ends in (7.2.4: "发文机关全称或者规范化简称加"文件"二字").
 pub const MARK_SUFFIX: &str = "文件";
 
@@ -249,7 +252,8 @@ pub struct Mark {
     /// The first line's top below the type area's top (pt): 35 mm; 80 mm in upward documents;
     /// lower when the 份号, 密级 and 紧急程度 lines above would reach it.
     pub top: f32,
-    /// Distance between the stacked lines' baselines (pt): 1.2 em.
+    /// Distance between the stacked lines' baselines (pt): 1.2 em. The mark shrinks when it
+    /// would reach below the upper half of the type area (or a quarter of it below its top).
     pub pitch: f32,
     /// Width of the stack (pt): the longest name's natural width.
     pub stack_width: f32,
@@ -420,13 +424,14 @@ pub fn compose<'a>(
                 let style = &setup.mark_style;
                 let full = style.size.pt();
                 let mut names = off.issuer_mark.clone();
-                // 文件 beside a stack: the last organ's "…文件", or "文件" alone as the last entry.
+                // 文件 beside a stack: the organs' "…文件", or "文件" alone as the last entry.
                 let mut suffix = None;
+                // (Written after every organ, it is still printed once.)
                 if names.len() > 1 {
-                    if let Some(last) = names.last_mut() {
-                        if let Some(stem) = last.strip_suffix(MARK_SUFFIX) {
+                    for name in &mut names {
+                        if let Some(stem) = name.strip_suffix(MARK_SUFFIX) {
                             suffix = Some(MARK_SUFFIX.to_owned());
-                            *last = stem.trim_end().to_owned();
+                            *name = stem.trim_end().to_owned();
                         }
                     }
                     if names.last().is_some_and(String::is_empty) {
@@ -444,11 +449,22 @@ pub fn compose<'a>(
                     .map_or(0.0, |s| shaper(s, style, false).natural_width());
                 let gap = if suffix.is_some() { 0.5 * full } else { 0.0 };
                 let total = stack + gap + suffix_width;
-                let scale = if total > width {
-                    width / total * 0.999
-                } else {
-                    1.0
+                let top = match (&off.signer, setup.mark_top_upward) {
+                    (Some(_), Some(upward)) => upward.pt(),
+                    _ => setup.mark_top.pt(),
                 };
+                // Never over the 份号, 密级 and 紧急程度 lines above it.
+                let above = [&off.copy_number, &off.classification, &off.urgency]
+                    .into_iter()
+                    .flatten()
+                    .count() as f32
+                    * setup.head_style.line_pitch();
+                let top = top.max(above);
+                // Wider than the type area, or (many organs) taller than the upper half of
+                // the type area below its top (a quarter at least): smaller, never fewer.
+                let full_height = (names.len().max(1) - 1) as f32 * MARK_PITCH * full + full;
+                let room = (template.text_height() / 2.0 - top).max(template.text_height() / 4.0);
+                let scale = (width / total * 0.999).min(room / full_height).min(1.0);
                 let size = full * scale;
                 let stack_width = stack * scale;
                 let lines = names
@@ -464,23 +480,12 @@ pub fn compose<'a>(
                         (name.clone(), tracking)
                     })
                     .collect();
-                let top = match (&off.signer, setup.mark_top_upward) {
-                    (Some(_), Some(upward)) => upward.pt(),
-                    _ => setup.mark_top.pt(),
-                };
-                // Never over the 份号, 密级 and 紧急程度 lines above it.
-                let above = [&off.copy_number, &off.classification, &off.urgency]
-                    .into_iter()
-                    .flatten()
-                    .count() as f32
-                    * setup.head_style.line_pitch();
-                let top = top.max(above);
                 Mark {
                     lines,
                     suffix,
                     size,
                     top,
-                    pitch: 1.2 * size,
+                    pitch: MARK_PITCH * size,
                     stack_width,
                     suffix_gap: gap * scale,
                     suffix_width: suffix_width * scale,
@@ -520,13 +525,14 @@ pub fn compose<'a>(
                 .flatten()
                 .cloned()
                 .collect();
+            // In full-width parentheses, whichever the record wrote (or none).
             let note = off.note.as_ref().map(|n| {
                 let n = n.trim();
-                if n.starts_with('（') && n.ends_with('）') {
-                    n.to_owned()
-                } else {
-                    format!("（{n}）")
-                }
+                let inner = n
+                    .strip_prefix(['（', '('])
+                    .and_then(|n| n.strip_suffix(['）', ')']))
+                    .unwrap_or(n);
+                format!("（{inner}）")
             });
             OfficialTexts {
                 head_lines,

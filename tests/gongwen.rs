@@ -704,7 +704,7 @@ fn check_names_a_document_number_in_the_wrong_form() {
         "{said}"
     );
     assert!(
-        said.contains("field `body[0].text`") && said.contains("write 某政办发〔2024〕5号"),
+        said.contains("field `body[0].text`, character 30") && said.contains("write 〔2024〕5号"),
         "{said}"
     );
     let dir = fresh_dir("gongwen", "doc-number");

@@ -15,8 +15,19 @@ pub struct OfficialSpot {
 }
 
 /// The brackets people put around a 发文字号's year instead of the 六角括号 〔〕.
-const OPENERS: &[char] = &['[', '［', '【', '(', '（', '〈', '<', '{', '｛', '〖', '〔'];
-const CLOSERS: &[char] = &[']', '］', '】', ')', '）', '〉', '>', '}', '｝', '〗', '〕'];
+const OPENERS: &[char] = &[
+    '[', '［', '【', '(', '（', '〈', '<', '{', '｛', '〖', '﹝', '〔',
+];
+const CLOSERS: &[char] = &[
+    ']', '］', '】', ')', '）', '〉', '>', '}', '｝', '〗', '﹞', '〕',
+];
+
+/// The characters an organ's code (机关代字) for a document ends in: the kind of document
+/// (发, 函, 字, 办, 电, 令, …). A cited 文号 is only recognised after one of them, so that
+/// "为(2024)1号线路" is not taken for one.
+const CODE_ENDS: &[char] = &[
+    '发', '函', '字', '办', '电', '令', '复', '呈', '报', '通', '文', '纪', '议', '告',
+];
 
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
@@ -36,8 +47,12 @@ fn ascii_digit(c: char) -> char {
 /// (character index, problem) pairs, and the number written as the standard wants it, when
 /// it can be told. Empty when the number is right.
 pub fn doc_number_problems(number: &str) -> (Vec<(usize, String)>, Option<String>) {
-    let chars: Vec<char> = number.trim().chars().collect();
     let mut problems = Vec::new();
+    let typed: Vec<char> = number.trim().chars().collect();
+    if let Some(at) = typed.iter().position(|c| c.is_whitespace()) {
+        problems.push((at, "no spaces inside a 发文字号".to_owned()));
+    }
+    let chars: Vec<char> = typed.into_iter().filter(|c| !c.is_whitespace()).collect();
     let Some(year_start) = chars.iter().position(|&c| is_digit(c)) else {
         return (
             vec![(
@@ -70,11 +85,20 @@ pub fn doc_number_problems(number: &str) -> (Vec<(usize, String)>, Option<String
             "no organ's code (发文机关代字) before the year".to_owned(),
         ));
     }
-    let close = chars.get(year_end).copied().filter(|c| CLOSERS.contains(c));
+    // "（2024年）": 年 is not written.
+    let mut year_end_text = year_end;
+    if chars.get(year_end) == Some(&'年') {
+        problems.push((year_end, "no 年 after the year".to_owned()));
+        year_end_text += 1;
+    }
+    let close = chars
+        .get(year_end_text)
+        .copied()
+        .filter(|c| CLOSERS.contains(c));
     let after_year = if close.is_some() {
-        year_end + 1
+        year_end_text + 1
     } else {
-        year_end
+        year_end_text
     };
     match (open, close) {
         (Some('〔'), Some('〕')) => {}
@@ -122,6 +146,11 @@ pub fn doc_number_problems(number: &str) -> (Vec<(usize, String)>, Option<String
     let trimmed = serial.trim_start_matches('0');
     if serial.is_empty() {
         problems.push((serial_start, "no serial number after the year".to_owned()));
+    } else if trimmed.is_empty() {
+        problems.push((
+            serial_start,
+            "the serial number is 0; documents are numbered from 1".to_owned(),
+        ));
     } else if trimmed.len() < serial.len() {
         problems.push((
             serial_start,
@@ -153,27 +182,32 @@ pub fn doc_number_problems(number: &str) -> (Vec<(usize, String)>, Option<String
     (problems, fixed)
 }
 
-/// 文号 cited in running text with brackets other than 〔〕 around the year ("某政办发[2024]5号",
-/// "（2024）第5号"): (character index, the cited number, the number as it should be written).
+/// 文号 cited in running text in a form 7.2.5 does not allow ("国办发[2024]5号", "某发（2024）
+/// 第5号", "〔24〕"): (character index of the year's bracket, the cited year and number as
+/// written, as they should be written). Only after an organ's code ending in one of
+/// [`CODE_ENDS`].
 fn cited_numbers(text: &str) -> Vec<(usize, String, String)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut i = 1;
     while i < chars.len() {
-        let c = chars[i];
-        if !OPENERS.contains(&c) || c == '〔' {
+        if !OPENERS.contains(&chars[i]) || !CODE_ENDS.contains(&chars[i - 1]) {
             i += 1;
             continue;
         }
-        let digits = (i + 1..chars.len())
+        let digits_end = (i + 1..chars.len())
             .find(|&j| !is_digit(chars[j]))
             .unwrap_or(chars.len());
-        let close = chars.get(digits).copied();
-        if digits - (i + 1) != 4 || !close.is_some_and(|c| CLOSERS.contains(&c)) {
+        let year_digits = digits_end - (i + 1);
+        let mut j = digits_end;
+        if chars.get(j) == Some(&'年') {
+            j += 1;
+        }
+        if !matches!(year_digits, 2 | 4) || !chars.get(j).is_some_and(|c| CLOSERS.contains(c)) {
             i += 1;
             continue;
         }
-        let mut j = digits + 1;
+        j += 1;
         if chars.get(j) == Some(&'第') {
             j += 1;
         }
@@ -185,26 +219,18 @@ fn cited_numbers(text: &str) -> Vec<(usize, String, String)> {
             i += 1;
             continue;
         }
-        // The organ's code: the Han characters right before the bracket.
-        let mut start = i;
-        while start > 0 && is_han(chars[start - 1]) && i - start < 12 {
-            start -= 1;
-        }
-        if start == i {
-            i += 1;
-            continue;
-        }
-        let cited: String = chars[start..=j].iter().collect();
-        if let (_, Some(fixed)) = doc_number_problems(&cited) {
-            out.push((start, cited, fixed));
+        let tail: String = chars[i..=j].iter().collect();
+        // Checked with a stand-in organ's code: only the year and number are in question.
+        let (problems, fixed) = doc_number_problems(&format!("某{tail}"));
+        if !problems.is_empty() {
+            let fixed = fixed
+                .map(|f| f.trim_start_matches('某').to_owned())
+                .unwrap_or_default();
+            out.push((i, tail, fixed));
         }
         i = j + 1;
     }
     out
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
 /// Punctuation a 附件说明 name must not end with (7.3.3: "附件名称后不加标点符号").
@@ -237,11 +263,16 @@ impl Article {
                 return;
             }
             for (at, cited, fixed) in cited_numbers(text) {
+                let fix = if fixed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; write {fixed}")
+                };
                 out.push(OfficialSpot {
                     field: field.to_owned(),
                     column: at + 1,
                     message: format!(
-                        "文号 {cited}: the year goes in the 六角括号 〔〕 (GB/T 9704-2012 7.2.5); write {fixed}"
+                        "文号 …{cited}: not as GB/T 9704-2012 7.2.5 writes it (the full year in the 六角括号 〔〕, no 第, no leading zero){fix}"
                     ),
                 });
             }
@@ -285,12 +316,16 @@ mod tests {
             ("某环发[2025]12号", "六角括号", "某环发〔2025〕12号"),
             ("某环发【2025】12号", "六角括号", "某环发〔2025〕12号"),
             ("某环发（2025）12号", "六角括号", "某环发〔2025〕12号"),
-            ("某环发2025年12号", "六角括号", ""),
+            ("某环发2025年12号", "六角括号", "某环发〔2025〕12号"),
             ("某环发〔25〕12号", "four digits", ""),
             ("某环发〔2025〕第12号", "第", "某环发〔2025〕12号"),
             ("某环发〔2025〕012号", "leading zero", "某环发〔2025〕12号"),
             ("某环发〔2025〕12", "ends with 号", "某环发〔2025〕12号"),
             ("〔2025〕12号", "organ's code", ""),
+            ("某环发〔2025 〕12号", "spaces", "某环发〔2025〕12号"),
+            ("某环发﹝2025﹞12号", "六角括号", "某环发〔2025〕12号"),
+            ("某环发（2025年）12号", "年", "某环发〔2025〕12号"),
+            ("某环发〔2025〕0号", "is 0", ""),
         ];
         for (number, problem, fixed) in cases {
             let (problems, suggestion) = doc_number_problems(number);
@@ -309,11 +344,19 @@ mod tests {
         );
         assert_eq!(
             found,
-            vec![(
-                25,
-                "某政办发[2024]5号".to_owned(),
-                "某政办发〔2024〕5号".to_owned()
-            )]
+            vec![(29, "[2024]5号".to_owned(), "〔2024〕5号".to_owned())]
         );
+        // Only after an organ's code; every form the field check knows.
+        assert!(cited_numbers("经费标准为(2024)1号线路。").is_empty());
+        for (text, fixed) in [
+            ("根据国办发【2024】5号文件要求", "〔2024〕5号"),
+            ("根据国办发〔24〕5号文件精神", ""),
+            ("根据国办发〔2024〕第5号文件精神", "〔2024〕5号"),
+            ("根据国办发﹝2024﹞5号文件精神", "〔2024〕5号"),
+        ] {
+            let found = cited_numbers(text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].2, fixed, "{text}");
+        }
     }
 }

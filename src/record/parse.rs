@@ -164,23 +164,42 @@ fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, Strin
     let mut out = Vec::new();
     for (i, entry) in list.0.iter().enumerate() {
         let entry = if single { entry.trim() } else { entry.as_str() };
-        for line in entry.split('\n') {
+        let at = if single {
+            field.to_owned()
+        } else {
+            format!("{field}[{i}]")
+        };
+        if single && entry.is_empty() {
+            return Ok(Vec::new());
+        }
+        for (line_no, line) in entry.split('\n').enumerate() {
             let line = line.trim();
             if line.is_empty() {
-                let at = if single {
-                    field.to_owned()
+                let which = if entry.contains('\n') {
+                    format!(" (line {})", line_no + 1)
                 } else {
-                    format!("{field}[{i}]")
+                    String::new()
                 };
-                if single && entry.is_empty() {
-                    return Ok(Vec::new());
-                }
                 return Err((
                     at,
-                    "an organ's name is empty (one organ per line or list entry)".to_owned(),
+                    format!("an organ's name is empty{which}; one organ per line or list entry"),
                 ));
             }
             out.push(line.to_owned());
+        }
+    }
+    // "文件" alone belongs after the organs (7.2.4), never between them.
+    if let Some(i) = out.iter().position(|o| o == "文件") {
+        if i + 1 < out.len() {
+            return Err((
+                if single {
+                    field.to_owned()
+                } else {
+                    format!("{field}[{i}]")
+                },
+                "\"文件\" stands after the organs' names (GB/T 9704-2012 7.2.4), as the last entry"
+                    .to_owned(),
+            ));
         }
     }
     Ok(out)
@@ -198,6 +217,8 @@ fn entry_field(field: &str, i: usize, len: usize) -> String {
 
 /// 密级 (GB/T 9704-2012 7.2.2; the levels of the Law on Guarding State Secrets).
 pub const CLASSIFICATIONS: [&str; 3] = ["绝密", "机密", "秘密"];
+/// The longest 保密期限 accepted, in characters ("6个月", "长期", "10年").
+const MAX_SECRECY_PERIOD: usize = 10;
 /// 紧急程度 (GB/T 9704-2012 7.2.3).
 pub const URGENCIES: [&str; 2] = ["特急", "加急"];
 
@@ -231,6 +252,14 @@ fn classification(
         ));
     }
     let period = match (own.filter(|p| !p.is_empty()), period) {
+        (Some(p), _) | (None, Some(p)) if p.chars().count() > MAX_SECRECY_PERIOD => {
+            return Err((
+                "secrecy_period",
+                format!(
+                    "保密期限 \"{p}\" is longer than {MAX_SECRECY_PERIOD} characters; write a period such as \"1年\", \"6个月\" or \"长期\""
+                ),
+            ))
+        }
         (Some(a), Some(b)) if a != b => {
             return Err((
                 "secrecy_period",
@@ -1458,6 +1487,14 @@ mod tests {
                 "secrecy_period",
             ),
             (r#"{"title":"T","urgency":"急件"}"#, "urgency"),
+            (
+                r#"{"title":"T","issuer_mark":["甲局","文件","乙局"]}"#,
+                "issuer_mark[1]",
+            ),
+            (
+                r#"{"title":"T","classification":"秘密","secrecy_period":"长期长期长期长期长期长期"}"#,
+                "secrecy_period",
+            ),
         ];
         for (text, field) in cases {
             let e = parse(text, RecordFormat::Json).unwrap_err();
