@@ -52,6 +52,9 @@ pub struct Composed<'a> {
     pub qr: Option<QrPart>,
     /// The texts of an official document's head and tail (official templates only).
     pub official: Option<OfficialTexts>,
+    /// One per attachment with content of its own, in the record's order: printed on pages
+    /// of their own after the document (an official document's before its 版记).
+    pub attachment_pages: Vec<AttachmentPage>,
     /// The space in pt the baseline grid adds above each body block when the pages are
     /// one continuous column (index = the block's index in the body; one more entry for
     /// what follows the body: a news attachment list, an official tail): off-grid content
@@ -62,6 +65,22 @@ pub struct Composed<'a> {
     pub grid_space: Vec<f32>,
     /// Characters no bundled font has, met while composing (layout adds its own).
     pub missing: BTreeSet<char>,
+}
+
+/// An attachment printed on pages of its own (GB/T 9704-2012 7.3.7: "附件应当另面编排…
+/// "附件"二字及附件顺序号用3号黑体字顶格编排在版心左上角第一行。附件标题居中编排在版心第三
+/// 行。附件顺序号和附件标题应当与附件说明的表述一致"): "附件" and its number as the 附件说明
+/// numbers it (none when there is one attachment) on the first line, flush left, in the
+/// official head style (the body style in other templates); a blank line; its name, set as
+/// the title; then its blocks.
+#[derive(Debug, Clone)]
+pub struct AttachmentPage {
+    /// Index into the record's attachments.
+    pub index: usize,
+    pub label: String,
+    pub title: Vec<Line>,
+    /// As [`Composed::grid_space`], for the attachment's blocks (the page starts afresh).
+    pub grid_space: Vec<f32>,
 }
 
 /// A paragraph's text and its lines as set in its style over the type area.
@@ -393,6 +412,54 @@ pub fn compose<'a>(
         }
     }
 
+    // Attachments with content follow, their blocks composed in the same order.
+    for block in article.attachments.iter().flat_map(|a| a.body.iter()) {
+        match block {
+            Block::Heading { level, text } => {
+                headings.push(set(text, template.heading_style(*level), &mut shaper))
+            }
+            Block::Table(t) => tables.push(table(t, template, width, &mut shaper)),
+            Block::Image(img) => images.push(ImagePart {
+                size: image_size(img, template),
+                caption: img
+                    .caption
+                    .as_ref()
+                    .map(|c| set(c, &styles.caption, &mut shaper))
+                    .unwrap_or_default(),
+            }),
+            _ => {}
+        }
+    }
+    let many = article.attachments.len() > 1;
+    let attachment_pages = article
+        .attachments
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.body.is_empty())
+        .map(|(i, a)| {
+            let word = if article.language.is_chinese() {
+                "附件"
+            } else {
+                "Attachment"
+            };
+            let space = if article.language.is_chinese() {
+                ""
+            } else {
+                " "
+            };
+            AttachmentPage {
+                index: i,
+                label: if many {
+                    format!("{word}{space}{}", i + 1)
+                } else {
+                    word.to_owned()
+                },
+                title: set(&a.name, &styles.title, &mut shaper),
+                grid_space: Vec::new(),
+            }
+        })
+        .collect();
+
     let attachments = (!is_official && !article.attachments.is_empty()).then(|| AttachmentList {
         label: labels.attachments.clone(),
         items: article
@@ -578,10 +645,15 @@ pub fn compose<'a>(
         attachments,
         qr,
         official,
+        attachment_pages,
         grid_space: Vec::new(),
         missing,
     };
     composed.grid_space = grid_spaces(&composed);
+    let spaces = attachment_spaces(&composed);
+    for (page, spaces) in composed.attachment_pages.iter_mut().zip(spaces) {
+        page.grid_space = spaces;
+    }
     composed
 }
 
@@ -671,76 +743,13 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
         }
         flow.off_grid(0.0, HEAD_RULE.0, HEAD_RULE.1);
     }
-    let (mut headings, mut tables, mut images) = (0, 0, 0);
-    for (i, block) in article.body.iter().enumerate() {
-        spaces[i] = match block {
-            Block::Paragraph(_) => flow.lines(t, &styles.body, None),
-            Block::Quote(_) => flow.lines(t, &styles.quote, None),
-            Block::List { items, .. } => {
-                let mut list = styles.list.clone();
-                list.align = Align::Justify;
-                let extra = flow.lines(t, &list, None);
-                for _ in 1..items.len() {
-                    flow.lines(t, &list, None);
-                }
-                extra
-            }
-            Block::Heading { level, .. } => {
-                let lines = c.headings.get(headings).map(Vec::len);
-                headings += 1;
-                flow.lines(t, t.heading_style(*level), lines)
-            }
-            Block::Table(_) => {
-                let Some(g) = c.tables.get(tables) else {
-                    continue;
-                };
-                tables += 1;
-                if !g.caption.is_empty() {
-                    flow.lines(t, &table_caption_style(t), Some(g.caption.len()));
-                }
-                let height: f32 = g.row_heights.iter().sum();
-                let table = &styles.table;
-                flow.off_grid(table.space_before.pt(), height, table.space_after.pt());
-                0.0
-            }
-            Block::Image(_) => {
-                let Some(img) = c.images.get(images) else {
-                    continue;
-                };
-                images += 1;
-                flow.off_grid(IMAGE_SPACE_BEFORE, img.size.1, IMAGE_SPACE_AFTER);
-                if !img.caption.is_empty() {
-                    flow.lines(t, &styles.caption, Some(img.caption.len()));
-                }
-                0.0
-            }
-        };
-    }
+    let mut counters = (0, 0, 0);
+    let body = block_spaces(c, &article.body, &mut flow, &mut counters);
+    spaces[..article.body.len()].copy_from_slice(&body);
     if c.attachments.is_some() {
         let mut head = styles.body.clone();
         head.space_before = Length(styles.body.size.pt());
         spaces[article.body.len()] = flow.lines(t, &head, None);
-    }
-    // What the grid adds after off-grid headings goes above the first of them: a heading sits
-    // closer to its own paragraph than to the one before (pagination does the same).
-    for j in 1..article.body.len() {
-        if spaces[j] <= 0.0 {
-            continue;
-        }
-        let mut k = j;
-        while k > 0 {
-            let Block::Heading { level, .. } = &article.body[k - 1] else {
-                break;
-            };
-            if on_grid(t, t.heading_style(*level)) {
-                break;
-            }
-            k -= 1;
-        }
-        if k < j {
-            spaces[k] += spaces[j];
-            spaces[j] = 0.0;
-        }
     }
     // An official document's tail: 附件说明 or the signature, on the grid, blank lines above.
     if let Some(o) = &c.official {
@@ -754,6 +763,137 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
         };
         if let Some(lines) = lines {
             spaces[article.body.len()] = flow.grid(t, f32::from(lines) * pitch, 0.0);
+        }
+    }
+    spaces
+}
+
+/// The style of an attachment page's label line ("附件1"): the official head style (3号黑体),
+/// else the body's, flush left.
+pub fn attachment_label_style(t: &Template) -> Style {
+    let mut style = match &t.official {
+        Some(o) => o.head_style.clone(),
+        None => t.styles.body.clone(),
+    };
+    style.align = Align::Left;
+    style.first_line_indent = 0.0;
+    style.space_before = Length(0.0);
+    style.space_after = Length(0.0);
+    style
+}
+
+/// The style of an attachment's title: the document title's, one blank body line above it
+/// (the title stands on the page's third line, 7.3.7).
+pub fn attachment_title_style(t: &Template) -> Style {
+    let mut style = t.styles.title.clone();
+    style.space_before = Length(t.styles.body.line_pitch());
+    style
+}
+
+/// [`AttachmentPage::grid_space`] of each attachment page: the flow starts afresh at the
+/// page's top with the label line and the title.
+fn attachment_spaces(c: &Composed) -> Vec<Vec<f32>> {
+    let (t, article) = (c.template, c.article);
+    let count = |f: fn(&Block) -> bool| article.body.iter().filter(|b| f(b)).count();
+    let mut counters = (
+        count(|b| matches!(b, Block::Heading { .. })),
+        count(|b| matches!(b, Block::Table(_))),
+        count(|b| matches!(b, Block::Image(_))),
+    );
+    c.attachment_pages
+        .iter()
+        .map(|page| {
+            let blocks = &article.attachments[page.index].body;
+            if !t.typography.baseline_grid {
+                return vec![0.0; blocks.len()];
+            }
+            let mut flow = Flow {
+                offset: Some(0.0),
+                after: 0.0,
+                start: true,
+            };
+            flow.lines(t, &attachment_label_style(t), Some(1));
+            flow.lines(t, &attachment_title_style(t), Some(page.title.len()));
+            block_spaces(c, blocks, &mut flow, &mut counters)
+        })
+        .collect()
+}
+
+/// The grid space above each of `blocks` (see [`grid_spaces`]), following `flow`; `counters`
+/// count the headings, tables and images composed before them.
+fn block_spaces(
+    c: &Composed,
+    blocks: &[Block],
+    flow: &mut Flow,
+    counters: &mut (usize, usize, usize),
+) -> Vec<f32> {
+    let t = c.template;
+    let styles = &t.styles;
+    let (headings, tables, images) = counters;
+    let mut spaces = vec![0.0; blocks.len()];
+    for (i, block) in blocks.iter().enumerate() {
+        spaces[i] = match block {
+            Block::Paragraph(_) => flow.lines(t, &styles.body, None),
+            Block::Quote(_) => flow.lines(t, &styles.quote, None),
+            Block::List { items, .. } => {
+                let mut list = styles.list.clone();
+                list.align = Align::Justify;
+                let extra = flow.lines(t, &list, None);
+                for _ in 1..items.len() {
+                    flow.lines(t, &list, None);
+                }
+                extra
+            }
+            Block::Heading { level, .. } => {
+                let lines = c.headings.get(*headings).map(Vec::len);
+                *headings += 1;
+                flow.lines(t, t.heading_style(*level), lines)
+            }
+            Block::Table(_) => {
+                let Some(g) = c.tables.get(*tables) else {
+                    continue;
+                };
+                *tables += 1;
+                if !g.caption.is_empty() {
+                    flow.lines(t, &table_caption_style(t), Some(g.caption.len()));
+                }
+                let height: f32 = g.row_heights.iter().sum();
+                let table = &styles.table;
+                flow.off_grid(table.space_before.pt(), height, table.space_after.pt());
+                0.0
+            }
+            Block::Image(_) => {
+                let Some(img) = c.images.get(*images) else {
+                    continue;
+                };
+                *images += 1;
+                flow.off_grid(IMAGE_SPACE_BEFORE, img.size.1, IMAGE_SPACE_AFTER);
+                if !img.caption.is_empty() {
+                    flow.lines(t, &styles.caption, Some(img.caption.len()));
+                }
+                0.0
+            }
+        };
+    }
+    // What the grid adds after off-grid headings goes above the first of them: a heading sits
+    // closer to its own paragraph than to the one before (pagination does the same).
+    for j in 1..blocks.len() {
+        if spaces[j] <= 0.0 {
+            continue;
+        }
+        let mut k = j;
+        while k > 0 {
+            let Block::Heading { level, .. } = &blocks[k - 1] else {
+                break;
+            };
+            if on_grid(t, t.heading_style(*level)) {
+                break;
+            }
+            k -= 1;
+        }
+        if k < j {
+            spaces[k] += spaces[j];
+            spaces[j] = 0.0;
         }
     }
     spaces

@@ -1031,3 +1031,149 @@ fn the_signature_takes_the_bodys_last_line_with_it() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// 附件 with content of their own (GB/T 9704-2012 7.3.7): each on a new page after the
+/// signature and before the 版记, "附件N" in 3号黑体 flush left on the first line, its name
+/// (as in the 附件说明) centred on the third line, then its blocks, tables included; page
+/// numbers go on; the 版记 still ends on an even page. LibreOffice's rendering of the DOCX has
+/// the same pages, each attachment starting one. An attachment's bad block is refused by its
+/// path.
+#[test]
+fn attachments_with_content_get_pages_of_their_own() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "attachment-pages");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(RECORD)).unwrap()).unwrap();
+    record["id"] = "att".into();
+    record["attachments"][0]["body"] = serde_json::json!([
+        {"type": "paragraph", "text": "各盟市要按照任务分工，明确责任单位和完成时限。"},
+        {"type": "table", "rows": [["序号", "任务", "责任单位"], ["1", "开展草原生态监测", "各盟市生态环境局"]]}
+    ]);
+    record["attachments"][1]["body"] = "请各单位于每月5日前报送上月工作情况。".into();
+    let path = dir.join("att.json");
+    std::fs::write(&path, record.to_string()).unwrap();
+    convert_official(std::slice::from_ref(&path), "pdf,docx", &dir);
+    let script = r#"
+import sys, json, pdfplumber
+mm = 72 / 25.4
+pdf = pdfplumber.open(sys.argv[1])
+out = []
+for n, page in enumerate(pdf.pages):
+    rows = {}
+    for c in page.chars:
+        rows.setdefault(round(c["matrix"][5], 1), []).append(c)
+    lines = [sorted(rows[y], key=lambda c: c["x0"]) for y in sorted(rows, reverse=True)]
+    if not lines:
+        continue
+    first = lines[0]
+    text = "".join(c["text"] for c in first)
+    if text.startswith("附件") and len(lines) > 1:
+        title = lines[1]
+        out.append({"page": n + 1, "label": text, "x": round(first[0]["x0"] / mm, 1),
+            "size": round(first[0]["size"], 1), "font": first[0]["fontname"].split("+")[-1],
+            "label_base": round((page.height - first[0]["matrix"][5]) / mm, 2),
+            "title": "".join(c["text"] for c in title),
+            "title_base": round((page.height - title[0]["matrix"][5]) / mm, 2),
+            "title_middle": round((title[0]["x0"] + title[-1]["x1"]) / 2 / mm, 1),
+            "text": "".join(page.extract_text().split())})
+print(json.dumps({"pages": len(pdf.pages), "attachments": out}, ensure_ascii=False))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("att.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pages = m["pages"].as_u64().unwrap();
+    let found = m["attachments"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "{m}");
+    let pitch = 225.0 / 22.0;
+    let names = [
+        "2025年草原生态环境保护重点任务分工表",
+        "草原生态环境保护工作情况报送模板",
+    ];
+    for (i, a) in found.iter().enumerate() {
+        assert_eq!(a["label"], format!("附件{}", i + 1), "{a}");
+        assert_eq!(a["x"].as_f64(), Some(28.0), "{a}");
+        assert_eq!(a["size"].as_f64(), Some(16.0), "{a}");
+        assert!(a["font"].as_str().unwrap().contains("Hei"), "{a}");
+        let label = a["label_base"].as_f64().unwrap();
+        assert!(
+            (label - (37.0 + 0.88 * 16.0 / 72.0 * 25.4)).abs() < 0.1,
+            "line 1: {a}"
+        );
+        assert_eq!(a["title"], names[i], "{a}");
+        // The third line of the grid: two pitches below the first.
+        let title_top = a["title_base"].as_f64().unwrap() - 0.88 * 22.0 / 72.0 * 25.4;
+        assert!(
+            (title_top - (37.0 + 2.0 * pitch)).abs() < 0.3,
+            "line 3: {a}"
+        );
+        assert!(
+            (a["title_middle"].as_f64().unwrap() - 106.0).abs() < 0.5,
+            "centred in the type area (28–184 mm): {a}"
+        );
+    }
+    assert!(
+        found[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("开展草原生态监测"),
+        "{m}"
+    );
+    assert!(
+        found[1]["text"].as_str().unwrap().contains("每月5日前报送"),
+        "{m}"
+    );
+    assert!(
+        found[1]["text"].as_str().unwrap().contains("印发"),
+        "the 版记 after the attachments: {m}"
+    );
+    assert_eq!(pages % 2, 0, "{m}");
+    assert!(
+        found[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("—{pages}—")),
+        "numbered on: {m}"
+    );
+    // The DOCX: a page break before each label; LibreOffice's pages.
+    let document = docx_part(&dir.join("att.docx"), "word/document.xml");
+    assert_eq!(document.matches("<w:pageBreakBefore/>").count(), 2);
+    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join("att.docx")]) {
+        let rendered = page_texts(&lo.join("att.pdf"));
+        assert_eq!(rendered.len() as u64 - 1, pages, "{rendered:?}");
+        for a in found {
+            let n = a["page"].as_u64().unwrap() as usize;
+            let label = a["label"].as_str().unwrap();
+            assert!(
+                rendered[n - 1].starts_with(label),
+                "LibreOffice page {n}: {}",
+                rendered[n - 1]
+            );
+        }
+    }
+    // A bad block in an attachment is named by its path; nothing is written.
+    record["attachments"][1]["body"] = serde_json::json!([{"type": "chart"}]);
+    record["id"] = "bad-att".into();
+    std::fs::write(&path, record.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&path)
+        .args(["--template", "gongwen", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("attachments[1].body[0].type"), "{said}");
+    assert!(!dir.join("bad-att.pdf").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -275,6 +275,7 @@ impl Builder<'_> {
             style.first_line_indent = 2.0;
             self.paragraph(note, &style, false);
         }
+        self.attachment_pages();
         self.imprint(&setup.imprint_style.clone(), &texts);
     }
 

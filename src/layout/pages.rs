@@ -33,6 +33,8 @@ pub(super) struct Boxed {
     pub(super) repeat_header: Option<Arc<Boxed>>,
     /// Placed with its bottom on the type area's bottom (an official document's 版记).
     pub(super) at_page_bottom: bool,
+    /// Starts a new page (an attachment's first line, GB/T 9704-2012 7.3.7: 另面编排).
+    pub(super) new_page: bool,
     /// With `at_page_bottom`: only on an even page (the 版记 of a document printed on both
     /// sides, [`crate::template::OfficialSetup::imprint_on_even_page`]).
     pub(super) even_page: bool,
@@ -131,6 +133,9 @@ pub fn layout_composed(
     }
     if let (Some(matrix), Some(url), Some(_)) = (qr, &article.url, &template.qr) {
         b.qr(matrix, url);
+    }
+    if !official {
+        b.attachment_pages();
     }
     let grid = template
         .typography
@@ -290,6 +295,33 @@ impl Builder<'_> {
     /// The title's composed lines in `style` (the title style, spacing as the head wants).
     pub(super) fn title(&mut self, style: &Style) {
         self.set_paragraph(self.composed.title.clone(), style, true);
+    }
+
+    /// Each attachment with content on pages of its own (GB/T 9704-2012 7.3.7): "附件N" flush
+    /// left on the first line, the name as a title on the third, then its blocks.
+    pub(super) fn attachment_pages(&mut self) {
+        let t = self.template;
+        let article = self.article;
+        let label_style = crate::compose::attachment_label_style(t);
+        let title_style = crate::compose::attachment_title_style(t);
+        for page in self.composed.attachment_pages.clone() {
+            self.role(Role::P);
+            let line = self
+                .set_lines(&page.label, &label_style, false, f32::MAX, 0.0)
+                .into_iter()
+                .next()
+                .unwrap_or_else(Line::empty);
+            let mut label = self.line_box(line, &label_style, self.left);
+            label.grid = on_grid(t, &label_style);
+            label.new_page = true;
+            label.keep_with_next = true;
+            self.boxes.push(label);
+            self.role(Role::P);
+            self.set_paragraph(page.title.clone(), &title_style, true);
+            for block in &article.attachments[page.index].body {
+                self.block(block);
+            }
+        }
     }
 
     /// Composed lines of a paragraph-like block in `style`, at the style's side indent.
@@ -692,6 +724,7 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            new_page: false,
             even_page: false,
             at_page_foot: Vec::new(),
             at_page_head: Vec::new(),
@@ -754,6 +787,7 @@ impl Builder<'_> {
             grid: false,
             repeat_header: None,
             at_page_bottom: false,
+            new_page: false,
             even_page: false,
             at_page_foot: Vec::new(),
             at_page_head: Vec::new(),
@@ -897,6 +931,15 @@ fn paginate(
     let mut last: Option<(usize, f32)> = None;
     let gap_between = |a: &Boxed, b: &Boxed| gap(a.space_after, b.space_before);
     for (i, b) in boxes.iter().enumerate() {
+        if b.new_page && has_content {
+            if let Some((prev, prev_at)) = last {
+                place_items(pages.last_mut(), &boxes[prev].at_page_foot, prev_at);
+            }
+            pages.push(Page::default());
+            y = top;
+            pending_space = 0.0;
+            has_content = false;
+        }
         let gap = if has_content {
             gap(pending_space, b.space_before)
         } else {

@@ -149,40 +149,10 @@ impl Article {
         if let Some(s) = &mut self.subtitle {
             f("subtitle", s);
         }
-        for (i, block) in self.body.iter_mut().enumerate() {
-            match block {
-                Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
-                    f(&format!("body[{i}].text"), t)
-                }
-                Block::List { items, .. } => {
-                    for (j, item) in items.iter_mut().enumerate() {
-                        f(&format!("body[{i}].items[{j}]"), item);
-                    }
-                }
-                Block::Table(t) => {
-                    if let Some(c) = &mut t.caption {
-                        f(&format!("body[{i}].caption"), c);
-                    }
-                    // Cells by their place in the record's rows (spanned cells are absent).
-                    let mut row = usize::MAX;
-                    let mut index = 0;
-                    for cell in &mut t.cells {
-                        if cell.row != row {
-                            (row, index) = (cell.row, 0);
-                        }
-                        f(&format!("body[{i}].rows[{row}][{index}]"), &mut cell.text);
-                        index += 1;
-                    }
-                }
-                Block::Image(img) => {
-                    if let Some(c) = &mut img.caption {
-                        f(&format!("body[{i}].caption"), c);
-                    }
-                }
-            }
-        }
+        blocks_text_mut("body", &mut self.body, &mut f);
         for (i, a) in self.attachments.iter_mut().enumerate() {
             f(&format!("attachments[{i}].name"), &mut a.name);
+            blocks_text_mut(&format!("attachments[{i}].body"), &mut a.body, &mut f);
         }
     }
 
@@ -218,6 +188,42 @@ impl Article {
             *text = normalize(text);
         });
         changed
+    }
+}
+
+/// Calls `f` with the path and text of every text in `blocks` (at `at`, e.g. `body`).
+fn blocks_text_mut(at: &str, blocks: &mut [Block], f: &mut impl FnMut(&str, &mut String)) {
+    for (i, block) in blocks.iter_mut().enumerate() {
+        match block {
+            Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
+                f(&format!("{at}[{i}].text"), t)
+            }
+            Block::List { items, .. } => {
+                for (j, item) in items.iter_mut().enumerate() {
+                    f(&format!("{at}[{i}].items[{j}]"), item);
+                }
+            }
+            Block::Table(t) => {
+                if let Some(c) = &mut t.caption {
+                    f(&format!("{at}[{i}].caption"), c);
+                }
+                // Cells by their place in the record's rows (spanned cells are absent).
+                let mut row = usize::MAX;
+                let mut index = 0;
+                for cell in &mut t.cells {
+                    if cell.row != row {
+                        (row, index) = (cell.row, 0);
+                    }
+                    f(&format!("{at}[{i}].rows[{row}][{index}]"), &mut cell.text);
+                    index += 1;
+                }
+            }
+            Block::Image(img) => {
+                if let Some(c) = &mut img.caption {
+                    f(&format!("{at}[{i}].caption"), c);
+                }
+            }
+        }
     }
 }
 

@@ -121,10 +121,29 @@ impl Language {
     }
 }
 
+/// Every text of `block`, to be changed in place.
+fn block_texts_mut(block: &mut Block) -> Box<dyn Iterator<Item = &mut String> + '_> {
+    match block {
+        Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
+            Box::new(std::iter::once(t))
+        }
+        Block::List { items, .. } => Box::new(items.iter_mut()),
+        Block::Table(t) => Box::new(
+            t.caption
+                .iter_mut()
+                .chain(t.cells.iter_mut().map(|c| &mut c.text)),
+        ),
+        Block::Image(i) => Box::new(i.caption.iter_mut()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {
     pub name: String,
     pub url: Option<String>,
+    /// The attachment's own content (GB/T 9704-2012 7.3.7), blocks as in the body; printed on
+    /// pages of its own after the document (empty: the attachment is only named).
+    pub body: Vec<Block>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -419,7 +438,6 @@ impl Article {
             .chain(self.author.iter_mut())
             .chain(self.issuer.iter_mut())
             .chain(self.channel.iter_mut())
-            .chain(self.attachments.iter_mut().map(|a| &mut a.name))
             .chain(o.issuer_mark.iter_mut())
             .chain(o.doc_number.iter_mut())
             .chain(o.classification.iter_mut())
@@ -430,24 +448,11 @@ impl Article {
             .chain(o.signature.iter_mut().flat_map(|s| s.names.iter_mut()))
             .chain(o.cc.iter_mut())
             .chain(o.printed_by.iter_mut());
-        let blocks = self
-            .body
-            .iter_mut()
-            .flat_map(|b| -> Box<dyn Iterator<Item = &mut String>> {
-                match b {
-                    Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
-                        Box::new(std::iter::once(t))
-                    }
-                    Block::List { items, .. } => Box::new(items.iter_mut()),
-                    Block::Table(t) => Box::new(
-                        t.caption
-                            .iter_mut()
-                            .chain(t.cells.iter_mut().map(|c| &mut c.text)),
-                    ),
-                    Block::Image(i) => Box::new(i.caption.iter_mut()),
-                }
-            });
-        fields.chain(blocks)
+        let body = self.body.iter_mut().flat_map(block_texts_mut);
+        let attachments = self.attachments.iter_mut().flat_map(|a| {
+            std::iter::once(&mut a.name).chain(a.body.iter_mut().flat_map(block_texts_mut))
+        });
+        fields.chain(body).chain(attachments)
     }
 
     /// Characters of all the record's text, for [`MAX_TEXT_CHARS`]: every field (title,
@@ -456,18 +461,20 @@ impl Article {
     pub fn text_chars(&self) -> usize {
         let count = |s: &str| s.chars().count().max(1);
         let optional = |s: &Option<String>| s.as_deref().map_or(0, count);
+        let block_chars = |b: &Block| match b {
+            Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => count(t),
+            Block::List { items, .. } => items.iter().map(|t| count(t)).sum(),
+            Block::Table(t) => {
+                t.caption.as_deref().map_or(0, count)
+                    + t.cells.iter().map(|c| count(&c.text)).sum::<usize>()
+            }
+            Block::Image(i) => i.caption.as_deref().map_or(0, count),
+        };
         let blocks: usize = self
             .body
             .iter()
-            .map(|b| match b {
-                Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => count(t),
-                Block::List { items, .. } => items.iter().map(|t| count(t)).sum(),
-                Block::Table(t) => {
-                    t.caption.as_deref().map_or(0, count)
-                        + t.cells.iter().map(|c| count(&c.text)).sum::<usize>()
-                }
-                Block::Image(i) => i.caption.as_deref().map_or(0, count),
-            })
+            .chain(self.attachments.iter().flat_map(|a| a.body.iter()))
+            .map(block_chars)
             .sum();
         let o = &self.official;
         let fields = count(&self.title)

@@ -72,6 +72,7 @@ struct RawRecord {
 struct RawAttachment {
     name: String,
     url: Option<String>,
+    body: Option<RawBody>,
 }
 
 #[derive(Deserialize)]
@@ -671,7 +672,18 @@ fn validate(
             ));
         }
     }
+    let mut images = ImageCache::default();
+    let mut image_bytes = 0;
+    let body = blocks(
+        raw.body,
+        "body",
+        image_base,
+        &mut images,
+        &mut image_bytes,
+        &err,
+    )?;
     let mut attachments = Vec::new();
+    let mut blocks_seen = body.len();
     for (i, a) in raw.attachments.into_iter().enumerate() {
         if a.name.trim().is_empty() {
             return Err(err(
@@ -682,50 +694,21 @@ fn validate(
         if let Some(u) = &a.url {
             check_url(u).map_err(|m| err(&format!("attachments[{i}].url"), m))?;
         }
+        let at = format!("attachments[{i}].body");
+        let body = blocks(a.body, &at, image_base, &mut images, &mut image_bytes, &err)?;
+        blocks_seen += body.len();
+        if blocks_seen > MAX_BLOCKS {
+            return Err(err(
+                &at,
+                format!("more than {MAX_BLOCKS} blocks in the body and attachments together; a record may have at most {MAX_BLOCKS}"),
+            ));
+        }
         attachments.push(Attachment {
             name: a.name,
             url: a.url,
+            body,
         });
     }
-    let body = match raw.body {
-        None => Vec::new(),
-        Some(RawBody::Text(text)) => split_paragraphs(&text)
-            .into_iter()
-            .map(Block::Paragraph)
-            .collect(),
-        Some(RawBody::Blocks(blocks)) => {
-            if blocks.len() > MAX_BLOCKS {
-                return Err(err(
-                    "body",
-                    format!(
-                        "{} blocks; a record may have at most {MAX_BLOCKS}",
-                        blocks.len()
-                    ),
-                ));
-            }
-            let mut out = Vec::with_capacity(blocks.len());
-            let mut image_bytes = 0;
-            let mut images = ImageCache::default();
-            for (i, b) in blocks.into_iter().enumerate() {
-                let at = format!("body[{i}]");
-                let block = validate_block(b, &at, image_base, &mut images, &err)?;
-                if let Block::Image(image) = &block {
-                    image_bytes += image.data.len();
-                    if image_bytes > MAX_RECORD_IMAGE_BYTES {
-                        return Err(err(
-                            &format!("{at}.path"),
-                            format!(
-                                "the record's images come to more than {} MB; a record's images may total at most that",
-                                MAX_RECORD_IMAGE_BYTES / (1024 * 1024)
-                            ),
-                        ));
-                    }
-                }
-                out.push(block);
-            }
-            out
-        }
-    };
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let signature = match raw.signature {
         None => None,
@@ -1079,6 +1062,55 @@ fn split_paragraphs(text: &str) -> Vec<String> {
 /// Most pixels of all the distinct images of one record together: ten of the largest images
 /// (each is decoded once to be checked, which costs time in proportion).
 pub const MAX_RECORD_IMAGE_PIXELS: u64 = 10 * MAX_IMAGE_PIXELS;
+
+/// The blocks of a body (the record's or an attachment's, at `at`): a string's paragraphs or
+/// the list's blocks, validated; images count against the record's budget.
+fn blocks(
+    raw: Option<RawBody>,
+    at: &str,
+    image_base: ImageBase,
+    images: &mut ImageCache,
+    image_bytes: &mut usize,
+    err: &dyn Fn(&str, String) -> RecordError,
+) -> Result<Vec<Block>, RecordError> {
+    match raw {
+        None => Ok(Vec::new()),
+        Some(RawBody::Text(text)) => Ok(split_paragraphs(&text)
+            .into_iter()
+            .map(Block::Paragraph)
+            .collect()),
+        Some(RawBody::Blocks(raw_blocks)) => {
+            if raw_blocks.len() > MAX_BLOCKS {
+                return Err(err(
+                    at,
+                    format!(
+                        "{} blocks; a record may have at most {MAX_BLOCKS}",
+                        raw_blocks.len()
+                    ),
+                ));
+            }
+            let mut out = Vec::with_capacity(raw_blocks.len());
+            for (i, b) in raw_blocks.into_iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                let block = validate_block(b, &at, image_base, images, err)?;
+                if let Block::Image(image) = &block {
+                    *image_bytes += image.data.len();
+                    if *image_bytes > MAX_RECORD_IMAGE_BYTES {
+                        return Err(err(
+                            &format!("{at}.path"),
+                            format!(
+                                "the record's images come to more than {} MB; a record's images may total at most that",
+                                MAX_RECORD_IMAGE_BYTES / (1024 * 1024)
+                            ),
+                        ));
+                    }
+                }
+                out.push(block);
+            }
+            Ok(out)
+        }
+    }
+}
 
 /// The images a record has read so far, by path as written: an image used twice is read and
 /// decoded once; the pixels of the distinct ones are counted against

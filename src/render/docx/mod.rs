@@ -168,6 +168,9 @@ pub fn render_composed(
     if let (Some(matrix), Some(url), Some(_)) = (qr, &article.url, &template.qr) {
         w.qr(matrix, url)?;
     }
+    if !official {
+        w.attachment_pages();
+    }
     let document = w.document_xml();
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), w.content_types().into_bytes()),
@@ -518,6 +521,32 @@ impl Writer<'_> {
     pub(super) fn title(&mut self) {
         let text = self.composed.title_lines().join("\n");
         self.para("Title", &text, "");
+    }
+
+    /// Each attachment with content on pages of its own, as layout sets them
+    /// ([`crate::compose::AttachmentPage`]): the label starting a page, a blank line, the
+    /// name in the title's style, then the blocks with their grid space.
+    pub(super) fn attachment_pages(&mut self) {
+        let article = self.article;
+        for page in &self.composed.attachment_pages {
+            self.para("AttachmentLabel", &page.label, "<w:pageBreakBefore/>");
+            self.body
+                .push_str("<w:p><w:pPr><w:keepNext/></w:pPr></w:p>");
+            let text: Vec<String> = page.title.iter().map(Line::text).collect();
+            self.para(
+                "Title",
+                &text.join("\n"),
+                "<w:keepNext/><w:spacing w:before=\"0\"/>",
+            );
+            self.flow = None;
+            self.started = true;
+            let blocks = &article.attachments[page.index].body;
+            for (i, block) in blocks.iter().enumerate() {
+                self.grid_extra = page.grid_space.get(i).copied().unwrap_or(0.0);
+                let table_next = matches!(blocks.get(i + 1), Some(Block::Table(_)));
+                self.block(block, table_next);
+            }
+        }
     }
 
     /// One body block; `table_next`: a table follows it.
@@ -1354,6 +1383,15 @@ fn styles_xml(t: &Template, a: &Article) -> String {
         ));
         entries.push(("QrCaption", "QR Caption", q.caption_style.clone(), exact));
     }
+    entries.push((
+        "AttachmentLabel",
+        "Attachment Label",
+        crate::compose::attachment_label_style(t),
+        ParaOpts {
+            keep_next: true,
+            ..Default::default()
+        },
+    ));
     entries.extend(official::styles(t));
     let grid_pitch = body.line_pitch();
     for (id, name, style, o) in &entries {

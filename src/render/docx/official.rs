@@ -294,6 +294,7 @@ impl Writer<'_> {
             );
             self.para("BodyText", note, &ind);
         }
+        self.attachment_pages();
         self.imprint(&texts);
     }
 
