@@ -394,7 +394,12 @@ pub fn compose<'a>(
     let mut headings = Vec::new();
     let mut tables = Vec::new();
     let mut images = Vec::new();
-    for block in &article.body {
+    // The body's blocks, then those of attachments with content, in the order they print.
+    let printed = article
+        .body
+        .iter()
+        .chain(article.attachments.iter().flat_map(|a| a.body.iter()));
+    for block in printed {
         match block {
             Block::Heading { level, text } => {
                 headings.push(set(text, template.heading_style(*level), &mut shaper))
@@ -412,24 +417,6 @@ pub fn compose<'a>(
         }
     }
 
-    // Attachments with content follow, their blocks composed in the same order.
-    for block in article.attachments.iter().flat_map(|a| a.body.iter()) {
-        match block {
-            Block::Heading { level, text } => {
-                headings.push(set(text, template.heading_style(*level), &mut shaper))
-            }
-            Block::Table(t) => tables.push(table(t, template, width, &mut shaper)),
-            Block::Image(img) => images.push(ImagePart {
-                size: image_size(img, template),
-                caption: img
-                    .caption
-                    .as_ref()
-                    .map(|c| set(c, &styles.caption, &mut shaper))
-                    .unwrap_or_default(),
-            }),
-            _ => {}
-        }
-    }
     let many = article.attachments.len() > 1;
     let attachment_pages = article
         .attachments
@@ -487,6 +474,12 @@ pub fn compose<'a>(
     let official = if is_official {
         template.official.as_ref().map(|setup| {
             let off = &article.official;
+            // 份号, 密级和保密期限, 紧急程度, in the standard's order.
+            let head_lines: Vec<String> = [&off.copy_number, &off.classification, &off.urgency]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
             let mark = (!off.issuer_mark.is_empty()).then(|| {
                 let style = &setup.mark_style;
                 let full = style.size.pt();
@@ -521,11 +514,7 @@ pub fn compose<'a>(
                     _ => setup.mark_top.pt(),
                 };
                 // Never over the 份号, 密级 and 紧急程度 lines above it.
-                let above = [&off.copy_number, &off.classification, &off.urgency]
-                    .into_iter()
-                    .flatten()
-                    .count() as f32
-                    * setup.head_style.line_pitch();
+                let above = head_lines.len() as f32 * setup.head_style.line_pitch();
                 let top = top.max(above);
                 // Wider than the type area, or (many organs) taller than the upper half of
                 // the type area below its top (a quarter at least): smaller, never fewer.
@@ -587,11 +576,6 @@ pub fn compose<'a>(
                     date_right,
                 }
             });
-            let head_lines = [&off.copy_number, &off.classification, &off.urgency]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
             // In full-width parentheses, whichever the record wrote (or none).
             let note = off.note.as_ref().map(|n| {
                 let n = n.trim();

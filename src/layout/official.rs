@@ -30,7 +30,7 @@ fn track(mut line: super::text::Line, tracking: f32) -> super::text::Line {
 impl Builder<'_> {
     /// `text` set on one line however long (an element the standard puts on one line: the
     /// document number, the 签发人, the 版记's entries); a line break in it is a space.
-    fn one_line(&mut self, text: &str, style: &Style) -> super::text::Line {
+    pub(super) fn one_line(&mut self, text: &str, style: &Style) -> super::text::Line {
         let text = text.replace('\n', " ");
         let mut left = style.clone();
         left.align = Align::Left;

@@ -306,11 +306,7 @@ impl Builder<'_> {
         let title_style = crate::compose::attachment_title_style(t);
         for page in self.composed.attachment_pages.clone() {
             self.role(Role::P);
-            let line = self
-                .set_lines(&page.label, &label_style, false, f32::MAX, 0.0)
-                .into_iter()
-                .next()
-                .unwrap_or_else(Line::empty);
+            let line = self.one_line(&page.label, &label_style);
             let mut label = self.line_box(line, &label_style, self.left);
             label.grid = on_grid(t, &label_style);
             label.new_page = true;
