@@ -17,7 +17,7 @@ use crate::layout::text::{set_shaped, set_title, shape, Line, Shaped, TextStyle}
 use crate::layout::words;
 use crate::qr::QrMatrix;
 use crate::record::{chinese_date, Article, Block, ImageBlock, Table, TableCell};
-use crate::template::{Align, DocumentKind, Length, Style, Template};
+use crate::template::{Align, DocumentKind, Length, OfficialFormat, Style, Template};
 use std::collections::BTreeSet;
 
 /// Smallest printed QR module that phone cameras and zbar read reliably, in mm.
@@ -212,8 +212,21 @@ pub struct QrPart {
 /// Distance between a joint mark's stacked lines, in em of the mark.
 const MARK_PITCH: f32 = 1.2;
 
-/// The word a 发文机关标志 ends in (7.2.4: "发文机关全称或者规范化简称加"文件"二字").
-pub const MARK_SUFFIX: &str = "文件";
+/// The words a 发文机关标志 ends in, by format: "文件" (7.2.4: "发文机关全称或者规范化简称加"文件"
+/// 二字"), "命令" or "令" (10.2), "纪要" (10.3). In a joint mark it stands once, beside the
+/// stacked organs.
+pub fn mark_suffixes(format: OfficialFormat) -> &'static [&'static str] {
+    match format {
+        OfficialFormat::Document | OfficialFormat::Letter => &["文件"],
+        OfficialFormat::Order => &["命令", "令"],
+        OfficialFormat::Minutes => &["纪要"],
+    }
+}
+
+/// The distance of the 信函格式's first head element, and of its 发文字号, below the first
+/// double rule: 7/8 of the height of a 3号 character (GB/T 9704-2012 10.1: "与该线的距离为3号
+/// 汉字高度的7/8"), in pt.
+pub const LETTER_ELEMENT_GAP: f32 = 16.0 * 7.0 / 8.0;
 
 /// What an official document prints in its head and tail and where, decided once for
 /// layout and the DOCX (GB/T 9704-2012). Distances are counted in body lines of the grid
@@ -221,9 +234,22 @@ pub const MARK_SUFFIX: &str = "文件";
 /// standard counts them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfficialTexts {
+    /// The template's format: 文件格式 or a special format of chapter 10.
+    pub format: OfficialFormat,
     /// 份号, 密级和保密期限, 紧急程度, in the standard's order, one per line from the type
-    /// area's first line, flush left (7.2.1–7.2.3).
+    /// area's first line, flush left (7.2.1–7.2.3); in the 信函格式, under the first double
+    /// rule (10.1).
     pub head_lines: Vec<String>,
+    /// The 信函格式's double rules and the place of the elements under the first (10.1).
+    pub letter: Option<LetterHead>,
+    /// 令号 of the 命令（令）格式, centred two lines under the mark; the text two lines under
+    /// it (10.2).
+    pub order_number: Option<String>,
+    /// A 纪要's attendance lists: (label "出席：", the entries joined by "、"), one line under the
+    /// text or the 附件说明, the label two characters in (10.3).
+    pub attendance: Vec<(String, String)>,
+    /// The title is printed (not in the 命令（令）格式, whose mark names the document).
+    pub print_title: bool,
     /// 发文机关标志 (7.2.4).
     pub mark: Option<Mark>,
     /// 发文字号 with 签发人 in upward documents and the red rule under it (7.2.5, 7.2.6).
@@ -241,10 +267,8 @@ pub struct OfficialTexts {
     pub attachment_notes: Vec<String>,
     pub attachment_indent: f32,
     pub lines_before_attachments: u8,
-    /// 发文机关署名 and 成文日期 (7.3.5).
+    /// 发文机关署名 (or the signers' titles and seals) and 成文日期 (7.3.5).
     pub signature: Option<Signature>,
-    /// Blank lines above the signature (7.3.5.2: 空一行).
-    pub lines_before_signature: u8,
     /// 附注 in parentheses, on the line after the 成文日期, two characters in (7.3.6).
     pub note: Option<String>,
     /// 抄送机关: the label and the list ("抄送：", "甲，乙。", 7.4.2).
@@ -309,17 +333,92 @@ pub struct NumberLine {
     pub inset: f32,
 }
 
-/// 发文机关署名 over 成文日期 (7.3.5.1): the date `date_right` characters in from the right
-/// (右空四字), each line of names centred over the date (its right edge `right` characters
-/// in, never further right than the date's). A joint document's organs follow one another
-/// downwards, the lead organ first, one line per entry of the record (7.3.5.2); organs the
-/// record puts on one line stand side by side.
+/// The 信函格式's head (GB/T 9704-2012 10.1). Distances in pt below the type area's top
+/// (negative above it), x in pt from the type area's left edge (negative left of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetterHead {
+    /// The rules' ends: 170 mm centred on the type area.
+    pub x1: f32,
+    pub x2: f32,
+    /// Each double rule's lines as (offset of the line's top from the rule's top, thickness),
+    /// top line first: thick over thin under the mark, thin over thick at the foot.
+    pub upper: [(f32, f32); 2],
+    pub lower: [(f32, f32); 2],
+    /// The upper rule's top: `rule_gap` (4 mm) under the mark.
+    pub upper_top: f32,
+    /// The lower rule's top, its bottom 20 mm above the page's bottom edge.
+    pub lower_top: f32,
+    /// The top of the first line under the upper rule (份号, or the 发文字号 beside it): 7/8 of
+    /// a 3号 character below the rule.
+    pub elements_top: f32,
+}
+
+impl LetterHead {
+    /// The height of a double rule (pt).
+    pub fn rule_height(lines: &[(f32, f32); 2]) -> f32 {
+        lines[1].0 + lines[1].1
+    }
+}
+
+/// Where a signature part's `x` is: its left edge, its centre, its right edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Left,
+    Center,
+    Right,
+}
+
+/// One text of a signature line, at `x` pt from the type area's left edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignaturePart {
+    pub text: String,
+    pub x: f32,
+    pub anchor: Anchor,
+}
+
+impl SignaturePart {
+    /// The part's left edge for text `width` pt wide.
+    pub fn left(&self, width: f32) -> f32 {
+        match self.anchor {
+            Anchor::Left => self.x,
+            Anchor::Center => self.x - width / 2.0,
+            Anchor::Right => self.x - width,
+        }
+    }
+}
+
+/// A line of the signature: blank grid lines above it and its parts, left to right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignatureRow {
+    pub lines_before: u8,
+    pub parts: Vec<SignaturePart>,
+}
+
+/// 落款 (GB/T 9704-2012 7.3.5), line by line, the 成文日期 last, each text placed:
+/// - sealed (7.3.5.1, the default): the date 4 characters in from the right (右空四字), one
+///   organ's name centred over it; a joint document's organs side by side in their order,
+///   each centred in an equal share of the type area, up to three a row and two rows for up
+///   to six (最多排两排), rows four blank lines apart so that 42 mm seals neither meet nor
+///   touch, the date under the last row;
+/// - unsealed (7.3.5.2): the names 2 characters in from the right (右空二字), stacked, the
+///   date on the next line starting 2 characters right of the names' start, or 2 characters
+///   in from the right when it is longer (the names moving left with it);
+/// - signed with signature seals (7.3.5.3): two blank lines under the text, per signer a line
+///   with the seal's place (the name) 4 characters in from the right and the title (职务) 2
+///   characters left of it, the names aligned under one another; the date a blank line
+///   under the last, 4 characters in from the right.
+///
+/// A text wider than its place is moved inward to stay inside the type area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signature {
-    /// (text, right indent in characters) per line.
-    pub names: Vec<(String, f32)>,
-    pub date: String,
-    pub date_right: f32,
+    pub rows: Vec<SignatureRow>,
+}
+
+impl Signature {
+    /// Blank lines above the first line (the space under the text).
+    pub fn lines_before(&self) -> u8 {
+        self.rows.first().map_or(0, |r| r.lines_before)
+    }
 }
 
 impl Composed<'_> {
@@ -484,15 +583,21 @@ pub fn compose<'a>(
                 let style = &setup.mark_style;
                 let full = style.size.pt();
                 let mut names = off.issuer_mark.clone();
-                // 文件 beside a stack: the organs' "…文件", or "文件" alone as the last entry.
+                // 文件 (命令, 令, 纪要) beside a stack: the organs' "…文件", or "文件" alone as
+                // the last entry. (Written after every organ, it is still printed once.)
                 let mut suffix = None;
-                // (Written after every organ, it is still printed once.)
                 if names.len() > 1 {
-                    for name in &mut names {
-                        if let Some(stem) = name.strip_suffix(MARK_SUFFIX) {
-                            suffix = Some(MARK_SUFFIX.to_owned());
-                            *name = stem.trim_end().to_owned();
+                    let words = mark_suffixes(setup.format);
+                    let word = names
+                        .last()
+                        .and_then(|last| words.iter().find(|w| last.ends_with(**w)));
+                    if let Some(word) = word {
+                        for name in &mut names {
+                            if let Some(stem) = name.strip_suffix(word) {
+                                *name = stem.trim_end().to_owned();
+                            }
                         }
+                        suffix = Some((*word).to_owned());
                     }
                     if names.last().is_some_and(String::is_empty) {
                         names.pop();
@@ -556,25 +661,10 @@ pub fn compose<'a>(
                 inset: if off.signer.is_some() { 1.0 } else { 0.0 },
             });
             let signature = off.signature.as_ref().map(|s| {
-                let date = chinese_date(&s.date);
-                let date_right = setup.signature_right_indent;
-                // Widths in characters of the signature style, as set.
                 let style = &setup.signature_style;
-                let mut ems = |s: &str| shaper(s, style, false).natural_width() / style.size.pt();
-                let date_ems = ems(&date);
-                let names = s
-                    .names
-                    .iter()
-                    .map(|name| {
-                        let right = (date_right + (date_ems - ems(name)) / 2.0).max(date_right);
-                        (name.clone(), right)
-                    })
-                    .collect();
-                Signature {
-                    names,
-                    date,
-                    date_right,
-                }
+                let em = style.size.pt();
+                let mut measure = |s: &str| shaper(s, style, false).natural_width();
+                signature(s, width, em, setup.signature_right_indent, &mut measure)
             });
             // In full-width parentheses, whichever the record wrote (or none).
             let note = off.note.as_ref().map(|n| {
@@ -585,7 +675,53 @@ pub fn compose<'a>(
                     .unwrap_or(n);
                 format!("（{inner}）")
             });
+            let letter = match (setup.format, &setup.letter) {
+                (OfficialFormat::Letter, Some(l)) => {
+                    let mark_bottom = mark
+                        .as_ref()
+                        .map_or(setup.mark_top.pt(), |m| m.top + m.height());
+                    let (thick, thin, gap) =
+                        (l.thick_rule.pt(), l.thin_rule.pt(), l.rule_spacing.pt());
+                    let upper = [(0.0, thick), (thick + gap, thin)];
+                    let lower = [(0.0, thin), (thin + gap, thick)];
+                    let upper_top = mark_bottom + setup.rule_gap.pt();
+                    let page = &template.page;
+                    let lower_top = page.height.pt()
+                        - l.bottom_rule_from_edge.pt()
+                        - LetterHead::rule_height(&lower)
+                        - page.margin_top.pt();
+                    let overhang = (l.rule_length.pt() - width) / 2.0;
+                    Some(LetterHead {
+                        x1: -overhang,
+                        x2: width + overhang,
+                        upper,
+                        lower,
+                        upper_top,
+                        lower_top,
+                        elements_top: upper_top
+                            + LetterHead::rule_height(&upper)
+                            + LETTER_ELEMENT_GAP,
+                    })
+                }
+                _ => None,
+            };
+            let labels = &setup.attendance_labels;
+            let attendance = [
+                (&labels.present, &off.attendance.present),
+                (&labels.on_leave, &off.attendance.on_leave),
+                (&labels.observers, &off.attendance.observers),
+            ]
+            .into_iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(label, list)| (label.clone(), list.join("、")))
+            .collect();
+            let order = setup.format == OfficialFormat::Order;
             OfficialTexts {
+                format: setup.format,
+                letter,
+                order_number: off.order_number.clone().filter(|_| order),
+                attendance,
+                print_title: !order,
                 head_lines,
                 note,
                 lines_before_title: if number.is_some() || mark.is_some() {
@@ -602,7 +738,6 @@ pub fn compose<'a>(
                 attachment_indent: 2.0,
                 lines_before_attachments: 1,
                 signature,
-                lines_before_signature: 1,
                 cc: (!off.cc.is_empty())
                     .then(|| (setup.cc_label.clone(), format!("{}。", off.cc.join("，")))),
                 printed_by: off.printed_by.clone(),
@@ -740,16 +875,194 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
         let pitch = styles.body.line_pitch();
         let lines = if !o.attachment_notes.is_empty() {
             Some(o.lines_before_attachments)
-        } else if o.signature.is_some() {
-            Some(o.lines_before_signature)
+        } else if !o.attendance.is_empty() {
+            Some(ATTENDANCE_LINES_BEFORE)
         } else {
-            None
+            o.signature.as_ref().map(Signature::lines_before)
         };
         if let Some(lines) = lines {
             spaces[article.body.len()] = flow.grid(t, f32::from(lines) * pitch, 0.0);
         }
     }
     spaces
+}
+
+/// Refuses what `article` says that `template`'s official format has no place for, naming
+/// the field and the clause, so that nothing is dropped silently: the 令号 outside the
+/// 命令（令）格式, the attendance lists outside the 纪要格式, the 签发人 and 发文字号 in the
+/// 命令（令）格式 (10.2), the 签发人 and the 印发机关 and 印发日期 in the 信函格式 (10.1).
+/// Other templates are not concerned.
+pub fn unprinted_fields(article: &Article, template: &Template) -> Result<(), String> {
+    let Some(setup) = template
+        .official
+        .as_ref()
+        .filter(|_| template.document == DocumentKind::Official)
+    else {
+        return Ok(());
+    };
+    let off = &article.official;
+    let format = setup.format;
+    let name = &template.name;
+    let refuse = |field: &str, why: &str| {
+        Err(format!(
+            "field `{field}`: template `{name}` ({}) does not print it: {why}",
+            format.chinese()
+        ))
+    };
+    if off.order_number.is_some() && format != OfficialFormat::Order {
+        return refuse(
+            "order_number",
+            "a 令号 belongs to the 命令（令）格式 (GB/T 9704-2012 10.2, template `mingling`)",
+        );
+    }
+    if !off.attendance.is_empty() && format != OfficialFormat::Minutes {
+        return refuse(
+            "attendance",
+            "出席, 请假 and 列席 lists belong to the 纪要格式 (GB/T 9704-2012 10.3, template `jiyao`)",
+        );
+    }
+    match format {
+        OfficialFormat::Order => {
+            if off.doc_number.is_some() {
+                return refuse(
+                    "doc_number",
+                    "the 命令（令）格式 has the 令号 (`order_number`) in place of a 发文字号 (10.2)",
+                );
+            }
+            if off.signer.is_some() {
+                return refuse(
+                    "signer",
+                    "the 命令（令）格式 is signed by the signer's title and seal (`signature.signers`, 7.3.5.3)",
+                );
+            }
+        }
+        OfficialFormat::Letter => {
+            if off.signer.is_some() {
+                return refuse(
+                    "signer",
+                    "the 信函格式 has no 签发人 line (10.1); use template `gongwen` for upward documents",
+                );
+            }
+            if off.printed_by.is_some() {
+                return refuse(
+                    "printed_by",
+                    "the 信函格式's 版记 has no 印发机关 (10.1)",
+                );
+            }
+            if off.printed_date.is_some() {
+                return refuse(
+                    "printed_date",
+                    "the 信函格式's 版记 has no 印发日期 (10.1)",
+                );
+            }
+        }
+        OfficialFormat::Document | OfficialFormat::Minutes => {}
+    }
+    Ok(())
+}
+
+/// Blank lines above a 纪要's attendance lists (10.3: "在正文或附件说明下空一行").
+pub const ATTENDANCE_LINES_BEFORE: u8 = 1;
+
+/// Blank lines between two rows of sealed organs (7.3.5.1): seals of 42 mm, about four grid
+/// lines, centred on their names, neither meet nor touch.
+const SEAL_ROW_GAP: u8 = 4;
+
+/// [`Signature`] of `s` over a type area `width` pt wide; `em` is the signature style's
+/// character (pt), `date_right` the sealed date's right indent in characters (4),
+/// `measure` a text's natural width in the signature style (pt).
+fn signature(
+    s: &crate::record::Signature,
+    width: f32,
+    em: f32,
+    date_right: f32,
+    measure: &mut dyn FnMut(&str) -> f32,
+) -> Signature {
+    let date = chinese_date(&s.date);
+    let date_w = measure(&date);
+    // Inside the type area, whatever the text's width.
+    let part = |text: &str, w: f32, x: f32, anchor: Anchor| {
+        let w = w.min(width);
+        let x = match anchor {
+            Anchor::Left => x.min(width - w).max(0.0),
+            Anchor::Center => x.min(width - w / 2.0).max(w / 2.0),
+            Anchor::Right => x.max(w).min(width),
+        };
+        SignaturePart {
+            text: text.to_owned(),
+            x,
+            anchor,
+        }
+    };
+    let row = |lines_before: u8, parts: Vec<SignaturePart>| SignatureRow {
+        lines_before,
+        parts,
+    };
+    let mut rows = Vec::new();
+    if !s.signers.is_empty() {
+        // 7.3.5.3: 下空二行右空四字加盖签发人签名章，签名章左空二字标注签发人职务；签名章下空
+        // 一行右空四字编排成文日期.
+        let names = s.signers.iter().map(|g| measure(&g.name)).fold(0.0, f32::max);
+        let seal_x = width - 4.0 * em - names;
+        for (i, g) in s.signers.iter().enumerate() {
+            rows.push(row(
+                if i == 0 { 2 } else { 0 },
+                vec![
+                    part(&g.title, measure(&g.title), seal_x - 2.0 * em, Anchor::Right),
+                    part(&g.name, measure(&g.name), seal_x, Anchor::Left),
+                ],
+            ));
+        }
+        rows.push(row(1, vec![part(&date, measure(&date), width - 4.0 * em, Anchor::Right)]));
+    } else if !s.sealed {
+        // 7.3.5.2: 右空二字编排发文机关署名，下一行编排成文日期，首字比署名首字右移二字；成文
+        // 日期长于署名时右空二字，署名右空字数相应增加.
+        let names = s.names.iter().map(|n| measure(n)).fold(0.0, f32::max);
+        let mut names_right = width - 2.0 * em;
+        let mut date_left = names_right - names + 2.0 * em;
+        if date_left + date_w > width - 2.0 * em {
+            date_left = width - 2.0 * em - date_w;
+            names_right = date_left - 2.0 * em + names;
+        }
+        for (i, name) in s.names.iter().enumerate() {
+            rows.push(row(
+                u8::from(i == 0),
+                vec![part(name, measure(name), names_right, Anchor::Right)],
+            ));
+        }
+        rows.push(row(0, vec![part(&date, measure(&date), date_left, Anchor::Left)]));
+    } else {
+        let date_end = width - date_right * em;
+        if s.names.len() == 1 {
+            // 7.3.5.1: 以成文日期为准居中编排发文机关署名 (a name longer than the date ends where
+            // the date ends).
+            let name = &s.names[0];
+            let centre = date_end - date_w / 2.0;
+            let p = if measure(name) > date_w {
+                part(name, measure(name), date_end, Anchor::Right)
+            } else {
+                part(name, measure(name), centre, Anchor::Center)
+            };
+            rows.push(row(1, vec![p]));
+        } else {
+            // Joint: 各发文机关署名按照发文机关顺序整齐排列，印章一一对应、居中下压署名，最多
+            // 排两排: up to three a row, the rows as even as they can be.
+            let n = s.names.len();
+            let row_count = n.div_ceil(3).max(if n > 3 { 2 } else { 1 });
+            let per_row = n.div_ceil(row_count);
+            for (r, chunk) in s.names.chunks(per_row).enumerate() {
+                let share = width / per_row as f32;
+                let parts = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| part(name, measure(name), share * (i as f32 + 0.5), Anchor::Center))
+                    .collect();
+                rows.push(row(if r == 0 { 1 } else { SEAL_ROW_GAP }, parts));
+            }
+        }
+        rows.push(row(0, vec![part(&date, measure(&date), date_end, Anchor::Right)]));
+    }
+    Signature { rows }
 }
 
 /// The style of an attachment page's label line ("附件1"): the official head style (3号黑体),

@@ -113,6 +113,7 @@ pub fn convert(
     formats: Formats,
 ) -> Result<Outputs, String> {
     panics::injected_fault(&article.id);
+    compose::unprinted_fields(article, template)?;
     let qr = qr::QrMatrix::for_url(article.url.as_deref())?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();

@@ -2,7 +2,8 @@
 
 use super::pages::{Boxed, Builder};
 use super::Item;
-use crate::template::{Align, Length, Style};
+use crate::compose::{LetterHead, Mark, OfficialTexts};
+use crate::template::{Align, Length, OfficialFormat, Style};
 
 /// `line` with `tracking` (pt) added after every glyph but the last: the letter-spacing that
 /// spreads a name to a given width.
@@ -50,9 +51,116 @@ impl Builder<'_> {
         line
     }
 
+    /// The mark's lines (and "文件" beside a stack) as items, `top` pt below the box's top.
+    fn mark_items(&mut self, mark: &Mark, style: &Style, top: f32) -> Vec<Item> {
+        let mut style = style.clone();
+        style.size = Length(mark.size);
+        style.align = Align::Left;
+        style.first_line_indent = 0.0;
+        let size = mark.size;
+        // The whole mark centred in the type area; each line of the stack spread to its
+        // width by the tracking composing chose.
+        let x = self.left + (self.width - mark.width()) / 2.0;
+        let mut items = Vec::new();
+        for (i, (text, tracking)) in mark.lines.iter().enumerate() {
+            let baseline = top + i as f32 * mark.pitch + 0.88 * size;
+            for line in self.set_lines(text, &style, false, f32::MAX, 0.0) {
+                let line = track(line, *tracking);
+                for mut run in line.runs {
+                    run.x += x;
+                    run.y = baseline;
+                    items.push(Item::Text(run));
+                }
+            }
+        }
+        if let Some(suffix) = &mark.suffix {
+            // Centred on the stack: its em box midway between the first line's top and the
+            // last line's bottom.
+            let middle = top + mark.height() / 2.0;
+            let baseline = middle - size / 2.0 + 0.88 * size;
+            let suffix_x = x + mark.stack_width + mark.suffix_gap;
+            for line in self.set_lines(suffix, &style, false, f32::MAX, 0.0) {
+                for mut run in line.runs {
+                    run.x += suffix_x;
+                    run.y = baseline;
+                    items.push(Item::Text(run));
+                }
+            }
+        }
+        items
+    }
+
+    /// `text` on one line in `style`, its em box's top `top` pt below the box's top, from `x`.
+    fn text_at(&mut self, text: &str, style: &Style, x: f32, top: f32) -> (Vec<Item>, f32) {
+        let line = self.one_line(text, style);
+        let width = line.width;
+        let items = line
+            .runs
+            .into_iter()
+            .map(|mut run| {
+                run.x += x;
+                run.y = top + 0.88 * style.size.pt();
+                Item::Text(run)
+            })
+            .collect();
+        (items, width)
+    }
+
+    /// The head of the 信函格式 (GB/T 9704-2012 10.1) as one box from the type area's top: the
+    /// mark 30 mm from the page's top edge, the double rules (the lower one 20 mm above the
+    /// page's bottom edge, on the first page only), 份号, 密级 and 紧急程度 flush left and the
+    /// 发文字号 flush right under the first rule.
+    fn letter_head(&mut self, texts: &OfficialTexts, letter: &LetterHead) {
+        let t = self.template;
+        let Some(setup) = &t.official else { return };
+        self.role(super::Role::P);
+        let mut items = Vec::new();
+        if let Some(mark) = &texts.mark {
+            items.extend(self.mark_items(mark, &setup.mark_style.clone(), mark.top));
+        }
+        let (x1, x2) = (self.left + letter.x1, self.left + letter.x2);
+        for (top, lines) in [
+            (letter.upper_top, &letter.upper),
+            (letter.lower_top, &letter.lower),
+        ] {
+            for &(offset, thickness) in lines {
+                items.push(Item::Rule {
+                    x1,
+                    x2,
+                    y: top + offset + thickness / 2.0,
+                    thickness,
+                    color: setup.rule_color,
+                });
+            }
+        }
+        let head = setup.head_style.clone();
+        let mut bottom = letter.elements_top;
+        for (i, text) in texts.head_lines.iter().enumerate() {
+            let top = letter.elements_top + i as f32 * head.line_pitch();
+            let (more, _) = self.text_at(text, &head, self.left, top);
+            items.extend(more);
+            bottom = top + head.size.pt();
+        }
+        if let Some(number) = &texts.number {
+            let style = setup.doc_number_style.clone();
+            let line = self.one_line(&number.number, &style);
+            let x = self.left + self.width - line.width;
+            let (more, _) = self.text_at(&number.number, &style, x, letter.elements_top);
+            items.extend(more);
+            bottom = bottom.max(letter.elements_top + style.size.pt());
+        }
+        self.boxes.push(Boxed {
+            height: bottom,
+            items,
+            keep_with_next: true,
+            ..Default::default()
+        });
+    }
+
     /// 发文机关标志 at its fixed distance below the type area's top, 发文字号 (and 签发人) two
     /// lines below it, the red line 4 mm under the number, then the title two lines below
-    /// and the addressees (主送机关) one line below the title.
+    /// and the addressees (主送机关) one line below the title; or the head of a special
+    /// format (chapter 10): the letter's, or the order's mark and 令号 without a title.
     pub(super) fn official_head(&mut self) {
         let t = self.template;
         let Some(setup) = &t.official else { return };
@@ -60,65 +168,50 @@ impl Builder<'_> {
             return;
         };
         let pitch = t.styles.body.line_pitch();
-        // 份号, 密级和保密期限, 紧急程度: flush left on the type area's first lines.
-        let mut above = 0.0;
-        for text in &texts.head_lines {
+        if let Some(letter) = &texts.letter {
+            self.letter_head(&texts, letter);
+        } else {
+            // 份号, 密级和保密期限, 紧急程度: flush left on the type area's first lines.
+            let mut above = 0.0;
+            for text in &texts.head_lines {
+                self.role(super::Role::P);
+                let style = setup.head_style.clone();
+                let line = self.one_line(text, &style);
+                let mut boxed = self.line_box(line, &style, self.left);
+                boxed.grid = true;
+                boxed.keep_with_next = true;
+                above += boxed.height;
+                self.boxes.push(boxed);
+            }
+            if let Some(mark) = &texts.mark {
+                self.role(super::Role::P);
+                // The box starts under the lines above; the mark's distance counts from the
+                // type area's top.
+                let top = mark.top - above;
+                let items = self.mark_items(mark, &setup.mark_style.clone(), top);
+                self.boxes.push(Boxed {
+                    height: top + mark.height(),
+                    items,
+                    keep_with_next: true,
+                    ..Default::default()
+                });
+            }
+        }
+        if let Some(order_number) = &texts.order_number {
+            // 令号 two lines under the mark, centred; the text two lines under it (10.2).
             self.role(super::Role::P);
-            let style = setup.head_style.clone();
-            let line = self.one_line(text, &style);
-            let mut boxed = self.line_box(line, &style, self.left);
+            let mut style = setup.doc_number_style.clone();
+            style.align = Align::Center;
+            let line = self.one_line(order_number, &style);
+            let x = self.left + (self.width - line.width) / 2.0;
+            let mut boxed = self.line_box(line, &style, x);
             boxed.grid = true;
+            boxed.space_before = f32::from(texts.lines_before_number) * pitch;
+            boxed.space_after = f32::from(texts.lines_before_number) * pitch;
             boxed.keep_with_next = true;
-            above += boxed.height;
             self.boxes.push(boxed);
         }
-        if let Some(mark) = &texts.mark {
-            self.role(super::Role::P);
-            let mut style = setup.mark_style.clone();
-            style.size = Length(mark.size);
-            style.align = Align::Left;
-            style.first_line_indent = 0.0;
-            let size = mark.size;
-            // The whole mark centred in the type area; each line of the stack spread to its
-            // width by the tracking composing chose.
-            let x = self.left + (self.width - mark.width()) / 2.0;
-            let mut items = Vec::new();
-            // The box starts under the lines above; the mark's distance counts from the
-            // type area's top.
-            let top = mark.top - above;
-            for (i, (text, tracking)) in mark.lines.iter().enumerate() {
-                let baseline = top + i as f32 * mark.pitch + 0.88 * size;
-                for line in self.set_lines(text, &style, false, f32::MAX, 0.0) {
-                    let line = track(line, *tracking);
-                    for mut run in line.runs {
-                        run.x += x;
-                        run.y = baseline;
-                        items.push(Item::Text(run));
-                    }
-                }
-            }
-            if let Some(suffix) = &mark.suffix {
-                // Centred on the stack: its em box midway between the first line's top and
-                // the last line's bottom.
-                let middle = top + mark.height() / 2.0;
-                let baseline = middle - size / 2.0 + 0.88 * size;
-                let suffix_x = x + mark.stack_width + mark.suffix_gap;
-                for line in self.set_lines(suffix, &style, false, f32::MAX, 0.0) {
-                    for mut run in line.runs {
-                        run.x += suffix_x;
-                        run.y = baseline;
-                        items.push(Item::Text(run));
-                    }
-                }
-            }
-            self.boxes.push(Boxed {
-                height: top + mark.height(),
-                items,
-                keep_with_next: true,
-                ..Default::default()
-            });
-        }
-        if let Some(number_line) = &texts.number {
+        if let (Some(number_line), None) = (&texts.number, &texts.letter) {
             self.role(super::Role::P);
             let style = setup.doc_number_style.clone();
             let size = style.size.pt();
@@ -172,11 +265,13 @@ impl Builder<'_> {
             boxed.keep_with_next = true;
             self.boxes.push(boxed);
         }
-        let mut title = t.styles.title.clone();
-        let title_space = f32::from(texts.lines_before_title) * pitch;
-        title.space_before = Length(title.space_before.pt().max(title_space));
-        self.role(super::Role::Title);
-        self.title(&title);
+        if texts.print_title {
+            let mut title = t.styles.title.clone();
+            let title_space = f32::from(texts.lines_before_title) * pitch;
+            title.space_before = Length(title.space_before.pt().max(title_space));
+            self.role(super::Role::Title);
+            self.title(&title);
+        }
         if let Some(sub) = &self.article.subtitle {
             self.role(super::Role::P);
             self.paragraph(sub, &t.styles.subtitle.clone(), true);
@@ -187,8 +282,53 @@ impl Builder<'_> {
         }
     }
 
-    /// 附件说明 one line under the body, 落款 with 成文日期 4 characters from the right, and
-    /// the 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last page.
+    /// Labelled lines two characters in (附件说明, a 纪要's attendance lists): the label, then
+    /// the text with its turned lines aligned under its first character; `lines_before`
+    /// blank grid lines above the first; every line kept with the next when `keep`.
+    fn labelled_lines(
+        &mut self,
+        label: &str,
+        label_style: &Style,
+        texts: &[String],
+        lines_before: u8,
+        keep: bool,
+    ) {
+        let t = self.template;
+        let body = t.styles.body.clone();
+        let pitch = body.line_pitch();
+        let mut style = body.clone();
+        style.first_line_indent = 0.0;
+        style.align = Align::Left;
+        let mut label_style = label_style.clone();
+        label_style.align = Align::Left;
+        label_style.first_line_indent = 0.0;
+        let label_x = self.left + 2.0 * body.char_advance();
+        let label = self.one_line(label, &label_style);
+        let text_x = label_x + label.width;
+        let width = self.left + self.width - text_x;
+        for (i, text) in texts.iter().enumerate() {
+            let lines = self.set_lines(text, &style, false, width, 0.0);
+            let first = self.boxes.len();
+            let mut item_style = style.clone();
+            if i == 0 {
+                item_style.space_before = Length(f32::from(lines_before) * pitch);
+            }
+            self.push_lines(lines, &item_style, text_x, false);
+            if i == 0 {
+                let label_box = self.line_box(label.clone(), &label_style, label_x);
+                self.boxes[first].items.extend(label_box.items);
+            }
+            if keep {
+                for b in &mut self.boxes[first..] {
+                    b.keep_with_next = true;
+                }
+            }
+        }
+    }
+
+    /// 附件说明 one line under the body, a 纪要's attendance lists, 落款 with 成文日期, 附注, the
+    /// attachment pages, and the 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot
+    /// of the last page.
     pub(super) fn official_tail(&mut self) {
         let t = self.template;
         let Some(setup) = &t.official else { return };
@@ -202,27 +342,29 @@ impl Builder<'_> {
         if !texts.attachment_notes.is_empty() {
             self.role(super::Role::P);
             // "附件：1. 名称" two characters in; further names aligned under the first.
-            let mut style = body.clone();
-            style.first_line_indent = 0.0;
-            style.align = Align::Left;
-            let label_x = self.left + texts.attachment_indent * body.char_advance();
-            let label = self.one_line(&texts.attachment_label, &style);
-            let text_x = label_x + label.width;
-            let width = self.left + self.width - text_x;
-            for (i, text) in texts.attachment_notes.iter().enumerate() {
-                let lines = self.set_lines(text, &style, false, width, 0.0);
-                let first = self.boxes.len();
-                let mut item_style = style.clone();
-                if i == 0 {
-                    item_style.space_before =
-                        Length(f32::from(texts.lines_before_attachments) * pitch);
-                }
-                self.push_lines(lines, &item_style, text_x, false);
-                if i == 0 {
-                    let label_box = self.line_box(label.clone(), &style, label_x);
-                    self.boxes[first].items.extend(label_box.items);
-                }
-            }
+            self.labelled_lines(
+                &texts.attachment_label,
+                &body,
+                &texts.attachment_notes,
+                texts.lines_before_attachments,
+                false,
+            );
+        }
+        for (i, (label, list)) in texts.attendance.iter().enumerate() {
+            // "出席：" in 3号黑体 two characters in, the names after it (10.3).
+            self.role(super::Role::P);
+            let lines_before = if i == 0 {
+                crate::compose::ATTENDANCE_LINES_BEFORE
+            } else {
+                0
+            };
+            self.labelled_lines(
+                label,
+                &setup.head_style.clone(),
+                std::slice::from_ref(list),
+                lines_before,
+                false,
+            );
         }
         if let Some(signature) = &texts.signature {
             // The signature never opens a page by itself: the body's last line and the
@@ -237,34 +379,44 @@ impl Builder<'_> {
             let mut style = setup.signature_style.clone();
             style.align = Align::Left;
             style.first_line_indent = 0.0;
-            let size = style.size.pt();
-            let right = self.left + self.width;
-            let space = f32::from(texts.lines_before_signature) * pitch;
-            let mut first = true;
-            for (name, indent) in &signature.names {
-                // A name longer than the type area wraps rather than losing its end.
-                for line in self.set_lines(name, &style, false, self.width, 0.0) {
-                    let x = (right - indent * size - line.width).max(self.left);
-                    let mut name_style = style.clone();
-                    if first {
-                        name_style.space_before = Length(space);
+            let rows = signature.rows.len();
+            for (r, row) in signature.rows.iter().enumerate() {
+                let keep = r + 1 < rows || texts.note.is_some();
+                let space = f32::from(row.lines_before) * pitch;
+                let mut lines: Vec<(super::text::Line, f32)> = Vec::new();
+                for part in &row.parts {
+                    let line = self.one_line(&part.text, &style);
+                    if row.parts.len() == 1 && line.width > self.width {
+                        // Longer than the type area: it wraps rather than losing its end.
+                        for l in self.set_lines(&part.text, &style, false, self.width, 0.0) {
+                            lines.push((l, self.left));
+                        }
+                    } else {
+                        let x = self.left + part.left(line.width);
+                        lines.push((line, x));
                     }
-                    let mut name_box = self.line_box(line, &name_style, x);
-                    if first {
-                        name_box.space_before = space;
-                    }
-                    name_box.grid = true;
-                    name_box.keep_with_next = true;
-                    first = false;
-                    self.boxes.push(name_box);
                 }
-            }
-            for line in self.set_lines(&signature.date, &style, false, self.width, 0.0) {
-                let date_x = right - signature.date_right * size - line.width;
-                let mut date_box = self.line_box(line, &style, date_x);
-                date_box.grid = true;
-                date_box.keep_with_next = texts.note.is_some();
-                self.boxes.push(date_box);
+                // One box for the row's parts; more only for a wrapped text.
+                let wrapped = row.parts.len() == 1 && lines.len() > 1;
+                let mut boxes: Vec<Boxed> = Vec::new();
+                for (line, x) in lines {
+                    let b = self.line_box(line, &style, x);
+                    match boxes.last_mut() {
+                        Some(last) if !wrapped => last.items.extend(b.items),
+                        _ => boxes.push(b),
+                    }
+                }
+                for (i, mut b) in boxes.into_iter().enumerate() {
+                    if i == 0 {
+                        b.space_before = space;
+                    }
+                    b.grid = true;
+                    b.keep_with_next = keep || wrapped;
+                    self.boxes.push(b);
+                }
+                if let Some(last) = self.boxes.last_mut() {
+                    last.keep_with_next = keep;
+                }
             }
         }
         if let Some(note) = &texts.note {
@@ -291,6 +443,8 @@ impl Builder<'_> {
         let size = style.size.pt();
         let pitch = style.line_pitch();
         let inset = size;
+        // The 信函格式's 版记 has no rules (10.1: "版记不加印发机关和印发日期、分隔线").
+        let rules = texts.format != OfficialFormat::Letter;
         let (thick, thin) = (setup.imprint_thick_rule.pt(), setup.imprint_thin_rule.pt());
         let color = crate::template::Color(0, 0, 0);
         let mut items = Vec::new();
@@ -303,7 +457,9 @@ impl Builder<'_> {
             thickness: t,
             color,
         };
-        items.push(rule(y, thick));
+        if rules {
+            items.push(rule(y, thick));
+        }
         let mut line_style = style.clone();
         line_style.align = Align::Left;
         line_style.first_line_indent = 0.0;
@@ -335,14 +491,16 @@ impl Builder<'_> {
                 place(&mut items, line, text_x, baseline(y));
                 y += pitch;
             }
-            items.push(rule(
-                y,
-                if texts.printed_by.is_some() || texts.printed_date.is_some() {
-                    thin
-                } else {
-                    thick
-                },
-            ));
+            if rules {
+                items.push(rule(
+                    y,
+                    if texts.printed_by.is_some() || texts.printed_date.is_some() {
+                        thin
+                    } else {
+                        thick
+                    },
+                ));
+            }
         }
         if texts.printed_by.is_some() || texts.printed_date.is_some() {
             if let Some(by) = &texts.printed_by {
@@ -355,7 +513,9 @@ impl Builder<'_> {
                 place(&mut items, line, x, baseline(y));
             }
             y += pitch;
-            items.push(rule(y - thick, thick));
+            if rules {
+                items.push(rule(y - thick, thick));
+            }
         }
         self.boxes.push(Boxed {
             height: y,

@@ -53,6 +53,8 @@ pub struct Official {
     pub note: Option<String>,
     /// 发文字号, e.g. "内环发〔2025〕12号".
     pub doc_number: Option<String>,
+    /// 令号 of the 命令（令）格式 (10.2), e.g. "第12号"; printed by that format only.
+    pub order_number: Option<String>,
     /// 签发人 (upward documents).
     pub signer: Option<String>,
     /// 主送机关.
@@ -65,13 +67,49 @@ pub struct Official {
     pub printed_by: Option<String>,
     /// 印发日期.
     pub printed_date: Option<Timestamp>,
+    /// The attendance lists of a 纪要 (10.3).
+    pub attendance: Attendance,
 }
 
-/// 落款 (7.3.5): the issuing organs' names, one per printed line, lead organ first (never
-/// empty), and the 成文日期.
+/// Who attended a meeting, for the 纪要格式 (GB/T 9704-2012 10.3): each list's entries (units
+/// and names) in the record's order; printed after the text, "出席：" and the entries joined by
+/// "、". Empty lists are not printed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attendance {
+    /// 出席.
+    pub present: Vec<String>,
+    /// 请假.
+    pub on_leave: Vec<String>,
+    /// 列席.
+    pub observers: Vec<String>,
+}
+
+impl Attendance {
+    pub fn is_empty(&self) -> bool {
+        self.present.is_empty() && self.on_leave.is_empty() && self.observers.is_empty()
+    }
+}
+
+/// A signer of a document signed with the signer's signature seal (签发人签名章, GB/T
+/// 9704-2012 7.3.5.3): the signer's full title (职务) and name. The name marks where the seal
+/// goes; the seal itself is applied to the printed or signed copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signer {
+    pub title: String,
+    pub name: String,
+}
+
+/// 落款 (7.3.5): the issuing organs' names, lead organ first, or the signers with their
+/// signature seals (7.3.5.3) — one of the two, never both, never neither — and the 成文日期.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signature {
     pub names: Vec<String>,
+    pub signers: Vec<Signer>,
+    /// The organs' seals are applied (加盖印章, 7.3.5.1; default): the date 4 characters in
+    /// from the right with each name centred over it, a joint document's names side by side
+    /// under their seals. False: 7.3.5.2, the names 2 characters in, stacked, the date under
+    /// them 2 characters right of their start.
+    pub sealed: bool,
     pub date: Timestamp,
 }
 

@@ -54,9 +54,11 @@ struct RawRecord {
     urgency: Option<String>,
     note: Option<String>,
     doc_number: Option<String>,
+    order_number: Option<String>,
     signer: Option<String>,
     recipients: Option<String>,
     signature: Option<RawSignature>,
+    attendance: Option<RawAttendance>,
     cc: Option<StringOrList>,
     printed_by: Option<String>,
     printed_date: Option<DateText>,
@@ -78,8 +80,25 @@ struct RawAttachment {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSignature {
-    name: StringOrList,
+    name: Option<StringOrList>,
+    signers: Option<Vec<RawSigner>>,
+    sealed: Option<bool>,
     date: DateText,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSigner {
+    title: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttendance {
+    present: Option<StringOrList>,
+    on_leave: Option<StringOrList>,
+    observers: Option<StringOrList>,
 }
 
 /// A date field: a string, or a TOML date or date-time written bare (`published =
@@ -713,17 +732,79 @@ fn validate(
     let signature = match raw.signature {
         None => None,
         Some(sig) => {
-            let names = organs(sig.name, "signature.name").map_err(|(f, m)| err(&f, m))?;
-            if names.is_empty() {
-                return Err(err(
-                    "signature.name",
-                    "the issuing body's name is empty".into(),
-                ));
+            let names = match sig.name {
+                Some(list) => {
+                    let names = organs(list, "signature.name").map_err(|(f, m)| err(&f, m))?;
+                    if names.is_empty() {
+                        return Err(err(
+                            "signature.name",
+                            "the issuing body's name is empty".into(),
+                        ));
+                    }
+                    names
+                }
+                None => Vec::new(),
+            };
+            let mut signers = Vec::new();
+            for (i, s) in sig.signers.unwrap_or_default().into_iter().enumerate() {
+                let (title, name) = (s.title.trim(), s.name.trim());
+                for (part, value, what) in [("title", title, "职务"), ("name", name, "name")] {
+                    if value.is_empty() || value.contains('\n') {
+                        return Err(err(
+                            &format!("signature.signers[{i}].{part}"),
+                            format!("the signer's {what} must be one line of text"),
+                        ));
+                    }
+                }
+                signers.push(super::Signer {
+                    title: title.to_owned(),
+                    name: name.to_owned(),
+                });
+            }
+            match (names.is_empty(), signers.is_empty()) {
+                (true, true) => {
+                    return Err(err(
+                        "signature",
+                        "a signature needs the issuing organs (`name`) or the signers (`signers`: title and name, GB/T 9704-2012 7.3.5.3)".into(),
+                    ))
+                }
+                (false, false) => {
+                    return Err(err(
+                        "signature.signers",
+                        "give the issuing organs (`name`) or the signers with their signature seals (`signers`), not both: GB/T 9704-2012 7.3.5.3 prints the signers' titles in place of the organs".into(),
+                    ))
+                }
+                _ => {}
             }
             let date = Timestamp::parse(&sig.date).map_err(|m| err("signature.date", m))?;
-            Some(super::Signature { names, date })
+            Some(super::Signature {
+                names,
+                signers,
+                sealed: sig.sealed.unwrap_or(true),
+                date,
+            })
         }
     };
+    let mut attendance = super::Attendance::default();
+    if let Some(raw) = raw.attendance {
+        for (list, into, field) in [
+            (raw.present, &mut attendance.present, "attendance.present"),
+            (raw.on_leave, &mut attendance.on_leave, "attendance.on_leave"),
+            (raw.observers, &mut attendance.observers, "attendance.observers"),
+        ] {
+            let Some(list) = list else { continue };
+            for (i, entry) in list.0.iter().enumerate() {
+                let entry = entry.trim();
+                if entry.is_empty() {
+                    return Err(err(
+                        &entry_field(field, i, list.0.len()),
+                        "an entry of the list is empty".into(),
+                    ));
+                }
+                into.push(entry.to_owned());
+            }
+        }
+    }
     let issuer_mark = match raw.issuer_mark {
         None => Vec::new(),
         Some(list) => organs(list, "issuer_mark").map_err(|(f, m)| err(&f, m))?,
@@ -776,9 +857,11 @@ fn validate(
         urgency,
         note: non_empty(raw.note),
         doc_number: non_empty(raw.doc_number),
+        order_number: non_empty(raw.order_number),
         signer: non_empty(raw.signer),
         recipients: non_empty(raw.recipients),
         signature,
+        attendance,
         cc,
         printed_by: non_empty(raw.printed_by),
         printed_date,
@@ -969,6 +1052,7 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
         ("secrecy_period", raw.secrecy_period.as_deref()),
         ("urgency", raw.urgency.as_deref()),
         ("note", raw.note.as_deref()),
+        ("order_number", raw.order_number.as_deref()),
         ("signer", raw.signer.as_deref()),
         ("recipients", raw.recipients.as_deref()),
         ("printed_by", raw.printed_by.as_deref()),
@@ -982,10 +1066,39 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
         }
     }
     if let Some(sig) = &raw.signature {
-        for (i, v) in sig.name.0.iter().enumerate() {
-            too_long(entry_field("signature.name", i, sig.name.0.len()), v)?;
+        let names: &[String] = sig.name.as_ref().map_or(&[], |c| &c.0);
+        for (i, v) in names.iter().enumerate() {
+            too_long(entry_field("signature.name", i, names.len()), v)?;
+        }
+        for (i, s) in sig.signers.iter().flatten().enumerate() {
+            too_long(format!("signature.signers[{i}].title"), &s.title)?;
+            too_long(format!("signature.signers[{i}].name"), &s.name)?;
         }
         too_long("signature.date".into(), &sig.date)?;
+    }
+    let attendance = raw.attendance.as_ref().map_or(Vec::new(), |a| {
+        [
+            ("attendance.present", &a.present),
+            ("attendance.on_leave", &a.on_leave),
+            ("attendance.observers", &a.observers),
+        ]
+        .into_iter()
+        .filter_map(|(f, l)| l.as_ref().map(|l| (f, &l.0)))
+        .collect()
+    });
+    for (field, list) in &attendance {
+        if list.len() > MAX_LIST_ENTRIES {
+            return Err((
+                (*field).to_owned(),
+                format!(
+                    "{} entries; this list may have at most {MAX_LIST_ENTRIES}",
+                    list.len()
+                ),
+            ));
+        }
+        for (i, v) in list.iter().enumerate() {
+            too_long(entry_field(field, i, list.len()), v)?;
+        }
     }
     let marks: &[String] = raw.issuer_mark.as_ref().map_or(&[], |c| &c.0);
     for (i, v) in marks.iter().enumerate() {
@@ -998,7 +1111,17 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
         ("issuer_mark", marks.len()),
         (
             "signature.name",
-            raw.signature.as_ref().map_or(0, |s| s.name.0.len()),
+            raw.signature
+                .as_ref()
+                .and_then(|s| s.name.as_ref())
+                .map_or(0, |s| s.0.len()),
+        ),
+        (
+            "signature.signers",
+            raw.signature
+                .as_ref()
+                .and_then(|s| s.signers.as_ref())
+                .map_or(0, Vec::len),
         ),
         ("attachments", raw.attachments.len()),
     ] {

@@ -13,6 +13,9 @@ const BUILTIN: &[(&str, &str)] = &[
     ("bulletin", include_str!("../../templates/bulletin.toml")),
     ("gongwen", include_str!("../../templates/gongwen.toml")),
     ("leaflet", include_str!("../../templates/leaflet.toml")),
+    ("xinhan", include_str!("../../templates/xinhan.toml")),
+    ("mingling", include_str!("../../templates/mingling.toml")),
+    ("jiyao", include_str!("../../templates/jiyao.toml")),
 ];
 
 /// Font families bundled with bulletin; a style names one of them.
@@ -162,11 +165,22 @@ pub enum DocxGrid {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OfficialSetup {
+    /// Which of the standard's formats: the 文件格式 (7, default), or one of the special
+    /// formats of chapter 10: 信函格式 (10.1), 命令（令）格式 (10.2), 纪要格式 (10.3).
+    #[serde(default)]
+    pub format: OfficialFormat,
+    /// The 信函格式's double rules (10.1); required when `format = "letter"`.
+    pub letter: Option<LetterSetup>,
+    /// The labels of a 纪要's attendance lists (10.3): 出席, 请假, 列席, each with its
+    /// full-width colon.
+    #[serde(default)]
+    pub attendance_labels: AttendanceLabels,
     /// 份号, 密级和保密期限 and 紧急程度, one per line flush left from the type area's first
     /// line (GB/T 9704-2012 7.2.1–7.2.3: 3号黑体, 顶格). Default: 黑体 三号 on the grid.
     #[serde(default = "default_head_style")]
     pub head_style: Style,
-    /// 发文机关标志: its style, and the distance from the type area's top to the mark's top.
+    /// 发文机关标志: its style, and the distance from the type area's top to the mark's top
+    /// (negative: above the type area, as the 信函格式's mark 30 mm from the page's top edge).
     pub mark_style: Style,
     pub mark_top: Length,
     /// For upward documents (those with a 签发人), the standard's larger distance (80 mm).
@@ -199,8 +213,87 @@ pub struct OfficialSetup {
     pub imprint_on_even_page: bool,
 }
 
+/// `over` laid over `base`: tables merge key by key, other values replace.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
 fn yes() -> bool {
     true
+}
+
+/// The formats of GB/T 9704-2012: the ordinary 文件格式 and the special formats of chapter 10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OfficialFormat {
+    /// 文件格式: mark with "文件", 发文字号, red rule (7.2).
+    #[default]
+    Document,
+    /// 信函格式 (10.1): the mark 30 mm from the page's top edge, red double rules under it and
+    /// 20 mm above the page's bottom edge, 170 mm long; 份号, 密级, 紧急程度 at the left and
+    /// the 发文字号 at the right under the first rule; no page number on the first page; a
+    /// 版记 without 印发机关, 印发日期 and rules.
+    Letter,
+    /// 命令（令）格式 (10.2): the mark "organ + 命令/令" 20 mm below the type area's top, the
+    /// 令号 (`order_number`) two lines below it, the text two lines below that; no title and
+    /// no red rule; signed by the signer's title and signature seal (7.3.5.3).
+    Order,
+    /// 纪要格式 (10.3): the "…纪要" mark; 出席, 请假 and 列席 lists after the text.
+    Minutes,
+}
+
+impl OfficialFormat {
+    /// The standard's name of the format.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            OfficialFormat::Document => "文件格式",
+            OfficialFormat::Letter => "信函格式",
+            OfficialFormat::Order => "命令（令）格式",
+            OfficialFormat::Minutes => "纪要格式",
+        }
+    }
+}
+
+/// The red double rules of the 信函格式 (GB/T 9704-2012 10.1: "发文机关标志下4mm处印一条红色双线
+/// （上粗下细），距下页边20mm处印一条红色双线（上细下粗），线长均为170mm，居中排布"). The upper one
+/// lies `official.rule_gap` under the mark; both in `official.rule_color`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSetup {
+    /// Length of both rules, centred on the type area (170 mm).
+    pub rule_length: Length,
+    /// The thick and the thin line of each double rule, and the space between them.
+    pub thick_rule: Length,
+    pub thin_rule: Length,
+    pub rule_spacing: Length,
+    /// The lower rule's distance from the page's bottom edge to its lower edge (20 mm).
+    pub bottom_rule_from_edge: Length,
+}
+
+/// Labels of a 纪要's attendance lists (GB/T 9704-2012 10.3: "出席"二字后标全角冒号).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttendanceLabels {
+    pub present: String,
+    pub on_leave: String,
+    pub observers: String,
+}
+
+impl Default for AttendanceLabels {
+    fn default() -> Self {
+        AttendanceLabels {
+            present: "出席：".into(),
+            on_leave: "请假：".into(),
+            observers: "列席：".into(),
+        }
+    }
 }
 
 fn default_head_style() -> Style {
@@ -327,6 +420,10 @@ pub struct Furniture {
     /// Inset from the type area's edge for left or right aligned text, in characters.
     #[serde(default)]
     pub inset: f32,
+    /// Printed on the first page too (default); false leaves the first page without it, as
+    /// the 信函格式 prints no page number on its first page (GB/T 9704-2012 10.1).
+    #[serde(default = "yes")]
+    pub on_first_page: bool,
 }
 
 impl Furniture {
@@ -531,7 +628,8 @@ impl Template {
     }
 
     pub fn from_toml(text: &str, origin: &str) -> Result<Template, String> {
-        let de = toml::Deserializer::parse(text).map_err(|e| format!("template {origin}: {e}"))?;
+        let table = Template::resolve(text, origin, 0)?;
+        let de = toml::Value::Table(table);
         let mut template: Template = serde_path_to_error::deserialize(de).map_err(|e| {
             format!(
                 "template {origin}: field `{}`: {}",
@@ -548,6 +646,33 @@ impl Template {
             .map_err(|m| format!("template {origin}: {m}"))?;
         template.source = text.to_owned();
         Ok(template)
+    }
+
+    /// The template's TOML as a table, a built-in base it `extends` merged under it: tables
+    /// merge key by key, any other value replaces the base's. Bases chain at most four deep.
+    fn resolve(text: &str, origin: &str, depth: usize) -> Result<toml::Table, String> {
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| format!("template {origin}: {e}"))?;
+        let Some(base) = table.remove("extends") else {
+            return Ok(table);
+        };
+        let Some(name) = base.as_str() else {
+            return Err(format!(
+                "template {origin}: field `extends`: name a built-in template, e.g. extends = \"gongwen\""
+            ));
+        };
+        let Some(base_text) = Template::builtin_source(name) else {
+            let names: Vec<&str> = Template::builtin_names().collect();
+            return Err(format!(
+                "template {origin}: field `extends`: `{name}` is not a built-in template ({})",
+                names.join(", ")
+            ));
+        };
+        if depth >= 4 {
+            return Err(format!("template {origin}: `extends` chains more than four templates"));
+        }
+        let mut merged = Template::resolve(base_text, name, depth + 1)?;
+        merge(&mut merged, table);
+        Ok(merged)
     }
 
     /// Labels in the article's language (Simplified Chinese when the template has none).
@@ -833,8 +958,35 @@ impl Template {
         }
         if let Some(o) = &self.official {
             let th = p.height.pt() - p.margin_top.pt() - p.margin_bottom.pt();
+            let mark_top = o.mark_top.pt();
+            if !(mark_top.is_finite() && (-p.margin_top.pt()..=th / 2.0).contains(&mark_top)) {
+                return Err(format!(
+                    "official.mark_top must lie between minus the top margin and half the text height, not {mark_top}pt"
+                ));
+            }
+            if o.format == OfficialFormat::Letter && o.letter.is_none() {
+                return Err("a letter template (official.format = \"letter\") needs an [official.letter] section".into());
+            }
+            if let Some(l) = &o.letter {
+                for (name, length) in [
+                    ("rule_length", l.rule_length),
+                    ("thick_rule", l.thick_rule),
+                    ("thin_rule", l.thin_rule),
+                    ("rule_spacing", l.rule_spacing),
+                    ("bottom_rule_from_edge", l.bottom_rule_from_edge),
+                ] {
+                    let v = length.pt();
+                    if !(v.is_finite() && v >= 0.0 && v <= p.width.pt()) {
+                        return Err(format!(
+                            "official.letter.{name} must lie between 0 and the page's width, not {v}pt"
+                        ));
+                    }
+                }
+                if l.bottom_rule_from_edge.pt() > p.height.pt() / 2.0 {
+                    return Err("official.letter.bottom_rule_from_edge must lie within the page's lower half".into());
+                }
+            }
             for (name, length) in [
-                ("mark_top", Some(o.mark_top)),
                 ("mark_top_upward", o.mark_top_upward),
                 ("rule_thickness", Some(o.rule_thickness)),
                 ("rule_gap", Some(o.rule_gap)),

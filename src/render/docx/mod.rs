@@ -211,7 +211,7 @@ pub fn render_composed(
                 footer_xml(f, text, article, 2).into_bytes(),
             ));
         }
-        if w.blank_section {
+        if w.blank_section || !f.on_first_page {
             parts.push((
                 "word/footer3.xml".into(),
                 furniture_xml("ftr", "", article, "").into_bytes(),
@@ -872,6 +872,17 @@ impl Writer<'_> {
         id
     }
 
+    /// The document has an empty footer (footer3.xml, rId8): for the blank page and the 版记's
+    /// page, or a first page without a page number.
+    fn empty_footer(&self) -> bool {
+        self.blank_section
+            || self
+                .template
+                .footer
+                .as_ref()
+                .is_some_and(|f| !f.on_first_page)
+    }
+
     fn document_xml(&self) -> String {
         let t = self.template;
         let p = &t.page;
@@ -885,6 +896,14 @@ impl Writer<'_> {
             }
             refs.push_str("<w:footerReference w:type=\"default\" r:id=\"rId6\"/>");
         }
+        // No page number on the first page (信函格式, GB/T 9704-2012 10.1): the first page's
+        // footer is the empty one, `w:titlePg` (ECMA-376 17.10.6, 17.6.19).
+        let bare_first = t.footer.as_ref().is_some_and(|f| !f.on_first_page);
+        let first_refs = if bare_first {
+            format!("{refs}<w:footerReference w:type=\"first\" r:id=\"rId8\"/>")
+        } else {
+            refs.clone()
+        };
         // Word measures the header from the page's top to the header's top, and the footer
         // from the page's bottom to the footer's bottom; the PDF places baselines.
         let header_distance = t.header.as_ref().map_or(Length::mm(15.0), |h| {
@@ -894,8 +913,13 @@ impl Writer<'_> {
             Length(p.height.pt() - f.baseline(p, false) - 0.12 * f.style.size.pt())
         });
         let sect_pr = |refs: &str| {
+            let title_pg = if refs.contains("w:type=\"first\"") {
+                "<w:titlePg/>"
+            } else {
+                ""
+            };
             format!(
-                "<w:sectPr>{refs}<w:pgSz w:w=\"{w}\" w:h=\"{h}\"/><w:pgMar w:top=\"{top}\" w:right=\"{r}\" w:bottom=\"{b}\" w:left=\"{l}\" w:header=\"{hd}\" w:footer=\"{fd}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>{grid}</w:sectPr>",
+                "<w:sectPr>{refs}<w:pgSz w:w=\"{w}\" w:h=\"{h}\"/><w:pgMar w:top=\"{top}\" w:right=\"{r}\" w:bottom=\"{b}\" w:left=\"{l}\" w:header=\"{hd}\" w:footer=\"{fd}\" w:gutter=\"0\"/><w:cols w:space=\"425\"/>{title_pg}{grid}</w:sectPr>",
                 w = p.width.twips(),
                 h = p.height.twips(),
                 top = p.margin_top.twips(),
@@ -912,11 +936,11 @@ impl Writer<'_> {
             let mut empty = refs.replace("r:id=\"rId6\"", "r:id=\"rId8\"");
             empty = empty.replace("r:id=\"rId7\"", "r:id=\"rId8\"");
             (
-                self.body.replacen(SECTION_BREAK, &sect_pr(&refs), 1),
+                self.body.replacen(SECTION_BREAK, &sect_pr(&first_refs), 1),
                 sect_pr(&empty),
             )
         } else {
-            (self.body.clone(), sect_pr(&refs))
+            (self.body.clone(), sect_pr(&first_refs))
         };
         format!("{XML_HEAD}<w:document {NS}><w:body>{body}{last}</w:body></w:document>")
     }
@@ -937,7 +961,7 @@ impl Writer<'_> {
             if odd_even(self.template) {
                 s.push_str("<Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/>");
             }
-            if self.blank_section {
+            if self.empty_footer() {
                 s.push_str("<Relationship Id=\"rId8\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer3.xml\"/>");
             }
         }
@@ -989,7 +1013,7 @@ impl Writer<'_> {
             if odd_even(self.template) {
                 s.push_str("<Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
             }
-            if self.blank_section {
+            if self.empty_footer() {
                 s.push_str("<Override PartName=\"/word/footer3.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
             }
         }

@@ -94,17 +94,27 @@ impl Writer<'_> {
         let Some(texts) = self.composed.official.clone() else {
             return;
         };
-        // 份号, 密级和保密期限, 紧急程度 on the first lines, flush left (7.2.1–7.2.3).
-        for text in &texts.head_lines {
-            self.para("HeadElement", text, "");
+        if let Some(letter) = &texts.letter {
+            self.letter_head(&texts, letter);
+        } else {
+            // 份号, 密级和保密期限, 紧急程度 on the first lines, flush left (7.2.1–7.2.3).
+            for text in &texts.head_lines {
+                self.para("HeadElement", text, "");
+            }
+            if let Some(mark) = &texts.mark {
+                let pitch = super::grid_pitch_twips(t)
+                    .map_or(setup.head_style.line_pitch(), |p| p as f32 / 20.0);
+                let above = texts.head_lines.len() as f32 * pitch;
+                self.mark(mark, above);
+            }
         }
-        if let Some(mark) = &texts.mark {
-            let pitch = super::grid_pitch_twips(t)
-                .map_or(setup.head_style.line_pitch(), |p| p as f32 / 20.0);
-            let above = texts.head_lines.len() as f32 * pitch;
-            self.mark(mark, above);
+        if let Some(order_number) = &texts.order_number {
+            // 令号 two lines under the mark, centred, the text two lines under it (10.2).
+            self.blank_lines(texts.lines_before_number);
+            self.para("DocNumber", order_number, "<w:jc w:val=\"center\"/>");
+            self.blank_lines_kept(texts.lines_before_number, true);
         }
-        if let Some(number_line) = &texts.number {
+        if let (Some(number_line), None) = (&texts.number, &texts.letter) {
             if texts.mark.is_some() {
                 self.blank_lines(texts.lines_before_number);
             }
@@ -151,8 +161,10 @@ impl Writer<'_> {
             }
         }
         // The Title style's space after is the blank line below the title.
-        self.blank_lines(texts.lines_before_title);
-        self.title();
+        if texts.print_title {
+            self.blank_lines(texts.lines_before_title);
+            self.title();
+        }
         if let Some(sub) = &self.article.subtitle {
             self.para("Subtitle", sub, "");
         }
@@ -169,17 +181,9 @@ impl Writer<'_> {
     /// vertically (`w:vAlign="center"`).
     /// `above`: the height of the lines written before it (pt).
     fn mark(&mut self, mark: &crate::compose::Mark, above: f32) {
-        let half_points = ((mark.size * 2.0).floor() as i64).max(2);
-        let size = format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>");
         if mark.lines.len() == 1 && mark.suffix.is_none() {
-            let text: &str = &mark.lines[0].0;
-            let _ = write!(
-                self.body,
-                "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p>",
-                Length(mark.top - above).twips().max(0),
-                Length(mark.size * 1.1).twips(),
-                super::run_content(text)
-            );
+            let content = mark_content(mark, Length(mark.top - above).twips().max(0));
+            self.body.push_str(&content);
             return;
         }
         // The lines' boxes are a pitch tall with the em box in their middle: the spacer ends
@@ -190,6 +194,117 @@ impl Writer<'_> {
             "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr></w:p>",
             Length(spacer).twips().max(20)
         );
+        self.body.push_str(&mark_content(mark, 0));
+    }
+
+    /// The 信函格式's head (GB/T 9704-2012 10.1): the mark in a text box and the four lines of
+    /// the two double rules as filled rectangles, all anchored to the page where layout puts
+    /// them (the mark stands above the type area, the lower rule below it); in the text, a
+    /// spacer down to the elements under the first rule, then 份号 (密级, 紧急程度) at the left
+    /// with the 发文字号 at a right tab on the first line.
+    fn letter_head(&mut self, texts: &crate::compose::OfficialTexts, letter: &crate::compose::LetterHead) {
+        let t = self.template;
+        let Some(setup) = &t.official else { return };
+        let (left, top) = (t.page.margin_left.pt(), t.page.margin_top.pt());
+        let mut anchors = String::new();
+        if let Some(mark) = &texts.mark {
+            let content = mark_content(mark, 0);
+            let height = mark.height().max(mark.size * 1.1) + 2.0;
+            anchors.push_str(&self.anchored_box(
+                &content,
+                (left, top + mark.top - (mark.size * 0.1)),
+                (t.page.text_width(), height),
+            ));
+        }
+        for (rule_top, lines) in [(letter.upper_top, &letter.upper), (letter.lower_top, &letter.lower)] {
+            for &(offset, thickness) in lines {
+                anchors.push_str(&self.anchored_rect(
+                    (left + letter.x1, top + rule_top + offset),
+                    (letter.x2 - letter.x1, thickness),
+                    &setup.rule_color.hex(),
+                ));
+            }
+        }
+        let _ = write!(
+            self.body,
+            "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr>{anchors}</w:p>",
+            Length(letter.elements_top).twips().max(20)
+        );
+        let width = Length(t.page.text_width()).twips();
+        let number = texts.number.as_ref().map(|n| n.number.clone());
+        let tabs = format!("<w:tabs><w:tab w:val=\"right\" w:pos=\"{width}\"/></w:tabs>");
+        let mut lines = texts.head_lines.iter();
+        let first = lines.next();
+        if first.is_some() || number.is_some() {
+            let _ = write!(
+                self.body,
+                "<w:p><w:pPr><w:pStyle w:val=\"HeadElement\"/>{tabs}<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/></w:pPr>"
+            );
+            if let Some(text) = first {
+                self.run(text, "");
+            }
+            if let Some(number) = &number {
+                self.body.push_str("<w:r><w:tab/></w:r>");
+                let style = &setup.doc_number_style;
+                let (east, latin) = super::font_names(style.family, style.latin_family());
+                let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
+                self.run(number, &fonts);
+            }
+            self.body.push_str("</w:p>");
+        }
+        for text in lines {
+            self.para("HeadElement", text, "");
+        }
+    }
+
+    /// A run holding a text box `size` (pt) at `at` (pt from the page's top left corner) with
+    /// WordprocessingML `content`, floating in front of the text (ECMA-376 Part 1, 20.4.2.3
+    /// anchor; the VML fallback for readers without DrawingML shapes).
+    fn anchored_box(&mut self, content: &str, at: (f32, f32), size: (f32, f32)) -> String {
+        self.drawing_id += 1;
+        let id = self.drawing_id;
+        let emu = |pt: f32| (pt * 12_700.0).round() as i64;
+        let (x, y, cx, cy) = (emu(at.0), emu(at.1), emu(size.0), emu(size.1));
+        format!(
+            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"page\"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"page\"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"{id}\" name=\"Mark {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"t\"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape id=\"Mark{id}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:{}pt;margin-top:{}pt;width:{}pt;height:{}pt;z-index:{id};mso-position-horizontal-relative:page;mso-position-vertical-relative:page\" filled=\"f\" stroked=\"f\"><v:textbox inset=\"0,0,0,0\"><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+            at.0, at.1, size.0, size.1
+        )
+    }
+
+    /// A run holding a filled rectangle `size` (pt) at `at` (pt from the page's top left
+    /// corner) in colour `hex`: one line of a rule that must span more than the type area.
+    fn anchored_rect(&mut self, at: (f32, f32), size: (f32, f32), hex: &str) -> String {
+        self.drawing_id += 1;
+        let id = self.drawing_id;
+        let emu = |pt: f32| (pt * 12_700.0).round() as i64;
+        let (x, y, cx, cy) = (emu(at.0), emu(at.1), emu(size.0), emu(size.1).max(1));
+        format!(
+            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"page\"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"page\"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"{id}\" name=\"Rule {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val=\"{hex}\"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:rect id=\"Rule{id}\" style=\"position:absolute;margin-left:{}pt;margin-top:{}pt;width:{}pt;height:{}pt;z-index:{id};mso-position-horizontal-relative:page;mso-position-vertical-relative:page\" fillcolor=\"#{hex}\" stroked=\"f\"/></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+            at.0, at.1, size.0, size.1
+        )
+    }
+}
+
+/// The 发文机关标志's WordprocessingML at the size composing chose, in half-points rounded
+/// down so that it never needs more room than in the PDF. One organ: one paragraph, its top
+/// `before` twips down. Several: a borderless table centred in the type area, the names
+/// stacked in its first cell, each spread to the cell's width (`w:jc="distribute"`, ECMA-376
+/// 17.18.44), and "文件" in a second cell, centred on them vertically (`w:vAlign="center"`).
+fn mark_content(mark: &crate::compose::Mark, before: i64) -> String {
+    let mut out = String::new();
+    let half_points = ((mark.size * 2.0).floor() as i64).max(2);
+    let size = format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>");
+    if mark.lines.len() == 1 && mark.suffix.is_none() {
+        let text: &str = &mark.lines[0].0;
+        let _ = write!(
+            out,
+            "<w:p><w:pPr><w:pStyle w:val=\"IssuerMark\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{before}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr><w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p>",
+            Length(mark.size * 1.1).twips(),
+            super::run_content(text)
+        );
+        return out;
+    }
+    {
         // A twentieth of a point of slack per cell keeps rounding from wrapping a name.
         let stack = Length(mark.stack_width).twips() + 20;
         let side = if mark.suffix.is_some() {
@@ -204,7 +319,7 @@ impl Writer<'_> {
             format!("<w:gridCol w:w=\"{stack}\"/>")
         };
         let _ = write!(
-            self.body,
+            out,
             "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w=\"{stack}\" w:type=\"dxa\"/></w:tcPr>",
             stack + side
         );
@@ -214,24 +329,27 @@ impl Writer<'_> {
         };
         for (text, _) in &mark.lines {
             let _ = write!(
-                self.body,
+                out,
                 "<w:p>{}<w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p>",
                 ppr("distribute"),
                 super::run_content(text)
             );
         }
-        self.body.push_str("</w:tc>");
+        out.push_str("</w:tc>");
         if let Some(suffix) = &mark.suffix {
             let _ = write!(
-                self.body,
+                out,
                 "<w:tc><w:tcPr><w:tcW w:w=\"{side}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr><w:p>{}<w:r><w:rPr>{size}</w:rPr>{}</w:r></w:p></w:tc>",
                 ppr("right"),
                 super::run_content(suffix)
             );
         }
-        self.body.push_str("</w:tr></w:tbl>");
+        out.push_str("</w:tr></w:tbl>");
     }
+    out
+}
 
+impl Writer<'_> {
     pub(super) fn official_tail(&mut self) {
         let t = self.template;
         let Some(setup) = &t.official else { return };
@@ -267,23 +385,67 @@ impl Writer<'_> {
                 self.para("AttachmentNote", &text, &ind);
             }
         }
-        if let Some(signature) = &texts.signature {
-            self.blank_lines_kept(texts.lines_before_signature, true);
-            let size = setup.signature_style.size.pt();
-            let ind = |chars: f32| format!("<w:ind w:right=\"{}\"/>", Length(chars * size).twips());
-            for (name, right) in &signature.names {
-                self.para("Signature", name, &ind(*right));
+        for (i, (label, list)) in texts.attendance.iter().enumerate() {
+            // "出席：" in the head style (3号黑体) two characters in, the names after it, turned
+            // lines under the first name (10.3).
+            if i == 0 {
+                self.blank_lines_kept(crate::compose::ATTENDANCE_LINES_BEFORE, keep);
             }
-            let keep = if texts.note.is_some() {
-                "<w:keepNext/>"
-            } else {
-                ""
-            };
-            self.para(
-                "Signature",
-                &signature.date,
-                &format!("{keep}{}", ind(signature.date_right)),
+            let label_ems = ems(label);
+            let left = Length((2.0 + label_ems) * em).twips();
+            let hanging = Length(label_ems * em).twips();
+            let keep_next = if keep { "<w:keepNext/>" } else { "" };
+            let _ = write!(
+                self.body,
+                "<w:p><w:pPr><w:pStyle w:val=\"AttachmentNote\"/>{keep_next}<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/></w:pPr>"
             );
+            let head = &setup.head_style;
+            let (east, latin) = super::font_names(head.family, head.latin_family());
+            let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
+            self.run(label, &fonts);
+            self.run(list, "");
+            self.body.push_str("</w:p>");
+        }
+        if let Some(signature) = &texts.signature {
+            // Each line of the signature at the places composing chose: tab stops of the
+            // parts' kinds (left, centre, right) at their x (ECMA-376 17.3.1.37).
+            let rows = signature.rows.len();
+            for (r, row) in signature.rows.iter().enumerate() {
+                self.blank_lines_kept(row.lines_before, true);
+                let keep = r + 1 < rows || texts.note.is_some();
+                let mut tabs = String::new();
+                for part in &row.parts {
+                    let kind = match part.anchor {
+                        crate::compose::Anchor::Left => "left",
+                        crate::compose::Anchor::Center => "center",
+                        crate::compose::Anchor::Right => "right",
+                    };
+                    if part.anchor != crate::compose::Anchor::Left || part.x > 0.5 {
+                        let _ = write!(
+                            tabs,
+                            "<w:tab w:val=\"{kind}\" w:pos=\"{}\"/>",
+                            Length(part.x).twips()
+                        );
+                    }
+                }
+                let keep = if keep { "<w:keepNext/>" } else { "" };
+                let tabs = if tabs.is_empty() {
+                    String::new()
+                } else {
+                    format!("<w:tabs>{tabs}</w:tabs>")
+                };
+                let _ = write!(
+                    self.body,
+                    "<w:p><w:pPr><w:pStyle w:val=\"Signature\"/>{keep}{tabs}<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/></w:pPr>"
+                );
+                for part in &row.parts {
+                    if part.anchor != crate::compose::Anchor::Left || part.x > 0.5 {
+                        self.body.push_str("<w:r><w:tab/></w:r>");
+                    }
+                    self.run(&part.text, "");
+                }
+                self.body.push_str("</w:p>");
+            }
         }
         if let Some(note) = &texts.note {
             // 附注 on the next line, two characters in (7.3.6).
@@ -323,8 +485,15 @@ impl Writer<'_> {
         let spacing = format!(
             "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"
         );
-        let rule =
-            |sz: i64| format!("w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"");
+        // The 信函格式's 版记 has no rules (10.1).
+        let letter = texts.format == crate::template::OfficialFormat::Letter;
+        let rule = |sz: i64| {
+            if letter {
+                "w:val=\"nil\"".to_owned()
+            } else {
+                format!("w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"")
+            }
+        };
         // The rules are the borders of a one-column table as wide as the type area (GB/T
         // 9704-2012 7.4.1: they span the type area), the text one character in from each
         // side by the cells' margins (7.4.2, 7.4.3); paragraph borders would stop at the
