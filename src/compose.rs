@@ -1047,15 +1047,28 @@ fn signature(
         } else {
             // Joint: 各发文机关署名按照发文机关顺序整齐排列，印章一一对应、居中下压署名，最多
             // 排两排: up to three a row, the rows as even as they can be.
-            let n = s.names.len();
-            let row_count = n.div_ceil(3).max(if n > 3 { 2 } else { 1 });
-            let per_row = n.div_ceil(row_count);
-            for (r, chunk) in s.names.chunks(per_row).enumerate() {
+            // A record that spaced organs apart on its lines ("甲局　　乙局") arranged the rows
+            // itself.
+            let arranged: Vec<Vec<String>> = s.names.iter().map(|n| spaced_apart(n)).collect();
+            let rows_of: Vec<Vec<String>> = if arranged.iter().any(|r| r.len() > 1) {
+                arranged
+            } else {
+                let n = s.names.len();
+                let row_count = n.div_ceil(3).max(if n > 3 { 2 } else { 1 });
+                s.names
+                    .chunks(n.div_ceil(row_count))
+                    .map(<[String]>::to_vec)
+                    .collect()
+            };
+            let per_row = rows_of.iter().map(Vec::len).max().unwrap_or(1);
+            for (r, chunk) in rows_of.iter().enumerate() {
                 let share = width / per_row as f32;
+                // A shorter row is centred under the full ones.
+                let offset = (per_row - chunk.len()) as f32 / 2.0;
                 let parts = chunk
                     .iter()
                     .enumerate()
-                    .map(|(i, name)| part(name, measure(name), share * (i as f32 + 0.5), Anchor::Center))
+                    .map(|(i, name)| part(name, measure(name), share * (i as f32 + 0.5 + offset), Anchor::Center))
                     .collect();
                 rows.push(row(if r == 0 { 1 } else { SEAL_ROW_GAP }, parts));
             }
@@ -1063,6 +1076,31 @@ fn signature(
         rows.push(row(0, vec![part(&date, measure(&date), date_end, Anchor::Right)]));
     }
     Signature { rows }
+}
+
+/// The organs of a signature line the record spaced apart with ideographic spaces or two or
+/// more spaces ("甲局　　乙局"), in order; the line itself when it has no such gap.
+fn spaced_apart(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut spaces = String::new();
+    for c in line.trim().chars() {
+        if c.is_whitespace() {
+            spaces.push(c);
+            continue;
+        }
+        if !spaces.is_empty() {
+            if spaces.contains('\u{3000}') || spaces.chars().count() > 1 {
+                out.push(std::mem::take(&mut current));
+            } else {
+                current.push_str(&spaces);
+            }
+            spaces.clear();
+        }
+        current.push(c);
+    }
+    out.push(current);
+    out
 }
 
 /// The style of an attachment page's label line ("附件1"): the official head style (3号黑体),
@@ -1441,5 +1479,89 @@ fn table(
         pad_x,
         pad_y: TABLE_PAD_Y,
         size: style.size.pt(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Signer, Timestamp};
+
+    /// Every character one em of 16 pt: the widths the arrangement depends on.
+    fn arrange(s: &crate::record::Signature) -> Vec<Vec<(String, f32, Anchor)>> {
+        let mut measure = |t: &str| t.chars().count() as f32 * 16.0;
+        signature(s, 448.0, 16.0, 4.0, &mut measure)
+            .rows
+            .into_iter()
+            .map(|r| {
+                r.parts
+                    .into_iter()
+                    .map(|p| (p.text, p.x, p.anchor))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn sig(names: &[&str], signers: &[(&str, &str)], sealed: bool) -> crate::record::Signature {
+        crate::record::Signature {
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            signers: signers
+                .iter()
+                .map(|(t, n)| Signer {
+                    title: (*t).to_owned(),
+                    name: (*n).to_owned(),
+                })
+                .collect(),
+            sealed,
+            date: Timestamp::parse("2025-03-03").unwrap(),
+        }
+    }
+
+    /// GB/T 9704-2012 7.3.5.1–7.3.5.3 on a 448 pt type area of 16 pt characters.
+    #[test]
+    fn signatures_are_placed_as_the_standard_says() {
+        let (w, em) = (448.0, 16.0);
+        // 7.3.5.1, one organ: the date (9 em: "2025年3月3日" counts 9 characters) ends 4 em in,
+        // the name centred over it.
+        let one = arrange(&sig(&["某局"], &[], true));
+        assert_eq!(one[1], vec![("2025年3月3日".into(), w - 4.0 * em, Anchor::Right)]);
+        assert_eq!(one[0][0].1, w - 4.0 * em - 4.5 * em);
+        assert_eq!(one[0][0].2, Anchor::Center);
+        // A name longer than the date ends where the date ends.
+        let long = arrange(&sig(&["某某市某某区人民政府办公室"], &[], true));
+        assert_eq!((long[0][0].1, long[0][0].2), (w - 4.0 * em, Anchor::Right));
+        // Joint: side by side in equal shares, three a row, then two rows.
+        let three = arrange(&sig(&["甲局", "乙局", "丙局"], &[], true));
+        for (p, want) in three[0].iter().zip([w / 6.0, w / 2.0, 5.0 * w / 6.0]) {
+            assert!((p.1 - want).abs() < 0.01, "{three:?}");
+        }
+        let five = arrange(&sig(&["甲", "乙", "丙", "丁", "戊"], &[], true));
+        assert_eq!((five[0].len(), five[1].len(), five.len()), (3, 2, 3));
+        // The short row centred under the full one.
+        assert!((five[1][0].1 - w / 3.0).abs() < 0.01, "{five:?}");
+        // 7.3.5.2: names 2 em in from the right; the date 2 em right of their start ...
+        let plain = arrange(&sig(&["某某市某某区人民政府办公室"], &[], false));
+        assert_eq!((plain[0][0].1, plain[0][0].2), (w - 2.0 * em, Anchor::Right));
+        assert_eq!(plain[1][0].1, w - 2.0 * em - 13.0 * em + 2.0 * em);
+        // ... or, when it is longer, 2 em in from the right, the names moving left.
+        let short = arrange(&sig(&["某局"], &[], false));
+        assert_eq!((short[1][0].1, short[1][0].2), (w - 2.0 * em - 9.0 * em, Anchor::Left));
+        assert_eq!(short[0][0].1, w - 2.0 * em - 9.0 * em - 2.0 * em + 2.0 * em);
+        // 7.3.5.3: the seal's place 4 em in, the title 2 em left of it, rows aligned; the date
+        // a blank line under, 4 em in.
+        let seals = arrange(&sig(&[], &[("市长", "李明华"), ("副市长", "王五")], true));
+        assert_eq!(seals.len(), 3);
+        for row in &seals[..2] {
+            assert_eq!((row[1].1, row[1].2), (w - 4.0 * em - 3.0 * em, Anchor::Left));
+            assert_eq!((row[0].1, row[0].2), (w - 9.0 * em, Anchor::Right));
+        }
+        assert_eq!(seals[2][0].1, w - 4.0 * em);
+    }
+
+    #[test]
+    fn organs_spaced_apart_on_a_line() {
+        assert_eq!(spaced_apart("甲局　　乙局"), vec!["甲局", "乙局"]);
+        assert_eq!(spaced_apart("Bureau of X  Bureau Y"), vec!["Bureau of X", "Bureau Y"]);
+        assert_eq!(spaced_apart(" 某局 "), vec!["某局"]);
     }
 }

@@ -29,6 +29,26 @@ const CODE_ENDS: &[char] = &[
     '发', '函', '字', '办', '电', '令', '复', '呈', '报', '通', '文', '纪', '议', '告',
 ];
 
+/// Seals of 42 mm, three a row across the 156 mm type area, two rows at most (7.3.5.1).
+const MAX_SEALED_ORGANS: usize = 6;
+
+/// What is wrong with a 令号 (the 命令（令）格式, 10.2: "第×号", the number in Arabic digits
+/// without leading zeros), or `None`.
+pub fn order_number_problem(number: &str) -> Option<String> {
+    let n = number.trim();
+    let digits = n.strip_prefix('第').and_then(|r| r.strip_suffix('号'));
+    match digits {
+        Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => d
+            .starts_with('0')
+            .then(|| format!("no leading zero; write 第{}号", d.trim_start_matches('0'))),
+        Some(d) if !d.is_empty() && d.chars().all(is_digit) => Some(format!(
+            "Arabic digits in half width; write 第{}号",
+            d.chars().map(ascii_digit).collect::<String>()
+        )),
+        _ => Some("a 令号 reads 第, the number in Arabic digits, 号: e.g. 第7号".to_owned()),
+    }
+}
+
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
@@ -277,6 +297,28 @@ impl Article {
                 });
             }
         });
+        if let Some(number) = &self.official.order_number {
+            if let Some(problem) = order_number_problem(number) {
+                out.push(OfficialSpot {
+                    field: "order_number".to_owned(),
+                    column: 1,
+                    message: format!("令号 {number}: {problem}"),
+                });
+            }
+        }
+        if let Some(sig) = &self.official.signature {
+            if sig.sealed && sig.names.len() > MAX_SEALED_ORGANS {
+                out.push(OfficialSpot {
+                    field: "signature.name".to_owned(),
+                    column: 1,
+                    message: format!(
+                        "{} organs' seals do not fit in two rows across the type area (GB/T 9704-2012 7.3.5.1: 最多排两排); \
+                         give `\"sealed\": false` to stack the names without seals (7.3.5.2)",
+                        sig.names.len()
+                    ),
+                });
+            }
+        }
         for (i, a) in self.attachments.iter().enumerate() {
             if let Some(last) = a.name.trim_end().chars().last() {
                 if CLOSING_PUNCTUATION.contains(&last) {
@@ -297,6 +339,16 @@ impl Article {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_numbers() {
+        assert_eq!(order_number_problem("第7号"), None);
+        assert_eq!(order_number_problem(" 第123号 "), None);
+        assert!(order_number_problem("第07号").unwrap().contains("第7号"));
+        assert!(order_number_problem("第７号").unwrap().contains("第7号"));
+        assert!(order_number_problem("7号").is_some());
+        assert!(order_number_problem("第七号").is_some());
+    }
 
     #[test]
     fn right_numbers_pass() {

@@ -208,8 +208,12 @@ fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, Strin
             out.push(line.to_owned());
         }
     }
-    // "文件" alone belongs after the organs (7.2.4), never between them.
-    if let Some(i) = out.iter().position(|o| o == "文件") {
+    // "文件" (命令, 令, 纪要) alone belongs after the organs (7.2.4, 10.2, 10.3), never
+    // between them.
+    if let Some(i) = out
+        .iter()
+        .position(|o| ["文件", "命令", "令", "纪要"].contains(&o.as_str()))
+    {
         if i + 1 < out.len() {
             return Err((
                 if single {
@@ -217,8 +221,10 @@ fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, Strin
                 } else {
                     format!("{field}[{i}]")
                 },
-                "\"文件\" stands after the organs' names (GB/T 9704-2012 7.2.4), as the last entry"
-                    .to_owned(),
+                format!(
+                    "\"{}\" stands after the organs' names (GB/T 9704-2012 7.2.4), as the last entry",
+                    out[i]
+                ),
             ));
         }
     }
@@ -1634,6 +1640,22 @@ mod tests {
                 "signature.name",
             ),
             (r#"{"title":"T","copy_number":"12345"}"#, "copy_number"),
+            (
+                r#"{"title":"T","signature":{"date":"2025-03-03"}}"#,
+                "signature",
+            ),
+            (
+                r#"{"title":"T","signature":{"name":"厅","signers":[{"title":"厅长","name":"某"}],"date":"2025-03-03"}}"#,
+                "signature.signers",
+            ),
+            (
+                r#"{"title":"T","signature":{"signers":[{"title":"厅长","name":" "}],"date":"2025-03-03"}}"#,
+                "signature.signers[0].name",
+            ),
+            (
+                r#"{"title":"T","attendance":{"present":["甲",""]}}"#,
+                "attendance.present[1]",
+            ),
             (r#"{"title":"T","copy_number":"00000１"}"#, "copy_number"),
             (r#"{"title":"T","classification":"内部"}"#, "classification"),
             (r#"{"title":"T","secrecy_period":"1年"}"#, "secrecy_period"),

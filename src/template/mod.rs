@@ -1040,6 +1040,41 @@ mod tests {
         assert!((t.page.width.pt() - 595.2756).abs() < 0.01);
     }
 
+    /// A template that `extends` a built-in one has the base's settings where it says
+    /// nothing, its own where it does, tables merged key by key.
+    #[test]
+    fn extends_merges_over_a_built_in_template() {
+        let letter = Template::load("xinhan").unwrap();
+        let base = Template::load("gongwen").unwrap();
+        let (l, b) = (letter.official.as_ref().unwrap(), base.official.as_ref().unwrap());
+        assert_eq!(l.format, OfficialFormat::Letter);
+        assert_eq!(b.format, OfficialFormat::Document);
+        assert!((l.mark_top.pt() + Length::mm(7.0).pt()).abs() < 0.01);
+        assert_eq!(l.mark_style.size, Length(36.0));
+        // Not restated, so the base's.
+        assert_eq!(l.cc_label, b.cc_label);
+        assert_eq!(letter.styles.body.size, base.styles.body.size);
+        assert!(!letter.footer.as_ref().unwrap().on_first_page);
+        assert_eq!(letter.footer.as_ref().unwrap().inset, 1.0);
+        let rule = l.letter.as_ref().unwrap().rule_length.pt();
+        assert!((rule - Length::mm(170.0).pt()).abs() < 0.01);
+        for (text, says) in [
+            ("extends = \"nonesuch\"\nname = \"x\"", "not a built-in template"),
+            ("extends = 3\nname = \"x\"", "name a built-in template"),
+            (
+                "extends = \"gongwen\"\nname = \"x\"\n[official]\nformat = \"letter\"",
+                "[official.letter]",
+            ),
+            (
+                "extends = \"gongwen\"\nname = \"x\"\n[official]\nmark_top = \"-40mm\"",
+                "official.mark_top",
+            ),
+        ] {
+            let e = Template::from_toml(text, "t").unwrap_err();
+            assert!(e.contains(says), "{text}: {e}");
+        }
+    }
+
     #[test]
     fn grid_settings_are_checked_and_derive_pitches() {
         let gw = Template::load("gongwen").unwrap();
