@@ -618,9 +618,14 @@ pub fn compose<'a>(
                     (Some(_), Some(upward)) => upward.pt(),
                     _ => setup.mark_top.pt(),
                 };
-                // Never over the 份号, 密级 and 紧急程度 lines above it.
-                let above = head_lines.len() as f32 * setup.head_style.line_pitch();
-                let top = top.max(above);
+                // Never over the 份号, 密级 and 紧急程度 lines above it (which the 信函格式 puts
+                // under its first rule instead).
+                let above = if setup.format == OfficialFormat::Letter {
+                    0.0
+                } else {
+                    head_lines.len() as f32 * setup.head_style.line_pitch()
+                };
+                let top = if above > 0.0 { top.max(above) } else { top };
                 // Wider than the type area, or (many organs) taller than the upper half of
                 // the type area below its top (a quarter at least): smaller, never fewer.
                 let full_height = (names.len().max(1) - 1) as f32 * MARK_PITCH * full + full;
@@ -662,7 +667,8 @@ pub fn compose<'a>(
             });
             let signature = off.signature.as_ref().map(|s| {
                 let style = &setup.signature_style;
-                let em = style.size.pt();
+                // Characters count on the grid, as "右空四字" does (Style::char_advance).
+                let em = style.char_advance();
                 let mut measure = |s: &str| shaper(s, style, false).natural_width();
                 signature(s, width, em, setup.signature_right_indent, &mut measure)
             });
@@ -1049,12 +1055,18 @@ fn signature(
             // 排两排: up to three a row, the rows as even as they can be.
             // A record that spaced organs apart on its lines ("甲局　　乙局") arranged the rows
             // itself.
+            // Each name keeps two characters clear of its neighbours: no more a row than fit.
+            let widest = s.names.iter().map(|n| measure(n)).fold(0.0, f32::max);
+            let fit = ((width / (widest + 2.0 * em) + 0.001).floor() as usize).clamp(1, 3);
             let arranged: Vec<Vec<String>> = s.names.iter().map(|n| spaced_apart(n)).collect();
-            let rows_of: Vec<Vec<String>> = if arranged.iter().any(|r| r.len() > 1) {
+            let fits = arranged
+                .iter()
+                .all(|r| r.iter().map(|n| measure(n) + 2.0 * em).sum::<f32>() <= width);
+            let rows_of: Vec<Vec<String>> = if arranged.iter().any(|r| r.len() > 1) && fits {
                 arranged
             } else {
                 let n = s.names.len();
-                let row_count = n.div_ceil(3).max(if n > 3 { 2 } else { 1 });
+                let row_count = n.div_ceil(fit).max(if n > 3 { 2 } else { 1 });
                 s.names
                     .chunks(n.div_ceil(row_count))
                     .map(<[String]>::to_vec)

@@ -1177,3 +1177,381 @@ print(json.dumps({"pages": len(pdf.pages), "attachments": out}, ensure_ascii=Fal
     assert!(!dir.join("bad-att.pdf").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Each page of `pdf` as tests/support/page_geometry.py reads it: lines (text, x0, x1,
+/// baseline, size, fonts, colour) and rules (x0, x1, top, bottom, colour), in mm.
+fn geometry(pdf: &Path) -> Vec<serde_json::Value> {
+    let out = Command::new("python3")
+        .arg(root().join("tests/support/page_geometry.py"))
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Converts `record` with `template` into `out`; stderr (the warnings) on success.
+fn convert_with(record: &Path, template: &str, formats: &str, out: &Path) -> String {
+    let result = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(record)
+        .args(["--template", template, "--formats", formats, "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "{said}");
+    said
+}
+
+/// `record` (JSON) with `change` applied, converted with `template`: refused with exit code 1,
+/// a message naming every word of `names`, and no file written.
+fn refused(dir: &Path, record: &serde_json::Value, template: &str, names: &[&str]) {
+    let path = dir.join("refused.json");
+    let mut record = record.clone();
+    record["id"] = "refused".into();
+    std::fs::write(&path, record.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(&path)
+        .args(["--template", template, "--out"])
+        .arg(dir.join("refused"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for name in names {
+        assert!(said.contains(name), "{name} not in: {said}");
+    }
+    assert!(!dir.join("refused").join("refused.pdf").exists());
+}
+
+fn lines(page: &serde_json::Value) -> &Vec<serde_json::Value> {
+    page["lines"].as_array().unwrap()
+}
+
+fn line<'a>(page: &'a serde_json::Value, starts: &str) -> &'a serde_json::Value {
+    lines(page)
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().starts_with(starts))
+        .unwrap_or_else(|| panic!("no line starting {starts}: {page}"))
+}
+
+fn mm(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+/// The em box's top of a line of `size` pt whose baseline is at `baseline` mm (CJK faces put
+/// it 0.88 em above the baseline).
+fn em_top(baseline: f64, size: f64) -> f64 {
+    baseline - 0.88 * size / 72.0 * 25.4
+}
+
+const PITCH: f64 = 225.0 / 22.0;
+/// One character of the 28-a-line grid, in mm.
+const CHAR: f64 = 156.0 / 28.0;
+
+/// The 信函格式 (GB/T 9704-2012 10.1), measured on examples/official-letter.json with the
+/// `xinhan` template: the mark's top 30 mm from the page's top edge; red double rules 170 mm
+/// long centred on the type area, thick over thin 4 mm under the mark, thin over thick ending
+/// 20 mm above the page's bottom edge; 份号 and 紧急程度 flush left and the 发文字号 flush
+/// right 7/8 of a 3号 character under the first rule; the title two lines under; no page
+/// number on the first page; a 版记 without rules, 印发机关 and 印发日期. LibreOffice's
+/// rendering of the DOCX has the same pages, rules and text.
+#[test]
+fn letter_format_stands_as_clause_10_1_says() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "letter");
+    let record = root().join("examples/official-letter.json");
+    convert_with(&record, "xinhan", "pdf,docx,ofd", &dir);
+    let id = "official-letter-2025-31";
+    let pages = geometry(&dir.join(format!("{id}.pdf")));
+    let first = &pages[0];
+    let mark = &lines(first)[0];
+    assert_eq!(mark["text"], "内蒙古自治区生态环境厅");
+    assert_eq!(mark["colour"], serde_json::json!([0.88, 0.0, 0.0]), "red: {mark}");
+    let size = mm(&mark["size"]);
+    let mark_top = em_top(mm(&mark["baseline"]), size);
+    assert!((mark_top - 30.0).abs() < 0.1, "{mark}");
+    assert!(
+        ((mm(&mark["x0"]) + mm(&mark["x1"])) / 2.0 - 106.0).abs() < 0.3,
+        "centred: {mark}"
+    );
+    let rules = first["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 4, "{rules:?}");
+    for r in rules {
+        assert!((mm(&r["x0"]) - 21.0).abs() < 0.05 && (mm(&r["x1"]) - 191.0).abs() < 0.05, "170 mm centred: {r}");
+        assert_eq!(r["colour"], serde_json::json!([0.88, 0.0, 0.0]), "{r}");
+    }
+    let thickness = |r: &serde_json::Value| mm(&r["bottom"]) - mm(&r["top"]);
+    assert!(thickness(&rules[0]) > thickness(&rules[1]), "上粗下细: {rules:?}");
+    assert!(thickness(&rules[3]) > thickness(&rules[2]), "上细下粗: {rules:?}");
+    let mark_bottom = mark_top + size / 72.0 * 25.4;
+    assert!((mm(&rules[0]["top"]) - mark_bottom - 4.0).abs() < 0.1, "4 mm under the mark: {rules:?}");
+    assert!((mm(&rules[3]["bottom"]) - 277.0).abs() < 0.05, "20 mm above the edge: {rules:?}");
+    let head = line(first, "000012");
+    assert_eq!(head["text"], "000012内环函〔2025〕31号", "份号 left, 发文字号 right: {head}");
+    assert_eq!(mm(&head["x0"]), 28.0);
+    assert!((mm(&head["x1"]) - 184.0).abs() < 0.2, "{head}");
+    let gap = em_top(mm(&head["baseline"]), 16.0) - mm(&rules[1]["bottom"]);
+    assert!((gap - 16.0 * 7.0 / 8.0 / 72.0 * 25.4).abs() < 0.1, "7/8 of 3号: {gap}");
+    let urgency = line(first, "加急");
+    assert!((mm(&urgency["baseline"]) - mm(&head["baseline"]) - PITCH).abs() < 0.05);
+    let title = line(first, "内蒙古自治区生态环境厅关于");
+    let above = mm(&title["baseline"]) - mm(&urgency["baseline"]);
+    assert!(
+        (3.0 * PITCH - 0.1..4.0 * PITCH).contains(&above),
+        "the title two lines under the last element, on the grid: {above}"
+    );
+    let texts = page_texts(&dir.join(format!("{id}.pdf")));
+    assert!(!texts[0].contains("—1—"), "no number on the first page: {}", texts[0]);
+    assert!(texts[1].contains("—2—"), "{}", texts[1]);
+    let last = pages.last().unwrap();
+    assert!(line(last, "抄送").is_object());
+    assert!(last["rules"].as_array().unwrap().is_empty(), "no rules in the letter's 版记");
+    assert!(!texts.concat().contains("印发"));
+    // The DOCX: the first page's footer is the empty one; LibreOffice sets the same pages,
+    // the four rules where the PDF has them.
+    let document = docx_part(&dir.join(format!("{id}.docx")), "word/document.xml");
+    assert!(document.contains("<w:titlePg/>") && document.contains("w:type=\"first\""));
+    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
+        let pdf = lo.join(format!("{id}.pdf"));
+        let rendered = page_texts(&pdf);
+        assert_eq!(rendered.len(), texts.len(), "{rendered:?}");
+        assert!(!rendered[0].contains("—1—") && rendered[1].contains("—2—"), "{rendered:?}");
+        assert!(rendered[0].starts_with("内蒙古自治区生态环境厅000012内环函〔2025〕31号"), "{}", rendered[0]);
+        let lo_rules = geometry(&pdf)[0]["rules"].as_array().unwrap().clone();
+        assert_eq!(lo_rules.len(), 4, "{lo_rules:?}");
+        for (a, b) in lo_rules.iter().zip(rules) {
+            for key in ["x0", "x1", "top", "bottom"] {
+                assert!((mm(&a[key]) - mm(&b[key])).abs() < 0.1, "{a} against {b}");
+            }
+        }
+    }
+    // What the letter has no place for is refused, named.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    let mut bad = json.clone();
+    bad["printed_by"] = "某某办公室".into();
+    refused(&dir, &bad, "xinhan", &["printed_by", "信函格式"]);
+    let mut bad = json;
+    bad["signer"] = "某某".into();
+    refused(&dir, &bad, "xinhan", &["signer"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The 命令（令）格式 (GB/T 9704-2012 10.2), measured on examples/official-order.json with the
+/// `mingling` template: the mark 20 mm under the type area's top, the 令号 centred two lines
+/// under it, the text two lines under the 令号, no title line; the signer's title and the
+/// place of the signature seal 4 characters in from the right, the title 2 characters left of
+/// it, the date a blank line under it (7.3.5.3).
+#[test]
+fn order_format_stands_as_clause_10_2_says() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "order");
+    let record = root().join("examples/official-order.json");
+    convert_with(&record, "mingling", "pdf,docx,ofd", &dir);
+    let id = "official-order-2025-7";
+    let pages = geometry(&dir.join(format!("{id}.pdf")));
+    let first = &pages[0];
+    let mark = &lines(first)[0];
+    assert_eq!(mark["text"], "示例市人民政府令");
+    assert_eq!(mark["colour"], serde_json::json!([0.88, 0.0, 0.0]));
+    let size = mm(&mark["size"]);
+    let mark_top = em_top(mm(&mark["baseline"]), size);
+    assert!((mark_top - 57.0).abs() < 0.1, "20 mm under the type area's top: {mark}");
+    let number = &lines(first)[1];
+    assert_eq!(number["text"], "第7号");
+    assert!(((mm(&number["x0"]) + mm(&number["x1"])) / 2.0 - 106.0).abs() < 0.3, "{number}");
+    let number_top = em_top(mm(&number["baseline"]), 16.0);
+    let blank = number_top - (mark_top + size / 72.0 * 25.4);
+    assert!((2.0 * PITCH - 0.1..3.0 * PITCH).contains(&blank), "two lines under the mark: {blank}");
+    let body = &lines(first)[2];
+    assert!(body["text"].as_str().unwrap().starts_with("《示例市"), "no title line: {body}");
+    assert!((mm(&body["baseline"]) - mm(&number["baseline"]) - 3.0 * PITCH).abs() < 0.05, "{body}");
+    let signer = line(first, "市长");
+    let date = line(first, "2025年6月20日");
+    // "市长", two characters, "李明华" ending four characters in.
+    let seal_end = 184.0 - 4.0 * CHAR;
+    assert!((mm(&signer["x1"]) - seal_end).abs() < 0.2, "{signer}");
+    assert!((mm(&date["x1"]) - seal_end).abs() < 0.2, "{date}");
+    assert!((mm(&date["baseline"]) - mm(&signer["baseline"]) - 2.0 * PITCH).abs() < 0.05, "下空一行: {date}");
+    let chars: Vec<char> = signer["text"].as_str().unwrap().chars().collect();
+    assert_eq!(chars.iter().collect::<String>(), "市长李明华");
+    let doc = page_texts(&dir.join(format!("{id}.pdf"))).concat();
+    assert!(!doc.contains("的命令"), "the title is not printed: {doc}");
+    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
+        let rendered = page_texts(&lo.join(format!("{id}.pdf")));
+        assert_eq!(rendered.len(), 2, "one page: {rendered:?}");
+        assert!(rendered[0].starts_with("示例市人民政府令第7号《示例市"), "{}", rendered[0]);
+        assert!(rendered[0].contains("市长李明华2025年6月20日"), "{}", rendered[0]);
+    }
+    // The 令号 belongs to this format, the 发文字号 to the others.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    refused(&dir, &json, "gongwen", &["order_number", "mingling"]);
+    let mut bad = json.clone();
+    bad["doc_number"] = "示政发〔2025〕7号".into();
+    refused(&dir, &bad, "mingling", &["doc_number", "order_number"]);
+    let mut bad = json;
+    bad["signature"]["name"] = "示例市人民政府".into();
+    refused(&dir, &bad, "mingling", &["signature.signers", "not both"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The 纪要格式 (GB/T 9704-2012 10.3), measured on examples/official-minutes.json with the
+/// `jiyao` template: the "…纪要" mark; after the text, a blank line, then "出席：" in 3号黑体
+/// two characters in, the names after the colon in the body's face, turned lines aligned under
+/// the first name; then "请假：" and "列席：" the same way.
+#[test]
+fn minutes_format_stands_as_clause_10_3_says() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "minutes");
+    let record = root().join("examples/official-minutes.json");
+    convert_with(&record, "jiyao", "pdf,docx,ofd", &dir);
+    let id = "official-minutes-2025-12";
+    let pages = geometry(&dir.join(format!("{id}.pdf")));
+    assert_eq!(lines(&pages[0])[0]["text"], "示例市人民政府专题会议纪要");
+    let page = pages
+        .iter()
+        .find(|p| lines(p).iter().any(|l| l["text"].as_str().unwrap().starts_with("出席：")))
+        .expect("a page with the attendance");
+    let all = lines(page);
+    let at = all
+        .iter()
+        .position(|l| l["text"].as_str().unwrap().starts_with("出席："))
+        .unwrap();
+    let present = &all[at];
+    assert!((mm(&present["x0"]) - (28.0 + 2.0 * CHAR)).abs() < 0.1, "左空二字: {present}");
+    let fonts: Vec<&str> = present["fonts"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(fonts[..2].iter().all(|f| f.contains("Hei")), "出席 in 黑体: {fonts:?}");
+    assert!(fonts[3..].iter().all(|f| f.contains("Fang")), "names in 仿宋: {fonts:?}");
+    assert!(at > 0, "the example's lists follow its text on the page");
+    let gap = mm(&present["baseline"]) - mm(&all[at - 1]["baseline"]);
+    assert!((gap - 2.0 * PITCH).abs() < 0.05, "空一行 under the text: {gap}");
+    // The turned lines start under the first name, right of the colon.
+    let names_x = 28.0 + 5.0 * CHAR;
+    assert!((mm(&all[at + 1]["x0"]) - names_x).abs() < 0.1, "{}", all[at + 1]);
+    let labels: Vec<String> = all[at..]
+        .iter()
+        .filter(|l| mm(&l["x0"]) < names_x - 1.0 && mm(&l["baseline"]) < 262.0)
+        .map(|l| l["text"].as_str().unwrap().chars().take(3).collect())
+        .collect();
+    assert_eq!(labels, ["出席：", "请假：", "列席："]);
+    let texts = page_texts(&dir.join(format!("{id}.pdf")));
+    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
+        let rendered = page_texts(&lo.join(format!("{id}.pdf")));
+        assert_eq!(rendered.len(), texts.len(), "{rendered:?}");
+        let all = rendered.concat();
+        for label in ["出席：市住房和城乡建设局王磊", "请假：市生态环境局吴刚", "列席：市人民政府办公室郑华"] {
+            assert!(all.contains(label), "{label}: {all}");
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    refused(&dir, &json, "gongwen", &["attendance", "jiyao"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Where the signature's names and date stand (GB/T 9704-2012 7.3.5), measured: sealed (the
+/// default), three organs side by side, each centred in a third of the type area, the date 4
+/// characters in from the right under them; unsealed (`"sealed": false`), the names stacked 2
+/// characters in from the right and the date starting 2 characters right of them.
+#[test]
+fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("gongwen", "signature-layouts");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(RECORD)).unwrap()).unwrap();
+    let short = ["某市教育局", "某市财政局", "某市民政局"];
+    let organs = ["内蒙古自治区生态环境厅", "内蒙古自治区财政厅", "内蒙古自治区林业和草原局"];
+    record["signature"]["name"] = serde_json::json!(short);
+    record["id"] = "sealed".into();
+    std::fs::write(dir.join("sealed.json"), record.to_string()).unwrap();
+    record["signature"]["name"] = serde_json::json!(organs);
+    record["id"] = "long".into();
+    std::fs::write(dir.join("long.json"), record.to_string()).unwrap();
+    record["signature"]["sealed"] = false.into();
+    record["id"] = "unsealed".into();
+    std::fs::write(dir.join("unsealed.json"), record.to_string()).unwrap();
+    convert_official(
+        &[dir.join("sealed.json"), dir.join("long.json"), dir.join("unsealed.json")],
+        "pdf,docx",
+        &dir,
+    );
+    let find = |pages: &[serde_json::Value], starts: &str| -> serde_json::Value {
+        // The last such line: the signature comes after the head and the text.
+        pages
+            .iter()
+            .flat_map(|p| lines(p).iter())
+            .rfind(|l| {
+                l["text"].as_str().unwrap().starts_with(starts) && l["size"].as_f64() == Some(16.0)
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no line {starts}"))
+    };
+    // The centres of the names in a line, in mm.
+    let centres = |row: &serde_json::Value, names: &[&str]| -> Vec<f64> {
+        let xs: Vec<f64> = row["xs"].as_array().unwrap().iter().map(mm).collect();
+        let mut start = 0;
+        let mut out = Vec::new();
+        for name in names {
+            let n = name.chars().count();
+            // The last character's right edge: its left edge and one grid character.
+            out.push((xs[start] + xs[start + n - 1] + CHAR) / 2.0);
+            start += n;
+        }
+        out
+    };
+    let close = |got: &[f64], want: &[f64]| {
+        got.len() == want.len() && got.iter().zip(want).all(|(g, w)| (g - w).abs() < 0.3)
+    };
+    let sealed = geometry(&dir.join("sealed.pdf"));
+    let row = find(&sealed, short[0]);
+    assert_eq!(row["text"], short.concat(), "one row: {row}");
+    let thirds: Vec<f64> = (0..3).map(|i| 28.0 + 156.0 * (2 * i + 1) as f64 / 6.0).collect();
+    assert!(close(&centres(&row, &short), &thirds), "{row}");
+    let date = find(&sealed, "2025年3月3日");
+    assert!((mm(&date["x1"]) - (184.0 - 4.0 * CHAR)).abs() < 0.2, "{date}");
+    assert!((mm(&date["baseline"]) - mm(&row["baseline"]) - PITCH).abs() < 0.05);
+    // Names too long for three a row: two, then the third centred under them, rows four
+    // blank lines apart (42 mm seals neither meet nor touch).
+    let long = geometry(&dir.join("long.pdf"));
+    let first = find(&long, organs[0]);
+    assert_eq!(first["text"], organs[..2].concat(), "{first}");
+    assert!(close(&centres(&first, &organs[..2]), &[67.0, 145.0]), "{first}");
+    let second = find(&long, organs[2]);
+    assert!(close(&centres(&second, &organs[2..]), &[106.0]), "{second}");
+    assert!((mm(&second["baseline"]) - mm(&first["baseline"]) - 5.0 * PITCH).abs() < 0.05);
+    let unsealed = geometry(&dir.join("unsealed.pdf"));
+    let mut baselines = Vec::new();
+    for organ in organs {
+        let l = find(&unsealed, organ);
+        assert_eq!(l["text"], organ, "one organ a line: {l}");
+        assert!((mm(&l["x1"]) - (184.0 - 2.0 * CHAR)).abs() < 0.2, "右空二字: {l}");
+        baselines.push(mm(&l["baseline"]));
+    }
+    assert!(baselines.windows(2).all(|w| (w[1] - w[0] - PITCH).abs() < 0.05), "{baselines:?}");
+    let longest = find(&unsealed, organs[2]);
+    let date = find(&unsealed, "2025年3月3日");
+    assert!((mm(&date["x0"]) - mm(&longest["x0"]) - 2.0 * CHAR).abs() < 0.2, "右移二字: {date}");
+    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join("sealed.docx"), dir.join("long.docx"), dir.join("unsealed.docx")]) {
+        for (id, names) in [("sealed", short), ("long", organs), ("unsealed", organs)] {
+            let all = page_texts(&lo.join(format!("{id}.pdf"))).concat();
+            assert!(all.contains(&format!("{}2025年3月3日", names.concat())), "{id}: {all}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -212,7 +212,7 @@ impl Writer<'_> {
             let height = mark.height().max(mark.size * 1.1) + 2.0;
             anchors.push_str(&self.anchored_box(
                 &content,
-                (left, top + mark.top - (mark.size * 0.1)),
+                (left, top + mark.top),
                 (t.page.text_width(), height),
             ));
         }
