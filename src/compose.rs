@@ -727,7 +727,7 @@ pub fn compose<'a>(
                 letter,
                 order_number: off.order_number.clone().filter(|_| order),
                 attendance,
-                print_title: !order,
+                print_title: template.prints_title(),
                 head_lines,
                 note,
                 lines_before_title: if number.is_some() || mark.is_some() {
@@ -950,16 +950,10 @@ pub fn unprinted_fields(article: &Article, template: &Template) -> Result<(), St
                 );
             }
             if off.printed_by.is_some() {
-                return refuse(
-                    "printed_by",
-                    "the 信函格式's 版记 has no 印发机关 (10.1)",
-                );
+                return refuse("printed_by", "the 信函格式's 版记 has no 印发机关 (10.1)");
             }
             if off.printed_date.is_some() {
-                return refuse(
-                    "printed_date",
-                    "the 信函格式's 版记 has no 印发日期 (10.1)",
-                );
+                return refuse("printed_date", "the 信函格式's 版记 has no 印发日期 (10.1)");
             }
         }
         OfficialFormat::Document | OfficialFormat::Minutes => {}
@@ -1008,18 +1002,30 @@ fn signature(
     if !s.signers.is_empty() {
         // 7.3.5.3: 下空二行右空四字加盖签发人签名章，签名章左空二字标注签发人职务；签名章下空
         // 一行右空四字编排成文日期.
-        let names = s.signers.iter().map(|g| measure(&g.name)).fold(0.0, f32::max);
+        let names = s
+            .signers
+            .iter()
+            .map(|g| measure(&g.name))
+            .fold(0.0, f32::max);
         let seal_x = width - 4.0 * em - names;
         for (i, g) in s.signers.iter().enumerate() {
             rows.push(row(
                 if i == 0 { 2 } else { 0 },
                 vec![
-                    part(&g.title, measure(&g.title), seal_x - 2.0 * em, Anchor::Right),
+                    part(
+                        &g.title,
+                        measure(&g.title),
+                        seal_x - 2.0 * em,
+                        Anchor::Right,
+                    ),
                     part(&g.name, measure(&g.name), seal_x, Anchor::Left),
                 ],
             ));
         }
-        rows.push(row(1, vec![part(&date, measure(&date), width - 4.0 * em, Anchor::Right)]));
+        rows.push(row(
+            1,
+            vec![part(&date, measure(&date), width - 4.0 * em, Anchor::Right)],
+        ));
     } else if !s.sealed {
         // 7.3.5.2: 右空二字编排发文机关署名，下一行编排成文日期，首字比署名首字右移二字；成文
         // 日期长于署名时右空二字，署名右空字数相应增加.
@@ -1036,7 +1042,10 @@ fn signature(
                 vec![part(name, measure(name), names_right, Anchor::Right)],
             ));
         }
-        rows.push(row(0, vec![part(&date, measure(&date), date_left, Anchor::Left)]));
+        rows.push(row(
+            0,
+            vec![part(&date, measure(&date), date_left, Anchor::Left)],
+        ));
     } else {
         let date_end = width - date_right * em;
         if s.names.len() == 1 {
@@ -1080,12 +1089,22 @@ fn signature(
                 let parts = chunk
                     .iter()
                     .enumerate()
-                    .map(|(i, name)| part(name, measure(name), share * (i as f32 + 0.5 + offset), Anchor::Center))
+                    .map(|(i, name)| {
+                        part(
+                            name,
+                            measure(name),
+                            share * (i as f32 + 0.5 + offset),
+                            Anchor::Center,
+                        )
+                    })
                     .collect();
                 rows.push(row(if r == 0 { 1 } else { SEAL_ROW_GAP }, parts));
             }
         }
-        rows.push(row(0, vec![part(&date, measure(&date), date_end, Anchor::Right)]));
+        rows.push(row(
+            0,
+            vec![part(&date, measure(&date), date_end, Anchor::Right)],
+        ));
     }
     Signature { rows }
 }
@@ -1536,7 +1555,10 @@ mod tests {
         // 7.3.5.1, one organ: the date (9 em: "2025年3月3日" counts 9 characters) ends 4 em in,
         // the name centred over it.
         let one = arrange(&sig(&["某局"], &[], true));
-        assert_eq!(one[1], vec![("2025年3月3日".into(), w - 4.0 * em, Anchor::Right)]);
+        assert_eq!(
+            one[1],
+            vec![("2025年3月3日".into(), w - 4.0 * em, Anchor::Right)]
+        );
         assert_eq!(one[0][0].1, w - 4.0 * em - 4.5 * em);
         assert_eq!(one[0][0].2, Anchor::Center);
         // A name longer than the date ends where the date ends.
@@ -1553,18 +1575,27 @@ mod tests {
         assert!((five[1][0].1 - w / 3.0).abs() < 0.01, "{five:?}");
         // 7.3.5.2: names 2 em in from the right; the date 2 em right of their start ...
         let plain = arrange(&sig(&["某某市某某区人民政府办公室"], &[], false));
-        assert_eq!((plain[0][0].1, plain[0][0].2), (w - 2.0 * em, Anchor::Right));
+        assert_eq!(
+            (plain[0][0].1, plain[0][0].2),
+            (w - 2.0 * em, Anchor::Right)
+        );
         assert_eq!(plain[1][0].1, w - 2.0 * em - 13.0 * em + 2.0 * em);
         // ... or, when it is longer, 2 em in from the right, the names moving left.
         let short = arrange(&sig(&["某局"], &[], false));
-        assert_eq!((short[1][0].1, short[1][0].2), (w - 2.0 * em - 9.0 * em, Anchor::Left));
+        assert_eq!(
+            (short[1][0].1, short[1][0].2),
+            (w - 2.0 * em - 9.0 * em, Anchor::Left)
+        );
         assert_eq!(short[0][0].1, w - 2.0 * em - 9.0 * em - 2.0 * em + 2.0 * em);
         // 7.3.5.3: the seal's place 4 em in, the title 2 em left of it, rows aligned; the date
         // a blank line under, 4 em in.
         let seals = arrange(&sig(&[], &[("市长", "李明华"), ("副市长", "王五")], true));
         assert_eq!(seals.len(), 3);
         for row in &seals[..2] {
-            assert_eq!((row[1].1, row[1].2), (w - 4.0 * em - 3.0 * em, Anchor::Left));
+            assert_eq!(
+                (row[1].1, row[1].2),
+                (w - 4.0 * em - 3.0 * em, Anchor::Left)
+            );
             assert_eq!((row[0].1, row[0].2), (w - 9.0 * em, Anchor::Right));
         }
         assert_eq!(seals[2][0].1, w - 4.0 * em);
@@ -1573,7 +1604,10 @@ mod tests {
     #[test]
     fn organs_spaced_apart_on_a_line() {
         assert_eq!(spaced_apart("甲局　　乙局"), vec!["甲局", "乙局"]);
-        assert_eq!(spaced_apart("Bureau of X  Bureau Y"), vec!["Bureau of X", "Bureau Y"]);
+        assert_eq!(
+            spaced_apart("Bureau of X  Bureau Y"),
+            vec!["Bureau of X", "Bureau Y"]
+        );
         assert_eq!(spaced_apart(" 某局 "), vec!["某局"]);
     }
 }

@@ -268,7 +268,7 @@ pub fn lay_out(article: &Article, template: &Template, fonts: &FontBook) -> Resu
     let qr = crate::qr::QrMatrix::for_url(article.url.as_deref()).expect("a validated url encodes");
     let pages = layout::layout(article, template, fonts, qr.as_ref())?;
     check_glyphs_inside_text_area(&pages, template, fonts);
-    check_text_kept(&pages, article);
+    check_text_kept(&pages, article, template);
     Ok(pages)
 }
 
@@ -285,7 +285,15 @@ pub fn check_glyphs_inside_text_area(pages: &Pages, template: &Template, fonts: 
         _ => 0.0,
     };
     let (left, right) = (p.margin_left.pt(), p.width.pt() - p.margin_right.pt());
-    let (top, bottom) = (p.margin_top.pt(), p.height.pt() - p.margin_bottom.pt());
+    // An official mark may stand above the type area (信函格式, 30 mm from the page's top edge).
+    let above = template
+        .official
+        .as_ref()
+        .map_or(0.0, |o| o.mark_top.pt().min(0.0));
+    let (top, bottom) = (
+        p.margin_top.pt() + above,
+        p.height.pt() - p.margin_bottom.pt(),
+    );
     for (n, page) in pages.pages.iter().enumerate() {
         for item in &page.items {
             let Item::Text(run) = item else { continue };
@@ -360,14 +368,18 @@ pub fn laid_out_text(pages: &Pages) -> String {
 }
 
 /// Each block's text, in order, without whitespace and control characters: what
-/// [`laid_out_text`] must contain, block after block.
-pub fn block_texts(article: &Article) -> Vec<String> {
+/// [`laid_out_text`] must contain, block after block, the title first where `template`
+/// prints it ([`Template::prints_title`]).
+pub fn block_texts(article: &Article, template: &Template) -> Vec<String> {
     let squeeze = |s: &str| -> String {
         s.chars()
             .filter(|c| !c.is_whitespace() && !c.is_control())
             .collect()
     };
-    let mut texts = vec![squeeze(&article.title)];
+    let mut texts = Vec::new();
+    if template.prints_title() {
+        texts.push(squeeze(&article.title));
+    }
     for block in &article.body {
         match block {
             Block::Paragraph(t) | Block::Quote(t) | Block::Heading { text: t, .. } => {
@@ -386,8 +398,8 @@ pub fn block_texts(article: &Article) -> Vec<String> {
 }
 
 /// Every block's characters appear in the laid-out text, in the record's order.
-pub fn check_text_kept(pages: &Pages, article: &Article) {
-    if let Err(e) = find_in_order(&laid_out_text(pages), &block_texts(article)) {
+pub fn check_text_kept(pages: &Pages, article: &Article, template: &Template) {
+    if let Err(e) = find_in_order(&laid_out_text(pages), &block_texts(article, template)) {
         panic!("text lost or out of order in layout: {e}");
     }
 }

@@ -1275,7 +1275,11 @@ fn letter_format_stands_as_clause_10_1_says() {
     let first = &pages[0];
     let mark = &lines(first)[0];
     assert_eq!(mark["text"], "内蒙古自治区生态环境厅");
-    assert_eq!(mark["colour"], serde_json::json!([0.88, 0.0, 0.0]), "red: {mark}");
+    assert_eq!(
+        mark["colour"],
+        serde_json::json!([0.88, 0.0, 0.0]),
+        "red: {mark}"
+    );
     let size = mm(&mark["size"]);
     let mark_top = em_top(mm(&mark["baseline"]), size);
     assert!((mark_top - 30.0).abs() < 0.1, "{mark}");
@@ -1286,21 +1290,42 @@ fn letter_format_stands_as_clause_10_1_says() {
     let rules = first["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 4, "{rules:?}");
     for r in rules {
-        assert!((mm(&r["x0"]) - 21.0).abs() < 0.05 && (mm(&r["x1"]) - 191.0).abs() < 0.05, "170 mm centred: {r}");
+        assert!(
+            (mm(&r["x0"]) - 21.0).abs() < 0.05 && (mm(&r["x1"]) - 191.0).abs() < 0.05,
+            "170 mm centred: {r}"
+        );
         assert_eq!(r["colour"], serde_json::json!([0.88, 0.0, 0.0]), "{r}");
     }
     let thickness = |r: &serde_json::Value| mm(&r["bottom"]) - mm(&r["top"]);
-    assert!(thickness(&rules[0]) > thickness(&rules[1]), "上粗下细: {rules:?}");
-    assert!(thickness(&rules[3]) > thickness(&rules[2]), "上细下粗: {rules:?}");
+    assert!(
+        thickness(&rules[0]) > thickness(&rules[1]),
+        "上粗下细: {rules:?}"
+    );
+    assert!(
+        thickness(&rules[3]) > thickness(&rules[2]),
+        "上细下粗: {rules:?}"
+    );
     let mark_bottom = mark_top + size / 72.0 * 25.4;
-    assert!((mm(&rules[0]["top"]) - mark_bottom - 4.0).abs() < 0.1, "4 mm under the mark: {rules:?}");
-    assert!((mm(&rules[3]["bottom"]) - 277.0).abs() < 0.05, "20 mm above the edge: {rules:?}");
+    assert!(
+        (mm(&rules[0]["top"]) - mark_bottom - 4.0).abs() < 0.1,
+        "4 mm under the mark: {rules:?}"
+    );
+    assert!(
+        (mm(&rules[3]["bottom"]) - 277.0).abs() < 0.05,
+        "20 mm above the edge: {rules:?}"
+    );
     let head = line(first, "000012");
-    assert_eq!(head["text"], "000012内环函〔2025〕31号", "份号 left, 发文字号 right: {head}");
+    assert_eq!(
+        head["text"], "000012内环函〔2025〕31号",
+        "份号 left, 发文字号 right: {head}"
+    );
     assert_eq!(mm(&head["x0"]), 28.0);
     assert!((mm(&head["x1"]) - 184.0).abs() < 0.2, "{head}");
     let gap = em_top(mm(&head["baseline"]), 16.0) - mm(&rules[1]["bottom"]);
-    assert!((gap - 16.0 * 7.0 / 8.0 / 72.0 * 25.4).abs() < 0.1, "7/8 of 3号: {gap}");
+    assert!(
+        (gap - 16.0 * 7.0 / 8.0 / 72.0 * 25.4).abs() < 0.1,
+        "7/8 of 3号: {gap}"
+    );
     let urgency = line(first, "加急");
     assert!((mm(&urgency["baseline"]) - mm(&head["baseline"]) - PITCH).abs() < 0.05);
     let title = line(first, "内蒙古自治区生态环境厅关于");
@@ -1310,11 +1335,18 @@ fn letter_format_stands_as_clause_10_1_says() {
         "the title two lines under the last element, on the grid: {above}"
     );
     let texts = page_texts(&dir.join(format!("{id}.pdf")));
-    assert!(!texts[0].contains("—1—"), "no number on the first page: {}", texts[0]);
+    assert!(
+        !texts[0].contains("—1—"),
+        "no number on the first page: {}",
+        texts[0]
+    );
     assert!(texts[1].contains("—2—"), "{}", texts[1]);
     let last = pages.last().unwrap();
     assert!(line(last, "抄送").is_object());
-    assert!(last["rules"].as_array().unwrap().is_empty(), "no rules in the letter's 版记");
+    assert!(
+        last["rules"].as_array().unwrap().is_empty(),
+        "no rules in the letter's 版记"
+    );
     assert!(!texts.concat().contains("印发"));
     // The DOCX: the first page's footer is the empty one; LibreOffice sets the same pages,
     // the four rules where the PDF has them.
@@ -1324,8 +1356,15 @@ fn letter_format_stands_as_clause_10_1_says() {
         let pdf = lo.join(format!("{id}.pdf"));
         let rendered = page_texts(&pdf);
         assert_eq!(rendered.len(), texts.len(), "{rendered:?}");
-        assert!(!rendered[0].contains("—1—") && rendered[1].contains("—2—"), "{rendered:?}");
-        assert!(rendered[0].starts_with("内蒙古自治区生态环境厅000012内环函〔2025〕31号"), "{}", rendered[0]);
+        assert!(
+            !rendered[0].contains("—1—") && rendered[1].contains("—2—"),
+            "{rendered:?}"
+        );
+        assert!(
+            rendered[0].starts_with("内蒙古自治区生态环境厅000012内环函〔2025〕31号"),
+            "{}",
+            rendered[0]
+        );
         let lo_rules = geometry(&pdf)[0]["rules"].as_array().unwrap().clone();
         assert_eq!(lo_rules.len(), 4, "{lo_rules:?}");
         for (a, b) in lo_rules.iter().zip(rules) {
@@ -1367,23 +1406,41 @@ fn order_format_stands_as_clause_10_2_says() {
     assert_eq!(mark["colour"], serde_json::json!([0.88, 0.0, 0.0]));
     let size = mm(&mark["size"]);
     let mark_top = em_top(mm(&mark["baseline"]), size);
-    assert!((mark_top - 57.0).abs() < 0.1, "20 mm under the type area's top: {mark}");
+    assert!(
+        (mark_top - 57.0).abs() < 0.1,
+        "20 mm under the type area's top: {mark}"
+    );
     let number = &lines(first)[1];
     assert_eq!(number["text"], "第7号");
-    assert!(((mm(&number["x0"]) + mm(&number["x1"])) / 2.0 - 106.0).abs() < 0.3, "{number}");
+    assert!(
+        ((mm(&number["x0"]) + mm(&number["x1"])) / 2.0 - 106.0).abs() < 0.3,
+        "{number}"
+    );
     let number_top = em_top(mm(&number["baseline"]), 16.0);
     let blank = number_top - (mark_top + size / 72.0 * 25.4);
-    assert!((2.0 * PITCH - 0.1..3.0 * PITCH).contains(&blank), "two lines under the mark: {blank}");
+    assert!(
+        (2.0 * PITCH - 0.1..3.0 * PITCH).contains(&blank),
+        "two lines under the mark: {blank}"
+    );
     let body = &lines(first)[2];
-    assert!(body["text"].as_str().unwrap().starts_with("《示例市"), "no title line: {body}");
-    assert!((mm(&body["baseline"]) - mm(&number["baseline"]) - 3.0 * PITCH).abs() < 0.05, "{body}");
+    assert!(
+        body["text"].as_str().unwrap().starts_with("《示例市"),
+        "no title line: {body}"
+    );
+    assert!(
+        (mm(&body["baseline"]) - mm(&number["baseline"]) - 3.0 * PITCH).abs() < 0.05,
+        "{body}"
+    );
     let signer = line(first, "市长");
     let date = line(first, "2025年6月20日");
     // "市长", two characters, "李明华" ending four characters in.
     let seal_end = 184.0 - 4.0 * CHAR;
     assert!((mm(&signer["x1"]) - seal_end).abs() < 0.2, "{signer}");
     assert!((mm(&date["x1"]) - seal_end).abs() < 0.2, "{date}");
-    assert!((mm(&date["baseline"]) - mm(&signer["baseline"]) - 2.0 * PITCH).abs() < 0.05, "下空一行: {date}");
+    assert!(
+        (mm(&date["baseline"]) - mm(&signer["baseline"]) - 2.0 * PITCH).abs() < 0.05,
+        "下空一行: {date}"
+    );
     let chars: Vec<char> = signer["text"].as_str().unwrap().chars().collect();
     assert_eq!(chars.iter().collect::<String>(), "市长李明华");
     let doc = page_texts(&dir.join(format!("{id}.pdf"))).concat();
@@ -1391,8 +1448,16 @@ fn order_format_stands_as_clause_10_2_says() {
     if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
         let rendered = page_texts(&lo.join(format!("{id}.pdf")));
         assert_eq!(rendered.len(), 2, "one page: {rendered:?}");
-        assert!(rendered[0].starts_with("示例市人民政府令第7号《示例市"), "{}", rendered[0]);
-        assert!(rendered[0].contains("市长李明华2025年6月20日"), "{}", rendered[0]);
+        assert!(
+            rendered[0].starts_with("示例市人民政府令第7号《示例市"),
+            "{}",
+            rendered[0]
+        );
+        assert!(
+            rendered[0].contains("市长李明华2025年6月20日"),
+            "{}",
+            rendered[0]
+        );
     }
     // The 令号 belongs to this format, the 发文字号 to the others.
     let json: serde_json::Value =
@@ -1424,7 +1489,11 @@ fn minutes_format_stands_as_clause_10_3_says() {
     assert_eq!(lines(&pages[0])[0]["text"], "示例市人民政府专题会议纪要");
     let page = pages
         .iter()
-        .find(|p| lines(p).iter().any(|l| l["text"].as_str().unwrap().starts_with("出席：")))
+        .find(|p| {
+            lines(p)
+                .iter()
+                .any(|l| l["text"].as_str().unwrap().starts_with("出席："))
+        })
         .expect("a page with the attendance");
     let all = lines(page);
     let at = all
@@ -1432,16 +1501,37 @@ fn minutes_format_stands_as_clause_10_3_says() {
         .position(|l| l["text"].as_str().unwrap().starts_with("出席："))
         .unwrap();
     let present = &all[at];
-    assert!((mm(&present["x0"]) - (28.0 + 2.0 * CHAR)).abs() < 0.1, "左空二字: {present}");
-    let fonts: Vec<&str> = present["fonts"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
-    assert!(fonts[..2].iter().all(|f| f.contains("Hei")), "出席 in 黑体: {fonts:?}");
-    assert!(fonts[3..].iter().all(|f| f.contains("Fang")), "names in 仿宋: {fonts:?}");
+    assert!(
+        (mm(&present["x0"]) - (28.0 + 2.0 * CHAR)).abs() < 0.1,
+        "左空二字: {present}"
+    );
+    let fonts: Vec<&str> = present["fonts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        fonts[..2].iter().all(|f| f.contains("Hei")),
+        "出席 in 黑体: {fonts:?}"
+    );
+    assert!(
+        fonts[3..].iter().all(|f| f.contains("Fang")),
+        "names in 仿宋: {fonts:?}"
+    );
     assert!(at > 0, "the example's lists follow its text on the page");
     let gap = mm(&present["baseline"]) - mm(&all[at - 1]["baseline"]);
-    assert!((gap - 2.0 * PITCH).abs() < 0.05, "空一行 under the text: {gap}");
+    assert!(
+        (gap - 2.0 * PITCH).abs() < 0.05,
+        "空一行 under the text: {gap}"
+    );
     // The turned lines start under the first name, right of the colon.
     let names_x = 28.0 + 5.0 * CHAR;
-    assert!((mm(&all[at + 1]["x0"]) - names_x).abs() < 0.1, "{}", all[at + 1]);
+    assert!(
+        (mm(&all[at + 1]["x0"]) - names_x).abs() < 0.1,
+        "{}",
+        all[at + 1]
+    );
     let labels: Vec<String> = all[at..]
         .iter()
         .filter(|l| mm(&l["x0"]) < names_x - 1.0 && mm(&l["baseline"]) < 262.0)
@@ -1453,7 +1543,11 @@ fn minutes_format_stands_as_clause_10_3_says() {
         let rendered = page_texts(&lo.join(format!("{id}.pdf")));
         assert_eq!(rendered.len(), texts.len(), "{rendered:?}");
         let all = rendered.concat();
-        for label in ["出席：市住房和城乡建设局王磊", "请假：市生态环境局吴刚", "列席：市人民政府办公室郑华"] {
+        for label in [
+            "出席：市住房和城乡建设局王磊",
+            "请假：市生态环境局吴刚",
+            "列席：市人民政府办公室郑华",
+        ] {
             assert!(all.contains(label), "{label}: {all}");
         }
     }
@@ -1476,7 +1570,11 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
     let mut record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root().join(RECORD)).unwrap()).unwrap();
     let short = ["某市教育局", "某市财政局", "某市民政局"];
-    let organs = ["内蒙古自治区生态环境厅", "内蒙古自治区财政厅", "内蒙古自治区林业和草原局"];
+    let organs = [
+        "内蒙古自治区生态环境厅",
+        "内蒙古自治区财政厅",
+        "内蒙古自治区林业和草原局",
+    ];
     record["signature"]["name"] = serde_json::json!(short);
     record["id"] = "sealed".into();
     std::fs::write(dir.join("sealed.json"), record.to_string()).unwrap();
@@ -1487,7 +1585,11 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
     record["id"] = "unsealed".into();
     std::fs::write(dir.join("unsealed.json"), record.to_string()).unwrap();
     convert_official(
-        &[dir.join("sealed.json"), dir.join("long.json"), dir.join("unsealed.json")],
+        &[
+            dir.join("sealed.json"),
+            dir.join("long.json"),
+            dir.join("unsealed.json"),
+        ],
         "pdf,docx",
         &dir,
     );
@@ -1521,17 +1623,25 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
     let sealed = geometry(&dir.join("sealed.pdf"));
     let row = find(&sealed, short[0]);
     assert_eq!(row["text"], short.concat(), "one row: {row}");
-    let thirds: Vec<f64> = (0..3).map(|i| 28.0 + 156.0 * (2 * i + 1) as f64 / 6.0).collect();
+    let thirds: Vec<f64> = (0..3)
+        .map(|i| 28.0 + 156.0 * (2 * i + 1) as f64 / 6.0)
+        .collect();
     assert!(close(&centres(&row, &short), &thirds), "{row}");
     let date = find(&sealed, "2025年3月3日");
-    assert!((mm(&date["x1"]) - (184.0 - 4.0 * CHAR)).abs() < 0.2, "{date}");
+    assert!(
+        (mm(&date["x1"]) - (184.0 - 4.0 * CHAR)).abs() < 0.2,
+        "{date}"
+    );
     assert!((mm(&date["baseline"]) - mm(&row["baseline"]) - PITCH).abs() < 0.05);
     // Names too long for three a row: two, then the third centred under them, rows four
     // blank lines apart (42 mm seals neither meet nor touch).
     let long = geometry(&dir.join("long.pdf"));
     let first = find(&long, organs[0]);
     assert_eq!(first["text"], organs[..2].concat(), "{first}");
-    assert!(close(&centres(&first, &organs[..2]), &[67.0, 145.0]), "{first}");
+    assert!(
+        close(&centres(&first, &organs[..2]), &[67.0, 145.0]),
+        "{first}"
+    );
     let second = find(&long, organs[2]);
     assert!(close(&centres(&second, &organs[2..]), &[106.0]), "{second}");
     assert!((mm(&second["baseline"]) - mm(&first["baseline"]) - 5.0 * PITCH).abs() < 0.05);
@@ -1540,17 +1650,38 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
     for organ in organs {
         let l = find(&unsealed, organ);
         assert_eq!(l["text"], organ, "one organ a line: {l}");
-        assert!((mm(&l["x1"]) - (184.0 - 2.0 * CHAR)).abs() < 0.2, "右空二字: {l}");
+        assert!(
+            (mm(&l["x1"]) - (184.0 - 2.0 * CHAR)).abs() < 0.2,
+            "右空二字: {l}"
+        );
         baselines.push(mm(&l["baseline"]));
     }
-    assert!(baselines.windows(2).all(|w| (w[1] - w[0] - PITCH).abs() < 0.05), "{baselines:?}");
+    assert!(
+        baselines
+            .windows(2)
+            .all(|w| (w[1] - w[0] - PITCH).abs() < 0.05),
+        "{baselines:?}"
+    );
     let longest = find(&unsealed, organs[2]);
     let date = find(&unsealed, "2025年3月3日");
-    assert!((mm(&date["x0"]) - mm(&longest["x0"]) - 2.0 * CHAR).abs() < 0.2, "右移二字: {date}");
-    if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join("sealed.docx"), dir.join("long.docx"), dir.join("unsealed.docx")]) {
+    assert!(
+        (mm(&date["x0"]) - mm(&longest["x0"]) - 2.0 * CHAR).abs() < 0.2,
+        "右移二字: {date}"
+    );
+    if let Some(lo) = libreoffice_pdfs(
+        &dir,
+        &[
+            dir.join("sealed.docx"),
+            dir.join("long.docx"),
+            dir.join("unsealed.docx"),
+        ],
+    ) {
         for (id, names) in [("sealed", short), ("long", organs), ("unsealed", organs)] {
             let all = page_texts(&lo.join(format!("{id}.pdf"))).concat();
-            assert!(all.contains(&format!("{}2025年3月3日", names.concat())), "{id}: {all}");
+            assert!(
+                all.contains(&format!("{}2025年3月3日", names.concat())),
+                "{id}: {all}"
+            );
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();

@@ -579,6 +579,9 @@ fn templates_list_builtins_and_the_users_own() {
             ("bulletin", "news", true),
             ("gongwen", "official", true),
             ("leaflet", "news", true),
+            ("xinhan", "official", true),
+            ("mingling", "official", true),
+            ("jiyao", "official", true),
             ("office", "news", false)
         ]
     );
@@ -1322,6 +1325,19 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     assert_eq!(seen["officialVisible"], true);
     assert_eq!(seen["titleLabelEn"], "Title *");
     assert_eq!(seen["officialPreviewStatus"], 200);
+    // The 命令（令）格式 shows its own fields and sends what they hold.
+    assert_eq!(
+        seen["orderFields"],
+        serde_json::json!({"orderNumber": true, "docNumber": false, "signer": false, "attendance": false})
+    );
+    assert_eq!(seen["orderPreviewStatus"], 200, "{}", seen["orderRequest"]);
+    assert_eq!(seen["orderRequest"]["order_number"], "第7号");
+    assert_eq!(
+        seen["orderRequest"]["signature"]["signers"],
+        serde_json::json!([{"title": "市长", "name": "李明华"}])
+    );
+    assert!(seen["orderRequest"].get("doc_number").is_none());
+    assert_eq!(seen["minutesAttendance"], true);
     assert!(seen["previewStatusEn"]
         .as_str()
         .is_some_and(|s| s.ends_with("the first 2 shown.")));

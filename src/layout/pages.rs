@@ -156,10 +156,18 @@ pub fn layout_composed(
             continue;
         }
         // A template may leave the first page without them (信函格式, GB/T 9704-2012 10.1).
-        if let Some(h) = template.header.as_ref().filter(|h| i > 0 || h.on_first_page) {
+        if let Some(h) = template
+            .header
+            .as_ref()
+            .filter(|h| i > 0 || h.on_first_page)
+        {
             b.furniture(p, h, i + 1, total, true);
         }
-        if let Some(f) = template.footer.as_ref().filter(|f| i > 0 || f.on_first_page) {
+        if let Some(f) = template
+            .footer
+            .as_ref()
+            .filter(|f| i > 0 || f.on_first_page)
+        {
             b.furniture(p, f, i + 1, total, false);
         }
     }

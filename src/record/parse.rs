@@ -795,8 +795,16 @@ fn validate(
     if let Some(raw) = raw.attendance {
         for (list, into, field) in [
             (raw.present, &mut attendance.present, "attendance.present"),
-            (raw.on_leave, &mut attendance.on_leave, "attendance.on_leave"),
-            (raw.observers, &mut attendance.observers, "attendance.observers"),
+            (
+                raw.on_leave,
+                &mut attendance.on_leave,
+                "attendance.on_leave",
+            ),
+            (
+                raw.observers,
+                &mut attendance.observers,
+                "attendance.observers",
+            ),
         ] {
             let Some(list) = list else { continue };
             for (i, entry) in list.0.iter().enumerate() {

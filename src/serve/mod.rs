@@ -19,7 +19,7 @@ mod upload;
 mod workspace;
 
 use crate::fonts::FontBook;
-use crate::template::{DocumentKind, Template};
+use crate::template::{DocumentKind, OfficialFormat, Template};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
@@ -614,6 +614,8 @@ struct TemplateInfo<'a> {
     name: &'a str,
     description: &'a str,
     document: &'static str,
+    /// The official format (`document`, `letter`, `order`, `minutes`); none for news templates.
+    format: Option<&'static str>,
     builtin: bool,
 }
 
@@ -628,6 +630,17 @@ async fn list_templates(State(state): State<Arc<AppState>>) -> Response {
                 DocumentKind::News => "news",
                 DocumentKind::Official => "official",
             },
+            format: t
+                .template
+                .official
+                .as_ref()
+                .filter(|_| t.template.document == DocumentKind::Official)
+                .map(|o| match o.format {
+                    OfficialFormat::Document => "document",
+                    OfficialFormat::Letter => "letter",
+                    OfficialFormat::Order => "order",
+                    OfficialFormat::Minutes => "minutes",
+                }),
             builtin: t.builtin,
         })
         .collect();

@@ -651,7 +651,8 @@ impl Template {
     /// The template's TOML as a table, a built-in base it `extends` merged under it: tables
     /// merge key by key, any other value replaces the base's. Bases chain at most four deep.
     fn resolve(text: &str, origin: &str, depth: usize) -> Result<toml::Table, String> {
-        let mut table: toml::Table = toml::from_str(text).map_err(|e| format!("template {origin}: {e}"))?;
+        let mut table: toml::Table =
+            toml::from_str(text).map_err(|e| format!("template {origin}: {e}"))?;
         let Some(base) = table.remove("extends") else {
             return Ok(table);
         };
@@ -668,7 +669,9 @@ impl Template {
             ));
         };
         if depth >= 4 {
-            return Err(format!("template {origin}: `extends` chains more than four templates"));
+            return Err(format!(
+                "template {origin}: `extends` chains more than four templates"
+            ));
         }
         let mut merged = Template::resolve(base_text, name, depth + 1)?;
         merge(&mut merged, table);
@@ -691,6 +694,16 @@ impl Template {
             .footer
             .as_deref()
             .unwrap_or(&footer.text)
+    }
+
+    /// Whether the title is printed: not in the 命令（令）格式, whose mark names the document
+    /// (GB/T 9704-2012 10.2); the title then names the files and the document's properties.
+    pub fn prints_title(&self) -> bool {
+        !(self.document == DocumentKind::Official
+            && self
+                .official
+                .as_ref()
+                .is_some_and(|o| o.format == OfficialFormat::Order))
     }
 
     /// The TOML text of a built-in template.
@@ -1046,7 +1059,10 @@ mod tests {
     fn extends_merges_over_a_built_in_template() {
         let letter = Template::load("xinhan").unwrap();
         let base = Template::load("gongwen").unwrap();
-        let (l, b) = (letter.official.as_ref().unwrap(), base.official.as_ref().unwrap());
+        let (l, b) = (
+            letter.official.as_ref().unwrap(),
+            base.official.as_ref().unwrap(),
+        );
         assert_eq!(l.format, OfficialFormat::Letter);
         assert_eq!(b.format, OfficialFormat::Document);
         assert!((l.mark_top.pt() + Length::mm(7.0).pt()).abs() < 0.01);
@@ -1059,7 +1075,10 @@ mod tests {
         let rule = l.letter.as_ref().unwrap().rule_length.pt();
         assert!((rule - Length::mm(170.0).pt()).abs() < 0.01);
         for (text, says) in [
-            ("extends = \"nonesuch\"\nname = \"x\"", "not a built-in template"),
+            (
+                "extends = \"nonesuch\"\nname = \"x\"",
+                "not a built-in template",
+            ),
             ("extends = 3\nname = \"x\"", "name a built-in template"),
             (
                 "extends = \"gongwen\"\nname = \"x\"\n[official]\nformat = \"letter\"",

@@ -109,6 +109,27 @@ try {
   seen.previewStatusEn = await page.textContent("#preview-status");
   await page.screenshot({ path: join(out, "form-en-official.png"), fullPage: true });
 
+  // The 命令（令）格式: its 令号 and signer fields appear, the 发文字号 and 签发人 go, and the
+  // preview is drawn from what was filled.
+  await page.selectOption("#template", "mingling");
+  seen.orderFields = {
+    orderNumber: await page.isVisible("#order_number"),
+    docNumber: await page.isVisible("#doc_number"),
+    signer: await page.isVisible("#signer"),
+    attendance: await page.isVisible("#attendance-present"),
+  };
+  await page.fill("#issuer_mark", "示例市人民政府令");
+  await page.fill("#signature-date", "2025-06-20");
+  const orderPreview = page.waitForResponse((r) =>
+    r.url().endsWith("/api/preview") && (r.request().postData() || "").includes("李明华"));
+  await page.fill("#order_number", "第7号");
+  await page.fill("#signature-signers", "市长 李明华");
+  const answer = await orderPreview;
+  seen.orderPreviewStatus = answer.status();
+  seen.orderRequest = JSON.parse(answer.request().postData()).record;
+  await page.selectOption("#template", "jiyao");
+  seen.minutesAttendance = await page.isVisible("#attendance-present");
+
   // A batch dropped on the upload tab comes back as a ZIP of outputs and the report.
   await page.click("#tab-upload");
   seen.formHiddenOnUpload = !(await page.isVisible("#article-form"));

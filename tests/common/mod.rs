@@ -63,6 +63,32 @@ pub fn example_records() -> Vec<PathBuf> {
     records
 }
 
+/// The built-in template of a special format of GB/T 9704-2012 (chapter 10) an example is
+/// written for, by its file name.
+pub fn special_format(record: &Path) -> Option<&'static str> {
+    match record.file_name()?.to_str()? {
+        "official-letter.json" => Some("xinhan"),
+        "official-order.json" => Some("mingling"),
+        "official-minutes.json" => Some("jiyao"),
+        _ => None,
+    }
+}
+
+/// The examples `template` converts: a special format's template its own example; the
+/// others every example but those a special format alone prints (gongwen refuses a 令号 and
+/// attendance lists, naming them; news templates print the article).
+pub fn examples_for(template: &str) -> Vec<PathBuf> {
+    let special = ["xinhan", "mingling", "jiyao"];
+    example_records()
+        .into_iter()
+        .filter(|r| match special_format(r) {
+            _ if special.contains(&template) => special_format(r) == Some(template),
+            Some("mingling" | "jiyao") => template != "gongwen",
+            _ => true,
+        })
+        .collect()
+}
+
 /// A fontconfig configuration holding one font without Chinese characters (LibreOffice will
 /// not start with none), so that only fonts embedded in a document can set Chinese.
 pub fn font_config_without_chinese(dir: &Path) -> Option<PathBuf> {

@@ -202,7 +202,11 @@ impl Writer<'_> {
     /// them (the mark stands above the type area, the lower rule below it); in the text, a
     /// spacer down to the elements under the first rule, then 份号 (密级, 紧急程度) at the left
     /// with the 发文字号 at a right tab on the first line.
-    fn letter_head(&mut self, texts: &crate::compose::OfficialTexts, letter: &crate::compose::LetterHead) {
+    fn letter_head(
+        &mut self,
+        texts: &crate::compose::OfficialTexts,
+        letter: &crate::compose::LetterHead,
+    ) {
         let t = self.template;
         let Some(setup) = &t.official else { return };
         let (left, top) = (t.page.margin_left.pt(), t.page.margin_top.pt());
@@ -216,7 +220,10 @@ impl Writer<'_> {
                 (t.page.text_width(), height),
             ));
         }
-        for (rule_top, lines) in [(letter.upper_top, &letter.upper), (letter.lower_top, &letter.lower)] {
+        for (rule_top, lines) in [
+            (letter.upper_top, &letter.upper),
+            (letter.lower_top, &letter.lower),
+        ] {
             for &(offset, thickness) in lines {
                 anchors.push_str(&self.anchored_rect(
                     (left + letter.x1, top + rule_top + offset),

@@ -15,6 +15,10 @@ const TEXT = {
     copyNumber: "份号", classification: "密级", secrecyPeriod: "保密期限", urgency: "紧急程度", none: "无", note: "附注", noteHint: "如：此件公开发布",
     issuerMarkHint: "如：某某市人民政府文件（联合行文：每行一个机关）", signatureNameHint: "联合行文：每行一个机关", docNumber: "发文字号", signer: "签发人",
     recipients: "主送机关", signatureName: "署名（发文机关）", signatureDate: "成文日期",
+    orderNumber: "令号", signers: "签发人职务和签名章（每行一人：职务 姓名）",
+    signersHint: "如：市长 某某某（命令、令等加盖签发人签名章的公文）", sealed: "加盖机关印章",
+    sealedHint: "加盖印章时成文日期右空四字、署名居中其上（联合行文并排）；不盖章时署名右空二字、依次向下。",
+    attendance: "出席、请假和列席人员（每行一个单位或姓名）", present: "出席", onLeave: "请假", observers: "列席",
     attachments: "附件（每行一个名称）", cc: "抄送机关", printedBy: "印发机关", printedDate: "印发日期",
     body: "正文",
     bodyHint: "段落之间空一行；“一、”“（一）”“1.”开头的短行作为标题；单独一行写 [图1] 可把第 1 张图片放在该处。表格可从 Excel、WPS 或 Word 直接复制粘贴（单元格以制表符分隔）；合并单元格：格内只写 < 表示并入左边一格，只写 ^ 表示并入上面一格；表格上方紧挨一行“表1 ……”作为表题。",
@@ -52,6 +56,10 @@ const TEXT = {
     copyNumber: "Copy number", classification: "Classification", secrecyPeriod: "Secrecy period", urgency: "Urgency", none: "None", note: "Note", noteHint: "e.g. 此件公开发布",
     issuerMarkHint: "e.g. 某某市人民政府文件 (red title of the first page; joint documents: one organ per line)", signatureNameHint: "Joint documents: one organ per line", docNumber: "Document number", signer: "Signed by",
     recipients: "Addressees", signatureName: "Signature (issuing body)", signatureDate: "Date written",
+    orderNumber: "Order number (令号)", signers: "Signers' titles and seals (one a line: title name)",
+    signersHint: "e.g. 市长 某某某 (orders and other documents signed with the signer's seal)", sealed: "Organ's seal applied",
+    sealedHint: "With seals the date stands four characters in and the names centred over it (joint: side by side); without, the names two characters in, stacked.",
+    attendance: "Present, on leave, attending (one unit or name a line)", present: "Present (出席)", onLeave: "On leave (请假)", observers: "Attending (列席)",
     attachments: "Attachments (one name per line)", cc: "Copies to", printedBy: "Printed by", printedDate: "Printed on",
     body: "Body",
     bodyHint: "Leave a blank line between paragraphs; short lines starting 一、 （一） 1. become headings; a line [image 1] places image 1 there. Paste a table straight from Excel, WPS or Word (cells separated by tabs); to merge cells, a cell holding only < joins the cell to its left and one holding only ^ joins the cell above; a line \"表1 …\" just above the table is its caption.",
@@ -159,6 +167,23 @@ function isOfficial() {
   return Boolean(chosen && chosen.document === "official");
 }
 
+// The official format of the chosen template: document, letter, order or minutes.
+function officialFormat() {
+  const chosen = templates.find((x) => x.name === $("#template").value);
+  return (chosen && chosen.format) || "";
+}
+
+// Whether a form field is shown for the chosen format (fields a format has no place for
+// are hidden and not sent).
+function shownForFormat(name) {
+  const el = document.querySelector(`#article-form [name="${name}"]`);
+  return Boolean(el) && !el.closest("[hidden]");
+}
+
+function lines(name) {
+  return value(name).split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
 function formRequest() {
   const record = {};
   for (const name of ["title", "subtitle", "published", "source", "author", "issuer", "url", "id", "language"]) {
@@ -166,12 +191,29 @@ function formRequest() {
   }
   record.channel = value("channel").split(/\s*(?:>|＞|»|›|\/|／)\s*/).filter(Boolean);
   if (isOfficial()) {
-    for (const name of ["issuer_mark", "copy_number", "classification", "secrecy_period", "urgency", "doc_number", "signer", "recipients", "note", "cc", "printed_by", "printed_date"]) {
-      record[name] = value(name);
+    for (const name of ["issuer_mark", "copy_number", "classification", "secrecy_period", "urgency", "doc_number", "signer", "order_number", "recipients", "note", "cc", "printed_by", "printed_date"]) {
+      if (shownForFormat(name)) record[name] = value(name);
     }
     const name = value("signature.name");
     const date = value("signature.date");
-    if (name || date) record.signature = { name, date };
+    // "市长 李明华": the title, then the name after the last space.
+    const signers = lines("signature.signers").map((line) => {
+      const m = line.match(/^(.*\S)[\s\u3000]+(\S+)$/);
+      return m ? { title: m[1], name: m[2] } : { title: line, name: "" };
+    });
+    if (name || date || signers.length) {
+      record.signature = { date, sealed: $("#signature-sealed").checked };
+      if (name) record.signature.name = name;
+      if (signers.length) record.signature.signers = signers;
+    }
+    if (shownForFormat("attendance.present")) {
+      const attendance = {};
+      for (const key of ["present", "on_leave", "observers"]) {
+        const entries = lines(`attendance.${key}`);
+        if (entries.length) attendance[key] = entries;
+      }
+      if (Object.keys(attendance).length) record.attendance = attendance;
+    }
     record.attachments = value("attachments").split("\n").map((l) => l.trim()).filter(Boolean).map((line) => {
       const m = line.match(/^(.*?)\s+(https?:\/\/\S+)$/);
       return m ? { name: m[1], url: m[2] } : { name: line };
@@ -454,6 +496,13 @@ function showTab(which) {
 function templateChanged() {
   const chosen = templates.find((x) => x.name === $("#template").value);
   $("#official-fields").hidden = !isOfficial();
+  const format = officialFormat();
+  for (const el of document.querySelectorAll("[data-formats]")) {
+    el.hidden = !el.dataset.formats.split(" ").includes(format);
+  }
+  for (const el of document.querySelectorAll("[data-not-formats]")) {
+    el.hidden = el.dataset.notFormats.split(" ").includes(format);
+  }
   $("#template-description").textContent = chosen ? chosen.description : "";
   schedulePreview(0);
 }
