@@ -1686,3 +1686,61 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The special formats are listed among the templates, and their examples pass `check`.
+#[test]
+fn special_formats_are_listed_and_their_examples_check_clean() {
+    let list = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("templates")
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    for (name, clause) in [("xinhan", "10.1"), ("mingling", "10.2"), ("jiyao", "10.3")] {
+        assert!(
+            list.lines()
+                .any(|l| l.starts_with(name) && l.contains(clause)),
+            "{list}"
+        );
+    }
+    let examples = [
+        "official-letter.json",
+        "official-order.json",
+        "official-minutes.json",
+    ];
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("check")
+        .args(examples.map(|e| root().join("examples").join(e)))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        said.lines().filter(|l| l.ends_with(": ok")).count(),
+        3,
+        "{said}"
+    );
+    // A 令号 with a leading zero is named.
+    let dir = fresh_dir("gongwen", "order-number");
+    let mut record: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("examples/official-order.json")).unwrap(),
+    )
+    .unwrap();
+    record["order_number"] = "第07号".into();
+    let path = dir.join("order.json");
+    std::fs::write(&path, record.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success() && said.contains("order_number") && said.contains("第7号"),
+        "{said}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
