@@ -1251,6 +1251,21 @@ fn em_top(baseline: f64, size: f64) -> f64 {
     baseline - 0.88 * size / 72.0 * 25.4
 }
 
+/// The OFD's text as easyofd reads it, whitespace removed; `None` without easyofd (outside CI).
+fn ofd_text(ofd: &Path) -> Option<String> {
+    if !common::checker("easyofd", common::runs("python3", &["-c", "import easyofd"])) {
+        return None;
+    }
+    let out = Command::new("python3")
+        .arg(root().join("tests/support/read_ofd.py"))
+        .arg(ofd)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    Some(read["text"].to_string().split_whitespace().collect())
+}
+
 const PITCH: f64 = 225.0 / 22.0;
 /// One character of the 28-a-line grid, in mm.
 const CHAR: f64 = 156.0 / 28.0;
@@ -1350,6 +1365,11 @@ fn letter_format_stands_as_clause_10_1_says() {
     assert!(!texts.concat().contains("印发"));
     // The DOCX: the first page's footer is the empty one; LibreOffice sets the same pages,
     // the four rules where the PDF has them.
+    if let Some(text) = ofd_text(&dir.join(format!("{id}.ofd"))) {
+        for part in ["内蒙古自治区生态环境厅", "内环函〔2025〕31号", "加急", "抄送"] {
+            assert!(text.contains(part), "{part} not in the OFD: {text}");
+        }
+    }
     let document = docx_part(&dir.join(format!("{id}.docx")), "word/document.xml");
     assert!(document.contains("<w:titlePg/>") && document.contains("w:type=\"first\""));
     if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
@@ -1445,6 +1465,11 @@ fn order_format_stands_as_clause_10_2_says() {
     assert_eq!(chars.iter().collect::<String>(), "市长李明华");
     let doc = page_texts(&dir.join(format!("{id}.pdf"))).concat();
     assert!(!doc.contains("的命令"), "the title is not printed: {doc}");
+    if let Some(text) = ofd_text(&dir.join(format!("{id}.ofd"))) {
+        for part in ["示例市人民政府令", "第7号", "市长", "李明华"] {
+            assert!(text.contains(part), "{part} not in the OFD: {text}");
+        }
+    }
     if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
         let rendered = page_texts(&lo.join(format!("{id}.pdf")));
         assert_eq!(rendered.len(), 2, "one page: {rendered:?}");
@@ -1539,6 +1564,11 @@ fn minutes_format_stands_as_clause_10_3_says() {
         .collect();
     assert_eq!(labels, ["出席：", "请假：", "列席："]);
     let texts = page_texts(&dir.join(format!("{id}.pdf")));
+    if let Some(text) = ofd_text(&dir.join(format!("{id}.ofd"))) {
+        for part in ["出席：", "请假：", "列席：", "市人民政府办公室郑华"] {
+            assert!(text.contains(part), "{part} not in the OFD: {text}");
+        }
+    }
     if let Some(lo) = libreoffice_pdfs(&dir, &[dir.join(format!("{id}.docx"))]) {
         let rendered = page_texts(&lo.join(format!("{id}.pdf")));
         assert_eq!(rendered.len(), texts.len(), "{rendered:?}");
