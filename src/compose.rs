@@ -908,57 +908,57 @@ pub fn unprinted_fields(article: &Article, template: &Template) -> Result<(), St
     };
     let off = &article.official;
     let format = setup.format;
-    let name = &template.name;
-    let refuse = |field: &str, why: &str| {
-        Err(format!(
-            "field `{field}`: template `{name}` ({}) does not print it: {why}",
-            format.chinese()
-        ))
-    };
-    if off.order_number.is_some() && format != OfficialFormat::Order {
-        return refuse(
+    use OfficialFormat::{Document, Letter, Minutes, Order};
+    // (field, given, the formats that print it, why the others do not).
+    let places: [(&str, bool, &[OfficialFormat], &str); 6] = [
+        (
             "order_number",
+            off.order_number.is_some(),
+            &[Order],
             "a 令号 belongs to the 命令（令）格式 (GB/T 9704-2012 10.2, template `mingling`)",
-        );
-    }
-    if !off.attendance.is_empty() && format != OfficialFormat::Minutes {
-        return refuse(
+        ),
+        (
             "attendance",
+            !off.attendance.is_empty(),
+            &[Minutes],
             "出席, 请假 and 列席 lists belong to the 纪要格式 (GB/T 9704-2012 10.3, template `jiyao`)",
-        );
+        ),
+        (
+            "doc_number",
+            off.doc_number.is_some(),
+            &[Document, Letter, Minutes],
+            "the 命令（令）格式 has the 令号 (`order_number`) in place of a 发文字号 (10.2)",
+        ),
+        (
+            "signer",
+            off.signer.is_some(),
+            &[Document, Minutes],
+            "a 签发人 line belongs to upward documents in the 文件格式 (7.2.6, template `gongwen`); an order is signed by the signer's title and seal (`signature.signers`, 7.3.5.3)",
+        ),
+        (
+            "printed_by",
+            off.printed_by.is_some(),
+            &[Document, Order, Minutes],
+            "the 信函格式's 版记 has no 印发机关 (10.1)",
+        ),
+        (
+            "printed_date",
+            off.printed_date.is_some(),
+            &[Document, Order, Minutes],
+            "the 信函格式's 版记 has no 印发日期 (10.1)",
+        ),
+    ];
+    match places
+        .iter()
+        .find(|(_, given, printed_by, _)| *given && !printed_by.contains(&format))
+    {
+        Some((field, _, _, why)) => Err(format!(
+            "field `{field}`: template `{}` ({}) does not print it: {why}",
+            template.name,
+            format.chinese()
+        )),
+        None => Ok(()),
     }
-    match format {
-        OfficialFormat::Order => {
-            if off.doc_number.is_some() {
-                return refuse(
-                    "doc_number",
-                    "the 命令（令）格式 has the 令号 (`order_number`) in place of a 发文字号 (10.2)",
-                );
-            }
-            if off.signer.is_some() {
-                return refuse(
-                    "signer",
-                    "the 命令（令）格式 is signed by the signer's title and seal (`signature.signers`, 7.3.5.3)",
-                );
-            }
-        }
-        OfficialFormat::Letter => {
-            if off.signer.is_some() {
-                return refuse(
-                    "signer",
-                    "the 信函格式 has no 签发人 line (10.1); use template `gongwen` for upward documents",
-                );
-            }
-            if off.printed_by.is_some() {
-                return refuse("printed_by", "the 信函格式's 版记 has no 印发机关 (10.1)");
-            }
-            if off.printed_date.is_some() {
-                return refuse("printed_date", "the 信函格式's 版记 has no 印发日期 (10.1)");
-            }
-        }
-        OfficialFormat::Document | OfficialFormat::Minutes => {}
-    }
-    Ok(())
 }
 
 /// Blank lines above a 纪要's attendance lists (10.3: "在正文或附件说明下空一行").

@@ -1253,7 +1253,10 @@ fn em_top(baseline: f64, size: f64) -> f64 {
 
 /// The OFD's text as easyofd reads it, whitespace removed; `None` without easyofd (outside CI).
 fn ofd_text(ofd: &Path) -> Option<String> {
-    if !common::checker("easyofd", common::runs("python3", &["-c", "import easyofd"])) {
+    if !common::checker(
+        "easyofd",
+        common::runs("python3", &["-c", "import easyofd"]),
+    ) {
         return None;
     }
     let out = Command::new("python3")
@@ -1264,6 +1267,42 @@ fn ofd_text(ofd: &Path) -> Option<String> {
     assert!(out.status.success(), "{out:?}");
     let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     Some(read["text"].to_string().split_whitespace().collect())
+}
+
+/// examples/`file` converted with `template` (PDF, DOCX, OFD) into a fresh directory named
+/// `name`: the directory, the record as JSON and the PDF's pages ([`geometry`]); `id` names
+/// the outputs.
+fn special_example(
+    name: &str,
+    file: &str,
+    template: &str,
+    id: &str,
+) -> (PathBuf, serde_json::Value, Vec<serde_json::Value>) {
+    let dir = fresh_dir("gongwen", name);
+    let record = root().join("examples").join(file);
+    convert_with(&record, template, "pdf,docx,ofd", &dir);
+    let json = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    let pages = geometry(&dir.join(format!("{id}.pdf")));
+    (dir, json, pages)
+}
+
+/// The mark, the first line of `page`: `text`, red, centred on the type area; its em box's
+/// top and bottom in mm.
+fn red_mark(page: &serde_json::Value, text: &str) -> (f64, f64) {
+    let mark = &lines(page)[0];
+    assert_eq!(mark["text"], text);
+    assert_eq!(
+        mark["colour"],
+        serde_json::json!([0.88, 0.0, 0.0]),
+        "red: {mark}"
+    );
+    assert!(
+        ((mm(&mark["x0"]) + mm(&mark["x1"])) / 2.0 - 106.0).abs() < 0.3,
+        "centred: {mark}"
+    );
+    let size = mm(&mark["size"]) / 72.0 * 25.4;
+    let top = mm(&mark["baseline"]) - 0.88 * size;
+    (top, top + size)
 }
 
 const PITCH: f64 = 225.0 / 22.0;
@@ -1282,26 +1321,11 @@ fn letter_format_stands_as_clause_10_1_says() {
     if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
-    let dir = fresh_dir("gongwen", "letter");
-    let record = root().join("examples/official-letter.json");
-    convert_with(&record, "xinhan", "pdf,docx,ofd", &dir);
     let id = "official-letter-2025-31";
-    let pages = geometry(&dir.join(format!("{id}.pdf")));
+    let (dir, json, pages) = special_example("letter", "official-letter.json", "xinhan", id);
     let first = &pages[0];
-    let mark = &lines(first)[0];
-    assert_eq!(mark["text"], "内蒙古自治区生态环境厅");
-    assert_eq!(
-        mark["colour"],
-        serde_json::json!([0.88, 0.0, 0.0]),
-        "red: {mark}"
-    );
-    let size = mm(&mark["size"]);
-    let mark_top = em_top(mm(&mark["baseline"]), size);
-    assert!((mark_top - 30.0).abs() < 0.1, "{mark}");
-    assert!(
-        ((mm(&mark["x0"]) + mm(&mark["x1"])) / 2.0 - 106.0).abs() < 0.3,
-        "centred: {mark}"
-    );
+    let (mark_top, mark_bottom) = red_mark(first, "内蒙古自治区生态环境厅");
+    assert!((mark_top - 30.0).abs() < 0.1, "{mark_top}");
     let rules = first["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 4, "{rules:?}");
     for r in rules {
@@ -1320,7 +1344,6 @@ fn letter_format_stands_as_clause_10_1_says() {
         thickness(&rules[3]) > thickness(&rules[2]),
         "上细下粗: {rules:?}"
     );
-    let mark_bottom = mark_top + size / 72.0 * 25.4;
     assert!(
         (mm(&rules[0]["top"]) - mark_bottom - 4.0).abs() < 0.1,
         "4 mm under the mark: {rules:?}"
@@ -1366,7 +1389,12 @@ fn letter_format_stands_as_clause_10_1_says() {
     // The DOCX: the first page's footer is the empty one; LibreOffice sets the same pages,
     // the four rules where the PDF has them.
     if let Some(text) = ofd_text(&dir.join(format!("{id}.ofd"))) {
-        for part in ["内蒙古自治区生态环境厅", "内环函〔2025〕31号", "加急", "抄送"] {
+        for part in [
+            "内蒙古自治区生态环境厅",
+            "内环函〔2025〕31号",
+            "加急",
+            "抄送",
+        ] {
             assert!(text.contains(part), "{part} not in the OFD: {text}");
         }
     }
@@ -1394,8 +1422,6 @@ fn letter_format_stands_as_clause_10_1_says() {
         }
     }
     // What the letter has no place for is refused, named.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     let mut bad = json.clone();
     bad["printed_by"] = "某某办公室".into();
     refused(&dir, &bad, "xinhan", &["printed_by", "信函格式"]);
@@ -1415,20 +1441,13 @@ fn order_format_stands_as_clause_10_2_says() {
     if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
-    let dir = fresh_dir("gongwen", "order");
-    let record = root().join("examples/official-order.json");
-    convert_with(&record, "mingling", "pdf,docx,ofd", &dir);
     let id = "official-order-2025-7";
-    let pages = geometry(&dir.join(format!("{id}.pdf")));
+    let (dir, json, pages) = special_example("order", "official-order.json", "mingling", id);
     let first = &pages[0];
-    let mark = &lines(first)[0];
-    assert_eq!(mark["text"], "示例市人民政府令");
-    assert_eq!(mark["colour"], serde_json::json!([0.88, 0.0, 0.0]));
-    let size = mm(&mark["size"]);
-    let mark_top = em_top(mm(&mark["baseline"]), size);
+    let (mark_top, mark_bottom) = red_mark(first, "示例市人民政府令");
     assert!(
         (mark_top - 57.0).abs() < 0.1,
-        "20 mm under the type area's top: {mark}"
+        "20 mm under the type area's top: {mark_top}"
     );
     let number = &lines(first)[1];
     assert_eq!(number["text"], "第7号");
@@ -1437,7 +1456,7 @@ fn order_format_stands_as_clause_10_2_says() {
         "{number}"
     );
     let number_top = em_top(mm(&number["baseline"]), 16.0);
-    let blank = number_top - (mark_top + size / 72.0 * 25.4);
+    let blank = number_top - mark_bottom;
     assert!(
         (2.0 * PITCH - 0.1..3.0 * PITCH).contains(&blank),
         "two lines under the mark: {blank}"
@@ -1485,8 +1504,6 @@ fn order_format_stands_as_clause_10_2_says() {
         );
     }
     // The 令号 belongs to this format, the 发文字号 to the others.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     refused(&dir, &json, "gongwen", &["order_number", "mingling"]);
     let mut bad = json.clone();
     bad["doc_number"] = "示政发〔2025〕7号".into();
@@ -1506,12 +1523,13 @@ fn minutes_format_stands_as_clause_10_3_says() {
     if !common::runs("python3", &["-c", "import pdfplumber"]) {
         return;
     }
-    let dir = fresh_dir("gongwen", "minutes");
-    let record = root().join("examples/official-minutes.json");
-    convert_with(&record, "jiyao", "pdf,docx,ofd", &dir);
     let id = "official-minutes-2025-12";
-    let pages = geometry(&dir.join(format!("{id}.pdf")));
-    assert_eq!(lines(&pages[0])[0]["text"], "示例市人民政府专题会议纪要");
+    let (dir, json, pages) = special_example("minutes", "official-minutes.json", "jiyao", id);
+    let (mark_top, _) = red_mark(&pages[0], "示例市人民政府专题会议纪要");
+    assert!(
+        (mark_top - 72.0).abs() < 0.1,
+        "35 mm under the type area's top: {mark_top}"
+    );
     let page = pages
         .iter()
         .find(|p| {
@@ -1581,8 +1599,6 @@ fn minutes_format_stands_as_clause_10_3_says() {
             assert!(all.contains(label), "{label}: {all}");
         }
     }
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
     refused(&dir, &json, "gongwen", &["attendance", "jiyao"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
