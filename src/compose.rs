@@ -897,8 +897,11 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
 /// the field and the clause, so that nothing is dropped silently: the 令号 outside the
 /// 命令（令）格式, the attendance lists outside the 纪要格式, the 签发人 and 发文字号 in the
 /// 命令（令）格式 (10.2), the 签发人 and the 印发机关 and 印发日期 in the 信函格式 (10.1).
-/// Other templates are not concerned.
-pub fn unprinted_fields(article: &Article, template: &Template) -> Result<(), String> {
+/// Other templates are not concerned. The error is (the field, the whole message).
+pub fn unprinted_fields(
+    article: &Article,
+    template: &Template,
+) -> Result<(), (&'static str, String)> {
     let Some(setup) = template
         .official
         .as_ref()
@@ -910,7 +913,7 @@ pub fn unprinted_fields(article: &Article, template: &Template) -> Result<(), St
     let format = setup.format;
     use OfficialFormat::{Document, Letter, Minutes, Order};
     // (field, given, the formats that print it, why the others do not).
-    let places: [(&str, bool, &[OfficialFormat], &str); 6] = [
+    let places: [(&'static str, bool, &[OfficialFormat], &str); 6] = [
         (
             "order_number",
             off.order_number.is_some(),
@@ -952,10 +955,13 @@ pub fn unprinted_fields(article: &Article, template: &Template) -> Result<(), St
         .iter()
         .find(|(_, given, printed_by, _)| *given && !printed_by.contains(&format))
     {
-        Some((field, _, _, why)) => Err(format!(
-            "field `{field}`: template `{}` ({}) does not print it: {why}",
-            template.name,
-            format.chinese()
+        Some((field, _, _, why)) => Err((
+            field,
+            format!(
+                "field `{field}`: template `{}` ({}) does not print it: {why}",
+                template.name,
+                format.chinese()
+            ),
         )),
         None => Ok(()),
     }

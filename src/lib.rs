@@ -105,6 +105,19 @@ pub fn char_list(chars: &[char]) -> String {
     list.join(", ")
 }
 
+/// What `bulletin check` reports against GB/T 9704-2012, as warnings of a conversion with an
+/// official template (none for other templates).
+pub fn official_warnings(article: &Article, template: &Template) -> Vec<String> {
+    if template.document != template::DocumentKind::Official {
+        return Vec::new();
+    }
+    article
+        .official_spots()
+        .into_iter()
+        .map(|s| format!("field `{}`, character {}: {}", s.field, s.column, s.message))
+        .collect()
+}
+
 /// Converts one validated article. Nothing is written to disk here.
 pub fn convert(
     article: &Article,
@@ -113,19 +126,10 @@ pub fn convert(
     formats: Formats,
 ) -> Result<Outputs, String> {
     panics::injected_fault(&article.id);
-    compose::unprinted_fields(article, template)?;
+    compose::unprinted_fields(article, template).map_err(|(_, message)| message)?;
     let qr = qr::QrMatrix::for_url(article.url.as_deref())?;
     let mut files = Vec::new();
-    let mut warnings = Vec::new();
-    if template.document == template::DocumentKind::Official {
-        // What `bulletin check` reports against GB/T 9704-2012, said at conversion too.
-        warnings.extend(
-            article
-                .official_spots()
-                .into_iter()
-                .map(|s| format!("field `{}`, character {}: {}", s.field, s.column, s.message)),
-        );
-    }
+    let mut warnings = official_warnings(article, template);
     let mut pages = 0;
     // Every decision about what is printed, made once for all the writers (not at all when
     // only the QR files are wanted).

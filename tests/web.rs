@@ -1430,3 +1430,34 @@ fn tables_pasted_into_the_body_keep_their_merged_cells() {
     );
     std::fs::remove_dir_all(&scratch).ok();
 }
+
+/// The preview holds an official template to what `convert` does: a field the format does not
+/// print is refused at that field, and what `check` says against GB/T 9704-2012 comes back as
+/// a warning naming the field.
+#[test]
+fn the_preview_refuses_what_the_format_does_not_print_and_warns_as_check_does() {
+    let server = Server::start("formats", &[]);
+    let request = |template: &str, record: serde_json::Value| serde_json::json!({"template": template, "record": record, "body": "正文。"});
+    let order = serde_json::json!({"title": "某令", "issuer_mark": "某市人民政府令", "order_number": "第1号"});
+    let refused = server.post_json("/api/preview", &request("gongwen", order.clone()));
+    assert_eq!(
+        (refused.status, refused.problem_field()),
+        (422, "order_number".into())
+    );
+    assert!(refused.text().contains("mingling"), "{}", refused.text());
+    let drawn = server.post_json("/api/preview", &request("mingling", order));
+    assert_eq!(drawn.status, 200, "{}", drawn.text());
+    let numbered = server.post_json(
+        "/api/preview",
+        &request(
+            "gongwen",
+            serde_json::json!({"title": "某通知", "doc_number": "某环发[2025]12号"}),
+        ),
+    );
+    assert_eq!(numbered.status, 200, "{}", numbered.text());
+    let warnings = numbered.json()["warnings"].to_string();
+    assert!(
+        warnings.contains("doc_number") && warnings.contains("〔2025〕"),
+        "{warnings}"
+    );
+}

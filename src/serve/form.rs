@@ -355,7 +355,12 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
     )
     .map_err(|e| field_error(e, &origins))?;
 
-    let mut warnings = Vec::new();
+    // A field the template's format has no place for is named at the field, as convert
+    // refuses it; what `check` says against GB/T 9704-2012 comes with the preview.
+    crate::compose::unprinted_fields(&article, &template).map_err(|(field, message)| {
+        ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, message)
+    })?;
+    let mut warnings = crate::official_warnings(&article, &template);
     if request.options.normalize_punctuation || template.typography.normalize_punctuation {
         article.normalize_punctuation();
     } else {
