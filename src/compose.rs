@@ -217,7 +217,9 @@ const MARK_PITCH: f32 = 1.2;
 /// stacked organs.
 pub fn mark_suffixes(format: OfficialFormat) -> &'static [&'static str] {
     match format {
-        OfficialFormat::Document | OfficialFormat::Letter => &["文件"],
+        OfficialFormat::Document => &["文件"],
+        // 10.1: the organ's name alone.
+        OfficialFormat::Letter => &[],
         OfficialFormat::Order => &["命令", "令"],
         OfficialFormat::Minutes => &["纪要"],
     }
@@ -397,9 +399,9 @@ pub struct SignatureRow {
 /// 落款 (GB/T 9704-2012 7.3.5), line by line, the 成文日期 last, each text placed:
 /// - sealed (7.3.5.1, the default): the date 4 characters in from the right (右空四字), one
 ///   organ's name centred over it; a joint document's organs side by side in their order,
-///   each centred in an equal share of the type area, up to three a row and two rows for up
-///   to six (最多排两排), rows four blank lines apart so that 42 mm seals neither meet nor
-///   touch, the date under the last row;
+///   each centred in an equal share of the type area, as many a row as fit two characters
+///   apart (three at most), rows four blank lines apart so that 42 mm seals neither meet nor
+///   touch, the date centred under the last organ (its seal covers both);
 /// - unsealed (7.3.5.2): the names 2 characters in from the right (右空二字), stacked, the
 ///   date on the next line starting 2 characters right of the names' start, or 2 characters
 ///   in from the right when it is longer (the names moving left with it);
@@ -913,7 +915,22 @@ pub fn unprinted_fields(
     let format = setup.format;
     use OfficialFormat::{Document, Letter, Minutes, Order};
     // (field, given, the formats that print it, why the others do not).
-    let places: [(&'static str, bool, &[OfficialFormat], &str); 6] = [
+    let names = off.signature.as_ref().is_some_and(|s| !s.names.is_empty());
+    let joint_or_file =
+        off.issuer_mark.len() > 1 || off.issuer_mark.iter().any(|m| m.ends_with("文件"));
+    let places: [(&'static str, bool, &[OfficialFormat], &str); 8] = [
+        (
+            "issuer_mark",
+            joint_or_file,
+            &[Document, Order, Minutes],
+            "the 信函格式's mark is the lead organ's name alone, without 文件 (10.1: 发文机关标志使用发文机关全称或者规范化简称；联合行文时，使用主办机关标志)",
+        ),
+        (
+            "signature.name",
+            names,
+            &[Document, Letter, Minutes],
+            "the 命令（令）格式 is signed with the signer's title and signature seal (`signature.signers`, 10.2, 7.3.5.3)",
+        ),
         (
             "order_number",
             off.order_number.is_some(),
@@ -965,6 +982,43 @@ pub fn unprinted_fields(
         )),
         None => Ok(()),
     }
+}
+
+/// What a record written for `template`'s special format leaves out or writes otherwise than
+/// the format's clause shows, as warnings naming the field: an order's mark not ending in 命令
+/// or 令 and an order without a 令号 (10.2), minutes whose mark does not end in 纪要 (10.3).
+pub fn format_warnings(article: &Article, template: &Template) -> Vec<String> {
+    let Some(setup) = template
+        .official
+        .as_ref()
+        .filter(|_| template.document == DocumentKind::Official)
+    else {
+        return Vec::new();
+    };
+    let off = &article.official;
+    let last = off.issuer_mark.last().map(String::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    match setup.format {
+        OfficialFormat::Order => {
+            if !last.is_empty()
+                && !mark_suffixes(setup.format)
+                    .iter()
+                    .any(|w| last.ends_with(w))
+            {
+                out.push("field `issuer_mark`: an order's mark is the organ's full name and 命令 or 令 (GB/T 9704-2012 10.2)".to_owned());
+            }
+            if off.order_number.is_none() {
+                out.push("field `order_number`: an order has a 令号 two lines under its mark (GB/T 9704-2012 10.2); the text starts two lines under the mark".to_owned());
+            }
+        }
+        OfficialFormat::Minutes => {
+            if !last.is_empty() && !last.ends_with("纪要") {
+                out.push("field `issuer_mark`: the minutes' mark is the \"…纪要\" name (GB/T 9704-2012 10.3)".to_owned());
+            }
+        }
+        OfficialFormat::Document | OfficialFormat::Letter => {}
+    }
+    out
 }
 
 /// Blank lines above a 纪要's attendance lists (10.3: "在正文或附件说明下空一行").
@@ -1066,11 +1120,12 @@ fn signature(
             };
             rows.push(row(1, vec![p]));
         } else {
-            // Joint: 各发文机关署名按照发文机关顺序整齐排列，印章一一对应、居中下压署名，最多
-            // 排两排: up to three a row, the rows as even as they can be.
-            // A record that spaced organs apart on its lines ("甲局　　乙局") arranged the rows
-            // itself.
-            // Each name keeps two characters clear of its neighbours: no more a row than fit.
+            // Joint: "各发文机关署名按照发文机关顺序整齐排列在相应位置，并将印章一一对应、端正、
+            // 居中下压发文机关署名，最后一个印章端正、居中下压发文机关署名和成文日期，印章之间
+            // 排列整齐、互不相交或相切，每排印章两端不得超出版心". As many a row as fit two
+            // characters apart (three at most, for seals of 42 mm across 156 mm), the rows as
+            // even as they can be, a shorter row centred; a record that spaced organs apart on
+            // its lines ("甲局　　乙局") arranged the rows itself.
             let widest = s.names.iter().map(|n| measure(n)).fold(0.0, f32::max);
             let fit = ((width / (widest + 2.0 * em) + 0.001).floor() as usize).clamp(1, 3);
             let arranged: Vec<Vec<String>> = s.names.iter().map(|n| spaced_apart(n)).collect();
@@ -1081,18 +1136,17 @@ fn signature(
                 arranged
             } else {
                 let n = s.names.len();
-                let row_count = n.div_ceil(fit).max(if n > 3 { 2 } else { 1 });
                 s.names
-                    .chunks(n.div_ceil(row_count))
+                    .chunks(n.div_ceil(n.div_ceil(fit)))
                     .map(<[String]>::to_vec)
                     .collect()
             };
             let per_row = rows_of.iter().map(Vec::len).max().unwrap_or(1);
+            let mut last_centre = date_end - date_w / 2.0;
             for (r, chunk) in rows_of.iter().enumerate() {
                 let share = width / per_row as f32;
-                // A shorter row is centred under the full ones.
                 let offset = (per_row - chunk.len()) as f32 / 2.0;
-                let parts = chunk
+                let parts: Vec<SignaturePart> = chunk
                     .iter()
                     .enumerate()
                     .map(|(i, name)| {
@@ -1104,8 +1158,17 @@ fn signature(
                         )
                     })
                     .collect();
+                if let Some(p) = parts.last() {
+                    last_centre = p.x;
+                }
                 rows.push(row(if r == 0 { 1 } else { SEAL_ROW_GAP }, parts));
             }
+            // The last seal covers the last organ and the date: the date centred under it.
+            rows.push(row(
+                0,
+                vec![part(&date, date_w, last_centre, Anchor::Center)],
+            ));
+            return Signature { rows };
         }
         rows.push(row(
             0,

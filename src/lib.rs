@@ -105,17 +105,34 @@ pub fn char_list(chars: &[char]) -> String {
     list.join(", ")
 }
 
-/// What `bulletin check` reports against GB/T 9704-2012, as warnings of a conversion with an
-/// official template (none for other templates).
+/// What `bulletin check` reports of `article` against GB/T 9704-2012, one line each naming the
+/// field: the 发文字号's form, cited 文号, attachment names, the 令号 ([`Article::official_spots`]);
+/// with `template`, also what its format refuses ([`compose::unprinted_fields`]) or says of the
+/// record ([`compose::format_warnings`]).
+pub fn gb_t_9704_findings(article: &Article, template: Option<&Template>) -> Vec<String> {
+    let mut out: Vec<String> = article
+        .official_spots()
+        .into_iter()
+        .map(|s| format!("field `{}`, character {}: {}", s.field, s.column, s.message))
+        .collect();
+    if let Some(t) = template {
+        if let Err((_, message)) = compose::unprinted_fields(article, t) {
+            out.push(message);
+        }
+        out.extend(compose::format_warnings(article, t));
+    }
+    out
+}
+
+/// The findings of [`gb_t_9704_findings`] as warnings of a conversion with an official template
+/// (none for other templates; what the format refuses is an error there, not a warning).
 pub fn official_warnings(article: &Article, template: &Template) -> Vec<String> {
     if template.document != template::DocumentKind::Official {
         return Vec::new();
     }
-    article
-        .official_spots()
-        .into_iter()
-        .map(|s| format!("field `{}`, character {}: {}", s.field, s.column, s.message))
-        .collect()
+    let mut out = gb_t_9704_findings(article, None);
+    out.extend(compose::format_warnings(article, template));
+    out
 }
 
 /// Converts one validated article. Nothing is written to disk here.

@@ -1421,7 +1421,24 @@ fn letter_format_stands_as_clause_10_1_says() {
             }
         }
     }
-    // What the letter has no place for is refused, named.
+    // What the letter has no place for is refused, named: the mark is the lead organ's name.
+    let mut joint = json.clone();
+    joint["issuer_mark"] =
+        serde_json::json!(["内蒙古自治区生态环境厅", "内蒙古自治区林业和草原局"]);
+    refused(&dir, &joint, "xinhan", &["issuer_mark", "主办机关"]);
+    let mut file = json.clone();
+    file["issuer_mark"] = "内蒙古自治区生态环境厅文件".into();
+    refused(&dir, &file, "xinhan", &["issuer_mark", "文件"]);
+    // A one-page letter keeps its 版记 at the foot of that page (10.1: 最后一面).
+    let mut short = json.clone();
+    short["body"] = "请于2025年5月30日前报送有关数据。".into();
+    short["id"] = "short".into();
+    let path = dir.join("short.json");
+    std::fs::write(&path, short.to_string()).unwrap();
+    convert_with(&path, "xinhan", "pdf", &dir);
+    let short_pages = page_texts(&dir.join("short.pdf"));
+    assert_eq!(short_pages.len(), 2, "one page: {short_pages:?}");
+    assert!(short_pages[0].contains("抄送"), "{short_pages:?}");
     let mut bad = json.clone();
     bad["printed_by"] = "某某办公室".into();
     refused(&dir, &bad, "xinhan", &["printed_by", "信函格式"]);
@@ -1505,6 +1522,36 @@ fn order_format_stands_as_clause_10_2_says() {
     }
     // The 令号 belongs to this format, the 发文字号 to the others.
     refused(&dir, &json, "gongwen", &["order_number", "mingling"]);
+    // check --template says the same before any conversion.
+    let checked = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["check", "--template", "gongwen"])
+        .arg(root().join("examples/official-order.json"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        !checked.status.success() && said.contains("order_number"),
+        "{said}"
+    );
+    // Without a 令号: a warning, and the text still two lines under the mark.
+    let mut bare = json.clone();
+    bare.as_object_mut().unwrap().remove("order_number");
+    bare["id"] = "bare".into();
+    let path = dir.join("bare.json");
+    std::fs::write(&path, bare.to_string()).unwrap();
+    let warned = convert_with(&path, "mingling", "pdf", &dir);
+    assert!(warned.contains("order_number"), "{warned}");
+    let bare_pages = geometry(&dir.join("bare.pdf"));
+    let (_, bare_mark_bottom) = red_mark(&bare_pages[0], "示例市人民政府令");
+    let text_top = em_top(mm(&lines(&bare_pages[0])[1]["baseline"]), 16.0);
+    assert!(
+        (2.0 * PITCH - 0.1..3.0 * PITCH).contains(&(text_top - bare_mark_bottom)),
+        "two lines under the mark: {}",
+        text_top - bare_mark_bottom
+    );
+    let mut organ = json.clone();
+    organ["signature"] = serde_json::json!({"name": "示例市人民政府", "date": "2025-06-20"});
+    refused(&dir, &organ, "mingling", &["signature.name", "7.3.5.3"]);
     let mut bad = json.clone();
     bad["doc_number"] = "示政发〔2025〕7号".into();
     refused(&dir, &bad, "mingling", &["doc_number", "order_number"]);
@@ -1604,8 +1651,9 @@ fn minutes_format_stands_as_clause_10_3_says() {
 }
 
 /// Where the signature's names and date stand (GB/T 9704-2012 7.3.5), measured: sealed (the
-/// default), three organs side by side, each centred in a third of the type area, the date 4
-/// characters in from the right under them; unsealed (`"sealed": false`), the names stacked 2
+/// default), three organs side by side, each centred in a third of the type area, the date
+/// centred under the last (its seal covers both); names too long for three a row, two and one
+/// centred under them; unsealed (`"sealed": false`), the names stacked 2
 /// characters in from the right and the date starting 2 characters right of them.
 #[test]
 fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
@@ -1673,11 +1721,10 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
         .map(|i| 28.0 + 156.0 * (2 * i + 1) as f64 / 6.0)
         .collect();
     assert!(close(&centres(&row, &short), &thirds), "{row}");
+    // The last seal covers the last organ and the date: the date centred under it.
     let date = find(&sealed, "2025年3月3日");
-    assert!(
-        (mm(&date["x1"]) - (184.0 - 4.0 * CHAR)).abs() < 0.2,
-        "{date}"
-    );
+    let date_centre = (mm(&date["x0"]) + mm(&date["x1"])) / 2.0;
+    assert!((date_centre - thirds[2]).abs() < 0.5, "{date}");
     assert!((mm(&date["baseline"]) - mm(&row["baseline"]) - PITCH).abs() < 0.05);
     // Names too long for three a row: two, then the third centred under them, rows four
     // blank lines apart (42 mm seals neither meet nor touch).
@@ -1691,6 +1738,11 @@ fn joint_signatures_stand_side_by_side_under_seals_and_stacked_without() {
     let second = find(&long, organs[2]);
     assert!(close(&centres(&second, &organs[2..]), &[106.0]), "{second}");
     assert!((mm(&second["baseline"]) - mm(&first["baseline"]) - 5.0 * PITCH).abs() < 0.05);
+    let date = find(&long, "2025年3月3日");
+    assert!(
+        ((mm(&date["x0"]) + mm(&date["x1"])) / 2.0 - 106.0).abs() < 0.5,
+        "{date}"
+    );
     let unsealed = geometry(&dir.join("unsealed.pdf"));
     let mut baselines = Vec::new();
     for organ in organs {

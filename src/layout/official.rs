@@ -197,6 +197,12 @@ impl Builder<'_> {
                 });
             }
         }
+        if texts.format == OfficialFormat::Order && texts.order_number.is_none() {
+            // No 令号: the text still starts two lines under the mark.
+            if let Some(last) = self.boxes.last_mut() {
+                last.space_after = f32::from(texts.lines_before_number) * pitch;
+            }
+        }
         if let Some(order_number) = &texts.order_number {
             // 令号 two lines under the mark, centred; the text two lines under it (10.2).
             self.role(super::Role::P);
@@ -337,8 +343,9 @@ impl Builder<'_> {
         };
         let body = t.styles.body.clone();
         let pitch = body.line_pitch();
-        // The body's last line, where the signature's chain begins.
-        let last_body_line = self.boxes.len().checked_sub(1);
+        // The body's last line, where the signature's chain begins (or, after attendance
+        // lists, their last line: the lists themselves may part at a page's end).
+        let mut chain_from = self.boxes.len().checked_sub(1);
         if !texts.attachment_notes.is_empty() {
             self.role(super::Role::P);
             // "附件：1. 名称" two characters in; further names aligned under the first.
@@ -365,12 +372,13 @@ impl Builder<'_> {
                 lines_before,
                 false,
             );
+            chain_from = self.boxes.len().checked_sub(1);
         }
         if let Some(signature) = &texts.signature {
             // The signature never opens a page by itself: the body's last line and the
             // 附件说明 go with it, so that the page with the signature and date has text on
             // it (no page that would need "此页无正文").
-            if let Some(from) = last_body_line {
+            if let Some(from) = chain_from {
                 for b in &mut self.boxes[from..] {
                     b.keep_with_next = true;
                 }

@@ -29,11 +29,11 @@ const CODE_ENDS: &[char] = &[
     '发', '函', '字', '办', '电', '令', '复', '呈', '报', '通', '文', '纪', '议', '告',
 ];
 
-/// Seals of 42 mm, three a row across the 156 mm type area, two rows at most (7.3.5.1).
-const MAX_SEALED_ORGANS: usize = 6;
+/// Chinese numerals a 令号 may be written in ("第三十一号", as 主席令 are numbered).
+const CHINESE_NUMERALS: &str = "〇零一二三四五六七八九十百千";
 
-/// What is wrong with a 令号 (the 命令（令）格式, 10.2: "第×号", the number in Arabic digits
-/// without leading zeros), or `None`.
+/// What is wrong with a 令号 (the 命令（令）格式, 10.2, whose figure shows "第×号": the number in
+/// Arabic digits without a leading zero, or in Chinese numerals), or `None`.
 pub fn order_number_problem(number: &str) -> Option<String> {
     let n = number.trim();
     let digits = n.strip_prefix('第').and_then(|r| r.strip_suffix('号'));
@@ -45,7 +45,11 @@ pub fn order_number_problem(number: &str) -> Option<String> {
             "Arabic digits in half width; write 第{}号",
             d.chars().map(ascii_digit).collect::<String>()
         )),
-        _ => Some("a 令号 reads 第, the number in Arabic digits, 号: e.g. 第7号".to_owned()),
+        Some(d) if !d.is_empty() && d.chars().all(|c| CHINESE_NUMERALS.contains(c)) => None,
+        _ => Some(
+            "a 令号 reads 第, the number (Arabic digits or Chinese numerals), 号: e.g. 第7号 (GB/T 9704-2012 10.2)"
+                .to_owned(),
+        ),
     }
 }
 
@@ -306,19 +310,6 @@ impl Article {
                 });
             }
         }
-        if let Some(sig) = &self.official.signature {
-            if sig.sealed && sig.names.len() > MAX_SEALED_ORGANS {
-                out.push(OfficialSpot {
-                    field: "signature.name".to_owned(),
-                    column: 1,
-                    message: format!(
-                        "{} organs' seals do not fit in two rows across the type area (GB/T 9704-2012 7.3.5.1: 最多排两排); \
-                         give `\"sealed\": false` to stack the names without seals (7.3.5.2)",
-                        sig.names.len()
-                    ),
-                });
-            }
-        }
         for (i, a) in self.attachments.iter().enumerate() {
             if let Some(last) = a.name.trim_end().chars().last() {
                 if CLOSING_PUNCTUATION.contains(&last) {
@@ -347,7 +338,8 @@ mod tests {
         assert!(order_number_problem("第07号").unwrap().contains("第7号"));
         assert!(order_number_problem("第７号").unwrap().contains("第7号"));
         assert!(order_number_problem("7号").is_some());
-        assert!(order_number_problem("第七号").is_some());
+        assert_eq!(order_number_problem("第三十一号"), None);
+        assert!(order_number_problem("第七A号").is_some());
     }
 
     #[test]

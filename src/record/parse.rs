@@ -222,7 +222,7 @@ fn organs(list: StringOrList, field: &str) -> Result<Vec<String>, (String, Strin
                     format!("{field}[{i}]")
                 },
                 format!(
-                    "\"{}\" stands after the organs' names (GB/T 9704-2012 7.2.4), as the last entry",
+                    "\"{}\" stands after the organs' names (GB/T 9704-2012 7.2.4, 10.2, 10.3), as the last entry",
                     out[i]
                 ),
             ));
@@ -754,13 +754,22 @@ fn validate(
             let mut signers = Vec::new();
             for (i, s) in sig.signers.unwrap_or_default().into_iter().enumerate() {
                 let (title, name) = (s.title.trim(), s.name.trim());
-                for (part, value, what) in [("title", title, "职务"), ("name", name, "name")] {
-                    if value.is_empty() || value.contains('\n') {
-                        return Err(err(
-                            &format!("signature.signers[{i}].{part}"),
-                            format!("the signer's {what} must be one line of text"),
-                        ));
-                    }
+                for (part, value, what) in
+                    [("title", title, "title (职务)"), ("name", name, "name")]
+                {
+                    let problem = if value.is_empty() {
+                        "is empty"
+                    } else if value.contains('\n') {
+                        "must be one line"
+                    } else {
+                        continue;
+                    };
+                    return Err(err(
+                        &format!("signature.signers[{i}].{part}"),
+                        format!(
+                            "the signer's {what} {problem}; give each signer's title and name, e.g. {{\"title\": \"市长\", \"name\": \"某某某\"}}"
+                        ),
+                    ));
                 }
                 signers.push(super::Signer {
                     title: title.to_owned(),
@@ -781,6 +790,12 @@ fn validate(
                     ))
                 }
                 _ => {}
+            }
+            if sig.sealed.is_some() && !signers.is_empty() {
+                return Err(err(
+                    "signature.sealed",
+                    "`sealed` is said of the organs' seals (GB/T 9704-2012 7.3.5.1, 7.3.5.2); signers sign with their signature seals (7.3.5.3): leave `sealed` out".into(),
+                ));
             }
             let date = Timestamp::parse(&sig.date).map_err(|m| err("signature.date", m))?;
             Some(super::Signature {
@@ -807,15 +822,21 @@ fn validate(
             ),
         ] {
             let Some(list) = list else { continue };
+            // A list, or a string with an entry per line (as the web form sends it).
+            let single = list.0.len() == 1;
             for (i, entry) in list.0.iter().enumerate() {
-                let entry = entry.trim();
-                if entry.is_empty() {
-                    return Err(err(
-                        &entry_field(field, i, list.0.len()),
-                        "an entry of the list is empty".into(),
-                    ));
+                let entry = if single { entry.trim() } else { entry.as_str() };
+                for line in entry.split('\n') {
+                    let line = line.trim();
+                    if line.is_empty() {
+                        return Err(err(
+                            &entry_field(field, i, list.0.len()),
+                            "an entry of the list is empty (one unit or name a line or list entry)"
+                                .into(),
+                        ));
+                    }
+                    into.push(line.to_owned());
                 }
-                into.push(entry.to_owned());
             }
         }
     }
@@ -1663,6 +1684,14 @@ mod tests {
             (
                 r#"{"title":"T","attendance":{"present":["甲",""]}}"#,
                 "attendance.present[1]",
+            ),
+            (
+                r#"{"title":"T","attendance":{"observers":"甲\n\n乙"}}"#,
+                "attendance.observers",
+            ),
+            (
+                r#"{"title":"T","signature":{"signers":[{"title":"市长","name":"某"}],"sealed":false,"date":"2025-03-03"}}"#,
+                "signature.sealed",
             ),
             (r#"{"title":"T","copy_number":"00000１"}"#, "copy_number"),
             (r#"{"title":"T","classification":"内部"}"#, "classification"),

@@ -108,6 +108,11 @@ impl Writer<'_> {
                 self.mark(mark, above);
             }
         }
+        let order = texts.format == crate::template::OfficialFormat::Order;
+        if order && texts.order_number.is_none() && texts.mark.is_some() {
+            // No 令号: the text still starts two lines under the mark (10.2).
+            self.blank_lines_kept(texts.lines_before_number, true);
+        }
         if let Some(order_number) = &texts.order_number {
             // 令号 two lines under the mark, centred, the text two lines under it (10.2).
             self.blank_lines(texts.lines_before_number);
@@ -232,10 +237,16 @@ impl Writer<'_> {
                 ));
             }
         }
+        // The lines under it are a grid pitch tall with their text in the middle (Word and
+        // LibreOffice centre text in an exact line): the spacer ends half the leading above
+        // the first line's em box.
+        let pitch =
+            super::grid_pitch_twips(t).map_or(setup.head_style.line_pitch(), |p| p as f32 / 20.0);
+        let leading = (pitch - setup.head_style.size.pt()) / 2.0;
         let _ = write!(
             self.body,
             "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr>{anchors}</w:p>",
-            Length(letter.elements_top).twips().max(20)
+            Length(letter.elements_top - leading).twips().max(20)
         );
         let width = Length(t.page.text_width()).twips();
         let number = texts.number.as_ref().map(|n| n.number.clone());
@@ -366,7 +377,8 @@ impl Writer<'_> {
         let em = t.styles.body.char_advance();
         // As in layout: the body's last paragraph, the 附件说明 and the blank lines keep with
         // the signature (w:keepNext: the paragraph's last line stays on the next one's page).
-        let keep = texts.signature.is_some();
+        // After attendance lists, only their last line keeps with the signature.
+        let keep = texts.signature.is_some() && texts.attendance.is_empty();
         if keep {
             self.keep_last_with_next();
         }
@@ -396,8 +408,9 @@ impl Writer<'_> {
             // "出席：" in the head style (3号黑体) two characters in, the names after it, turned
             // lines under the first name (10.3).
             if i == 0 {
-                self.blank_lines_kept(crate::compose::ATTENDANCE_LINES_BEFORE, keep);
+                self.blank_lines(crate::compose::ATTENDANCE_LINES_BEFORE);
             }
+            let keep = texts.signature.is_some() && i + 1 == texts.attendance.len();
             let label_ems = ems(label);
             let left = Length((2.0 + label_ems) * em).twips();
             let hanging = Length(label_ems * em).twips();
