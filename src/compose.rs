@@ -353,6 +353,13 @@ pub struct LetterHead {
     /// The top of the first line under the upper rule (份号, or the 发文字号 beside it): 7/8 of
     /// a 3号 character below the rule.
     pub elements_top: f32,
+    /// Lines under the rule (份号, 密级, 紧急程度; one for the 发文字号 alone), a head style pitch
+    /// apart.
+    pub element_lines: usize,
+    /// The top of the title's line: two blank lines under the last element's em box, on the
+    /// first grid line there ("标题居中编排，与其上最后一个要素相距2行", as a document grid
+    /// places it).
+    pub title_top: f32,
 }
 
 impl LetterHead {
@@ -699,6 +706,14 @@ pub fn compose<'a>(
                         - LetterHead::rule_height(&lower)
                         - page.margin_top.pt();
                     let overhang = (l.rule_length.pt() - width) / 2.0;
+                    let elements_top =
+                        upper_top + LetterHead::rule_height(&upper) + LETTER_ELEMENT_GAP;
+                    let element_lines = head_lines.len().max(usize::from(number.is_some()));
+                    let head = &setup.head_style;
+                    let last_bottom = elements_top
+                        + element_lines.saturating_sub(1) as f32 * head.line_pitch()
+                        + head.size.pt();
+                    let pitch = template.styles.body.line_pitch();
                     Some(LetterHead {
                         x1: -overhang,
                         x2: width + overhang,
@@ -706,9 +721,9 @@ pub fn compose<'a>(
                         lower,
                         upper_top,
                         lower_top,
-                        elements_top: upper_top
-                            + LetterHead::rule_height(&upper)
-                            + LETTER_ELEMENT_GAP,
+                        elements_top,
+                        element_lines,
+                        title_top: grid_snap(last_bottom + 2.0 * pitch, pitch),
                     })
                 }
                 _ => None,

@@ -149,8 +149,10 @@ impl Builder<'_> {
             items.extend(more);
             bottom = bottom.max(letter.elements_top + style.size.pt());
         }
+        // The title, two blank lines below, starts at the grid line composing chose.
+        let pitch = t.styles.body.line_pitch();
         self.boxes.push(Boxed {
-            height: bottom,
+            height: (letter.title_top - f32::from(texts.lines_before_title) * pitch).max(bottom),
             items,
             keep_with_next: true,
             ..Default::default()

@@ -273,6 +273,11 @@ impl Writer<'_> {
         for text in lines {
             self.para("HeadElement", text, "");
         }
+        // The title's line where layout puts it (LetterHead::title_top): the space the grid
+        // adds goes before the blank lines above it.
+        let lines_end = letter.elements_top - leading + letter.element_lines as f32 * pitch;
+        let title_line = lines_end + f32::from(texts.lines_before_title) * pitch;
+        self.grid_extra = (letter.title_top - title_line).max(0.0);
     }
 
     /// A run holding a text box `size` (pt) at `at` (pt from the page's top left corner) with

@@ -202,8 +202,9 @@ function formRequest() {
       return m ? { title: m[1], name: m[2] } : { title: line, name: "" };
     });
     if (name || date || signers.length) {
-      record.signature = { date, sealed: $("#signature-sealed").checked };
-      if (name) record.signature.name = name;
+      record.signature = { date };
+      // Sealed or not is said of the organs' seals; signers sign with their own seals.
+      if (name) Object.assign(record.signature, { name, sealed: $("#signature-sealed").checked });
       if (signers.length) record.signature.signers = signers;
     }
     if (shownForFormat("attendance.present")) {
