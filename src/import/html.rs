@@ -474,6 +474,7 @@ fn collect_lines(el: ElementRef, lines: &mut Vec<String>) {
 /// The element holding the article's body.
 fn body_container(doc: &Html) -> Option<ElementRef<'_>> {
     for s in [
+        "#UCAP-CONTENT",
         ".TRS_Editor",
         ".TRS_UEDITOR",
         "#zoom",
@@ -536,8 +537,19 @@ pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Result<Foun
             apply_meta(&mut found, fields);
         }
     }
-    // The CMS's own tags are the most reliable.
+    // Metadata tables (the policy library's 索引号 / 发文机关 / 标题 / 发布日期 …): label cells
+    // and value cells side by side, and definition lists.
+    let mut table_title = None;
+    for (label, value) in metadata_pairs(&doc, container) {
+        match label.as_str() {
+            "标题" | "名称" | "文件名称" => table_title = table_title.or(Some(value)),
+            "发文机关" => found.organ = found.organ.take().or(Some(value)),
+            _ => apply_meta(&mut found, meta_fields(&format!("{label}：{value}"))),
+        }
+    }
+    // The CMS's own tags are the most reliable, then the metadata table.
     found.title = meta(&doc, "ArticleTitle")
+        .or(table_title)
         .or_else(|| {
             doc.select(&selector("h1"))
                 .map(|h| clean(&h.text().collect::<String>()))
@@ -573,6 +585,55 @@ pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Result<Foun
     }
     attachments_outside(&doc, container, &mut found, base);
     Ok(found)
+}
+
+/// Label-value pairs of the page's metadata tables outside the body: rows whose cells
+/// alternate a short label ending in a colon ("发布日期：", "标　　题：", spaces inside the label
+/// dropped) and its value, and `dt`/`dd` pairs. Labels come without their colon.
+fn metadata_pairs(doc: &Html, container: Option<ElementRef>) -> Vec<(String, String)> {
+    let inside: HashSet<NodeId> = container
+        .map(|c| c.descendants().map(|n| n.id()).collect())
+        .unwrap_or_default();
+    let label = |text: &str| -> Option<String> {
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let bare = squeezed.strip_suffix(['：', ':'])?;
+        (2..=6)
+            .contains(&bare.chars().count())
+            .then(|| bare.to_owned())
+    };
+    let mut pairs = Vec::new();
+    for tr in doc.select(&selector("tr")) {
+        if inside.contains(&tr.id()) {
+            continue;
+        }
+        let cells: Vec<String> = row_cells(tr)
+            .map(|c| clean(&c.text().collect::<String>()))
+            .collect();
+        let mut i = 0;
+        while i + 1 < cells.len() {
+            match label(&cells[i]) {
+                Some(l) if label(&cells[i + 1]).is_none() => {
+                    pairs.push((l, cells[i + 1].clone()));
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    for dt in doc.select(&selector("dt")) {
+        if inside.contains(&dt.id()) {
+            continue;
+        }
+        let dd = dt
+            .next_siblings()
+            .filter_map(ElementRef::wrap)
+            .next()
+            .filter(|e| e.value().name() == "dd");
+        if let (Some(l), Some(dd)) = (label(&dt.text().collect::<String>()), dd) {
+            pairs.push((l, clean(&dd.text().collect::<String>())));
+        }
+    }
+    pairs
 }
 
 /// The elements inside `root` that hold an image, line break, paragraph, division or table

@@ -63,6 +63,8 @@ struct Found {
     attachments: Vec<serde_json::Value>,
     /// The site's owner, as CMSs state it (`<meta name="SiteName">`).
     site: Option<String>,
+    /// The issuing organ a policy page's metadata table names (发文机关).
+    organ: Option<String>,
     /// Names of the attachments found so far (each is kept once).
     attachment_names: std::collections::HashSet<String>,
     warnings: Vec<String>,
@@ -194,6 +196,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
     if found.body.is_empty() {
         return Err("no article found: the page has no body text".into());
     }
+    drop_repeated_title(&title, &mut found.body);
     let mut warnings = std::mem::take(&mut found.warnings);
     for (name, missing) in [
         ("publish time (发布时间)", found.published.is_none()),
@@ -209,15 +212,20 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
     }
     // The source often names the issuer's own channel ("某某厅官方微信公众号"): its owner is the
     // issuer. Said in a warning, so that it can be overridden with --issuer.
-    let issuer = options.issuer.clone().or(found.site.take()).or_else(|| {
-        let from_source = found.source.as_deref().and_then(issuer_from_source);
-        if let Some(i) = &from_source {
-            warnings.push(format!(
-                "issuer `{i}` taken from the source; give --issuer to set another"
-            ));
-        }
-        from_source
-    });
+    let issuer = options
+        .issuer
+        .clone()
+        .or(found.organ.take())
+        .or(found.site.take())
+        .or_else(|| {
+            let from_source = found.source.as_deref().and_then(issuer_from_source);
+            if let Some(i) = &from_source {
+                warnings.push(format!(
+                    "issuer `{i}` taken from the source; give --issuer to set another"
+                ));
+            }
+            from_source
+        });
     let all_text: String = found
         .body
         .iter()
@@ -238,6 +246,31 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         body: found.body,
     };
     Ok(Imported { record, warnings })
+}
+
+/// Drops the paragraphs and headings at the top of `body` that together repeat `title`
+/// (pages often open their content with the title again, split over lines): compared without
+/// whitespace, up to four blocks. Nothing is dropped unless they make up the whole title.
+fn drop_repeated_title(title: &str, body: &mut Vec<serde_json::Value>) {
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let want = squeeze(title);
+    if want.is_empty() {
+        return;
+    }
+    let mut joined = String::new();
+    for (i, block) in body.iter().take(4).enumerate() {
+        let Some(text) = block["text"].as_str().filter(|_| block["type"] != "quote") else {
+            return;
+        };
+        joined.push_str(&squeeze(text));
+        if joined == want {
+            body.drain(..=i);
+            return;
+        }
+        if !want.starts_with(&joined) {
+            return;
+        }
+    }
 }
 
 /// "内蒙古自治区生态环境厅官方微信公众号" -> "内蒙古自治区生态环境厅".
@@ -435,6 +468,29 @@ fn heading_level(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_repeated_at_the_top_is_dropped_once() {
+        let p = |t: &str| serde_json::json!({"type": "paragraph", "text": t});
+        let title = "国务院关于推进城市公园绿地 建设的通知";
+        let mut body = vec![
+            p("国务院关于推进城市"),
+            p("公园绿地建设的通知"),
+            p("各省人民政府："),
+        ];
+        drop_repeated_title(title, &mut body);
+        assert_eq!(body, vec![p("各省人民政府：")]);
+        // Only the whole title, never a paragraph that merely starts like it.
+        let mut body = vec![
+            p("国务院关于推进城市公园绿地建设的通知要求各地……"),
+            p("正文"),
+        ];
+        drop_repeated_title(title, &mut body);
+        assert_eq!(body.len(), 2);
+        let mut body = vec![p("国务院关于推进城市"), p("正文")];
+        drop_repeated_title(title, &mut body);
+        assert_eq!(body.len(), 2);
+    }
 
     #[test]
     fn headings_are_recognised_by_their_numbering() {
