@@ -55,6 +55,8 @@ pub struct Composed<'a> {
     /// One per attachment with content of its own, in the record's order: printed on pages
     /// of their own after the document (an official document's before its 版记).
     pub attachment_pages: Vec<AttachmentPage>,
+    /// An official document's parts as a news template prints them (news templates only).
+    pub news_official: Option<NewsOfficial>,
     /// The space in pt the baseline grid adds above each body block when the pages are
     /// one continuous column (index = the block's index in the body; one more entry for
     /// what follows the body: a news attachment list, an official tail): off-grid content
@@ -65,6 +67,34 @@ pub struct Composed<'a> {
     pub grid_space: Vec<f32>,
     /// Characters no bundled font has, met while composing (layout adds its own).
     pub missing: BTreeSet<char>,
+}
+
+/// What a record of an official document says beyond its text, printed by a news template
+/// where the published page shows it, so that no template drops it: the 发文字号 centred under
+/// the meta line, the addressees before the text without indent, the issuing organs and the
+/// date right-aligned a blank line under the text, and the 附注.
+#[derive(Debug, Clone)]
+pub struct NewsOfficial {
+    /// In the meta style, centred: the head's last line.
+    pub doc_number: Option<SetText>,
+    pub recipients: Option<String>,
+    /// The space the baseline grid adds above the addressees (see [`Composed::grid_space`]).
+    pub recipients_grid: f32,
+    /// The organs' names, then the date.
+    pub closing: Vec<String>,
+    /// In full-width parentheses.
+    pub note: Option<String>,
+}
+
+/// The style of a news template's 主送 line and closing lines: the body's, without indent,
+/// aligned as given.
+pub fn news_official_style(template: &Template, align: Align) -> Style {
+    let mut style = template.styles.body.clone();
+    style.first_line_indent = 0.0;
+    style.align = align;
+    style.space_before = Length(0.0);
+    style.space_after = Length(0.0);
+    style
 }
 
 /// An attachment printed on pages of its own (GB/T 9704-2012 7.3.7: "附件应当另面编排…
@@ -499,6 +529,48 @@ pub fn compose<'a>(
         )
     };
 
+    let off = &article.official;
+    let news_official = (!is_official
+        && (off.doc_number.is_some()
+            || off.recipients.is_some()
+            || off.signature.is_some()
+            || off.note.is_some()))
+    .then(|| {
+        let mut meta_style = styles.meta.clone();
+        meta_style.align = Align::Center;
+        let mut closing = Vec::new();
+        if let Some(sig) = &off.signature {
+            closing.extend(sig.names.iter().cloned());
+            closing.extend(
+                sig.signers
+                    .iter()
+                    .map(|g| format!("{}　{}", g.title, g.name)),
+            );
+            closing.push(if article.language.is_chinese() {
+                chinese_date(&sig.date)
+            } else {
+                format!(
+                    "{:04}-{:02}-{:02}",
+                    sig.date.year, sig.date.month, sig.date.day
+                )
+            });
+        }
+        NewsOfficial {
+            doc_number: set_text(off.doc_number.clone(), &meta_style),
+            recipients: off.recipients.clone(),
+            recipients_grid: 0.0,
+            closing,
+            note: off.note.as_ref().map(|n| {
+                let n = n.trim();
+                let inner = n
+                    .strip_prefix(['（', '('])
+                    .and_then(|n| n.strip_suffix(['）', ')']))
+                    .unwrap_or(n);
+                format!("（{inner}）")
+            }),
+        }
+    });
+
     let mut headings = Vec::new();
     let mut tables = Vec::new();
     let mut images = Vec::new();
@@ -788,10 +860,15 @@ pub fn compose<'a>(
         qr,
         official,
         attachment_pages,
+        news_official,
         grid_space: Vec::new(),
         missing,
     };
-    composed.grid_space = grid_spaces(&composed);
+    let (spaces, recipients_grid) = grid_spaces(&composed);
+    composed.grid_space = spaces;
+    if let Some(n) = &mut composed.news_official {
+        n.recipients_grid = recipients_grid;
+    }
     let spaces = attachment_spaces(&composed);
     for (page, spaces) in composed.attachment_pages.iter_mut().zip(spaces) {
         page.grid_space = spaces;
@@ -859,11 +936,12 @@ impl Flow {
 
 /// [`Composed::grid_space`]: the flow of the composed article followed from the top of the
 /// first page, block by block, with the spaces and grid rule pagination uses.
-fn grid_spaces(c: &Composed) -> Vec<f32> {
+fn grid_spaces(c: &Composed) -> (Vec<f32>, f32) {
     let (t, article) = (c.template, c.article);
     let mut spaces = vec![0.0; article.body.len() + 1];
+    let mut recipients_grid = 0.0;
     if !t.typography.baseline_grid {
-        return spaces;
+        return (spaces, recipients_grid);
     }
     let styles = &t.styles;
     let official = t.document == DocumentKind::Official;
@@ -878,17 +956,35 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
             flow.off_grid(0.0, BREADCRUMB_RULE.0, BREADCRUMB_RULE.1);
         }
         flow.lines(t, &styles.title, Some(c.title.len()));
-        for (part, style) in [(&c.subtitle, &styles.subtitle), (&c.meta, &styles.meta)] {
+        let doc_number = c.news_official.as_ref().and_then(|n| n.doc_number.as_ref());
+        for (part, style) in [
+            (c.subtitle.as_ref(), &styles.subtitle),
+            (c.meta.as_ref(), &styles.meta),
+            (doc_number, &styles.meta),
+        ] {
             if let Some(p) = part {
                 flow.lines(t, style, Some(p.lines.len()));
             }
         }
         flow.off_grid(0.0, HEAD_RULE.0, HEAD_RULE.1);
+        if c.news_official
+            .as_ref()
+            .is_some_and(|n| n.recipients.is_some())
+        {
+            recipients_grid = flow.lines(t, &news_official_style(t, Align::Left), None);
+        }
     }
     let mut counters = (0, 0, 0);
     let body = block_spaces(c, &article.body, &mut flow, &mut counters);
     spaces[..article.body.len()].copy_from_slice(&body);
-    if c.attachments.is_some() {
+    if c.news_official
+        .as_ref()
+        .is_some_and(|n| !n.closing.is_empty())
+    {
+        // The closing lines, a blank line under the text.
+        let pitch = styles.body.line_pitch();
+        spaces[article.body.len()] = flow.grid(t, pitch, 0.0);
+    } else if c.attachments.is_some() {
         let mut head = styles.body.clone();
         head.space_before = Length(styles.body.size.pt());
         spaces[article.body.len()] = flow.lines(t, &head, None);
@@ -907,7 +1003,7 @@ fn grid_spaces(c: &Composed) -> Vec<f32> {
             spaces[article.body.len()] = flow.grid(t, f32::from(lines) * pitch, 0.0);
         }
     }
-    spaces
+    (spaces, recipients_grid)
 }
 
 /// Refuses what `article` says that `template`'s official format has no place for, naming

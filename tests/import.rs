@@ -85,6 +85,14 @@ fn cms_pages_import_to_their_expected_records() {
         // paragraph of the whole table), the data table inside stays a table, its bold first
         // row its header.
         ("table-layout-page", "https://example.gov.cn/tzgg/a.html"),
+        // The gov.cn policy library's shape (an invented document): the metadata table gives
+        // the title, 发布日期 and 发文机关; the content's repeated two-line title is dropped;
+        // the 发文字号, 主送机关, signature, date, 附件说明 and 附注 become the record's official
+        // fields, and the attachment's table (merged cells) its own content.
+        (
+            "policy-library",
+            "https://www.example.gov.cn/zhengce/content/202501/content_1.htm",
+        ),
     ] {
         let dir = fresh_dir("import", page);
         let (record, stderr) = import_to_json(
@@ -439,6 +447,127 @@ fn a_fifo_is_refused_without_blocking() {
     assert!(
         stderr.contains("fifo.html") && stderr.contains("FIFO"),
         "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A published official document imported and printed as the 公文 it is: with `gongwen`, the
+/// 发文字号 centred over the red rule, the addressees flush left, the date 4 characters in from
+/// the right with the organ centred over it, the 附注 two characters in, and the attachment on a
+/// page of its own ("附件" at the top left, its name on the third line); with the news template,
+/// the same parts where the page showed them, so nothing the page said is lost.
+#[test]
+fn an_imported_official_document_prints_as_one() {
+    if !common::runs("python3", &["-c", "import pdfplumber"]) {
+        return;
+    }
+    let dir = fresh_dir("import", "policy-convert");
+    let page = root().join("tests/fixtures/import/policy-library.html");
+    for template in ["gongwen", "bulletin"] {
+        let out = bulletin(&[
+            "convert",
+            page.to_str().unwrap(),
+            "--template",
+            template,
+            "--formats",
+            "pdf",
+            "--out",
+            dir.join(template).to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let geometry = |pdf: &Path| -> Vec<serde_json::Value> {
+        let out = Command::new("python3")
+            .arg(root().join("tests/support/page_geometry.py"))
+            .arg(pdf)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let find = |pages: &[serde_json::Value], text: &str| -> (usize, serde_json::Value) {
+        pages
+            .iter()
+            .enumerate()
+            .find_map(|(n, p)| {
+                p["lines"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|l| {
+                        let line = l["text"].as_str().unwrap();
+                        // A line of its own ("示例省人民政府"), or one starting so.
+                        line == text || (text.chars().count() > 8 && line.starts_with(text))
+                    })
+                    .map(|l| (n, l.clone()))
+            })
+            .unwrap_or_else(|| panic!("{text} not printed"))
+    };
+    let mm = |v: &serde_json::Value| v.as_f64().unwrap();
+    let char_mm = 156.0 / 28.0;
+    let official = geometry(&dir.join("gongwen/policy-library.pdf"));
+    let (_, number) = find(&official, "示政发〔2025〕3号");
+    assert!(
+        ((mm(&number["x0"]) + mm(&number["x1"])) / 2.0 - 106.0).abs() < 0.5,
+        "{number}"
+    );
+    let (_, recipients) = find(&official, "各市、县人民政府，省政府各部门");
+    assert_eq!(mm(&recipients["x0"]), 28.0, "{recipients}");
+    let (page, date) = find(&official, "2025年1月10日");
+    assert!(
+        (mm(&date["x1"]) - (184.0 - 4.0 * char_mm)).abs() < 0.3,
+        "{date}"
+    );
+    let (_, organ) = find(&official, "示例省人民政府");
+    let centre = |l: &serde_json::Value| (mm(&l["x0"]) + mm(&l["x1"])) / 2.0;
+    // Centred over the date, or, longer than it, ending where it ends (7.3.5.1).
+    assert!(
+        (centre(&organ) - centre(&date)).abs() < 0.5
+            || (mm(&organ["x1"]) - mm(&date["x1"])).abs() < 0.3,
+        "{organ} over {date}"
+    );
+    let (_, note) = find(&official, "（此件公开发布）");
+    assert!(
+        (mm(&note["x0"]) - (28.0 + 2.0 * char_mm)).abs() < 0.3,
+        "{note}"
+    );
+    let (label_page, label) = find(&official, "附件");
+    assert!(label_page > page, "the attachment on a page of its own");
+    assert_eq!(mm(&label["x0"]), 28.0);
+    let (_, name) = find(&official, "城市公园绿地建设任务分工表");
+    let pitch = 225.0 / 22.0;
+    let em_top = |l: &serde_json::Value| mm(&l["baseline"]) - 0.88 * mm(&l["size"]) * 25.4 / 72.0;
+    assert!(
+        // Em box tops: the label's 16 pt, the name's 22 pt.
+        (em_top(&name) - em_top(&label) - 2.0 * pitch).abs() < 0.2,
+        "third line: {name}"
+    );
+    // The news template: every part printed, the closing right-aligned.
+    let news = geometry(&dir.join("bulletin/policy-library.pdf"));
+    for part in [
+        "示政发〔2025〕3号",
+        "各市、县人民政府，省政府各部门",
+        "示例省人民政府",
+        "2025年1月10日",
+        "（此件公开发布）",
+        "城市公园绿地建设任务分工表",
+    ] {
+        find(&news, part);
+    }
+    let (_, news_date) = find(&news, "2025年1月10日");
+    let right = news[0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| mm(&l["x1"]))
+        .fold(0.0, f64::max);
+    assert!(
+        (mm(&news_date["x1"]) - right).abs() < 1.0,
+        "right-aligned: {news_date}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -754,7 +754,9 @@ impl Walker<'_> {
     fn flush(&mut self, text: &mut String) {
         let t = clean(text);
         text.clear();
-        let label_only = matches!(t.as_str(), "附件" | "附件：" | "附件:");
+        // "附件：" before download links; "附件" alone may open an attachment's own content
+        // (official::recognise), else it is dropped when the record is assembled.
+        let label_only = matches!(t.as_str(), "附件：" | "附件:");
         if t.is_empty() || label_only || is_chrome(&t) || Some(&t) == self.title.as_ref() {
             return;
         }

@@ -4,6 +4,7 @@
 
 mod html;
 mod meta;
+mod official;
 pub mod pasted;
 mod text;
 
@@ -37,11 +38,22 @@ pub struct ImportedRecord {
     pub author: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// 发文字号, 主送机关 of a published official document (see [`official`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub language: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<serde_json::Value>,
+    /// 落款: `{name, date}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<serde_json::Value>,
+    /// 附注.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub body: Vec<serde_json::Value>,
 }
 
@@ -197,6 +209,13 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         return Err("no article found: the page has no body text".into());
     }
     drop_repeated_title(&title, &mut found.body);
+    let official = official::recognise(&mut found.body, found.organ.as_deref());
+    // Outside a document's shape, a lone "附件" label stands before download links.
+    if official.is_none() {
+        found
+            .body
+            .retain(|b| !(b["type"] == "paragraph" && b["text"] == "附件"));
+    }
     let mut warnings = std::mem::take(&mut found.warnings);
     for (name, missing) in [
         ("publish time (发布时间)", found.published.is_none()),
@@ -232,6 +251,30 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         .filter_map(|b| b["text"].as_str())
         .collect::<String>()
         + &title;
+    let mut attachments = found.attachments;
+    let mut record_official = (None, None, None, None);
+    if let Some(parts) = official {
+        // The 附件说明's attachments first, in its numbering; download links with the same
+        // name give theirs a url, other links follow.
+        let mut listed = parts.attachment_entries();
+        for link in std::mem::take(&mut attachments) {
+            match listed.iter_mut().find(|a| a["name"] == link["name"]) {
+                Some(a) => a["url"] = link["url"].clone(),
+                None => listed.push(link),
+            }
+        }
+        attachments = listed;
+        let signature = parts.signature.map(|(names, date)| {
+            let name = if names.len() == 1 {
+                serde_json::Value::String(names[0].clone())
+            } else {
+                serde_json::json!(names)
+            };
+            serde_json::json!({"name": name, "date": date})
+        });
+        record_official = (parts.doc_number, parts.recipients, signature, parts.note);
+    }
+    let (doc_number, recipients, signature, note) = record_official;
     let record = ImportedRecord {
         id,
         language: detect_language(&all_text).tag().to_owned(),
@@ -241,8 +284,12 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         source: found.source,
         author: found.author,
         issuer,
+        doc_number,
+        recipients,
         url: options.url.clone(),
-        attachments: found.attachments,
+        attachments,
+        signature,
+        note,
         body: found.body,
     };
     Ok(Imported { record, warnings })

@@ -129,6 +129,7 @@ pub fn layout_composed(
     if official {
         b.official_tail();
     } else {
+        b.news_closing();
         b.attachments();
     }
     if let (Some(matrix), Some(url), Some(_)) = (qr, &article.url, &template.qr) {
@@ -291,7 +292,12 @@ impl Builder<'_> {
         }
         self.role(Role::Title);
         self.title(&t.styles.title);
-        for (part, style) in [(&c.subtitle, &t.styles.subtitle), (&c.meta, &t.styles.meta)] {
+        let doc_number = c.news_official.as_ref().and_then(|n| n.doc_number.as_ref());
+        for (part, style) in [
+            (c.subtitle.as_ref(), &t.styles.subtitle),
+            (c.meta.as_ref(), &t.styles.meta),
+            (doc_number, &t.styles.meta),
+        ] {
             if let Some(p) = part {
                 self.role(Role::P);
                 self.set_paragraph(p.lines.clone(), style, true);
@@ -299,6 +305,48 @@ impl Builder<'_> {
         }
         let (thickness, after) = HEAD_RULE;
         self.rule(thickness, RULE_GRAY, 0.0, after);
+        if let Some(r) = c.news_official.as_ref().and_then(|n| n.recipients.clone()) {
+            self.role(Role::P);
+            let style = crate::compose::news_official_style(t, Align::Left);
+            self.paragraph(&r, &style, false);
+        }
+    }
+
+    /// An official document's closing in a news template ([`crate::compose::NewsOfficial`]):
+    /// the organs and the date right-aligned a blank line under the text, kept together and
+    /// with the text's last line, then the 附注.
+    pub(super) fn news_closing(&mut self) {
+        let Some(n) = self.composed.news_official.clone() else {
+            return;
+        };
+        let t = self.template;
+        if !n.closing.is_empty() {
+            if let Some(last) = self.boxes.last_mut() {
+                last.keep_with_next = true;
+            }
+            self.role(Role::P);
+            let mut style = crate::compose::news_official_style(t, Align::Right);
+            let count = n.closing.len();
+            for (i, line) in n.closing.iter().enumerate() {
+                style.space_before = Length(if i == 0 {
+                    t.styles.body.line_pitch()
+                } else {
+                    0.0
+                });
+                self.paragraph(line, &style, true);
+                if i + 1 < count {
+                    if let Some(last) = self.boxes.last_mut() {
+                        last.keep_with_next = true;
+                    }
+                }
+            }
+        }
+        if let Some(note) = &n.note {
+            self.role(Role::P);
+            let mut style = t.styles.body.clone();
+            style.space_before = Length(0.0);
+            self.paragraph(note, &style, false);
+        }
     }
 
     /// The title's composed lines in `style` (the title style, spacing as the head wants).

@@ -163,6 +163,7 @@ pub fn render_composed(
     if official {
         w.official_tail();
     } else {
+        w.news_closing();
         w.attachments();
     }
     if let (Some(matrix), Some(url), Some(_)) = (qr, &article.url, &template.qr) {
@@ -491,6 +492,9 @@ impl Writer<'_> {
         if let Some(m) = &c.meta {
             parts.push(("Meta", &styles.meta, m.text.as_str()));
         }
+        if let Some(d) = c.news_official.as_ref().and_then(|n| n.doc_number.as_ref()) {
+            parts.push(("Meta", &styles.meta, d.text.as_str()));
+        }
         let last = parts.len() - 1;
         for (i, (id, style, text)) in parts.into_iter().enumerate() {
             if i < last {
@@ -513,6 +517,46 @@ impl Writer<'_> {
                 after_docx,
             );
             self.para(id, text, &format!("{border}{spacing}"));
+        }
+        if let Some(n) = c.news_official.clone() {
+            if let Some(r) = &n.recipients {
+                self.grid_extra = n.recipients_grid;
+                let spacing = self.spacing(0.0, 0.0, 0.0, None);
+                self.para(
+                    "BodyText",
+                    r,
+                    &format!("{spacing}<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>"),
+                );
+            }
+        }
+    }
+
+    /// An official document's closing in a news template, as layout sets it
+    /// ([`crate::compose::NewsOfficial`]): the organs and the date right-aligned a blank line
+    /// under the text (`w:keepNext` keeping them together and with the text), then the 附注.
+    fn news_closing(&mut self) {
+        let Some(n) = self.composed.news_official.clone() else {
+            return;
+        };
+        let body = self.template.styles.body.clone();
+        if !n.closing.is_empty() {
+            self.keep_last_with_next();
+            let count = n.closing.len();
+            for (i, line) in n.closing.iter().enumerate() {
+                let before = if i == 0 { body.line_pitch() } else { 0.0 };
+                let spacing = self.spacing(before, 0.0, body.space_after.pt(), None);
+                let keep = if i + 1 < count { "<w:keepNext/>" } else { "" };
+                self.para(
+                    "BodyText",
+                    line,
+                    &format!("{keep}{spacing}<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"right\"/>"),
+                );
+            }
+        }
+        if let Some(note) = &n.note {
+            let mut style = body.clone();
+            style.space_before = Length(0.0);
+            self.flow_para("BodyText", &style, note, "", false);
         }
     }
 

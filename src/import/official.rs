@@ -1,0 +1,287 @@
+//! Recognising an official document (公文) in imported content: when the content has the
+//! shape GB/T 9704-2012 gives it — a 发文字号 line (7.2.5) or an addressee line ending in "："
+//! (7.3.2) at the top, and a 成文日期 under the issuing organs' names at the end (7.3.5) — the
+//! record's official fields are filled from those lines: `doc_number`, `recipients`,
+//! `signature`, the 附件说明's attachments (7.3.3), a trailing note in parentheses (附注,
+//! 7.3.6), and the attachments whose content follows on the page ("附件1", its name, then its
+//! headings, paragraphs and tables; 7.3.7). The body keeps what lies between. Shared by every
+//! importer: it works on body blocks as records write them.
+
+use serde_json::{json, Value};
+
+/// The official fields found, and what is left of the body.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct OfficialParts {
+    pub doc_number: Option<String>,
+    pub recipients: Option<String>,
+    /// Organs (lead organ first) and the date as records write it ("2025-01-10").
+    pub signature: Option<(Vec<String>, String)>,
+    pub note: Option<String>,
+    /// Names from the 附件说明, each with the content that followed on the page (blocks).
+    pub attachments: Vec<(String, Vec<Value>)>,
+}
+
+fn text(block: &Value) -> Option<&str> {
+    (block["type"] == "paragraph")
+        .then(|| block["text"].as_str())
+        .flatten()
+}
+
+/// "示政发〔2025〕3号", "国办函[2024]12号": an organ's code, a four-digit year in brackets of
+/// any kind, a number and 号, on a line of its own.
+pub(super) fn is_doc_number(t: &str) -> bool {
+    let chars: Vec<char> = t.trim().chars().collect();
+    if chars.len() > 30
+        || chars.last() != Some(&'号')
+        || chars.first().is_none_or(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    chars.windows(6).any(|w| {
+        "〔[［(（【".contains(w[0])
+            && w[1..5].iter().all(char::is_ascii_digit)
+            && "〕]］)）】".contains(w[5])
+    })
+}
+
+/// "2025年1月10日" as "2025-01-10".
+pub(super) fn as_date(t: &str) -> Option<String> {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let (year, rest) = t.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let day = rest.strip_suffix('日')?;
+    let number = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (y, m, d) = (
+        number(year, 4..=4)?,
+        number(month, 1..=2)?,
+        number(day, 1..=2)?,
+    );
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// An organ's name on a line of its own: short, no sentence punctuation, not a date.
+fn is_organ(t: &str) -> bool {
+    let n = t.chars().count();
+    (2..=30).contains(&n)
+        && !t.contains(['。', '，', '：', ':', '；', '、'])
+        && as_date(t).is_none()
+        && numbered(t).is_none()
+        && !t.starts_with("附件")
+}
+
+/// "（此件公开发布）" as "此件公开发布".
+fn note(t: &str) -> Option<String> {
+    let inner = t.trim().strip_prefix('（')?.strip_suffix('）')?;
+    (inner.chars().count() <= 60 && !inner.is_empty()).then(|| inner.to_owned())
+}
+
+/// "附件" or "附件2" alone: an attachment's label on the page.
+fn is_attachment_label(t: &str) -> bool {
+    t.trim()
+        .strip_prefix("附件")
+        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// "2. 名称", "2．名称", "2、名称" as "名称".
+fn numbered(t: &str) -> Option<&str> {
+    let t = t.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit())?;
+    if digits == 0 {
+        return None;
+    }
+    let rest = t[digits..].strip_prefix(['.', '．', '、'])?;
+    Some(rest.trim())
+}
+
+/// The parts of `body` that make it an official document, taken out of it; `None` (and the
+/// body untouched) when it does not have the shape: a 成文日期 under the organs' names at the
+/// end, and a 发文字号 or an addressee line at the top. `organ` names the issuer when the page
+/// said it elsewhere (a metadata table) and the signature has no name line.
+pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<OfficialParts> {
+    let n = body.len();
+    let at = |k: usize| body.get(k).and_then(text).map(str::trim);
+    let mut parts = OfficialParts::default();
+    let mut start = 0;
+    if at(start).is_some_and(is_doc_number) {
+        parts.doc_number = at(start).map(str::to_owned);
+        start += 1;
+    }
+    if let Some(r) = at(start) {
+        let addressee = (r.ends_with('：') || r.ends_with(':'))
+            && r.chars().count() <= 150
+            && !r.contains('。');
+        if addressee {
+            parts.recipients = Some(r.to_owned());
+            start += 1;
+        }
+    }
+    if parts.doc_number.is_none() && parts.recipients.is_none() {
+        return None;
+    }
+    // The attachments' own pages: from the first label followed by something.
+    let sections = (start..n).find(|&k| at(k).is_some_and(is_attachment_label) && k + 1 < n);
+    let mut end = sections.unwrap_or(n);
+    if let Some(inner) = end.checked_sub(1).and_then(at).and_then(note) {
+        parts.note = Some(inner);
+        end -= 1;
+    }
+    let date = end.checked_sub(1).and_then(at).and_then(as_date)?;
+    end -= 1;
+    let mut names = Vec::new();
+    while end > start && names.len() < 5 && at(end - 1).is_some_and(is_organ) {
+        end -= 1;
+        names.insert(0, at(end).unwrap_or_default().to_owned());
+    }
+    if names.is_empty() {
+        names.push(organ?.to_owned());
+    }
+    parts.signature = Some((names, date));
+    // The 附件说明: "附件：1. 名称" and the numbered names under it.
+    let mut k = end;
+    while k > start && at(k - 1).is_some_and(|t| numbered(t).is_some() && !t.starts_with("附件"))
+    {
+        k -= 1;
+    }
+    let mut notes = Vec::new();
+    if let Some(first) = k
+        .checked_sub(1)
+        .and_then(at)
+        .and_then(|t| t.strip_prefix("附件：").or_else(|| t.strip_prefix("附件:")))
+    {
+        let first = first.trim();
+        notes.push(numbered(first).unwrap_or(first).to_owned());
+        for j in k..end {
+            notes.extend(at(j).and_then(numbered).map(str::to_owned));
+        }
+        end = k - 1;
+    }
+    // The sections: label, name, content up to the next label.
+    let mut sections_found: Vec<(String, Vec<Value>)> = Vec::new();
+    if let Some(mut s) = sections {
+        while s < n {
+            let mut next = s + 1;
+            while next < n && !at(next).is_some_and(is_attachment_label) {
+                next += 1;
+            }
+            let name = at(s + 1)
+                .filter(|_| s + 1 < next)
+                .unwrap_or_default()
+                .to_owned();
+            let content = body[(s + 2).min(next)..next].to_vec();
+            sections_found.push((name, content));
+            s = next;
+        }
+    }
+    let count = notes.len().max(sections_found.len());
+    let mut sections_iter = sections_found.into_iter();
+    for i in 0..count {
+        let section = sections_iter.next();
+        let name = notes
+            .get(i)
+            .cloned()
+            .or_else(|| section.as_ref().map(|s| s.0.clone()))
+            .unwrap_or_default();
+        parts
+            .attachments
+            .push((name, section.map(|s| s.1).unwrap_or_default()));
+    }
+    body.truncate(end);
+    body.drain(..start);
+    Some(parts)
+}
+
+impl OfficialParts {
+    /// The attachments as record entries: name, and the content when the page had it.
+    pub fn attachment_entries(&self) -> Vec<Value> {
+        self.attachments
+            .iter()
+            .map(|(name, blocks)| {
+                if blocks.is_empty() {
+                    json!({"name": name})
+                } else {
+                    json!({"name": name, "body": blocks})
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(t: &str) -> Value {
+        json!({"type": "paragraph", "text": t})
+    }
+
+    #[test]
+    fn the_parts_of_a_published_document_are_recognised() {
+        let table = json!({"type": "table", "rows": [["a", "b"], ["c", "d"]]});
+        let mut body = vec![
+            p("示政发〔2025〕3号"),
+            p("各市、县人民政府："),
+            p("现就有关事项通知如下。"),
+            p("附件：1. 任务分工表"),
+            p("2. 报送模板"),
+            p("示例省人民政府"),
+            p("2025年1月10日"),
+            p("（此件公开发布）"),
+            p("附件1"),
+            p("任务分工表"),
+            table.clone(),
+            p("附件2"),
+            p("报送模板"),
+            p("每月5日前报送。"),
+        ];
+        let parts = recognise(&mut body, None).expect("a 公文");
+        assert_eq!(body, vec![p("现就有关事项通知如下。")]);
+        assert_eq!(parts.doc_number.as_deref(), Some("示政发〔2025〕3号"));
+        assert_eq!(parts.recipients.as_deref(), Some("各市、县人民政府："));
+        assert_eq!(
+            parts.signature,
+            Some((vec!["示例省人民政府".to_owned()], "2025-01-10".to_owned()))
+        );
+        assert_eq!(parts.note.as_deref(), Some("此件公开发布"));
+        assert_eq!(
+            parts.attachments,
+            vec![
+                ("任务分工表".to_owned(), vec![table]),
+                ("报送模板".to_owned(), vec![p("每月5日前报送。")])
+            ]
+        );
+    }
+
+    #[test]
+    fn news_is_left_alone() {
+        let mut body = vec![
+            p("3月12日，会议召开。"),
+            p("会议要求……"),
+            p("2025年3月12日"),
+        ];
+        let before = body.clone();
+        assert_eq!(recognise(&mut body, None), None);
+        assert_eq!(body, before);
+        // The shape's top without its end: not a document either.
+        let mut body = vec![p("各市人民政府："), p("通知如下。")];
+        assert_eq!(recognise(&mut body, None), None);
+        assert_eq!(body.len(), 2);
+    }
+
+    #[test]
+    fn numbers_and_dates() {
+        assert!(is_doc_number("国办函[2024]12号"));
+        assert!(is_doc_number("示政发〔2025〕3号"));
+        assert!(!is_doc_number(
+            "为落实〔2025〕3号文件要求，各地要加快进度，确保按期完成各项任务号"
+        ));
+        assert!(!is_doc_number("2025年第3号"));
+        assert_eq!(as_date("2025年1月10日").as_deref(), Some("2025-01-10"));
+        assert_eq!(as_date("2025年 01 月 10 日").as_deref(), Some("2025-01-10"));
+        assert_eq!(as_date("2025年13月1日"), None);
+        assert_eq!(as_date("1月10日"), None);
+    }
+}
