@@ -571,3 +571,70 @@ fn an_imported_official_document_prints_as_one() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Soft line breaks and ideographic spaces the author typed: a list of names broken with
+/// `<br>` stays one paragraph with its line breaks and its U+3000 alignment; lines of prose
+/// broken with `<br>` become paragraphs; indents of U+3000 at a line's start go.
+#[test]
+fn name_lists_keep_their_breaks_and_ideographic_spaces() {
+    let dir = fresh_dir("import", "br");
+    let page = dir.join("names.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>名单</title></head><body><h1>工作领导小组名单</h1><div class=\"TRS_Editor\">\
+         <p>　　为加强组织领导，经研究，成立工作领导小组，名单如下。</p>\
+         <p>组　长：张　三<br>副组长：李　四<br>成　员：王五　赵六</p>\
+         <p>第一段正文，较长的一句话，说明有关事项，写得比较长。<br>第二段正文，同样是一句较长的话，说明其他事项。</p>\
+         </div></body></html>",
+    )
+    .unwrap();
+    let (record, _) = import_to_json(&page, &[], &dir);
+    let texts: Vec<&str> = record["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "为加强组织领导，经研究，成立工作领导小组，名单如下。",
+            "组　长：张　三\n副组长：李　四\n成　员：王五　赵六",
+            "第一段正文，较长的一句话，说明有关事项，写得比较长。",
+            "第二段正文，同样是一句较长的话，说明其他事项。",
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Importing stays linear in the page's size: a generated 5 MB page of paragraphs and table
+/// rows imports whole (the time is reported, not judged: performance is measured by the
+/// benchmark; the bound only catches a runaway).
+#[test]
+fn a_five_megabyte_page_imports_whole() {
+    let dir = fresh_dir("import", "big");
+    let page = dir.join("big.html");
+    let mut html = String::from("<html><head><meta name=\"ArticleTitle\" content=\"大页面\"></head><body><div class=\"TRS_Editor\">");
+    let mut paragraphs = 0;
+    while html.len() < 5_000_000 {
+        html.push_str("<p>全区生态环境系统深入推进污染防治攻坚，持续改善生态环境质量，各项工作取得积极成效。</p>");
+        paragraphs += 1;
+        if paragraphs % 50 == 0 {
+            html.push_str("<table><tr><td>盟市</td><td>数量</td></tr><tr><td>呼和浩特市</td><td>12</td></tr></table>");
+        }
+    }
+    html.push_str("</div></body></html>");
+    std::fs::write(&page, &html).unwrap();
+    let started = std::time::Instant::now();
+    let (record, _) = import_to_json(&page, &[], &dir);
+    let took = started.elapsed();
+    eprintln!("5 MB page imported in {took:?}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    let blocks = record["body"].as_array().unwrap().len();
+    assert_eq!(
+        blocks,
+        paragraphs + paragraphs / 50,
+        "every paragraph and table"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

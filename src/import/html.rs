@@ -404,21 +404,49 @@ fn meta(doc: &Html, name: &str) -> Option<String> {
 }
 
 /// Whitespace collapsed to single spaces, indents dropped, and no space kept between two CJK
-/// characters (those come from line breaks in the HTML source, not from the text).
+/// characters (those come from line breaks in the HTML source, not from the text). Ideographic
+/// spaces (U+3000) inside the text are the author's own — names aligned in a list ("张　三"),
+/// a gap before a date — and are kept; at the ends they are indents and go.
 fn clean(s: &str) -> String {
     let mut out = String::new();
     for word in s
-        .split(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .split(|c: char| c.is_whitespace() && c != '\u{3000}')
         .filter(|w| !w.is_empty())
     {
         if let (Some(prev), Some(next)) = (out.chars().last(), word.chars().next()) {
-            if !(crate::layout::is_cjk(prev) && crate::layout::is_cjk(next)) {
+            let joined = crate::layout::is_cjk(prev) && crate::layout::is_cjk(next)
+                || prev == '\u{3000}'
+                || next == '\u{3000}';
+            if !joined {
                 out.push(' ');
             }
         }
         out.push_str(word);
     }
-    out
+    out.trim_matches('\u{3000}').to_owned()
+}
+
+/// The lines of a paragraph broken with `<br>` kept together, each cleaned, when they are a
+/// list of short lines (names, an address: at most 30 characters each, no sentence ending in
+/// "。"); otherwise `None`, and each line is a paragraph of its own.
+fn short_lines(text: &str) -> Option<String> {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(clean)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let short = lines.len() >= 2
+        && lines
+            .iter()
+            .all(|l| l.chars().count() <= 30 && !l.contains('。') && heading_free(l));
+    short.then(|| lines.join("\n"))
+}
+
+/// A line that is not a numbered heading, a label line or an attachment label.
+fn heading_free(line: &str) -> bool {
+    super::heading_level(line).is_none()
+        && meta_fields(line).is_empty()
+        && !line.starts_with("附件")
 }
 
 /// Text of an element with block elements and <br> on lines of their own.
@@ -580,6 +608,7 @@ pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Result<Foun
             base,
             title,
             holds_blocks: holding_blocks(c),
+            run_in: None,
         };
         walker.walk(c);
     }
@@ -666,6 +695,9 @@ struct Walker<'a> {
     title: Option<String>,
     /// Elements with an image, line break or block somewhere inside (see [`holding_blocks`]).
     holds_blocks: HashSet<NodeId>,
+    /// A numbered heading in bold opening the paragraph being read and run into its first
+    /// sentence ("**（一）加强组织领导。**各地要……"): it becomes a heading of its own.
+    run_in: Option<String>,
 }
 
 impl Walker<'_> {
@@ -688,7 +720,7 @@ impl Walker<'_> {
                         continue;
                     };
                     match e.name() {
-                        "br" => self.flush(&mut text),
+                        "br" => text.push('\n'),
                         "script" | "style" | "noscript" => {}
                         "img" => {
                             self.flush(&mut text);
@@ -701,7 +733,16 @@ impl Walker<'_> {
                                 self.flush(&mut text);
                                 stack.push(c.children());
                             } else {
-                                text.push_str(&c.text().collect::<String>());
+                                let inner = c.text().collect::<String>();
+                                if matches!(e.name(), "b" | "strong") && clean(&text).is_empty() {
+                                    let run = clean(&inner);
+                                    if run.chars().count() <= 40
+                                        && super::numbering_level(&run).is_some()
+                                    {
+                                        self.run_in = Some(run);
+                                    }
+                                }
+                                text.push_str(&inner);
                             }
                         }
                         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -752,8 +793,43 @@ impl Walker<'_> {
     }
 
     fn flush(&mut self, text: &mut String) {
+        // Lines broken with <br>: one paragraph when they are a list of short lines, else a
+        // paragraph each.
+        if text.contains('\n') {
+            let whole = std::mem::take(text);
+            if let Some(joined) = short_lines(&whole) {
+                self.found
+                    .body
+                    .push(serde_json::json!({"type": "paragraph", "text": joined}));
+                return;
+            }
+            for line in whole.split('\n') {
+                let mut line = line.to_owned();
+                self.flush(&mut line);
+            }
+            return;
+        }
         let t = clean(text);
         text.clear();
+        if t.is_empty() {
+            return;
+        }
+        // A bold numbered heading run into the paragraph: the heading, then the paragraph.
+        if let Some(run) = self.run_in.take() {
+            if let Some(rest) = t.strip_prefix(run.as_str()).map(str::trim) {
+                if !rest.is_empty() {
+                    if let Some(level) = super::numbering_level(&run) {
+                        let heading = run.trim_end_matches(['。', '；', '：', ':', ';']);
+                        self.found.body.push(
+                            serde_json::json!({"type": "heading", "level": level, "text": heading}),
+                        );
+                        let mut rest = rest.to_owned();
+                        self.flush(&mut rest);
+                        return;
+                    }
+                }
+            }
+        }
         // "附件：" before download links; "附件" alone may open an attachment's own content
         // (official::recognise), else it is dropped when the record is assembled.
         let label_only = matches!(t.as_str(), "附件：" | "附件:");

@@ -483,6 +483,12 @@ fn heading_level(text: &str) -> Option<u8> {
     if text.chars().count() > 40 || text.contains('。') {
         return None;
     }
+    numbering_level(text)
+}
+
+/// The heading level a line's numbering gives it, as GB/T 9704-2012 (7.3.3) numbers the
+/// levels of a document's structure: "一、" 1, "（一）" 2, "1." 3, "（1）" 4.
+pub(crate) fn numbering_level(text: &str) -> Option<u8> {
     const NUMERALS: &str = "一二三四五六七八九十";
     let mut chars = text.chars();
     let first = chars.next()?;
@@ -495,12 +501,30 @@ fn heading_level(text: &str) -> Option<u8> {
         return (rest == "、").then_some(1);
     }
     if first == '（' || first == '(' {
-        let inner: String = chars
+        let chinese: String = chars
             .clone()
             .take_while(|c| NUMERALS.contains(*c))
             .collect();
+        // "（1）" to "（99）"; "（2025）" is a year, not a heading's number.
+        let digits: String = chars
+            .clone()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .chars()
+            .take(3)
+            .collect();
+        let digits = if digits.len() <= 2 {
+            digits
+        } else {
+            String::new()
+        };
+        let (inner, level) = if chinese.is_empty() {
+            (digits, 4)
+        } else {
+            (chinese, 2)
+        };
         let close = chars.nth(inner.chars().count());
-        return (!inner.is_empty() && matches!(close, Some('）' | ')'))).then_some(2);
+        return (!inner.is_empty() && matches!(close, Some('）' | ')'))).then_some(level);
     }
     if first.is_ascii_digit() {
         let digits = text.chars().take_while(char::is_ascii_digit).count();
@@ -545,6 +569,8 @@ mod tests {
         assert_eq!(heading_level("十二、其他"), Some(1));
         assert_eq!(heading_level("（一）加强组织领导"), Some(2));
         assert_eq!(heading_level("1.开展专项检查"), Some(3));
+        assert_eq!(heading_level("（1）建立台账"), Some(4));
+        assert_eq!(heading_level("（2025）年度计划"), None);
         assert_eq!(heading_level("2025年重点落实好七项任务"), None);
         assert_eq!(
             heading_level("一是在协同推进我国北方重要生态安全屏障建设上有作为。"),
