@@ -638,3 +638,23 @@ fn a_five_megabyte_page_imports_whole() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A policy page whose content does not print its 发文字号 still gives it, from the metadata
+/// table; the addressee line alone marks the document's top.
+#[test]
+fn the_metadata_table_gives_a_number_the_content_leaves_out() {
+    let dir = fresh_dir("import", "number-from-table");
+    let page = std::fs::read_to_string(root().join("tests/fixtures/import/policy-library.html"))
+        .unwrap()
+        .replace(
+            "<p style=\"text-align: center;\"><span style=\"font-family: 楷体;\">示政发〔2025〕3号</span></p>",
+            "",
+        );
+    assert!(!page.contains("楷体"));
+    let path = dir.join("page.html");
+    std::fs::write(&path, page).unwrap();
+    let (record, _) = import_to_json(&path, &[], &dir);
+    assert_eq!(record["doc_number"], "示政发〔2025〕3号", "{record}");
+    assert_eq!(record["signature"]["date"], "2025-01-10", "{record}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -572,6 +572,7 @@ pub(super) fn extract(html: &str, dir: &Path, base: Option<&str>) -> Result<Foun
         match label.as_str() {
             "标题" | "名称" | "文件名称" => table_title = table_title.or(Some(value)),
             "发文机关" => found.organ = found.organ.take().or(Some(value)),
+            "发文字号" | "文号" => found.doc_number = found.doc_number.take().or(Some(value)),
             _ => apply_meta(&mut found, meta_fields(&format!("{label}：{value}"))),
         }
     }

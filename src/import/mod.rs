@@ -77,6 +77,8 @@ struct Found {
     site: Option<String>,
     /// The issuing organ a policy page's metadata table names (发文机关).
     organ: Option<String>,
+    /// The 发文字号 a metadata table names, for a page whose content does not print it.
+    doc_number: Option<String>,
     /// Names of the attachments found so far (each is kept once).
     attachment_names: std::collections::HashSet<String>,
     warnings: Vec<String>,
@@ -275,6 +277,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         record_official = (parts.doc_number, parts.recipients, signature, parts.note);
     }
     let (doc_number, recipients, signature, note) = record_official;
+    let doc_number = doc_number.or(found.doc_number.take());
     let record = ImportedRecord {
         id,
         language: detect_language(&all_text).tag().to_owned(),
