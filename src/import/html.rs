@@ -624,9 +624,30 @@ fn metadata_pairs(doc: &Html, container: Option<ElementRef>) -> Vec<(String, Str
     let inside: HashSet<NodeId> = container
         .map(|c| c.descendants().map(|n| n.id()).collect())
         .unwrap_or_default();
+    // A label ends in a colon, or is one of the labels pages print without one.
+    const KNOWN: &[&str] = &[
+        "标题",
+        "名称",
+        "发布日期",
+        "发布时间",
+        "来源",
+        "信息来源",
+        "作者",
+        "责任编辑",
+        "发文机关",
+        "发文字号",
+        "文号",
+        "成文日期",
+        "索引号",
+        "主题分类",
+    ];
     let label = |text: &str| -> Option<String> {
         let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let bare = squeezed.strip_suffix(['：', ':'])?;
+        let bare = match squeezed.strip_suffix(['：', ':']) {
+            Some(bare) => bare,
+            None if KNOWN.contains(&squeezed.as_str()) => squeezed.as_str(),
+            None => return None,
+        };
         (2..=6)
             .contains(&bare.chars().count())
             .then(|| bare.to_owned())
@@ -737,7 +758,17 @@ impl Walker<'_> {
                                 let inner = c.text().collect::<String>();
                                 if matches!(e.name(), "b" | "strong") && clean(&text).is_empty() {
                                     let run = clean(&inner);
+                                    // The number and words after it ("（一）加强领导。"),
+                                    // not a bare "（一）".
+                                    let number_end = run
+                                        .chars()
+                                        .position(|c| "、）).．".contains(c))
+                                        .map_or(0, |i| i + 1);
+                                    let worded =
+                                        run.trim_end_matches(['。', '；', '：']).chars().count()
+                                            > number_end;
                                     if run.chars().count() <= 40
+                                        && worded
                                         && super::numbering_level(&run).is_some()
                                     {
                                         self.run_in = Some(run);
@@ -837,10 +868,14 @@ impl Walker<'_> {
         if t.is_empty() || label_only || is_chrome(&t) || Some(&t) == self.title.as_ref() {
             return;
         }
-        let fields = meta_fields(&t);
-        if !fields.is_empty() {
-            apply_meta(self.found, fields);
-            return;
+        // A meta line inside the content: only before its text, and only with a label no
+        // sentence of the text opens with.
+        if self.found.body.is_empty() && super::meta::strong_meta_line(&t) {
+            let fields = meta_fields(&t);
+            if !fields.is_empty() {
+                apply_meta(self.found, fields);
+                return;
+            }
         }
         // A caption right after an image ("图1 …") belongs to it, before its alt text.
         if t.starts_with('图') && t.chars().count() < 60 {

@@ -16,8 +16,8 @@ const LABELS: &[(&str, Field)] = &[
     ("来源", Field::Source),
     ("作者", Field::Author),
     ("撰稿", Field::Author),
-    ("编辑", Field::Author),
     ("责任编辑", Field::Author),
+    ("编辑", Field::Author),
     ("浏览次数", Field::Ignored),
     ("访问量", Field::Ignored),
     ("点击数", Field::Ignored),
@@ -30,6 +30,33 @@ pub enum Field {
     Source,
     Author,
     Ignored,
+}
+
+/// Buttons that follow a meta line's last value on the same line.
+const CHROME_MARKS: &[&str] = &[
+    "【打印",
+    "【关闭",
+    "【字体",
+    "【大",
+    "【返回",
+    "【收藏",
+    "【分享",
+];
+
+/// The labels that make a line at the top of an article's content a meta line; weaker ones
+/// (时间, 日期, 作者, 编辑 …) also open lines of the text itself ("时间：3月6日上午9:00"), which
+/// stay text there.
+pub fn strong_meta_line(line: &str) -> bool {
+    const STRONG: &[&str] = &[
+        "发布时间",
+        "发布日期",
+        "发稿时间",
+        "信息来源",
+        "文章来源",
+        "来源",
+    ];
+    let line = line.trim().trim_start_matches(['【', '[']).trim();
+    STRONG.iter().any(|l| line.starts_with(l))
 }
 
 /// Label-value pairs of a meta line ("发布时间:2025-02-18 18:03  来源: 某某"); empty when the
@@ -62,6 +89,12 @@ pub fn meta_fields(line: &str) -> Vec<(Field, String)> {
             .trim()
             .trim_start_matches([':', '：'])
             .trim();
+        // Page chrome on the same line ("来源：某局　【打印】【关闭】") is not the value.
+        let value = CHROME_MARKS
+            .iter()
+            .filter_map(|m| value.find(m))
+            .min()
+            .map_or(value, |at| &value[..at]);
         let value = value.trim_end_matches(['】', ']']).trim();
         out.push((field, value.to_owned()));
     }

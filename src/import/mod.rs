@@ -54,6 +54,13 @@ pub struct ImportedRecord {
     /// 附注.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// 版记: 抄送机关, 印发机关, 印发日期.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed_date: Option<String>,
     pub body: Vec<serde_json::Value>,
 }
 
@@ -255,6 +262,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         + &title;
     let mut attachments = found.attachments;
     let mut record_official = (None, None, None, None);
+    let mut imprint = (Vec::new(), None, None);
     if let Some(parts) = official {
         // The 附件说明's attachments first, in its numbering; download links with the same
         // name give theirs a url, other links follow.
@@ -274,6 +282,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
             };
             serde_json::json!({"name": name, "date": date})
         });
+        imprint = (parts.cc, parts.printed_by, parts.printed_date);
         record_official = (parts.doc_number, parts.recipients, signature, parts.note);
     }
     let (doc_number, recipients, signature, note) = record_official;
@@ -293,6 +302,9 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         attachments,
         signature,
         note,
+        cc: imprint.0,
+        printed_by: imprint.1,
+        printed_date: imprint.2,
         body: found.body,
     };
     Ok(Imported { record, warnings })
@@ -483,7 +495,11 @@ fn paragraph_block(text: &str) -> serde_json::Value {
 }
 
 fn heading_level(text: &str) -> Option<u8> {
-    if text.chars().count() > 40 || text.contains('。') {
+    // A list item ("1.居民身份证原件；") or an unfinished sentence is no heading.
+    let ends_open = text
+        .trim_end()
+        .ends_with(['；', ';', '，', ',', '：', ':', '、']);
+    if text.chars().count() > 40 || text.contains('。') || ends_open {
         return None;
     }
     numbering_level(text)

@@ -19,10 +19,15 @@ pub(super) struct OfficialParts {
     pub note: Option<String>,
     /// Names from the 附件说明, each with the content that followed on the page (blocks).
     pub attachments: Vec<(String, Vec<Value>)>,
+    /// The 版记 (7.4): 抄送机关, 印发机关, 印发日期 ("2025-02-08").
+    pub cc: Vec<String>,
+    pub printed_by: Option<String>,
+    pub printed_date: Option<String>,
 }
 
+/// A paragraph's or heading's text (a numbered 附件说明 line may have been read as a heading).
 fn text(block: &Value) -> Option<&str> {
-    (block["type"] == "paragraph")
+    (block["type"] == "paragraph" || block["type"] == "heading")
         .then(|| block["text"].as_str())
         .flatten()
 }
@@ -44,9 +49,41 @@ pub(super) fn is_doc_number(t: &str) -> bool {
     })
 }
 
-/// "2025年1月10日" as "2025-01-10".
+/// Chinese numerals of a date as Arabic digits: "二〇二五" → "2025", "十二" → "12", "二十三" → "23".
+fn arabic(part: &str) -> Option<String> {
+    const DIGITS: &str = "〇一二三四五六七八九";
+    if part.chars().all(|c| c.is_ascii_digit()) {
+        return Some(part.to_owned());
+    }
+    let digit = |c: char| {
+        if matches!(c, '零' | '○' | 'O') {
+            return Some(0);
+        }
+        DIGITS.chars().position(|d| d == c).map(|d| d as u32)
+    };
+    if let Some((tens, ones)) = part.split_once('十') {
+        let tens = match tens.chars().next() {
+            None => 1,
+            Some(c) => digit(c)?,
+        };
+        let ones = match ones.chars().next() {
+            None => 0,
+            Some(c) => digit(c)?,
+        };
+        return Some((tens * 10 + ones).to_string());
+    }
+    part.chars()
+        .map(|c| digit(c).and_then(|d| char::from_digit(d, 10)))
+        .collect()
+}
+
+/// "2025年1月10日" (or "二〇二五年一月十日") as "2025-01-10".
 pub(super) fn as_date(t: &str) -> Option<String> {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let (year, rest) = t.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let day = rest.strip_suffix('日')?;
+    let t = format!("{}年{}月{}日", arabic(year)?, arabic(month)?, arabic(day)?);
     let (year, rest) = t.split_once('年')?;
     let (month, rest) = rest.split_once('月')?;
     let day = rest.strip_suffix('日')?;
@@ -63,14 +100,26 @@ pub(super) fn as_date(t: &str) -> Option<String> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
-/// An organ's name on a line of its own: short, no sentence punctuation, not a date.
+/// The characters organs' names end in (…人民政府, …厅, …局, …委员会, …办公室, …中心 …).
+const ORGAN_ENDS: &str = "府厅局委办室部院会心司处署所组站馆队区市县省镇乡道团社联盟军庭行校";
+
+/// An organ's name on a line of its own: short, no sentence punctuation, not a date, ending as
+/// organs' names end (not "谢谢大家！", not a byline).
 fn is_organ(t: &str) -> bool {
     let n = t.chars().count();
     (2..=30).contains(&n)
-        && !t.contains(['。', '，', '：', ':', '；', '、'])
+        && t.trim()
+            .chars()
+            .last()
+            .is_some_and(|c| ORGAN_ENDS.contains(c))
+        && !t.contains(['。', '，', '：', ':', '；', '、', '！', '？', '（', '）'])
         && as_date(t).is_none()
         && numbered(t).is_none()
         && !t.starts_with("附件")
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// "（此件公开发布）" as "此件公开发布".
@@ -111,9 +160,11 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         start += 1;
     }
     if let Some(r) = at(start) {
+        // Organs' names, never a sentence: no full stop, no dates or figures.
         let addressee = (r.ends_with('：') || r.ends_with(':'))
             && r.chars().count() <= 150
-            && !r.contains('。');
+            && !r.contains('。')
+            && !r.chars().any(|c| c.is_ascii_digit());
         if addressee {
             parts.recipients = Some(r.to_owned());
             start += 1;
@@ -121,6 +172,36 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
     }
     if parts.doc_number.is_none() && parts.recipients.is_none() {
         return None;
+    }
+    // The 版记 at the page's end: "抄送：…" and "… 2025年2月8日印发" (7.4).
+    let mut n = n;
+    if let Some(last) = n.checked_sub(1).and_then(at) {
+        if let Some(rest) = last.strip_suffix("印发") {
+            let date_at = rest
+                .char_indices()
+                .find(|(_, c)| c.is_ascii_digit() || "〇二".contains(*c))
+                .map(|(i, _)| i);
+            if let Some((i, date)) = date_at.and_then(|i| as_date(&rest[i..]).map(|d| (i, d))) {
+                let by = rest[..i].trim().trim_matches('\u{3000}').trim();
+                parts.printed_by = (!by.is_empty()).then(|| by.to_owned());
+                parts.printed_date = Some(date);
+                n -= 1;
+            }
+        }
+    }
+    if let Some(cc) = n
+        .checked_sub(1)
+        .and_then(at)
+        .and_then(|t| t.strip_prefix("抄送：").or_else(|| t.strip_prefix("抄送:")))
+    {
+        parts.cc = cc
+            .trim_end_matches('。')
+            .split(['，', '、', ','])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        n -= 1;
     }
     // The attachments' own pages: from the first label followed by something.
     let sections = (start..n).find(|&k| at(k).is_some_and(is_attachment_label) && k + 1 < n);
@@ -141,10 +222,22 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
     }
     parts.signature = Some((names, date));
     // The 附件说明: "附件：1. 名称" and the numbered names under it.
+    // A name may run onto a line of its own ("…细则（2025年" / "修订版）").
+    let listed = |t: &str| numbered(t).is_some() && !t.starts_with("附件");
+    let fragment = |t: &str| t.chars().count() <= 20 && !t.contains('。') && !t.starts_with("附件");
     let mut k = end;
-    while k > start && at(k - 1).is_some_and(|t| numbered(t).is_some() && !t.starts_with("附件"))
-    {
-        k -= 1;
+    while k > start {
+        let line = at(k - 1).unwrap_or_default();
+        let above = k.checked_sub(2).and_then(at).unwrap_or_default();
+        let continues = fragment(line)
+            && numbered(line).is_none()
+            && k >= start + 2
+            && (listed(above) || above.starts_with("附件：") || above.starts_with("附件:"));
+        if listed(line) || continues {
+            k -= 1;
+        } else {
+            break;
+        }
     }
     let mut notes = Vec::new();
     if let Some(first) = k
@@ -155,7 +248,15 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         let first = first.trim();
         notes.push(numbered(first).unwrap_or(first).to_owned());
         for j in k..end {
-            notes.extend(at(j).and_then(numbered).map(str::to_owned));
+            let line = at(j).unwrap_or_default();
+            match numbered(line) {
+                Some(name) => notes.push(name.to_owned()),
+                None => {
+                    if let Some(last) = notes.last_mut() {
+                        last.push_str(line);
+                    }
+                }
+            }
         }
         end = k - 1;
     }
@@ -167,11 +268,21 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
             while next < n && !at(next).is_some_and(is_attachment_label) {
                 next += 1;
             }
-            let name = at(s + 1)
+            let mut name = at(s + 1)
                 .filter(|_| s + 1 < next)
                 .unwrap_or_default()
                 .to_owned();
-            let content = body[(s + 2).min(next)..next].to_vec();
+            let mut from = (s + 2).min(next);
+            // A name set over two lines: the 附件说明's name is both together.
+            let listed = notes.get(sections_found.len()).map(|n| squeeze(n));
+            if let (Some(listed), Some(more)) = (listed, at(from).filter(|_| from < next)) {
+                let both = format!("{name}{more}");
+                if squeeze(&both) == listed && squeeze(&name) != listed {
+                    name = both;
+                    from += 1;
+                }
+            }
+            let content = body[from..next].to_vec();
             sections_found.push((name, content));
             s = next;
         }
@@ -271,6 +382,46 @@ mod tests {
         assert_eq!(body.len(), 2);
     }
 
+    /// Cases met on real pages: a name over two lines in the 附件说明, the 版记 at the end, a
+    /// date in Chinese numerals; and what is not a document: a speech ending "谢谢大家！", a
+    /// news item whose first sentence ends in "：".
+    #[test]
+    fn turned_names_the_imprint_and_what_is_no_document() {
+        let mut body = vec![
+            p("各市人民政府："),
+            p("正文。"),
+            p("附件：1. 督查工作方案"),
+            p("2. 督查评分细则（2025年"),
+            p("修订版）"),
+            p("示例省人民政府"),
+            p("二〇二五年二月十日"),
+            p("抄送：省委办公厅，省人大常委会办公厅。"),
+            p("示例省人民政府办公厅　2025年2月11日印发"),
+        ];
+        let parts = recognise(&mut body, None).expect("a 公文");
+        assert_eq!(body, vec![p("正文。")]);
+        let names: Vec<&str> = parts.attachments.iter().map(|a| a.0.as_str()).collect();
+        assert_eq!(names, ["督查工作方案", "督查评分细则（2025年修订版）"]);
+        assert_eq!(parts.signature.unwrap().1, "2025-02-10");
+        assert_eq!(parts.cc, ["省委办公厅", "省人大常委会办公厅"]);
+        assert_eq!(parts.printed_by.as_deref(), Some("示例省人民政府办公厅"));
+        assert_eq!(parts.printed_date.as_deref(), Some("2025-02-11"));
+        let mut speech = vec![
+            p("同志们："),
+            p("讲话正文。"),
+            p("谢谢大家！"),
+            p("2025年2月27日"),
+        ];
+        assert_eq!(recognise(&mut speech, None), None);
+        let mut news = vec![
+            p("4月11日，市长主持召开常务会议，研究部署以下工作："),
+            p("会议听取了汇报。"),
+            p("示例市人民政府办公室"),
+            p("2025年4月11日"),
+        ];
+        assert_eq!(recognise(&mut news, None), None);
+    }
+
     #[test]
     fn numbers_and_dates() {
         assert!(is_doc_number("国办函[2024]12号"));
@@ -283,5 +434,9 @@ mod tests {
         assert_eq!(as_date("2025年 01 月 10 日").as_deref(), Some("2025-01-10"));
         assert_eq!(as_date("2025年13月1日"), None);
         assert_eq!(as_date("1月10日"), None);
+        assert_eq!(
+            as_date("二〇二五年十二月二十三日").as_deref(),
+            Some("2025-12-23")
+        );
     }
 }
