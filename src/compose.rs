@@ -84,6 +84,8 @@ pub struct NewsOfficial {
     pub closing: Vec<String>,
     /// In full-width parentheses.
     pub note: Option<String>,
+    /// The 版记's lines: "抄送：…。", "印发机关　2025年3月4日印发", flush left at the end.
+    pub imprint: Vec<String>,
 }
 
 /// The style of a news template's 主送 line and closing lines: the body's, without indent,
@@ -534,7 +536,10 @@ pub fn compose<'a>(
         && (off.doc_number.is_some()
             || off.recipients.is_some()
             || off.signature.is_some()
-            || off.note.is_some()))
+            || off.note.is_some()
+            || !off.cc.is_empty()
+            || off.printed_by.is_some()
+            || off.printed_date.is_some()))
     .then(|| {
         let mut meta_style = styles.meta.clone();
         meta_style.align = Align::Center;
@@ -555,7 +560,22 @@ pub fn compose<'a>(
                 )
             });
         }
+        let mut imprint = Vec::new();
+        if !off.cc.is_empty() {
+            imprint.push(format!("抄送：{}。", off.cc.join("，")));
+        }
+        let printed = [
+            off.printed_by.clone(),
+            off.printed_date
+                .as_ref()
+                .map(|d| format!("{}印发", chinese_date(d))),
+        ];
+        let printed: Vec<String> = printed.into_iter().flatten().collect();
+        if !printed.is_empty() {
+            imprint.push(printed.join("\u{3000}"));
+        }
         NewsOfficial {
+            imprint,
             doc_number: set_text(off.doc_number.clone(), &meta_style),
             recipients: off.recipients.clone(),
             recipients_grid: 0.0,

@@ -530,6 +530,9 @@ fn an_imported_official_document_prints_as_one() {
             || (mm(&organ["x1"]) - mm(&date["x1"])).abs() < 0.3,
         "{organ} over {date}"
     );
+    // The 版记 at the foot of the last (even) page.
+    let (imprint_page, cc) = find(&official, "抄送：省委办公厅，");
+    assert_eq!((imprint_page + 1) % 2, 0, "{cc}");
     let (_, note) = find(&official, "（此件公开发布）");
     assert!(
         (mm(&note["x0"]) - (28.0 + 2.0 * char_mm)).abs() < 0.3,
@@ -555,6 +558,8 @@ fn an_imported_official_document_prints_as_one() {
         "2025年1月10日",
         "（此件公开发布）",
         "城市公园绿地建设任务分工表",
+        "抄送：省委办公厅，省人大常委会办公厅。",
+        "示例省人民政府办公厅",
     ] {
         find(&news, part);
     }

@@ -347,6 +347,14 @@ impl Builder<'_> {
             style.space_before = Length(0.0);
             self.paragraph(note, &style, false);
         }
+        for (i, line) in n.imprint.iter().enumerate() {
+            self.role(Role::P);
+            let mut style = crate::compose::news_official_style(t, Align::Left);
+            if i == 0 {
+                style.space_before = Length(t.styles.body.line_pitch());
+            }
+            self.paragraph(line, &style, false);
+        }
     }
 
     /// The title's composed lines in `style` (the title style, spacing as the head wants).
