@@ -1254,12 +1254,16 @@ fn push_attachment(found: &mut Found, href: &str, name: &str, base: Option<&str>
         .trim_start_matches("附件")
         .trim_start_matches([':', '：'])
         .trim();
+    // "1.检查工作方案": the list numbers its entries itself.
+    let name = super::official::without_number(name);
     let name = if name.is_empty() {
         href.rsplit('/').next().unwrap_or(href)
     } else {
         name
     };
-    if !found.attachment_names.insert(name.to_owned()) {
+    // The same document linked twice (in the text and in a download box) is one attachment.
+    let key = url.clone().unwrap_or_else(|| href.to_owned());
+    if !found.attachment_names.insert(name.to_owned()) || !found.attachment_names.insert(key) {
         return;
     }
     let mut entry = serde_json::json!({"name": name});

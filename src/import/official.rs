@@ -122,6 +122,13 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A name without the number a list gave it ("1.检查工作方案" → "检查工作方案").
+pub(super) fn without_number(name: &str) -> &str {
+    numbered(name)
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(name)
+}
+
 /// "（此件公开发布）" as "此件公开发布".
 fn note(t: &str) -> Option<String> {
     let inner = t.trim().strip_prefix('（')?.strip_suffix('）')?;
