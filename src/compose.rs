@@ -84,7 +84,7 @@ pub struct NewsOfficial {
     pub closing: Vec<String>,
     /// In full-width parentheses.
     pub note: Option<String>,
-    /// The 版记's lines: "抄送：…。", "印发机关　2025年3月4日印发", flush left at the end.
+    /// The 版记's lines: "抄送：…。", "印发机关　2025年3月4日印发", as paragraphs at the end.
     pub imprint: Vec<String>,
 }
 

@@ -349,7 +349,9 @@ impl Builder<'_> {
         }
         for (i, line) in n.imprint.iter().enumerate() {
             self.role(Role::P);
-            let mut style = crate::compose::news_official_style(t, Align::Left);
+            // Paragraphs of the text's kind, indented as they are.
+            let mut style = t.styles.body.clone();
+            style.space_before = Length(0.0);
             if i == 0 {
                 style.space_before = Length(t.styles.body.line_pitch());
             }

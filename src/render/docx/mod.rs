@@ -559,13 +559,9 @@ impl Writer<'_> {
             self.flow_para("BodyText", &style, note, "", false);
         }
         for (i, line) in n.imprint.iter().enumerate() {
-            let before = if i == 0 { body.line_pitch() } else { 0.0 };
-            let spacing = self.spacing(before, 0.0, body.space_after.pt(), None);
-            self.para(
-                "BodyText",
-                line,
-                &format!("{spacing}<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/>"),
-            );
+            let mut style = body.clone();
+            style.space_before = Length(if i == 0 { body.line_pitch() } else { 0.0 });
+            self.flow_para("BodyText", &style, line, "", false);
         }
     }
 
