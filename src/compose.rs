@@ -279,6 +279,12 @@ pub struct OfficialTexts {
     /// 令号 of the 命令（令）格式, centred two lines under the mark; the text two lines under
     /// it (10.2).
     pub order_number: Option<String>,
+    /// Blank lines between the mark and the text when nothing stands between them: an order
+    /// without its 令号 keeps the two lines (10.2); 0 otherwise.
+    pub lines_after_mark: u8,
+    /// The 版记 has its rules; the 信函格式's has none (10.1: "版记不加印发机关和印发日期、
+    /// 分隔线").
+    pub imprint_rules: bool,
     /// A 纪要's attendance lists: (label "出席：", the entries joined by "、"), one line under the
     /// text or the 附件说明, the label two characters in (10.3).
     pub attendance: Vec<(String, String)>,
@@ -580,14 +586,7 @@ pub fn compose<'a>(
             recipients: off.recipients.clone(),
             recipients_grid: 0.0,
             closing,
-            note: off.note.as_ref().map(|n| {
-                let n = n.trim();
-                let inner = n
-                    .strip_prefix(['（', '('])
-                    .and_then(|n| n.strip_suffix(['）', ')']))
-                    .unwrap_or(n);
-                format!("（{inner}）")
-            }),
+            note: off.note.as_deref().map(parenthesized),
         }
     });
 
@@ -773,15 +772,7 @@ pub fn compose<'a>(
                 let mut measure = |s: &str| shaper(s, style, false).natural_width();
                 signature(s, width, em, setup.signature_right_indent, &mut measure)
             });
-            // In full-width parentheses, whichever the record wrote (or none).
-            let note = off.note.as_ref().map(|n| {
-                let n = n.trim();
-                let inner = n
-                    .strip_prefix(['（', '('])
-                    .and_then(|n| n.strip_suffix(['）', ')']))
-                    .unwrap_or(n);
-                format!("（{inner}）")
-            });
+            let note = off.note.as_deref().map(parenthesized);
             let letter = match (setup.format, &setup.letter) {
                 (OfficialFormat::Letter, Some(l)) => {
                     let mark_bottom = mark
@@ -831,10 +822,13 @@ pub fn compose<'a>(
             .map(|(label, list)| (label.clone(), list.join("、")))
             .collect();
             let order = setup.format == OfficialFormat::Order;
+            let bare_order = order && off.order_number.is_none() && mark.is_some();
             OfficialTexts {
                 format: setup.format,
                 letter,
                 order_number: off.order_number.clone().filter(|_| order),
+                lines_after_mark: if bare_order { 2 } else { 0 },
+                imprint_rules: setup.format != OfficialFormat::Letter,
                 attendance,
                 print_title: template.prints_title(),
                 head_lines,
@@ -1035,11 +1029,7 @@ pub fn unprinted_fields(
     article: &Article,
     template: &Template,
 ) -> Result<(), (&'static str, String)> {
-    let Some(setup) = template
-        .official
-        .as_ref()
-        .filter(|_| template.document == DocumentKind::Official)
-    else {
+    let Some(setup) = template.official_setup() else {
         return Ok(());
     };
     let off = &article.official;
@@ -1119,41 +1109,53 @@ pub fn unprinted_fields(
 /// the format's clause shows, as warnings naming the field: an order's mark not ending in 命令
 /// or 令 and an order without a 令号 (10.2), minutes whose mark does not end in 纪要 (10.3).
 pub fn format_warnings(article: &Article, template: &Template) -> Vec<String> {
-    let Some(setup) = template
-        .official
-        .as_ref()
-        .filter(|_| template.document == DocumentKind::Official)
-    else {
+    let Some(setup) = template.official_setup() else {
         return Vec::new();
     };
     let off = &article.official;
     let last = off.issuer_mark.last().map(String::as_str).unwrap_or("");
-    let mut out = Vec::new();
-    match setup.format {
+    // The special formats whose mark ends in their word (mark_suffixes).
+    let mark_word = match setup.format {
         OfficialFormat::Order => {
-            if !last.is_empty()
-                && !mark_suffixes(setup.format)
-                    .iter()
-                    .any(|w| last.ends_with(w))
-            {
-                out.push("field `issuer_mark`: an order's mark is the organ's full name and 命令 or 令 (GB/T 9704-2012 10.2)".to_owned());
-            }
-            if off.order_number.is_none() {
-                out.push("field `order_number`: an order has a 令号 two lines under its mark (GB/T 9704-2012 10.2); the text starts two lines under the mark".to_owned());
-            }
+            Some("an order's mark is the organ's full name and 命令 or 令 (GB/T 9704-2012 10.2)")
         }
         OfficialFormat::Minutes => {
-            if !last.is_empty() && !last.ends_with("纪要") {
-                out.push("field `issuer_mark`: the minutes' mark is the \"…纪要\" name (GB/T 9704-2012 10.3)".to_owned());
-            }
+            Some("the minutes' mark is the \"…纪要\" name (GB/T 9704-2012 10.3)")
         }
-        OfficialFormat::Document | OfficialFormat::Letter => {}
+        OfficialFormat::Document | OfficialFormat::Letter => None,
+    };
+    let mut out = Vec::new();
+    if let Some(why) = mark_word {
+        if !last.is_empty()
+            && !mark_suffixes(setup.format)
+                .iter()
+                .any(|w| last.ends_with(w))
+        {
+            out.push(format!("field `issuer_mark`: {why}"));
+        }
+    }
+    if setup.format == OfficialFormat::Order && off.order_number.is_none() {
+        out.push("field `order_number`: an order has a 令号 two lines under its mark (GB/T 9704-2012 10.2); the text starts two lines under the mark".to_owned());
     }
     out
 }
 
+/// A 附注 in full-width parentheses, whichever the record wrote (or none): "此件公开发布",
+/// "(此件公开发布)" and "（此件公开发布）" all print "（此件公开发布）" (7.3.6).
+fn parenthesized(note: &str) -> String {
+    let n = note.trim();
+    let inner = n
+        .strip_prefix(['（', '('])
+        .and_then(|n| n.strip_suffix(['）', ')']))
+        .unwrap_or(n);
+    format!("（{inner}）")
+}
+
 /// Blank lines above a 纪要's attendance lists (10.3: "在正文或附件说明下空一行").
 pub const ATTENDANCE_LINES_BEFORE: u8 = 1;
+
+/// The indent of a 纪要's attendance labels, in characters (10.3: "左空二字").
+pub const ATTENDANCE_INDENT: f32 = 2.0;
 
 /// Blank lines between two rows of sealed organs (7.3.5.1): seals of 42 mm, about four grid
 /// lines, centred on their names, neither meet nor touch.
@@ -1215,7 +1217,7 @@ fn signature(
         }
         rows.push(row(
             1,
-            vec![part(&date, measure(&date), width - 4.0 * em, Anchor::Right)],
+            vec![part(&date, date_w, width - 4.0 * em, Anchor::Right)],
         ));
     } else if !s.sealed {
         // 7.3.5.2: 右空二字编排发文机关署名，下一行编排成文日期，首字比署名首字右移二字；成文
@@ -1233,21 +1235,18 @@ fn signature(
                 vec![part(name, measure(name), names_right, Anchor::Right)],
             ));
         }
-        rows.push(row(
-            0,
-            vec![part(&date, measure(&date), date_left, Anchor::Left)],
-        ));
+        rows.push(row(0, vec![part(&date, date_w, date_left, Anchor::Left)]));
     } else {
         let date_end = width - date_right * em;
         if s.names.len() == 1 {
             // 7.3.5.1: 以成文日期为准居中编排发文机关署名 (a name longer than the date ends where
             // the date ends).
             let name = &s.names[0];
-            let centre = date_end - date_w / 2.0;
-            let p = if measure(name) > date_w {
-                part(name, measure(name), date_end, Anchor::Right)
+            let name_w = measure(name);
+            let p = if name_w > date_w {
+                part(name, name_w, date_end, Anchor::Right)
             } else {
-                part(name, measure(name), centre, Anchor::Center)
+                part(name, name_w, date_end - date_w / 2.0, Anchor::Center)
             };
             rows.push(row(1, vec![p]));
         } else {
@@ -1301,10 +1300,7 @@ fn signature(
             ));
             return Signature { rows };
         }
-        rows.push(row(
-            0,
-            vec![part(&date, measure(&date), date_end, Anchor::Right)],
-        ));
+        rows.push(row(0, vec![part(&date, date_w, date_end, Anchor::Right)]));
     }
     Signature { rows }
 }

@@ -718,8 +718,9 @@ struct Walker<'a> {
     /// Elements with an image, line break or block somewhere inside (see [`holding_blocks`]).
     holds_blocks: HashSet<NodeId>,
     /// A numbered heading in bold opening the paragraph being read and run into its first
-    /// sentence ("**（一）加强组织领导。**各地要……"): it becomes a heading of its own.
-    run_in: Option<String>,
+    /// sentence ("**（一）加强组织领导。**各地要……"), with its level: it becomes a heading of
+    /// its own.
+    run_in: Option<(String, u8)>,
 }
 
 impl Walker<'_> {
@@ -760,18 +761,13 @@ impl Walker<'_> {
                                     let run = clean(&inner);
                                     // The number and words after it ("（一）加强领导。"),
                                     // not a bare "（一）".
-                                    let number_end = run
-                                        .chars()
-                                        .position(|c| "、）).．".contains(c))
-                                        .map_or(0, |i| i + 1);
-                                    let worded =
-                                        run.trim_end_matches(['。', '；', '：']).chars().count()
-                                            > number_end;
-                                    if run.chars().count() <= 40
-                                        && worded
-                                        && super::numbering_level(&run).is_some()
+                                    let words = run.trim_end_matches(['。', '；', '：']);
+                                    let level = super::numbering(&run)
+                                        .filter(|(_, n)| words.chars().count() > *n)
+                                        .map(|(level, _)| level);
+                                    if let Some(level) = level.filter(|_| run.chars().count() <= 40)
                                     {
-                                        self.run_in = Some(run);
+                                        self.run_in = Some((run, level));
                                     }
                                 }
                                 text.push_str(&inner);
@@ -847,25 +843,23 @@ impl Walker<'_> {
             return;
         }
         // A bold numbered heading run into the paragraph: the heading, then the paragraph.
-        if let Some(run) = self.run_in.take() {
+        if let Some((run, level)) = self.run_in.take() {
             if let Some(rest) = t.strip_prefix(run.as_str()).map(str::trim) {
                 if !rest.is_empty() {
-                    if let Some(level) = super::numbering_level(&run) {
-                        let heading = run.trim_end_matches(['。', '；', '：', ':', ';']);
-                        self.found.body.push(
-                            serde_json::json!({"type": "heading", "level": level, "text": heading}),
-                        );
-                        let mut rest = rest.to_owned();
-                        self.flush(&mut rest);
-                        return;
-                    }
+                    let heading = run.trim_end_matches(['。', '；', '：', ':', ';']);
+                    self.found.body.push(
+                        serde_json::json!({"type": "heading", "level": level, "text": heading}),
+                    );
+                    let mut rest = rest.to_owned();
+                    self.flush(&mut rest);
+                    return;
                 }
             }
         }
         // "附件：" before download links; "附件" alone may open an attachment's own content
         // (official::recognise), else it is dropped when the record is assembled.
         let label_only = matches!(t.as_str(), "附件：" | "附件:");
-        if t.is_empty() || label_only || is_chrome(&t) || Some(&t) == self.title.as_ref() {
+        if label_only || is_chrome(&t) || Some(&t) == self.title.as_ref() {
             return;
         }
         // A meta line inside the content: only before its text, and only with a label no

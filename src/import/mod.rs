@@ -508,49 +508,34 @@ fn heading_level(text: &str) -> Option<u8> {
 /// The heading level a line's numbering gives it, as GB/T 9704-2012 (7.3.3) numbers the
 /// levels of a document's structure: "一、" 1, "（一）" 2, "1." 3, "（1）" 4.
 pub(crate) fn numbering_level(text: &str) -> Option<u8> {
+    numbering(text).map(|(level, _)| level)
+}
+
+/// [`numbering_level`] and the length of the number with its mark, in characters ("（一）" 3,
+/// "12." 3); a "1." must be followed by something.
+pub(crate) fn numbering(text: &str) -> Option<(u8, usize)> {
     const NUMERALS: &str = "一二三四五六七八九十";
-    let mut chars = text.chars();
-    let first = chars.next()?;
+    let chars: Vec<char> = text.chars().collect();
+    let run = |from: usize, f: fn(&char) -> bool| chars[from..].iter().take_while(|c| f(c)).count();
+    let chinese = |c: &char| NUMERALS.contains(*c);
+    let first = *chars.first()?;
     if NUMERALS.contains(first) {
-        let rest: String = text
-            .chars()
-            .skip_while(|c| NUMERALS.contains(*c))
-            .take(1)
-            .collect();
-        return (rest == "、").then_some(1);
+        let n = run(0, chinese);
+        return (chars.get(n) == Some(&'、')).then_some((1, n + 1));
     }
     if first == '（' || first == '(' {
-        let chinese: String = chars
-            .clone()
-            .take_while(|c| NUMERALS.contains(*c))
-            .collect();
         // "（1）" to "（99）"; "（2025）" is a year, not a heading's number.
-        let digits: String = chars
-            .clone()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .chars()
-            .take(3)
-            .collect();
-        let digits = if digits.len() <= 2 {
-            digits
-        } else {
-            String::new()
+        let (n, level) = match (run(1, chinese), run(1, char::is_ascii_digit)) {
+            (0, digits @ 1..=2) => (digits, 4),
+            (0, _) => return None,
+            (numerals, _) => (numerals, 2),
         };
-        let (inner, level) = if chinese.is_empty() {
-            (digits, 4)
-        } else {
-            (chinese, 2)
-        };
-        let close = chars.nth(inner.chars().count());
-        return (!inner.is_empty() && matches!(close, Some('）' | ')'))).then_some(level);
+        return matches!(chars.get(1 + n), Some('）' | ')')).then_some((level, n + 2));
     }
     if first.is_ascii_digit() {
-        let digits = text.chars().take_while(char::is_ascii_digit).count();
-        let next = text.chars().nth(digits);
-        return matches!(next, Some('.' | '．' | '、'))
-            .then_some(3)
-            .filter(|_| text.chars().count() > digits + 1);
+        let n = run(0, char::is_ascii_digit);
+        return (matches!(chars.get(n), Some('.' | '．' | '、')) && chars.len() > n + 1)
+            .then_some((3, n + 1));
     }
     None
 }

@@ -3,7 +3,7 @@
 use super::pages::{Boxed, Builder};
 use super::Item;
 use crate::compose::{LetterHead, Mark, OfficialTexts};
-use crate::template::{Align, Length, OfficialFormat, Style};
+use crate::template::{Align, Length, Style};
 
 /// `line` with `tracking` (pt) added after every glyph but the last: the letter-spacing that
 /// spreads a name to a given width.
@@ -26,6 +26,16 @@ fn track(mut line: super::text::Line, tracking: f32) -> super::text::Line {
     }
     line.width += shift;
     line
+}
+
+/// `line`'s runs as items, moved `x` pt to the right, on the baseline `baseline` pt below the
+/// box's top.
+fn placed(line: super::text::Line, x: f32, baseline: f32) -> impl Iterator<Item = Item> {
+    line.runs.into_iter().map(move |mut run| {
+        run.x += x;
+        run.y = baseline;
+        Item::Text(run)
+    })
 }
 
 impl Builder<'_> {
@@ -65,12 +75,7 @@ impl Builder<'_> {
         for (i, (text, tracking)) in mark.lines.iter().enumerate() {
             let baseline = top + i as f32 * mark.pitch + 0.88 * size;
             for line in self.set_lines(text, &style, false, f32::MAX, 0.0) {
-                let line = track(line, *tracking);
-                for mut run in line.runs {
-                    run.x += x;
-                    run.y = baseline;
-                    items.push(Item::Text(run));
-                }
+                items.extend(placed(track(line, *tracking), x, baseline));
             }
         }
         if let Some(suffix) = &mark.suffix {
@@ -80,30 +85,10 @@ impl Builder<'_> {
             let baseline = middle - size / 2.0 + 0.88 * size;
             let suffix_x = x + mark.stack_width + mark.suffix_gap;
             for line in self.set_lines(suffix, &style, false, f32::MAX, 0.0) {
-                for mut run in line.runs {
-                    run.x += suffix_x;
-                    run.y = baseline;
-                    items.push(Item::Text(run));
-                }
+                items.extend(placed(line, suffix_x, baseline));
             }
         }
         items
-    }
-
-    /// `text` on one line in `style`, its em box's top `top` pt below the box's top, from `x`.
-    fn text_at(&mut self, text: &str, style: &Style, x: f32, top: f32) -> (Vec<Item>, f32) {
-        let line = self.one_line(text, style);
-        let width = line.width;
-        let items = line
-            .runs
-            .into_iter()
-            .map(|mut run| {
-                run.x += x;
-                run.y = top + 0.88 * style.size.pt();
-                Item::Text(run)
-            })
-            .collect();
-        (items, width)
     }
 
     /// The head of the 信函格式 (GB/T 9704-2012 10.1) as one box from the type area's top: the
@@ -135,18 +120,19 @@ impl Builder<'_> {
         }
         let head = setup.head_style.clone();
         let mut bottom = letter.elements_top;
+        // Each line's em box from its top: the baseline 0.88 em down.
         for (i, text) in texts.head_lines.iter().enumerate() {
             let top = letter.elements_top + i as f32 * head.line_pitch();
-            let (more, _) = self.text_at(text, &head, self.left, top);
-            items.extend(more);
+            let line = self.one_line(text, &head);
+            items.extend(placed(line, self.left, top + 0.88 * head.size.pt()));
             bottom = top + head.size.pt();
         }
         if let Some(number) = &texts.number {
             let style = setup.doc_number_style.clone();
             let line = self.one_line(&number.number, &style);
             let x = self.left + self.width - line.width;
-            let (more, _) = self.text_at(&number.number, &style, x, letter.elements_top);
-            items.extend(more);
+            let baseline = letter.elements_top + 0.88 * style.size.pt();
+            items.extend(placed(line, x, baseline));
             bottom = bottom.max(letter.elements_top + style.size.pt());
         }
         // The title, two blank lines below, starts at the grid line composing chose.
@@ -199,10 +185,9 @@ impl Builder<'_> {
                 });
             }
         }
-        if texts.format == OfficialFormat::Order && texts.order_number.is_none() {
-            // No 令号: the text still starts two lines under the mark.
+        if texts.lines_after_mark > 0 {
             if let Some(last) = self.boxes.last_mut() {
-                last.space_after = f32::from(texts.lines_before_number) * pitch;
+                last.space_after = f32::from(texts.lines_after_mark) * pitch;
             }
         }
         if let Some(order_number) = &texts.order_number {
@@ -290,16 +275,16 @@ impl Builder<'_> {
         }
     }
 
-    /// Labelled lines two characters in (附件说明, a 纪要's attendance lists): the label, then
-    /// the text with its turned lines aligned under its first character; `lines_before`
-    /// blank grid lines above the first; every line kept with the next when `keep`.
+    /// Labelled lines `indent` characters in (附件说明, a 纪要's attendance lists): the label,
+    /// then the text with its turned lines aligned under its first character; `lines_before`
+    /// blank grid lines above the first.
     fn labelled_lines(
         &mut self,
         label: &str,
         label_style: &Style,
         texts: &[String],
+        indent: f32,
         lines_before: u8,
-        keep: bool,
     ) {
         let t = self.template;
         let body = t.styles.body.clone();
@@ -310,7 +295,7 @@ impl Builder<'_> {
         let mut label_style = label_style.clone();
         label_style.align = Align::Left;
         label_style.first_line_indent = 0.0;
-        let label_x = self.left + 2.0 * body.char_advance();
+        let label_x = self.left + indent * body.char_advance();
         let label = self.one_line(label, &label_style);
         let text_x = label_x + label.width;
         let width = self.left + self.width - text_x;
@@ -325,11 +310,6 @@ impl Builder<'_> {
             if i == 0 {
                 let label_box = self.line_box(label.clone(), &label_style, label_x);
                 self.boxes[first].items.extend(label_box.items);
-            }
-            if keep {
-                for b in &mut self.boxes[first..] {
-                    b.keep_with_next = true;
-                }
             }
         }
     }
@@ -355,8 +335,8 @@ impl Builder<'_> {
                 &texts.attachment_label,
                 &body,
                 &texts.attachment_notes,
+                texts.attachment_indent,
                 texts.lines_before_attachments,
-                false,
             );
         }
         for (i, (label, list)) in texts.attendance.iter().enumerate() {
@@ -371,8 +351,8 @@ impl Builder<'_> {
                 label,
                 &setup.head_style.clone(),
                 std::slice::from_ref(list),
+                crate::compose::ATTENDANCE_INDENT,
                 lines_before,
-                false,
             );
             chain_from = self.boxes.len().checked_sub(1);
         }
@@ -453,8 +433,7 @@ impl Builder<'_> {
         let size = style.size.pt();
         let pitch = style.line_pitch();
         let inset = size;
-        // The 信函格式's 版记 has no rules (10.1: "版记不加印发机关和印发日期、分隔线").
-        let rules = texts.format != OfficialFormat::Letter;
+        let rules = texts.imprint_rules;
         let (thick, thin) = (setup.imprint_thick_rule.pt(), setup.imprint_thin_rule.pt());
         let color = crate::template::Color(0, 0, 0);
         let mut items = Vec::new();

@@ -349,12 +349,13 @@ impl Builder<'_> {
         }
         for (i, line) in n.imprint.iter().enumerate() {
             self.role(Role::P);
-            // Paragraphs of the text's kind, indented as they are.
+            // Paragraphs of the text's kind, indented as they are, a blank line above.
             let mut style = t.styles.body.clone();
-            style.space_before = Length(0.0);
-            if i == 0 {
-                style.space_before = Length(t.styles.body.line_pitch());
-            }
+            style.space_before = Length(if i == 0 {
+                t.styles.body.line_pitch()
+            } else {
+                0.0
+            });
             self.paragraph(line, &style, false);
         }
     }

@@ -630,17 +630,12 @@ async fn list_templates(State(state): State<Arc<AppState>>) -> Response {
                 DocumentKind::News => "news",
                 DocumentKind::Official => "official",
             },
-            format: t
-                .template
-                .official
-                .as_ref()
-                .filter(|_| t.template.document == DocumentKind::Official)
-                .map(|o| match o.format {
-                    OfficialFormat::Document => "document",
-                    OfficialFormat::Letter => "letter",
-                    OfficialFormat::Order => "order",
-                    OfficialFormat::Minutes => "minutes",
-                }),
+            format: t.template.official_setup().map(|o| match o.format {
+                OfficialFormat::Document => "document",
+                OfficialFormat::Letter => "letter",
+                OfficialFormat::Order => "order",
+                OfficialFormat::Minutes => "minutes",
+            }),
             builtin: t.builtin,
         })
         .collect();

@@ -699,11 +699,16 @@ impl Template {
     /// Whether the title is printed: not in the 命令（令）格式, whose mark names the document
     /// (GB/T 9704-2012 10.2); the title then names the files and the document's properties.
     pub fn prints_title(&self) -> bool {
-        !(self.document == DocumentKind::Official
-            && self
-                .official
-                .as_ref()
-                .is_some_and(|o| o.format == OfficialFormat::Order))
+        self.official_setup()
+            .is_none_or(|o| o.format != OfficialFormat::Order)
+    }
+
+    /// The official setup of an official template (`document = "official"`); `None` for a
+    /// news template, whatever its `[official]` section says.
+    pub fn official_setup(&self) -> Option<&OfficialSetup> {
+        self.official
+            .as_ref()
+            .filter(|_| self.document == DocumentKind::Official)
     }
 
     /// The TOML text of a built-in template.

@@ -212,7 +212,7 @@ pub fn render_composed(
                 footer_xml(f, text, article, 2).into_bytes(),
             ));
         }
-        if w.blank_section || !f.on_first_page {
+        if w.empty_footer() {
             parts.push((
                 "word/footer3.xml".into(),
                 furniture_xml("ftr", "", article, "").into_bytes(),
@@ -921,15 +921,18 @@ impl Writer<'_> {
         id
     }
 
+    /// The first page has no footer (信函格式, GB/T 9704-2012 10.1: 首页不显示页码).
+    fn bare_first_footer(&self) -> bool {
+        self.template
+            .footer
+            .as_ref()
+            .is_some_and(|f| !f.on_first_page)
+    }
+
     /// The document has an empty footer (footer3.xml, rId8): for the blank page and the 版记's
     /// page, or a first page without a page number.
     fn empty_footer(&self) -> bool {
-        self.blank_section
-            || self
-                .template
-                .footer
-                .as_ref()
-                .is_some_and(|f| !f.on_first_page)
+        self.blank_section || self.bare_first_footer()
     }
 
     fn document_xml(&self) -> String {
@@ -947,8 +950,7 @@ impl Writer<'_> {
         }
         // No page number on the first page (信函格式, GB/T 9704-2012 10.1): the first page's
         // footer is the empty one, `w:titlePg` (ECMA-376 17.10.6, 17.6.19).
-        let bare_first = t.footer.as_ref().is_some_and(|f| !f.on_first_page);
-        let first_refs = if bare_first {
+        let first_refs = if self.bare_first_footer() {
             format!("{refs}<w:footerReference w:type=\"first\" r:id=\"rId8\"/>")
         } else {
             refs.clone()

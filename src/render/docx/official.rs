@@ -50,6 +50,13 @@ pub(super) fn styles(t: &Template) -> Vec<(&'static str, &'static str, Style, Pa
     ]
 }
 
+/// Run properties naming `style`'s faces, for a run set in another style than its
+/// paragraph's (the 签发人's name, the 发文字号 beside the 份号, a 纪要's labels).
+fn style_fonts(style: &Style) -> String {
+    let (east, latin) = super::font_names(style.family, style.latin_family());
+    format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>")
+}
+
 /// Width of text in ems: CJK characters one em, ASCII half.
 fn ems(s: &str) -> f32 {
     s.chars()
@@ -108,11 +115,7 @@ impl Writer<'_> {
                 self.mark(mark, above);
             }
         }
-        let order = texts.format == crate::template::OfficialFormat::Order;
-        if order && texts.order_number.is_none() && texts.mark.is_some() {
-            // No 令号: the text still starts two lines under the mark (10.2).
-            self.blank_lines_kept(texts.lines_before_number, true);
-        }
+        self.blank_lines_kept(texts.lines_after_mark, true);
         if let Some(order_number) = &texts.order_number {
             // 令号 two lines under the mark, centred, the text two lines under it (10.2).
             self.blank_lines(texts.lines_before_number);
@@ -154,12 +157,7 @@ impl Writer<'_> {
                     self.run(&number_line.number, "");
                     self.body.push_str("<w:r><w:tab/></w:r>");
                     self.run(label, "");
-                    let (east, latin) = super::font_names(
-                        setup.signer_style.family,
-                        setup.signer_style.latin_family(),
-                    );
-                    let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
-                    self.run(signer, &fonts);
+                    self.run(signer, &style_fonts(&setup.signer_style));
                     self.body.push_str("</w:p>");
                 }
                 None => self.para("DocNumber", &number_line.number, &border),
@@ -263,10 +261,7 @@ impl Writer<'_> {
             }
             if let Some(number) = &number {
                 self.body.push_str("<w:r><w:tab/></w:r>");
-                let style = &setup.doc_number_style;
-                let (east, latin) = super::font_names(style.family, style.latin_family());
-                let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
-                self.run(number, &fonts);
+                self.run(number, &style_fonts(&setup.doc_number_style));
             }
             self.body.push_str("</w:p>");
         }
@@ -284,26 +279,51 @@ impl Writer<'_> {
     /// WordprocessingML `content`, floating in front of the text (ECMA-376 Part 1, 20.4.2.3
     /// anchor; the VML fallback for readers without DrawingML shapes).
     fn anchored_box(&mut self, content: &str, at: (f32, f32), size: (f32, f32)) -> String {
-        self.drawing_id += 1;
-        let id = self.drawing_id;
-        let emu = |pt: f32| (pt * 12_700.0).round() as i64;
-        let (x, y, cx, cy) = (emu(at.0), emu(at.1), emu(size.0), emu(size.1));
-        format!(
-            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"page\"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"page\"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"{id}\" name=\"Mark {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"t\"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape id=\"Mark{id}\" type=\"#_x0000_t202\" style=\"position:absolute;margin-left:{}pt;margin-top:{}pt;width:{}pt;height:{}pt;z-index:{id};mso-position-horizontal-relative:page;mso-position-vertical-relative:page\" filled=\"f\" stroked=\"f\"><v:textbox inset=\"0,0,0,0\"><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
-            at.0, at.1, size.0, size.1
+        self.page_anchor(
+            "Mark",
+            at,
+            size,
+            |cx, cy| format!("<wps:wsp><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"t\"><a:noAutofit/></wps:bodyPr></wps:wsp>"),
+            |id, style| format!("<v:shape id=\"Mark{id}\" type=\"#_x0000_t202\" style=\"{style}\" filled=\"f\" stroked=\"f\"><v:textbox inset=\"0,0,0,0\"><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape>"),
         )
     }
 
     /// A run holding a filled rectangle `size` (pt) at `at` (pt from the page's top left
     /// corner) in colour `hex`: one line of a rule that must span more than the type area.
     fn anchored_rect(&mut self, at: (f32, f32), size: (f32, f32), hex: &str) -> String {
+        self.page_anchor(
+            "Rule",
+            at,
+            size,
+            |cx, cy| format!("<wps:wsp><wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val=\"{hex}\"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr><wps:bodyPr/></wps:wsp>"),
+            |id, style| format!("<v:rect id=\"Rule{id}\" style=\"{style}\" fillcolor=\"#{hex}\" stroked=\"f\"/>"),
+        )
+    }
+
+    /// A run holding a DrawingML shape `size` (pt) anchored at `at` (pt from the page's top
+    /// left corner), in front of the text, named `name` and its number: `shape` gives the
+    /// `wps:wsp` for the extent in EMU, `fallback` the VML element for its number and its
+    /// position style (ECMA-376 Part 1, 20.4.2.3; Part 3, Markup Compatibility).
+    fn page_anchor(
+        &mut self,
+        name: &str,
+        at: (f32, f32),
+        size: (f32, f32),
+        shape: impl Fn(i64, i64) -> String,
+        fallback: impl Fn(usize, &str) -> String,
+    ) -> String {
         self.drawing_id += 1;
         let id = self.drawing_id;
         let emu = |pt: f32| (pt * 12_700.0).round() as i64;
         let (x, y, cx, cy) = (emu(at.0), emu(at.1), emu(size.0), emu(size.1).max(1));
-        format!(
-            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"page\"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"page\"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"{id}\" name=\"Rule {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:wsp><wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val=\"{hex}\"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:rect id=\"Rule{id}\" style=\"position:absolute;margin-left:{}pt;margin-top:{}pt;width:{}pt;height:{}pt;z-index:{id};mso-position-horizontal-relative:page;mso-position-vertical-relative:page\" fillcolor=\"#{hex}\" stroked=\"f\"/></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+        let style = format!(
+            "position:absolute;margin-left:{}pt;margin-top:{}pt;width:{}pt;height:{}pt;z-index:{id};mso-position-horizontal-relative:page;mso-position-vertical-relative:page",
             at.0, at.1, size.0, size.1
+        );
+        format!(
+            "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"page\"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"page\"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"{id}\" name=\"{name} {id}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\">{}</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>{}</w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+            shape(cx, cy),
+            fallback(id, &style)
         )
     }
 }
@@ -417,17 +437,14 @@ impl Writer<'_> {
             }
             let keep = texts.signature.is_some() && i + 1 == texts.attendance.len();
             let label_ems = ems(label);
-            let left = Length((2.0 + label_ems) * em).twips();
+            let left = Length((crate::compose::ATTENDANCE_INDENT + label_ems) * em).twips();
             let hanging = Length(label_ems * em).twips();
             let keep_next = if keep { "<w:keepNext/>" } else { "" };
             let _ = write!(
                 self.body,
                 "<w:p><w:pPr><w:pStyle w:val=\"AttachmentNote\"/>{keep_next}<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/></w:pPr>"
             );
-            let head = &setup.head_style;
-            let (east, latin) = super::font_names(head.family, head.latin_family());
-            let fonts = format!("<w:rFonts w:ascii=\"{latin}\" w:hAnsi=\"{latin}\" w:eastAsia=\"{east}\" w:hint=\"eastAsia\"/>");
-            self.run(label, &fonts);
+            self.run(label, &style_fonts(&setup.head_style));
             self.run(list, "");
             self.body.push_str("</w:p>");
         }
@@ -438,20 +455,22 @@ impl Writer<'_> {
             for (r, row) in signature.rows.iter().enumerate() {
                 self.blank_lines_kept(row.lines_before, true);
                 let keep = r + 1 < rows || texts.note.is_some();
+                // A part at the left edge needs no tab to reach it.
+                let tabbed = |part: &crate::compose::SignaturePart| {
+                    part.anchor != crate::compose::Anchor::Left || part.x > 0.5
+                };
                 let mut tabs = String::new();
-                for part in &row.parts {
+                for part in row.parts.iter().filter(|p| tabbed(p)) {
                     let kind = match part.anchor {
                         crate::compose::Anchor::Left => "left",
                         crate::compose::Anchor::Center => "center",
                         crate::compose::Anchor::Right => "right",
                     };
-                    if part.anchor != crate::compose::Anchor::Left || part.x > 0.5 {
-                        let _ = write!(
-                            tabs,
-                            "<w:tab w:val=\"{kind}\" w:pos=\"{}\"/>",
-                            Length(part.x).twips()
-                        );
-                    }
+                    let _ = write!(
+                        tabs,
+                        "<w:tab w:val=\"{kind}\" w:pos=\"{}\"/>",
+                        Length(part.x).twips()
+                    );
                 }
                 let keep = if keep { "<w:keepNext/>" } else { "" };
                 let tabs = if tabs.is_empty() {
@@ -464,7 +483,7 @@ impl Writer<'_> {
                     "<w:p><w:pPr><w:pStyle w:val=\"Signature\"/>{keep}{tabs}<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"left\"/></w:pPr>"
                 );
                 for part in &row.parts {
-                    if part.anchor != crate::compose::Anchor::Left || part.x > 0.5 {
+                    if tabbed(part) {
                         self.body.push_str("<w:r><w:tab/></w:r>");
                     }
                     self.run(&part.text, "");
@@ -510,13 +529,11 @@ impl Writer<'_> {
         let spacing = format!(
             "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{pitch}\" w:lineRule=\"exact\"/>"
         );
-        // The 信函格式's 版记 has no rules (10.1).
-        let letter = texts.format == crate::template::OfficialFormat::Letter;
         let rule = |sz: i64| {
-            if letter {
-                "w:val=\"nil\"".to_owned()
-            } else {
+            if texts.imprint_rules {
                 format!("w:val=\"single\" w:sz=\"{sz}\" w:space=\"0\" w:color=\"000000\"")
+            } else {
+                "w:val=\"nil\"".to_owned()
             }
         };
         // The rules are the borders of a one-column table as wide as the type area (GB/T
