@@ -840,3 +840,82 @@ fn no_page_holds_the_qr_code_alone() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A template may leave its header off the first page (`on_first_page = false`), as it may its
+/// footer: the PDF's first page has no header line and its second has; the DOCX gives the
+/// first page an empty header (`w:titlePg`), and LibreOffice renders the same.
+#[test]
+fn a_header_left_off_the_first_page_is_left_off_in_the_docx_too() {
+    let dir = fresh_dir("docx-fidelity", "first-header");
+    let template = dir.join("first.toml");
+    std::fs::write(
+        &template,
+        "extends = \"bulletin\"\nname = \"first\"\n[header]\non_first_page = false\n",
+    )
+    .unwrap();
+    let record = root().join("examples/official-notice.json");
+    let result = convert(&[
+        s(&record),
+        "--template",
+        s(&template),
+        "--formats",
+        "pdf,docx",
+        "--quiet",
+        "--out",
+        s(&dir),
+    ]);
+    assert!(result.status.success(), "{result:?}");
+    let id = "official-notice-2025-12";
+    let header = "内蒙古自治区生态环境厅";
+    let first_lines = |pdf: &Path| -> Vec<String> {
+        let out = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split('\u{c}')
+            .map(|p| {
+                p.lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned()
+            })
+            .collect()
+    };
+    if common::have("pdftotext") {
+        let pages = first_lines(&dir.join(format!("{id}.pdf")));
+        assert!(pages[0] != header && pages[1] == header, "{pages:?}");
+    }
+    let file = std::fs::File::open(dir.join(format!("{id}.docx"))).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    assert!(
+        document.contains("<w:headerReference w:type=\"first\" r:id=\"rId9\"/>")
+            && document.contains("<w:titlePg/>"),
+        "{document}"
+    );
+    assert!(zip.by_name("word/header2.xml").is_ok());
+    if common::have("soffice") && common::have("pdftotext") {
+        let lo = dir.join("lo");
+        soffice_to_pdf(
+            &[dir.join(format!("{id}.docx"))],
+            &lo,
+            &dir.join("profile"),
+            None,
+        );
+        let pages = first_lines(&lo.join(format!("{id}.pdf")));
+        assert!(
+            pages[0] != header && pages[1] == header,
+            "LibreOffice: {pages:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -199,6 +199,12 @@ pub fn render_composed(
             "word/header1.xml".into(),
             furniture_xml("hdr", &text, article, "").into_bytes(),
         ));
+        if w.bare_first_header() {
+            parts.push((
+                "word/header2.xml".into(),
+                furniture_xml("hdr", "", article, "").into_bytes(),
+            ));
+        }
     }
     if let Some(f) = &template.footer {
         let text = template.footer_text(f, article.language);
@@ -921,6 +927,16 @@ impl Writer<'_> {
         id
     }
 
+    /// The first page has no header (`header.on_first_page = false`), as layout leaves it off.
+    fn bare_first_header(&self) -> bool {
+        header_text(self.template, self.article).is_some()
+            && self
+                .template
+                .header
+                .as_ref()
+                .is_some_and(|h| !h.on_first_page)
+    }
+
     /// The first page has no footer (信函格式, GB/T 9704-2012 10.1: 首页不显示页码).
     fn bare_first_footer(&self) -> bool {
         self.template
@@ -950,11 +966,14 @@ impl Writer<'_> {
         }
         // No page number on the first page (信函格式, GB/T 9704-2012 10.1): the first page's
         // footer is the empty one, `w:titlePg` (ECMA-376 17.10.6, 17.6.19).
-        let first_refs = if self.bare_first_footer() {
-            format!("{refs}<w:footerReference w:type=\"first\" r:id=\"rId8\"/>")
-        } else {
-            refs.clone()
-        };
+        // A header left off the first page likewise takes the empty header2.xml (rId9).
+        let mut first_refs = refs.clone();
+        if self.bare_first_header() {
+            first_refs.push_str("<w:headerReference w:type=\"first\" r:id=\"rId9\"/>");
+        }
+        if self.bare_first_footer() {
+            first_refs.push_str("<w:footerReference w:type=\"first\" r:id=\"rId8\"/>");
+        }
         // Word measures the header from the page's top to the header's top, and the footer
         // from the page's bottom to the footer's bottom; the PDF places baselines.
         let header_distance = t.header.as_ref().map_or(Length::mm(15.0), |h| {
@@ -1006,6 +1025,9 @@ impl Writer<'_> {
         );
         if header_text(self.template, self.article).is_some() {
             s.push_str("<Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>");
+            if self.bare_first_header() {
+                s.push_str("<Relationship Id=\"rId9\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>");
+            }
         }
         if self.template.footer.is_some() {
             s.push_str("<Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>");
@@ -1058,6 +1080,9 @@ impl Writer<'_> {
         );
         if header_text(self.template, self.article).is_some() {
             s.push_str("<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>");
+            if self.bare_first_header() {
+                s.push_str("<Override PartName=\"/word/header2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>");
+            }
         }
         if self.template.footer.is_some() {
             s.push_str("<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>");
