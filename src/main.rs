@@ -110,9 +110,10 @@ enum Command {
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
     },
-    /// Turn a saved web page (HTML) or text copied from one into a record (JSON).
+    /// Turn a saved web page (HTML), text copied from one, or a Word draft (DOCX) into a record
+    /// (JSON); a draft's pictures are written beside the record.
     Import {
-        /// The page: .html/.htm (any declared encoding) or .txt.
+        /// The page or draft: .html/.htm (any declared encoding), .txt or .docx.
         page: PathBuf,
         /// The page's online address (recorded as `url`, base for relative links).
         #[arg(long)]
@@ -319,8 +320,30 @@ fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> Ex
     }
     let mut json = serde_json::to_string_pretty(&imported.record).unwrap_or_default();
     json.push('\n');
+    // A Word draft's pictures are written beside the record, which names them relative to
+    // itself; with the record on standard output, into the current directory.
+    let pictures = imported.pictures;
+    let write = |dir: &Path, files: Vec<(String, Vec<u8>)>| match output::write_atomically(dir, &files) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    };
     match output {
         None => {
+            if !pictures.is_empty() {
+                let names: Vec<&str> = pictures.iter().map(|(n, _)| n.as_str()).collect();
+                eprintln!(
+                    "warning: {}: the draft's pictures are written to the current directory ({}); give -o to put them beside the record",
+                    page.display(),
+                    names.join(", ")
+                );
+                let code = write(Path::new("."), pictures);
+                if code != ExitCode::SUCCESS {
+                    return code;
+                }
+            }
             say!("{}", json.trim_end());
             ExitCode::SUCCESS
         }
@@ -333,13 +356,9 @@ fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> Ex
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            match output::write_atomically(dir, &[(name, json.into_bytes())]) {
-                Ok(_) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            let mut files = pictures;
+            files.push((name, json.into_bytes()));
+            write(dir, files)
         }
     }
 }

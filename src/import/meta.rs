@@ -18,6 +18,10 @@ const LABELS: &[(&str, Field)] = &[
     ("撰稿", Field::Author),
     ("责任编辑", Field::Author),
     ("编辑", Field::Author),
+    // The meta line of an English article, as bulletin's own outputs print it.
+    ("Published", Field::Published),
+    ("Source", Field::Source),
+    ("Author", Field::Author),
     ("浏览次数", Field::Ignored),
     ("访问量", Field::Ignored),
     ("点击数", Field::Ignored),
@@ -54,6 +58,8 @@ pub fn strong_meta_line(line: &str) -> bool {
         "信息来源",
         "文章来源",
         "来源",
+        "Published:",
+        "Source:",
     ];
     let line = line.trim().trim_start_matches(['【', '[']).trim();
     STRONG.iter().any(|l| line.starts_with(l))

@@ -2,6 +2,7 @@
 //! GBK/GB2312/GB18030 included) or from text copied out of a browser. Fields that cannot be
 //! found are left out with a warning; nothing is invented.
 
+pub mod docx;
 mod html;
 mod meta;
 mod official;
@@ -28,6 +29,8 @@ pub struct ImportOptions {
 pub struct ImportedRecord {
     pub id: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channel: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,9 +41,21 @@ pub struct ImportedRecord {
     pub author: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
-    /// 发文字号, 主送机关 of a published official document (see [`official`]).
+    /// The 版头 of a document whose draft already has one (GB/T 9704 7.2): 发文机关标志
+    /// (one line per organ), 份号, 密级, 紧急程度.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub issuer_mark: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classification: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<String>,
+    /// 发文字号, 签发人, 主送机关 of an official document (see [`official`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +83,9 @@ pub struct ImportedRecord {
 pub struct Imported {
     pub record: ImportedRecord,
     pub warnings: Vec<String>,
+    /// Pictures taken out of a Word draft: their names as the record's image blocks give them
+    /// (relative to the record), and their bytes, to be written beside the record.
+    pub pictures: docx::Pictures,
 }
 
 /// What an importer found in a page, before the record is assembled.
@@ -86,19 +104,46 @@ struct Found {
     organ: Option<String>,
     /// The 发文字号 a metadata table names, for a page whose content does not print it.
     doc_number: Option<String>,
+    /// Read from a Word draft (which has no breadcrumb or source to miss).
+    draft: bool,
+    /// The address a draft's QR code gives (`--url` wins).
+    url: Option<String>,
+    /// A Word draft's 版头 lines (GB/T 9704 7.2) and subtitle.
+    subtitle: Option<String>,
+    issuer_mark: Vec<String>,
+    copy_number: Option<String>,
+    classification: Option<String>,
+    urgency: Option<String>,
+    signer: Option<String>,
+    /// A Word draft's document properties (creator, created), used for a news article that
+    /// says neither itself.
+    author_fallback: Option<String>,
+    published_fallback: Option<String>,
     /// Names of the attachments found so far (each is kept once).
     attachment_names: std::collections::HashSet<String>,
     warnings: Vec<String>,
 }
 
-/// Whether `bulletin convert` should import this file first (a web page or text capture).
+/// Whether `bulletin convert` should import this file first (a web page, text capture or
+/// Word draft; a `.doc` too, to be refused with the reason).
 pub fn is_page(path: &Path) -> bool {
     matches!(
         path.extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref(),
-        Some("html" | "htm" | "shtml" | "xhtml" | "txt")
+        Some("html" | "htm" | "shtml" | "xhtml" | "txt" | "docx" | "docm" | "dotx" | "doc")
+    )
+}
+
+/// Whether `path` names a Word document (by its extension).
+pub fn is_word(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("docx" | "docm" | "dotx" | "doc" | "wps")
     )
 }
 
@@ -110,18 +155,23 @@ pub fn import_article(
     let imported = import_file(path, options)?;
     let json = serde_json::to_string(&imported.record).map_err(|e| e.to_string())?;
     let base = path.parent().unwrap_or(Path::new("."));
+    let images = if is_word(path) {
+        crate::record::ImageBase::Memory(base, &imported.pictures)
+    } else {
+        crate::record::ImageBase::Confined(base)
+    };
     let article = crate::record::parse_record_in(
         &json,
         crate::record::RecordFormat::Json,
         path,
         &imported.record.id,
-        crate::record::ImageBase::Confined(base),
+        images,
     )
     .map_err(|e| format!("the imported record does not validate: {e}"))?;
     Ok((article, imported.warnings))
 }
 
-/// Imports `path` (.html/.htm or .txt). Only a regular file of at most
+/// Imports `path` (.html/.htm, .txt or .docx). Only a regular file of at most
 /// [`MAX_RECORD_BYTES`](crate::record::MAX_RECORD_BYTES) is read: a FIFO or device is refused
 /// at once instead of blocking.
 pub fn import_file(path: &Path, options: &ImportOptions) -> Result<Imported, String> {
@@ -137,6 +187,25 @@ pub fn import_bytes(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<Imported, String> {
+    let id = options
+        .id
+        .clone()
+        .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .unwrap_or_else(|| "article".to_owned());
+    // A Word draft: by its extension, or by content (a ZIP package or an old binary .doc).
+    if is_word(path) || docx::read::not_a_docx(bytes).is_none() && bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    {
+        if bytes.is_empty() {
+            return Err(format!("{}: the file is empty", path.display()));
+        }
+        let (found, pictures) = docx::extract(bytes, &format!("{id}-"))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut imported =
+            assemble(found, id, options).map_err(|e| format!("{}: {e}", path.display()))?;
+        imported.pictures = pictures;
+        return Ok(imported);
+    }
     let empty = || format!("{}: the file is empty", path.display());
     let binary = || {
         format!(
@@ -193,11 +262,6 @@ pub fn import_bytes(
     } else {
         text::extract(&text)
     };
-    let id = options
-        .id
-        .clone()
-        .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
-        .unwrap_or_else(|| "article".to_owned());
     assemble(found, id, options).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -226,16 +290,38 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
             .retain(|b| !(b["type"] == "paragraph" && b["text"] == "附件"));
     }
     let mut warnings = std::mem::take(&mut found.warnings);
+    // A Word draft's properties stand in for a news article's byline and date; an official
+    // document's date is its 成文日期.
+    if official.is_none() {
+        if found.author.is_none() {
+            if let Some(author) = found.author_fallback.take() {
+                warnings.push(format!(
+                    "author `{author}` taken from the document's properties (docProps/core.xml)"
+                ));
+                found.author = Some(author);
+            }
+        }
+        if found.published.is_none() {
+            if let Some(date) = found.published_fallback.take() {
+                warnings.push(format!(
+                    "publish time `{date}` taken from when the file was created (docProps/core.xml); check it"
+                ));
+                found.published = Some(date);
+            }
+        }
+    }
+    let draft = found.draft;
     for (name, missing) in [
-        ("publish time (发布时间)", found.published.is_none()),
-        ("source (来源)", found.source.is_none()),
-        ("breadcrumb (当前位置)", found.channel.is_empty()),
+        ("publish time (发布时间)", found.published.is_none() && official.is_none()),
+        ("source (来源)", found.source.is_none() && !draft),
+        ("breadcrumb (当前位置)", found.channel.is_empty() && !draft),
     ] {
         if missing {
             warnings.push(format!("no {name} found; the field is left out"));
         }
     }
-    if options.url.is_none() {
+    let url = options.url.clone().or(found.url.take());
+    if url.is_none() {
         warnings.push("no url given (--url); the outputs will have no QR code".into());
     }
     // The source often names the issuer's own channel ("某某厅官方微信公众号"): its owner is the
@@ -291,6 +377,12 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         id,
         language: detect_language(&all_text).tag().to_owned(),
         title,
+        subtitle: found.subtitle,
+        issuer_mark: found.issuer_mark,
+        copy_number: found.copy_number,
+        classification: found.classification,
+        urgency: found.urgency,
+        signer: found.signer,
         channel: found.channel,
         published: found.published,
         source: found.source,
@@ -298,7 +390,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         issuer,
         doc_number,
         recipients,
-        url: options.url.clone(),
+        url,
         attachments,
         signature,
         note,
@@ -307,7 +399,11 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         printed_date: imprint.2,
         body: found.body,
     };
-    Ok(Imported { record, warnings })
+    Ok(Imported {
+        record,
+        warnings,
+        pictures: Vec::new(),
+    })
 }
 
 /// Drops the paragraphs and headings at the top of `body` that together repeat `title`

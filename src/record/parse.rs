@@ -479,6 +479,9 @@ pub enum ImageBase<'a> {
     /// Only inside this directory: no absolute paths, no `..`, no link leading out (the default,
     /// and always for files uploaded to the web page).
     Confined(&'a Path),
+    /// Only these pictures, by name (a Word draft's, imported and converted in one step); the
+    /// path is the directory they are said to lie in.
+    Memory(&'a Path, &'a [(String, Vec<u8>)]),
 }
 
 /// [`parse_record`] with a choice of where images may come from.
@@ -1413,7 +1416,16 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
     if rel.trim().is_empty() {
         return Err("the image path is empty".into());
     }
+    if let ImageBase::Memory(dir, pictures) = base {
+        let data = pictures
+            .iter()
+            .find(|(name, _)| name == rel)
+            .map(|(_, data)| data.clone())
+            .ok_or_else(|| format!("the draft has no picture `{rel}`"))?;
+        return decode_image(rel, dir.join(rel), data);
+    }
     let path: PathBuf = match base {
+        ImageBase::Memory(..) => unreachable!("answered above"),
         ImageBase::Dir(dir) => dir.join(rel),
         ImageBase::Confined(dir) => {
             let outside = || {
@@ -1447,6 +1459,11 @@ fn load_image(rel: &str, base: ImageBase) -> Result<ImageBlock, String> {
         ),
         other => format!("cannot read image `{rel}`: {other}"),
     })?;
+    decode_image(rel, path, data)
+}
+
+/// Checks by content that `data` is a PNG or JPEG that decodes, within the pixel limit.
+fn decode_image(rel: &str, path: PathBuf, data: Vec<u8>) -> Result<ImageBlock, String> {
     let kind = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
         ImageKind::Png
     } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {

@@ -1,0 +1,615 @@
+//! A Word draft (DOCX) understood as an article or an official document: the reader
+//! ([`read`]) gives paragraphs and tables as Word shows them; here they become what the page
+//! importers find (title, meta lines, body blocks), which [`super::assemble`] turns into a
+//! record with the same recognisers ([`super::official`], [`super::numbering`]).
+//!
+//! What Word adds that is not content is left out: empty paragraphs used for spacing, manual
+//! indents (leading spaces, U+3000, tabs), page and section breaks, headers and footers,
+//! comments; tracked changes are taken as accepted. Each is said in a warning where it
+//! changes what prints.
+
+mod numbering;
+pub(super) mod read;
+
+use super::meta::{meta_fields, normalize_date, strong_meta_line};
+use super::official::{as_date, is_doc_number};
+use super::{numbering_level, paragraph_block, pasted, text::apply_meta, Found};
+use read::{Item, Para, Table};
+use serde_json::{json, Value};
+
+/// A draft's pictures, named as the record refers to them (`{prefix}image1.png`), in order.
+pub type Pictures = Vec<(String, Vec<u8>)>;
+
+/// Reads a DOCX into what an importer found. `prefix` starts the names given to its pictures.
+/// Errors say what is wrong with the file (the caller names it).
+pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), String> {
+    let package = read::read(bytes)?;
+    let mut found = Found {
+        draft: true,
+        ..Found::default()
+    };
+    let mut warnings = Vec::new();
+    let items: Vec<Item> = package
+        .items
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Para(mut p) => {
+                p.text = clean(&p.text);
+                (!p.text.is_empty() || !p.images.is_empty()).then_some(Item::Para(p))
+            }
+            table => Some(table),
+        })
+        .collect();
+    let body_size = body_size(&items);
+    let (title_at, title_len) = find_title(&items, body_size);
+    let mut rest_from = 0;
+    if let Some(at) = title_at {
+        let lines: Vec<&str> = items[at..at + title_len]
+            .iter()
+            .filter_map(para)
+            .map(|p| p.text.as_str())
+            .collect();
+        let mut title = String::new();
+        for line in lines.iter().flat_map(|l| l.lines()) {
+            super::join_line(&mut title, line.trim());
+        }
+        found.title = Some(title);
+        // The lines above the title: the 版头 of a document already set (GB/T 9704 7.2).
+        for item in &items[..at] {
+            let Some(p) = para(item) else { continue };
+            head_line(p, &mut found);
+        }
+        rest_from = at + title_len;
+    } else if let Some(title) = package.core_title.clone() {
+        warnings.push(format!(
+            "no title line found (a centred bold or large first paragraph, or the Title style); the title `{title}` is taken from the document's properties"
+        ));
+        found.title = Some(title);
+    } else if let Some(p) = items.first().and_then(para).filter(|p| {
+        p.text.chars().count() <= 60 && !p.text.contains('。') && p.images.is_empty()
+    }) {
+        warnings.push(format!(
+            "no title line found (a centred bold or large first paragraph, or the Title style); the first line `{}` is taken as the title",
+            p.text
+        ));
+        found.title = Some(p.text.replace('\n', ""));
+        rest_from = 1;
+    }
+    // Under the title: a subtitle, the author and date lines pandoc writes, meta lines.
+    let mut k = rest_from;
+    while let Some(p) = items.get(k).and_then(para) {
+        let style = p.style.as_deref().unwrap_or_default();
+        if matches!(style, "subtitle" | "副标题") && found.subtitle.is_none() {
+            found.subtitle = Some(p.text.replace('\n', " "));
+        } else if style == "author" && found.author.is_none() {
+            found.author = Some(p.text.clone());
+        } else if style == "date" && found.published.is_none() {
+            match normalize_date(&p.text).or_else(|| as_date(&p.text)) {
+                Some(d) => found.published = Some(d),
+                None => break,
+            }
+        } else if strong_meta_line(&p.text) && !meta_fields(&p.text).is_empty() {
+            apply_meta(&mut found, meta_fields(&p.text));
+        } else {
+            break;
+        }
+        k += 1;
+    }
+    let mut pictures = Pictures::new();
+    let mut qr_url = None;
+    found.body = body(&items[k..], &package.images, prefix, &mut pictures, &mut qr_url);
+    if let Some(url) = qr_url {
+        warnings.push(format!(
+            "the QR code's picture is not kept as a picture: its address `{url}` is the record's url, from which each output draws its own code"
+        ));
+        found.url = Some(url);
+    }
+    // Fallbacks from the document's properties, used by `assemble` for a news article only.
+    found.author_fallback = package
+        .core_author
+        .filter(|a| !is_placeholder_author(a));
+    found.published_fallback = package
+        .core_created
+        .as_deref()
+        .and_then(|c| normalize_date(&c.replace('T', " ").replace('Z', "")));
+    if package.insertions + package.deletions > 0 {
+        warnings.push(format!(
+            "the draft has tracked changes: {} insertion(s) are kept and {} deletion(s) left out, as if all changes were accepted; check the text",
+            package.insertions, package.deletions
+        ));
+    }
+    if package.text_boxes > 0 {
+        warnings.push(format!(
+            "{} text box(es) or shape(s) with text: their text is read as paragraphs where each is anchored; check the order",
+            package.text_boxes
+        ));
+    }
+    if package.comments > 0 {
+        warnings.push(format!(
+            "{} comment(s) (批注) are not printed",
+            package.comments
+        ));
+    }
+    if package.footnotes > 0 {
+        warnings.push(format!(
+            "{} footnote(s) (脚注) are not printed: a record has no footnotes; write them into the text where they are needed",
+            package.footnotes
+        ));
+    }
+    for image in &package.unreadable_images {
+        warnings.push(format!(
+            "the picture {image} is not a PNG or JPEG image and is left out; insert it again as PNG or JPEG"
+        ));
+    }
+    if package.dropped_in_cells > 0 {
+        warnings.push(format!(
+            "{} picture(s) or table(s) inside table cells: a table's cell holds text only, so their text is kept and pictures are left out",
+            package.dropped_in_cells
+        ));
+    }
+    found.warnings = warnings;
+    Ok((found, pictures))
+}
+
+fn para(item: &Item) -> Option<&Para> {
+    match item {
+        Item::Para(p) => Some(p),
+        Item::Table(_) => None,
+    }
+}
+
+/// A paragraph's text without Word's manual layout: leading and trailing spaces, U+3000 and
+/// tabs removed (a typed first-line indent), spaces before a line break removed, and a run of
+/// tabs inside a line set as one U+3000.
+fn clean(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let mut out = String::new();
+            let mut tab = false;
+            for c in line.trim_end_matches([' ', '\t', '\u{3000}', '\u{a0}']).chars() {
+                if c == '\t' {
+                    tab = true;
+                    continue;
+                }
+                if tab {
+                    if !out.is_empty() {
+                        out.push('\u{3000}');
+                    }
+                    tab = false;
+                }
+                out.push(c);
+            }
+            out
+        })
+        .collect();
+    lines
+        .join("\n")
+        .trim_matches([' ', '\t', '\u{3000}', '\u{a0}', '\n'])
+        .to_owned()
+}
+
+/// The size most of the text is set in (half-points), to tell a large title from the text.
+fn body_size(items: &[Item]) -> u32 {
+    let mut by_size: std::collections::BTreeMap<u32, usize> = Default::default();
+    for p in items.iter().filter_map(para) {
+        *by_size.entry(p.size).or_default() += p.text.chars().count();
+    }
+    by_size
+        .into_iter()
+        .max_by_key(|(size, n)| (*n, std::cmp::Reverse(*size)))
+        .map_or(21, |(s, _)| s)
+}
+
+/// A line of the 版头 (GB/T 9704 7.2): 份号, 密级, 紧急程度, the mark, the 发文字号 (with the
+/// 签发人 beside it).
+fn is_head_line(p: &Para) -> bool {
+    let t = p.text.as_str();
+    head_parts(t).next().is_some() && head_parts(t).all(|part| head_kind(part, p).is_some())
+}
+
+fn head_parts(t: &str) -> impl Iterator<Item = &str> + Clone {
+    t.split(['\u{3000}', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Head {
+    CopyNumber,
+    Classification,
+    Urgency,
+    Mark,
+    DocNumber,
+    Signer,
+}
+
+fn head_kind(part: &str, p: &Para) -> Option<Head> {
+    let chars = part.chars().count();
+    if (6..=7).contains(&chars) && part.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Head::CopyNumber);
+    }
+    if ["绝密", "机密", "秘密"].iter().any(|l| part.starts_with(l)) && chars <= 10 {
+        return Some(Head::Classification);
+    }
+    if matches!(part, "特急" | "加急" | "特提" | "平急") {
+        return Some(Head::Urgency);
+    }
+    if is_doc_number(part) {
+        return Some(Head::DocNumber);
+    }
+    if part.starts_with("签发人") {
+        return Some(Head::Signer);
+    }
+    let sentence = part.contains(['。', '，', '：', ':']);
+    if !sentence && chars <= 40 && (part.ends_with("文件") || (p.red && p.centred)) {
+        return Some(Head::Mark);
+    }
+    None
+}
+
+/// Takes a line above the title into the record's 版头 fields; a line that is none of them is
+/// kept as the body's first paragraph (never dropped).
+fn head_line(p: &Para, found: &mut Found) {
+    if !is_head_line(p) {
+        found.body.push(paragraph_block(&p.text));
+        found.warnings.push(format!(
+            "the line `{}` above the title is not a part of the document's head (份号, 密级, 紧急程度, 发文机关标志, 发文字号); it is kept as the first paragraph",
+            p.text
+        ));
+        return;
+    }
+    for part in head_parts(&p.text) {
+        match head_kind(part, p) {
+            Some(Head::CopyNumber) => found.copy_number = Some(part.to_owned()),
+            Some(Head::Classification) => found.classification = Some(part.to_owned()),
+            Some(Head::Urgency) => found.urgency = Some(part.to_owned()),
+            Some(Head::DocNumber) => found.doc_number = Some(part.to_owned()),
+            Some(Head::Signer) => {
+                let name = part
+                    .trim_start_matches("签发人")
+                    .trim_start_matches(['：', ':'])
+                    .trim();
+                if !name.is_empty() {
+                    found.signer = Some(name.to_owned());
+                }
+            }
+            Some(Head::Mark) => found.issuer_mark.push(part.to_owned()),
+            None => {}
+        }
+    }
+    // The mark names the issuing organ ("某某市教育局文件"); a joint mark names several.
+    if found.organ.is_none() {
+        if let [one] = found.issuer_mark.as_slice() {
+            let organ = one.strip_suffix("文件").unwrap_or(one).trim();
+            if !organ.is_empty() {
+                found.organ = Some(organ.to_owned());
+            }
+        }
+    }
+}
+
+/// Where the title is and how many paragraphs it takes: the Title style, else the first
+/// centred paragraph, bold or larger than the text, near the top (a title set over two
+/// paragraphs is both).
+fn find_title(items: &[Item], body_size: u32) -> (Option<usize>, usize) {
+    let top = items
+        .iter()
+        .position(|i| matches!(i, Item::Table(_)))
+        .unwrap_or(items.len())
+        .min(15);
+    let styled = |p: &Para| matches!(p.style.as_deref(), Some("title" | "标题"));
+    if let Some(at) = items[..top].iter().position(|i| para(i).is_some_and(styled)) {
+        let n = items[at..top]
+            .iter()
+            .take_while(|i| para(i).is_some_and(styled))
+            .count();
+        return (Some(at), n);
+    }
+    let looks_like = |p: &Para| {
+        p.centred
+            && p.images.is_empty()
+            && !is_head_line(p)
+            && (p.bold || p.size >= body_size + 4)
+            && p.text.chars().count() <= 100
+            && !p.text.ends_with(['。', '：', ':'])
+            && !pasted::is_caption(&p.text)
+    };
+    let Some(at) = items[..top].iter().position(|i| para(i).is_some_and(looks_like)) else {
+        return (None, 0);
+    };
+    let first = para(&items[at]).map(|p| (p.bold, p.size));
+    let n = 1 + items[at + 1..top]
+        .iter()
+        .take(2)
+        .take_while(|i| {
+            para(i).is_some_and(|p| {
+                looks_like(p)
+                    && Some((p.bold, p.size)) == first
+                    && p.text.chars().count() <= 60
+                    && !p.style.as_deref().is_some_and(|s| s.starts_with("heading"))
+            })
+        })
+        .count();
+    (Some(at), n)
+}
+
+/// The heading level a paragraph's style gives it: "heading 1"…, "标题 1"…, or its outline
+/// level; 1–4 (a record has four levels; deeper ones are level 4).
+fn style_level(p: &Para) -> Option<u8> {
+    let from_name = p.style.as_deref().and_then(|s| {
+        let n = s
+            .strip_prefix("heading")
+            .or_else(|| s.strip_prefix("标题"))?
+            .trim();
+        n.parse::<u8>().ok()
+    });
+    from_name
+        .or(p.outline.map(|l| l + 1))
+        .map(|l| l.clamp(1, 4))
+}
+
+/// "图1 …", "图 2：…", "图一 …": a figure's caption.
+fn is_figure_caption(p: &Para) -> bool {
+    let caption_style = is_caption_style(p);
+    let numbered = p.text.strip_prefix(['图', '圖']).is_some_and(|rest| {
+        rest.trim_start()
+            .starts_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    });
+    (numbered || caption_style) && p.text.chars().count() <= 60 && !pasted::is_caption(&p.text)
+}
+
+/// A caption's paragraph style: Word's "caption" (题注), pandoc's "image caption", "table
+/// caption" and the like.
+fn is_caption_style(p: &Para) -> bool {
+    p.style
+        .as_deref()
+        .is_some_and(|s| s.contains("caption") || s.contains("题注"))
+}
+
+/// The body's blocks, in order.
+fn body(
+    items: &[Item],
+    images: &[read::Picture],
+    prefix: &str,
+    pictures: &mut Pictures,
+    qr_url: &mut Option<String>,
+) -> Vec<Value> {
+    let mut blocks: Vec<Value> = Vec::new();
+    // The list being filled: (ordered, index of its block).
+    let mut list: Option<(bool, usize)> = None;
+    let mut k = 0;
+    while k < items.len() {
+        let item = &items[k];
+        k += 1;
+        let p = match item {
+            Item::Table(t) => {
+                list = None;
+                table_blocks(t, &mut blocks);
+                continue;
+            }
+            Item::Para(p) => p,
+        };
+        if !p.images.is_empty() {
+            list = None;
+            // A QR code of a web address (alternative text a URL, a square picture, "扫一扫…"
+            // under it), as bulletin and site exports print one: the record's `url`, from
+            // which every output draws its own code.
+            if let ([_], [(Some(alt), true)]) = (p.images.as_slice(), p.alts.as_slice()) {
+                let alt = alt.trim();
+                if (alt.starts_with("https://") || alt.starts_with("http://")) && !alt.contains(' ') {
+                    qr_url.get_or_insert_with(|| alt.to_owned());
+                    if items.get(k).and_then(para).is_some_and(|n| {
+                        n.text.starts_with("扫一扫") || n.text.starts_with("扫码") || n.text.starts_with("Scan")
+                    }) {
+                        k += 1;
+                    }
+                    continue;
+                }
+            }
+            for &i in &p.images {
+                let Some(picture) = images.get(i) else { continue };
+                let ext = if picture.data.starts_with(b"\x89PNG") {
+                    "png"
+                } else {
+                    "jpg"
+                };
+                let name = match pictures.iter().position(|(_, d)| d == &picture.data) {
+                    Some(at) => pictures[at].0.clone(),
+                    None => {
+                        let name = format!("{prefix}image{}.{ext}", pictures.len() + 1);
+                        pictures.push((name.clone(), picture.data.clone()));
+                        name
+                    }
+                };
+                blocks.push(json!({"type": "image", "path": name}));
+            }
+            let caption = if !p.text.is_empty() && is_figure_caption(p) {
+                Some(p.text.clone())
+            } else {
+                if !p.text.is_empty() {
+                    blocks.push(paragraph_block(&p.text));
+                }
+                match items.get(k).and_then(para) {
+                    Some(next) if next.images.is_empty() && is_figure_caption(next) => {
+                        k += 1;
+                        Some(next.text.clone())
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(caption) = caption {
+                if let Some(image) = blocks.iter_mut().rev().find(|b| b["type"] == "image") {
+                    image["caption"] = Value::String(caption.replace('\n', " "));
+                }
+            }
+            continue;
+        }
+        // A table's caption ("表1 …") right above it.
+        let table_caption = pasted::is_caption(&p.text) || is_caption_style(p) && p.text.chars().count() <= 100;
+        if table_caption && matches!(items.get(k), Some(Item::Table(_))) {
+            if let Some(Item::Table(t)) = items.get(k) {
+                k += 1;
+                list = None;
+                let before = blocks.len();
+                table_blocks(t, &mut blocks);
+                if let Some(table) = blocks.get_mut(before).filter(|b| b["type"] == "table") {
+                    table["caption"] = Value::String(p.text.clone());
+                } else {
+                    blocks.insert(before, paragraph_block(&p.text));
+                }
+            }
+            continue;
+        }
+        if let Some(level) = style_level(p) {
+            list = None;
+            let text = match &p.number {
+                Some((number, true)) => format!("{number}{}", p.text),
+                _ => p.text.clone(),
+            };
+            let level = numbering_level(&text).unwrap_or(level);
+            blocks.push(json!({"type": "heading", "level": level, "text": text.replace('\n', " ")}));
+            continue;
+        }
+        if let Some((number, ordered)) = &p.number {
+            let full = format!("{number}{}", p.text);
+            let convention = number.starts_with(|c: char| "一二三四五六七八九十（(".contains(c));
+            if *ordered && numbering_level(&full).is_some() && (convention || p.bold) {
+                list = None;
+                blocks.push(paragraph_block(&full));
+                continue;
+            }
+            match list {
+                Some((o, at)) if o == *ordered => {
+                    if let Some(items) = blocks[at]["items"].as_array_mut() {
+                        items.push(Value::String(p.text.clone()));
+                    }
+                }
+                _ => {
+                    blocks.push(json!({"type": "list", "ordered": ordered, "items": [p.text]}));
+                    list = Some((*ordered, blocks.len() - 1));
+                }
+            }
+            continue;
+        }
+        list = None;
+        blocks.push(paragraph_block(&p.text));
+    }
+    blocks
+}
+
+/// A table as a record's table with its spans; a 版记 set as a table (rows of 抄送 and 印发)
+/// or a one-cell frame around text becomes paragraphs, one per row.
+fn table_blocks(t: &Table, blocks: &mut Vec<Value>) {
+    let texts: Vec<&str> = t
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| c.text.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    let imprint = t.rows.iter().any(|row| {
+        let line: Vec<&str> = row.iter().map(|c| c.text.trim()).filter(|s| !s.is_empty()).collect();
+        line.first().is_some_and(|f| f.starts_with("抄送"))
+            || line.last().is_some_and(|l| l.ends_with("印发"))
+    });
+    let one_cell = t.rows.iter().all(|row| row.len() <= 1) && t.rows.len() <= 1;
+    if imprint || one_cell {
+        for row in &t.rows {
+            let line: Vec<&str> = row.iter().map(|c| c.text.trim()).filter(|s| !s.is_empty()).collect();
+            for piece in line.join("\u{3000}").split('\n') {
+                let piece = piece.trim();
+                if !piece.is_empty() {
+                    blocks.push(paragraph_block(piece));
+                }
+            }
+        }
+        return;
+    }
+    // Grid positions: each cell's first column; a vMerge continuation adds a row to the cell
+    // that started its column.
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    // (row, index in row) of the cell that started a vertical merge, by grid column.
+    let mut started: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    let mut spans: Vec<Vec<(usize, usize, String)>> = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        let mut column = 0;
+        let mut out: Vec<(usize, usize, String)> = Vec::new();
+        for cell in row {
+            column += cell.skip_before;
+            if cell.skip_before > 0 {
+                for _ in 0..cell.skip_before {
+                    out.push((1, 1, String::new()));
+                }
+            }
+            match cell.vmerge {
+                Some(false) => {
+                    if let Some(&(sr, si)) = started.get(&column) {
+                        spans[sr][si].1 += 1;
+                    } else {
+                        out.push((cell.colspan, 1, cell.text.clone()));
+                    }
+                }
+                restart => {
+                    if restart == Some(true) {
+                        started.insert(column, (r, out.len()));
+                    } else {
+                        started.remove(&column);
+                    }
+                    out.push((cell.colspan, 1, cell.text.clone()));
+                }
+            }
+            column += cell.colspan;
+        }
+        spans.push(out);
+    }
+    for row in spans {
+        rows.push(
+            row.into_iter()
+                .map(|(colspan, rowspan, text)| {
+                    let mut cell = json!({"text": text});
+                    if colspan > 1 {
+                        cell["colspan"] = json!(colspan);
+                    }
+                    if rowspan > 1 {
+                        cell["rowspan"] = json!(rowspan);
+                    }
+                    match colspan == 1 && rowspan == 1 {
+                        true => cell["text"].take(),
+                        false => cell,
+                    }
+                })
+                .collect(),
+        );
+    }
+    rows.retain(|r| !r.is_empty());
+    let mut block = json!({"type": "table", "rows": rows});
+    // A record's table has one header row unless it says otherwise; a draft that marks no row
+    // to repeat (most do not) keeps that default.
+    if t.header_rows > 1 {
+        block["header_rows"] = json!(t.header_rows);
+    }
+    blocks.push(block);
+}
+
+/// Authors that Word, WPS and generators fill in by themselves, never a byline.
+fn is_placeholder_author(a: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &[
+        "administrator",
+        "admin",
+        "user",
+        "微软用户",
+        "微软中国",
+        "python-docx",
+        "microsoft office user",
+        "windows 用户",
+        "windows user",
+        "unknown",
+        "author",
+    ];
+    let a = a.trim().to_lowercase();
+    a.is_empty() || PLACEHOLDERS.contains(&a.as_str())
+}
