@@ -323,13 +323,14 @@ fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> Ex
     // A Word draft's pictures are written beside the record, which names them relative to
     // itself; with the record on standard output, into the current directory.
     let pictures = imported.pictures;
-    let write = |dir: &Path, files: Vec<(String, Vec<u8>)>| match output::write_atomically(dir, &files) {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(1)
-        }
-    };
+    let write =
+        |dir: &Path, files: Vec<(String, Vec<u8>)>| match output::write_atomically(dir, &files) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        };
     match output {
         None => {
             if !pictures.is_empty() {

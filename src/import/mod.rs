@@ -56,6 +56,9 @@ pub struct ImportedRecord {
     pub doc_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
+    /// An order's 令号 (GB/T 9704-2012 10.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,6 +73,9 @@ pub struct ImportedRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// 版记: 抄送机关, 印发机关, 印发日期.
+    /// A 纪要's 出席, 请假, 列席 lists (10.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cc: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -193,7 +199,8 @@ pub fn import_bytes(
         .or_else(|| path.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
         .unwrap_or_else(|| "article".to_owned());
     // A Word draft: by its extension, or by content (a ZIP package or an old binary .doc).
-    if is_word(path) || docx::read::not_a_docx(bytes).is_none() && bytes.starts_with(b"PK\x03\x04")
+    if is_word(path)
+        || docx::read::not_a_docx(bytes).is_none() && bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
     {
         if bytes.is_empty() {
@@ -312,7 +319,10 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
     }
     let draft = found.draft;
     for (name, missing) in [
-        ("publish time (发布时间)", found.published.is_none() && official.is_none()),
+        (
+            "publish time (发布时间)",
+            found.published.is_none() && official.is_none(),
+        ),
         ("source (来源)", found.source.is_none() && !draft),
         ("breadcrumb (当前位置)", found.channel.is_empty() && !draft),
     ] {
@@ -349,7 +359,8 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
     let mut attachments = found.attachments;
     let mut record_official = (None, None, None, None);
     let mut imprint = (Vec::new(), None, None);
-    if let Some(parts) = official {
+    let (mut order_number, mut attendance) = (None, None);
+    if let Some(mut parts) = official {
         // The 附件说明's attachments first, in its numbering; download links with the same
         // name give theirs a url, other links follow.
         let mut listed = parts.attachment_entries();
@@ -360,7 +371,30 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
             }
         }
         attachments = listed;
+        order_number = parts.order_number.take();
+        let [present, on_leave, observers] = std::mem::take(&mut parts.attendance);
+        if !(present.is_empty() && on_leave.is_empty() && observers.is_empty()) {
+            let mut a = serde_json::Map::new();
+            for (key, names) in [
+                ("present", present),
+                ("on_leave", on_leave),
+                ("observers", observers),
+            ] {
+                if !names.is_empty() {
+                    a.insert(key.into(), serde_json::json!(names));
+                }
+            }
+            attendance = Some(serde_json::Value::Object(a));
+        }
+        let signers = std::mem::take(&mut parts.signers);
         let signature = parts.signature.map(|(names, date)| {
+            if !signers.is_empty() {
+                let signers: Vec<_> = signers
+                    .iter()
+                    .map(|(title, name)| serde_json::json!({"title": title, "name": name}))
+                    .collect();
+                return serde_json::json!({"signers": signers, "date": date});
+            }
             let name = if names.len() == 1 {
                 serde_json::Value::String(names[0].clone())
             } else {
@@ -383,6 +417,8 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         classification: found.classification,
         urgency: found.urgency,
         signer: found.signer,
+        order_number,
+        attendance,
         channel: found.channel,
         published: found.published,
         source: found.source,

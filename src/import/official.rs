@@ -23,6 +23,11 @@ pub(super) struct OfficialParts {
     pub cc: Vec<String>,
     pub printed_by: Option<String>,
     pub printed_date: Option<String>,
+    /// The 令号 of an order (10.2: "第7号") and its signers (职务, 姓名; 7.3.5.3).
+    pub order_number: Option<String>,
+    pub signers: Vec<(String, String)>,
+    /// A 纪要's 出席, 请假 and 列席 lists (10.3).
+    pub attendance: [Vec<String>; 3],
 }
 
 /// A paragraph's or heading's text (a numbered 附件说明 line may have been read as a heading).
@@ -153,6 +158,52 @@ fn numbered(t: &str) -> Option<&str> {
     Some(rest.trim())
 }
 
+/// "第7号", "第十二号": an order's 令号 (GB/T 9704-2012 10.2) on a line of its own.
+fn is_order_number(t: &str) -> bool {
+    t.strip_prefix('第')
+        .and_then(|r| r.strip_suffix('号'))
+        .is_some_and(|n| {
+            !n.is_empty()
+                && n.chars().count() <= 6
+                && n.chars()
+                    .all(|c| c.is_ascii_digit() || "〇一二三四五六七八九十百".contains(c))
+        })
+}
+
+/// "市长　李明华": a signer's 职务 and 姓名, apart by spaces (7.3.5.3).
+fn signer_line(t: &str) -> Option<(String, String)> {
+    let mut parts = t.split([' ', '\u{3000}', '\t']).filter(|p| !p.is_empty());
+    let (title, name) = (parts.next()?, parts.next()?);
+    let short = |s: &str| (1..=12).contains(&s.chars().count());
+    let clean =
+        |s: &str| !s.contains(['。', '，', '：', ':']) && !s.chars().any(|c| c.is_ascii_digit());
+    (parts.next().is_none()
+        && short(title)
+        && name.chars().count() <= 6
+        && clean(title)
+        && clean(name))
+    .then(|| (title.to_owned(), name.to_owned()))
+}
+
+/// A 纪要's attendance line: its list (0 出席, 1 请假, 2 列席) and the names.
+fn attendance_line(t: &str) -> Option<(usize, Vec<String>)> {
+    let (i, rest) = ["出席", "请假", "列席"]
+        .iter()
+        .enumerate()
+        .find_map(|(i, label)| Some((i, t.strip_prefix(label)?.strip_prefix(['：', ':'])?)))?;
+    let names: Vec<String> = rest
+        .trim_end_matches('。')
+        .split(['、', '，', ','])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!names.is_empty()).then_some((i, names))
+}
+
+/// Most attachments a list after the text is looked for in.
+const MAX_TRAILING_ATTACHMENTS: usize = 50;
+
 /// The parts of `body` that make it an official document, taken out of it; `None` (and the
 /// body untouched) when it does not have the shape: a 成文日期 under the organs' names at the
 /// end, and a 发文字号 or an addressee line at the top. `organ` names the issuer when the page
@@ -178,10 +229,45 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         }
     }
     if parts.doc_number.is_none() && parts.recipients.is_none() {
-        return None;
+        // An order (10.2): its 令号 opens the text.
+        if at(start).is_some_and(is_order_number) {
+            parts.order_number = at(start).map(str::to_owned);
+            start += 1;
+        } else {
+            // A 纪要 (10.3) has neither: its attendance lines close the text.
+            let mut end = n;
+            while let Some((i, names)) = end.checked_sub(1).and_then(at).and_then(attendance_line) {
+                if !parts.attendance[i].is_empty() || end <= start + 1 {
+                    break;
+                }
+                parts.attendance[i] = names;
+                end -= 1;
+            }
+            if parts.attendance[0].is_empty() {
+                return None;
+            }
+            body.truncate(end);
+            return Some(parts);
+        }
+    }
+    let mut n = n;
+    // The attachments listed after everything else, as a news layout prints them: "附件："
+    // alone on a line, then only numbered names to the end.
+    let mut listed_last = Vec::new();
+    if let Some(label) = (start..n)
+        .rev()
+        .take(MAX_TRAILING_ATTACHMENTS + 1)
+        .find(|&k| matches!(at(k), Some("附件：" | "附件:")))
+    {
+        if label + 1 < n && (label + 1..n).all(|j| at(j).and_then(numbered).is_some()) {
+            listed_last = (label + 1..n)
+                .filter_map(|j| at(j).and_then(numbered))
+                .map(str::to_owned)
+                .collect();
+            n = label;
+        }
     }
     // The 版记 at the page's end: "抄送：…" and "… 2025年2月8日印发" (7.4).
-    let mut n = n;
     if let Some(last) = n.checked_sub(1).and_then(at) {
         if let Some(rest) = last.strip_suffix("印发") {
             let date_at = rest
@@ -219,6 +305,33 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
     }
     let date = end.checked_sub(1).and_then(at).and_then(as_date)?;
     end -= 1;
+    // A 纪要's attendance lines after its text (10.3): "出席：甲、乙", "请假：…", "列席：…".
+    while let Some((i, names)) = end.checked_sub(1).and_then(at).and_then(attendance_line) {
+        if !parts.attendance[i].is_empty() {
+            break;
+        }
+        parts.attendance[i] = names;
+        end -= 1;
+    }
+    // An order is signed by its signers: "市长　李明华" over the date (7.3.5.3).
+    if parts.order_number.is_some() {
+        while let Some((title, name)) = end
+            .checked_sub(1)
+            .and_then(at)
+            .and_then(signer_line)
+            .filter(|_| end > start)
+        {
+            parts.signers.insert(0, (title, name));
+            end -= 1;
+        }
+        if parts.signers.is_empty() {
+            return None;
+        }
+        parts.signature = Some((Vec::new(), date));
+        body.truncate(end);
+        body.drain(..start);
+        return Some(parts);
+    }
     let mut names = Vec::new();
     while end > start && names.len() < 5 && at(end - 1).is_some_and(is_organ) {
         end -= 1;
@@ -306,6 +419,12 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         parts
             .attachments
             .push((name, section.map(|s| s.1).unwrap_or_default()));
+    }
+    if parts.attachments.is_empty() {
+        parts.attachments = listed_last
+            .into_iter()
+            .map(|name| (name, Vec::new()))
+            .collect();
     }
     body.truncate(end);
     body.drain(..start);

@@ -65,9 +65,20 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
             "no title line found (a centred bold or large first paragraph, or the Title style); the title `{title}` is taken from the document's properties"
         ));
         found.title = Some(title);
-    } else if let Some(p) = items.first().and_then(para).filter(|p| {
-        p.text.chars().count() <= 60 && !p.text.contains('。') && p.images.is_empty()
-    }) {
+        // A document without a title line (an order, 10.2) still has its head at the top.
+        while let Some(p) = items
+            .get(rest_from)
+            .and_then(para)
+            .filter(|p| is_head_line(p))
+        {
+            head_line(p, &mut found);
+            rest_from += 1;
+        }
+    } else if let Some(p) = items
+        .first()
+        .and_then(para)
+        .filter(|p| p.text.chars().count() <= 60 && !p.text.contains('。') && p.images.is_empty())
+    {
         warnings.push(format!(
             "no title line found (a centred bold or large first paragraph, or the Title style); the first line `{}` is taken as the title",
             p.text
@@ -97,7 +108,13 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
     }
     let mut pictures = Pictures::new();
     let mut qr_url = None;
-    found.body = body(&items[k..], &package.images, prefix, &mut pictures, &mut qr_url);
+    found.body = body(
+        &items[k..],
+        &package.images,
+        prefix,
+        &mut pictures,
+        &mut qr_url,
+    );
     if let Some(url) = qr_url {
         warnings.push(format!(
             "the QR code's picture is not kept as a picture: its address `{url}` is the record's url, from which each output draws its own code"
@@ -105,9 +122,7 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
         found.url = Some(url);
     }
     // Fallbacks from the document's properties, used by `assemble` for a news article only.
-    found.author_fallback = package
-        .core_author
-        .filter(|a| !is_placeholder_author(a));
+    found.author_fallback = package.core_author.filter(|a| !is_placeholder_author(a));
     found.published_fallback = package
         .core_created
         .as_deref()
@@ -167,7 +182,10 @@ fn clean(text: &str) -> String {
         .map(|line| {
             let mut out = String::new();
             let mut tab = false;
-            for c in line.trim_end_matches([' ', '\t', '\u{3000}', '\u{a0}']).chars() {
+            for c in line
+                .trim_end_matches([' ', '\t', '\u{3000}', '\u{a0}'])
+                .chars()
+            {
                 if c == '\t' {
                     tab = true;
                     continue;
@@ -243,6 +261,7 @@ fn head_kind(part: &str, p: &Para) -> Option<Head> {
     }
     let sentence = part.contains(['。', '，', '：', ':']);
     if !sentence && chars <= 40 && (part.ends_with("文件") || (p.red && p.centred)) {
+        // An order's mark ("某某市人民政府令") is red and centred like any other.
         return Some(Head::Mark);
     }
     None
@@ -299,7 +318,10 @@ fn find_title(items: &[Item], body_size: u32) -> (Option<usize>, usize) {
         .unwrap_or(items.len())
         .min(15);
     let styled = |p: &Para| matches!(p.style.as_deref(), Some("title" | "标题"));
-    if let Some(at) = items[..top].iter().position(|i| para(i).is_some_and(styled)) {
+    if let Some(at) = items[..top]
+        .iter()
+        .position(|i| para(i).is_some_and(styled))
+    {
         let n = items[at..top]
             .iter()
             .take_while(|i| para(i).is_some_and(styled))
@@ -315,7 +337,10 @@ fn find_title(items: &[Item], body_size: u32) -> (Option<usize>, usize) {
             && !p.text.ends_with(['。', '：', ':'])
             && !pasted::is_caption(&p.text)
     };
-    let Some(at) = items[..top].iter().position(|i| para(i).is_some_and(looks_like)) else {
+    let Some(at) = items[..top]
+        .iter()
+        .position(|i| para(i).is_some_and(looks_like))
+    else {
         return (None, 0);
     };
     let first = para(&items[at]).map(|p| (p.bold, p.size));
@@ -397,10 +422,13 @@ fn body(
             // which every output draws its own code.
             if let ([_], [(Some(alt), true)]) = (p.images.as_slice(), p.alts.as_slice()) {
                 let alt = alt.trim();
-                if (alt.starts_with("https://") || alt.starts_with("http://")) && !alt.contains(' ') {
+                if (alt.starts_with("https://") || alt.starts_with("http://")) && !alt.contains(' ')
+                {
                     qr_url.get_or_insert_with(|| alt.to_owned());
                     if items.get(k).and_then(para).is_some_and(|n| {
-                        n.text.starts_with("扫一扫") || n.text.starts_with("扫码") || n.text.starts_with("Scan")
+                        n.text.starts_with("扫一扫")
+                            || n.text.starts_with("扫码")
+                            || n.text.starts_with("Scan")
                     }) {
                         k += 1;
                     }
@@ -408,7 +436,9 @@ fn body(
                 }
             }
             for &i in &p.images {
-                let Some(picture) = images.get(i) else { continue };
+                let Some(picture) = images.get(i) else {
+                    continue;
+                };
                 let ext = if picture.data.starts_with(b"\x89PNG") {
                     "png"
                 } else {
@@ -446,7 +476,8 @@ fn body(
             continue;
         }
         // A table's caption ("表1 …") right above it.
-        let table_caption = pasted::is_caption(&p.text) || is_caption_style(p) && p.text.chars().count() <= 100;
+        let table_caption =
+            pasted::is_caption(&p.text) || is_caption_style(p) && p.text.chars().count() <= 100;
         if table_caption && matches!(items.get(k), Some(Item::Table(_))) {
             if let Some(Item::Table(t)) = items.get(k) {
                 k += 1;
@@ -468,7 +499,8 @@ fn body(
                 _ => p.text.clone(),
             };
             let level = numbering_level(&text).unwrap_or(level);
-            blocks.push(json!({"type": "heading", "level": level, "text": text.replace('\n', " ")}));
+            blocks
+                .push(json!({"type": "heading", "level": level, "text": text.replace('\n', " ")}));
             continue;
         }
         if let Some((number, ordered)) = &p.number {
@@ -512,14 +544,22 @@ fn table_blocks(t: &Table, blocks: &mut Vec<Value>) {
         return;
     }
     let imprint = t.rows.iter().any(|row| {
-        let line: Vec<&str> = row.iter().map(|c| c.text.trim()).filter(|s| !s.is_empty()).collect();
+        let line: Vec<&str> = row
+            .iter()
+            .map(|c| c.text.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
         line.first().is_some_and(|f| f.starts_with("抄送"))
             || line.last().is_some_and(|l| l.ends_with("印发"))
     });
     let one_cell = t.rows.iter().all(|row| row.len() <= 1) && t.rows.len() <= 1;
     if imprint || one_cell {
         for row in &t.rows {
-            let line: Vec<&str> = row.iter().map(|c| c.text.trim()).filter(|s| !s.is_empty()).collect();
+            let line: Vec<&str> = row
+                .iter()
+                .map(|c| c.text.trim())
+                .filter(|s| !s.is_empty())
+                .collect();
             for piece in line.join("\u{3000}").split('\n') {
                 let piece = piece.trim();
                 if !piece.is_empty() {

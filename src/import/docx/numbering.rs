@@ -48,7 +48,13 @@ impl Numbering {
                     }
                     b"lvl" if num.is_none() => {
                         let i = attr(e, b"ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
-                        level = Some((i, Level { start: 1, ..Level::default() }));
+                        level = Some((
+                            i,
+                            Level {
+                                start: 1,
+                                ..Level::default()
+                            },
+                        ));
                     }
                     b"start" => {
                         if let Some((_, l)) = level.as_mut() {
@@ -133,7 +139,12 @@ pub struct Counters {
 impl Counters {
     /// The number shown before the next paragraph of list `num_id` at `level` (0-based) and
     /// whether the list is ordered; `None` for a list that shows nothing.
-    pub fn next(&mut self, numbering: &Numbering, num_id: &str, level: u8) -> Option<(String, bool)> {
+    pub fn next(
+        &mut self,
+        numbering: &Numbering,
+        num_id: &str,
+        level: u8,
+    ) -> Option<(String, bool)> {
         let (abs, starts) = numbering.nums.get(num_id)?;
         let levels = numbering.abstracts.get(abs)?;
         let level = usize::from(level.min(8));
@@ -185,12 +196,20 @@ impl Counters {
 /// A counter's value in a `w:numFmt` (17.18.59 ST_NumberFormat).
 pub fn format_number(n: u32, format: &str) -> String {
     match format {
-        "chineseCounting" | "chineseCountingThousand" | "japaneseCounting" | "taiwaneseCounting"
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "taiwaneseCounting"
         | "taiwaneseCountingThousand" => chinese(n),
         "ideographDigital" | "taiwaneseDigital" | "japaneseDigitalTenThousand" => n
             .to_string()
             .chars()
-            .map(|d| "〇一二三四五六七八九".chars().nth(d.to_digit(10).unwrap_or(0) as usize).unwrap_or('〇'))
+            .map(|d| {
+                "〇一二三四五六七八九"
+                    .chars()
+                    .nth(d.to_digit(10).unwrap_or(0) as usize)
+                    .unwrap_or('〇')
+            })
             .collect(),
         "chineseLegalSimplified" => chinese(n)
             .chars()

@@ -151,9 +151,9 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
         Some(p) => Numbering::read(&zip.xml(&p)?.unwrap_or_default())?,
         None => Numbering::default(),
     };
-    let document = zip
-        .xml(&main)?
-        .ok_or_else(|| format!("the package names `{main}` as its document, but has no such part"))?;
+    let document = zip.xml(&main)?.ok_or_else(|| {
+        format!("the package names `{main}` as its document, but has no such part")
+    })?;
     let mut package = Package::default();
     {
         let mut walker = Walker {
@@ -201,8 +201,9 @@ struct Zip<'a> {
 
 impl<'a> Zip<'a> {
     fn open(bytes: &'a [u8]) -> Result<Zip<'a>, String> {
-        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-            .map_err(|e| format!("the Word document is damaged: its ZIP package cannot be read ({e})"))?;
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+            format!("the Word document is damaged: its ZIP package cannot be read ({e})")
+        })?;
         Ok(Zip { archive, read: 0 })
     }
 
@@ -226,7 +227,9 @@ impl<'a> Zip<'a> {
         (&mut entry)
             .take(limit + 1)
             .read_to_end(&mut data)
-            .map_err(|e| format!("the Word document is damaged: `{name}` cannot be unpacked ({e})"))?;
+            .map_err(|e| {
+                format!("the Word document is damaged: `{name}` cannot be unpacked ({e})")
+            })?;
         if data.len() as u64 > limit {
             return Err(format!(
                 "the Word document's part `{name}` unpacks to more than {}; it is refused (a real document's parts are far smaller)",
@@ -364,7 +367,11 @@ pub(super) fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
         .with_checks(false)
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// An on/off property (`<w:b/>`, `<w:b w:val="0"/>`: ECMA-376 17.17.4 ST_OnOff).
@@ -377,7 +384,10 @@ fn on(e: &BytesStart) -> bool {
 
 /// Red as an office uses it for a mark or a heading: strong red, little green and blue.
 fn is_red(hex: &str) -> bool {
-    let channel = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+    };
     matches!((channel(0), channel(2), channel(4)), (Some(r), Some(g), Some(b)) if r >= 0xC0 && g <= 0x40 && b <= 0x40)
 }
 
@@ -708,7 +718,12 @@ impl<'a, 'z> Walker<'a, 'z> {
                 .push(format!("`{}` (linked, not embedded)", rel.target));
             return Ok(None);
         }
-        if let Some(i) = self.package.images.iter().position(|p| p.part == rel.target) {
+        if let Some(i) = self
+            .package
+            .images
+            .iter()
+            .position(|p| p.part == rel.target)
+        {
             return Ok(Some(i));
         }
         let target = rel.target.clone();
@@ -802,10 +817,7 @@ impl<'a, 'z> Walker<'a, 'z> {
         para.right = matches!(jc.as_deref(), Some("right" | "end"));
         let number = match (props.num_id, style.number) {
             (Some(id), from_style) => {
-                let level = props
-                    .ilvl
-                    .or(from_style.as_ref().map(|n| n.1))
-                    .unwrap_or(0);
+                let level = props.ilvl.or(from_style.as_ref().map(|n| n.1)).unwrap_or(0);
                 Some((id, level))
             }
             (None, Some((id, level))) => Some((id, props.ilvl.unwrap_or(level))),
@@ -891,7 +903,11 @@ impl<'a, 'z> Walker<'a, 'z> {
             .or(self.styles.normal.as_deref())
             .map(|id| self.styles.resolved(id).look)
             .unwrap_or_default();
-        let look = run.0.over(char_style).over(para_style).over(self.styles.defaults);
+        let look = run
+            .0
+            .over(char_style)
+            .over(para_style)
+            .over(self.styles.defaults);
         if look.hidden == Some(true) {
             return;
         }
@@ -925,7 +941,9 @@ impl<'a, 'z> Walker<'a, 'z> {
                     b"vMerge" => vmerge = Some(attr(&p, b"val").as_deref() == Some("restart")),
                     _ => {}
                 },
-                Event::End(p) if p.local_name().as_ref() == b"tcPr" => return Ok((colspan, vmerge)),
+                Event::End(p) if p.local_name().as_ref() == b"tcPr" => {
+                    return Ok((colspan, vmerge))
+                }
                 _ => {}
             }
         }
