@@ -1292,6 +1292,7 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
         .arg(root().join("examples/images/process.png"))
         .arg(&batch)
         .arg(&out)
+        .arg(root().join("tests/fixtures/docx/notice.docx"))
         .output()
         .expect("node runs");
     assert!(
@@ -1303,6 +1304,43 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     let seen: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON summary");
 
     assert_eq!(seen["heading"], "bulletin 文章打印稿");
+    // The dropped Word draft filled the form for the 公文 template and was previewed.
+    let draft = &seen["draft"];
+    assert_eq!(draft["template"], "gongwen", "{draft}");
+    assert_eq!(draft["title"], "关于开展2025年校园安全专项检查的通知");
+    assert_eq!(draft["docNumber"], "市教发〔2025〕8号");
+    assert_eq!(draft["recipients"], "各区教育局，市直各学校：");
+    assert_eq!(draft["signatureName"], "市教育局");
+    assert_eq!(draft["signatureDate"], "2025-02-20");
+    assert_eq!(draft["cc"], "市政府办公室，市应急管理局");
+    assert_eq!(draft["attachments"], "校园安全检查表\n检查情况汇总表");
+    let body = draft["body"].as_str().unwrap_or_default();
+    for part in [
+        "一、检查内容",
+        "（一）校舍安全",
+        "1. 校舍安全鉴定报告；",
+        "表1 检查分工",
+        "校舍\t教学楼\t区教育局",
+        "^\t宿舍楼\t学校",
+        "消防\t消防设施与通道\t<",
+        "[图1]",
+    ] {
+        assert!(
+            body.contains(part),
+            "`{part}` not in the form's body:\n{body}"
+        );
+    }
+    assert_eq!(draft["images"], 1);
+    assert_eq!(draft["caption"], "图1 检查流程");
+    assert_eq!(draft["previewStatus"], 200);
+    assert!(draft["pages"].as_u64() >= Some(1), "{draft}");
+    let warnings = draft["warnings"].to_string();
+    for said in ["修订", "文本框", "批注", "附件"] {
+        assert!(
+            warnings.contains(said),
+            "no Chinese warning about {said}: {warnings}"
+        );
+    }
     assert_eq!(seen["previewStatus"], "共 3 页，显示前 2 页。");
     let images = seen["previewImages"].as_array().expect("images");
     assert_eq!(images.len(), 2);

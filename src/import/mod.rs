@@ -528,6 +528,8 @@ pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
     };
     let mut rest = text.as_str();
     let mut number = 0usize;
+    // The list being filled by consecutive item lines: (ordered, its block's index).
+    let mut list: Option<(bool, usize)> = None;
     while !rest.is_empty() {
         let table = match pasted::is_table_line(rest.lines().next().unwrap_or_default()) {
             true => pasted::read(rest).map_err(|e| {
@@ -543,6 +545,7 @@ pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
         };
         if let Some(table) = table {
             flush(&mut paragraph, &mut blocks);
+            list = None;
             let (taken, left) = rest.split_at(table.consumed);
             number += taken.matches('\n').count();
             rest = left;
@@ -567,8 +570,46 @@ pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
         let line = raw.trim().trim_matches('\u{3000}').trim();
         if line.is_empty() {
             flush(&mut paragraph, &mut blocks);
+            list = None;
             continue;
         }
+        // "# 标题" … "#### 标题": a heading of that level without a number.
+        if let Some((level, heading)) = marked_heading(line) {
+            flush(&mut paragraph, &mut blocks);
+            list = None;
+            blocks.push(serde_json::json!({"type": "heading", "level": level, "text": heading}));
+            continue;
+        }
+        // "- 项": an item of a list without numbers; "1. 项" over "2. 项" …: a numbered list.
+        let next_line = rest.lines().next().unwrap_or_default();
+        let item = bullet_item(line).map(|t| (false, t)).or_else(|| {
+            let (n, t) = numbered_item(line)?;
+            let expected = match list {
+                Some((true, at)) => blocks[at]["items"].as_array().map_or(0, Vec::len) + 1,
+                _ => 1,
+            };
+            let continues = n == expected && expected > 1;
+            let starts = n == 1 && numbered_item(next_line).is_some_and(|(m, _)| m == 2);
+            (continues || starts).then_some((true, t))
+        });
+        if let Some((ordered, text)) = item {
+            flush(&mut paragraph, &mut blocks);
+            match list {
+                Some((o, at)) if o == ordered => {
+                    if let Some(items) = blocks[at]["items"].as_array_mut() {
+                        items.push(serde_json::Value::String(text.to_owned()));
+                    }
+                }
+                _ => {
+                    blocks.push(
+                        serde_json::json!({"type": "list", "ordered": ordered, "items": [text]}),
+                    );
+                    list = Some((ordered, blocks.len() - 1));
+                }
+            }
+            continue;
+        }
+        list = None;
         // A caption stands alone when a table follows it.
         let caption = pasted::is_caption(line)
             && rest
@@ -587,6 +628,161 @@ pub fn body_blocks(text: &str) -> Result<Vec<serde_json::Value>, String> {
     }
     flush(&mut paragraph, &mut blocks);
     Ok(blocks)
+}
+
+/// "# 标题" to "#### 标题" (ASCII or full-width ＃, then a space): a heading's level and text.
+fn marked_heading(line: &str) -> Option<(usize, &str)> {
+    let hashes = line.chars().take_while(|c| matches!(c, '#' | '＃')).count();
+    let rest: &str = &line[line.char_indices().nth(hashes)?.0..];
+    let text = rest.strip_prefix([' ', '\u{3000}'])?.trim();
+    ((1..=4).contains(&hashes) && !text.is_empty()).then_some((hashes, text))
+}
+
+/// "- 项", "• 项", "· 项": an item of a list without numbers.
+fn bullet_item(line: &str) -> Option<&str> {
+    let text = line
+        .strip_prefix("- ")
+        .or_else(|| line.strip_prefix("• "))
+        .or_else(|| line.strip_prefix("· "))?
+        .trim();
+    (!text.is_empty()).then_some(text)
+}
+
+/// "3. 项" or "3．项": an item's number and text.
+fn numbered_item(line: &str) -> Option<(usize, &str)> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let n = line[..digits].parse().ok()?;
+    let text = line[digits..].strip_prefix(['.', '．'])?.trim();
+    (!text.is_empty()).then_some((n, text))
+}
+
+/// The body as the form's text ([`body_blocks`] reads it back): paragraphs apart by blank
+/// lines; headings as their numbered text, or "#"-marked when the text does not give their
+/// level; lists as "- " or "1. " lines; tables as tab-separated rows with `<` and `^` for
+/// merged cells; pictures as "[图N]" markers (N counting pictures from 1). Also returns each
+/// picture block, in marker order, and what the form cannot hold (said in `warnings`): line
+/// breaks inside a paragraph, a table's caption that is not "表N …", quotes' attribution.
+pub fn form_text(blocks: &[serde_json::Value]) -> (String, Vec<serde_json::Value>, Vec<String>) {
+    let mut out: Vec<String> = Vec::new();
+    let mut pictures = Vec::new();
+    let mut warnings = Vec::new();
+    let mut broken = false;
+    let one_line = |t: &str, broken: &mut bool| {
+        if t.contains('\n') {
+            *broken = true;
+        }
+        let mut joined = String::new();
+        for line in t.lines() {
+            join_line(&mut joined, line.trim());
+        }
+        joined
+    };
+    for block in blocks {
+        let text = block["text"].as_str().unwrap_or_default();
+        match block["type"].as_str().unwrap_or_default() {
+            "heading" => {
+                let level = block["level"].as_u64().unwrap_or(1) as usize;
+                let text = one_line(text, &mut broken);
+                if heading_level(&text) == Some(level as u8) {
+                    out.push(text);
+                } else {
+                    out.push(format!("{} {text}", "#".repeat(level.clamp(1, 4))));
+                }
+            }
+            "list" => {
+                let ordered = block["ordered"].as_bool().unwrap_or(false);
+                let items: Vec<String> = block["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| i.as_str())
+                    .enumerate()
+                    .map(|(i, item)| match ordered {
+                        true => format!("{}. {item}", i + 1),
+                        false => format!("- {item}"),
+                    })
+                    .collect();
+                out.push(items.join("\n"));
+            }
+            "image" => {
+                pictures.push(block.clone());
+                out.push(format!("[图{}]", pictures.len()));
+            }
+            "table" => {
+                let mut lines = Vec::new();
+                if let Some(caption) = block["caption"].as_str() {
+                    if pasted::is_caption(caption) {
+                        lines.push(caption.to_owned());
+                    } else {
+                        warnings.push(format!(
+                            "the table caption `{caption}` does not start with 表 and a number; it is kept as a paragraph above the table"
+                        ));
+                        out.push(caption.to_owned());
+                    }
+                }
+                lines.extend(table_rows(block));
+                out.push(lines.join("\n"));
+            }
+            "quote" => {
+                out.push(one_line(text, &mut broken));
+                if block.get("attribution").is_some() {
+                    warnings.push("a quote's attribution is kept only in the record".into());
+                }
+            }
+            _ => out.push(one_line(text, &mut broken)),
+        }
+    }
+    if broken {
+        warnings.push(
+            "line breaks inside a paragraph are not kept in the form: its lines are joined".into(),
+        );
+    }
+    (out.join("\n\n"), pictures, warnings)
+}
+
+/// A table block's rows as tab-separated lines, `<` and `^` in the cells a merged cell covers.
+fn table_rows(block: &serde_json::Value) -> Vec<String> {
+    let rows = block["rows"].as_array().cloned().unwrap_or_default();
+    // The grid: for each row, the text of each column (None until placed).
+    let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); rows.len()];
+    for (r, row) in rows.iter().enumerate() {
+        let mut column = 0;
+        for cell in row.as_array().into_iter().flatten() {
+            while grid[r].get(column).is_some_and(Option::is_some) {
+                column += 1;
+            }
+            let (text, colspan, rowspan) = match cell {
+                serde_json::Value::String(s) => (s.clone(), 1, 1),
+                c => (
+                    c["text"].as_str().unwrap_or_default().to_owned(),
+                    c["colspan"].as_u64().unwrap_or(1).max(1) as usize,
+                    c["rowspan"].as_u64().unwrap_or(1).max(1) as usize,
+                ),
+            };
+            for dr in 0..rowspan.min(rows.len() - r) {
+                let line = &mut grid[r + dr];
+                if line.len() < column + colspan {
+                    line.resize(column + colspan, None);
+                }
+                for dc in 0..colspan {
+                    line[column + dc] = Some(match (dr, dc) {
+                        (0, 0) => text.replace(['\t', '\n'], " "),
+                        (0, _) => pasted::JOIN_LEFT.to_owned(),
+                        _ => pasted::JOIN_UP.to_owned(),
+                    });
+                }
+            }
+            column += colspan;
+        }
+    }
+    grid.into_iter()
+        .map(|line| {
+            line.into_iter()
+                .map(Option::unwrap_or_default)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect()
 }
 
 fn is_blank(line: &str) -> bool {
@@ -776,6 +972,66 @@ mod tests {
             serde_json::json!([["序号", "单位"], ["1", "区教育局"]])
         );
         assert_eq!(found.body[2]["text"], "完。");
+    }
+
+    #[test]
+    fn the_form_text_of_a_body_reads_back_as_the_same_blocks() {
+        let body = serde_json::json!([
+            {"type": "paragraph", "text": "为切实保障师生安全，现将有关事项通知如下。"},
+            {"type": "heading", "level": 1, "text": "一、检查内容"},
+            {"type": "heading", "level": 2, "text": "活动内容丰富"},
+            {"type": "list", "ordered": true, "items": ["校舍安全鉴定报告；", "名家讲座", "消防记录"]},
+            {"type": "list", "ordered": false, "items": ["办理读者证", "图书借还"]},
+            {"type": "paragraph", "text": "表格如下。"},
+            {"type": "table", "caption": "表1 检查分工", "rows": [["类别", "项目", "责任单位"],
+                [{"text": "校舍", "rowspan": 2}, "教学楼", "区教育局"], ["宿舍楼", "学校"],
+                ["消防", {"text": "消防设施与通道", "colspan": 2}]]},
+            {"type": "image", "path": "a.png", "caption": "图1 流程"},
+            {"type": "paragraph", "text": "English words and 中文。"}
+        ]);
+        let (text, pictures, warnings) = form_text(body.as_array().unwrap());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(pictures.len(), 1);
+        let back = body_blocks(&text).unwrap();
+        let expected: Vec<serde_json::Value> = body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| match b["type"].as_str() {
+                // The marker stands for the picture, which the form carries beside the text.
+                Some("image") => serde_json::json!({"type": "paragraph", "text": "[图1]"}),
+                _ => b.clone(),
+            })
+            .collect();
+        let normal = |v: &serde_json::Value| {
+            // Spans of 1 and the default header row are the same table.
+            let mut v = v.clone();
+            if v["type"] == "table" {
+                v.as_object_mut().unwrap().remove("header_rows");
+                for row in v["rows"].as_array_mut().unwrap() {
+                    for cell in row.as_array_mut().unwrap() {
+                        if cell.is_object() {
+                            let o = cell.as_object_mut().unwrap();
+                            o.entry("colspan").or_insert(serde_json::json!(1));
+                            o.entry("rowspan").or_insert(serde_json::json!(1));
+                        }
+                    }
+                }
+            }
+            v
+        };
+        assert_eq!(
+            back.iter().map(normal).collect::<Vec<_>>(),
+            expected.iter().map(normal).collect::<Vec<_>>(),
+            "{text}"
+        );
+        // A lone "1." line is still a heading, as before; "- " and "#" need their space.
+        assert_eq!(body_blocks("1.开展专项检查").unwrap()[0]["type"], "heading");
+        assert_eq!(
+            body_blocks("-5度以下停工。").unwrap()[0]["type"],
+            "paragraph"
+        );
+        assert_eq!(body_blocks("#1号楼").unwrap()[0]["type"], "paragraph");
     }
 
     #[test]

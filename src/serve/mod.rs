@@ -14,6 +14,7 @@
 //! convert.
 
 mod assets;
+mod draft;
 mod form;
 mod upload;
 mod workspace;
@@ -441,6 +442,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/preview", post(form::preview))
         .route("/api/convert", post(form::convert))
         .route("/api/batch", post(upload::batch))
+        .route("/api/import", post(draft::import))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), guard))

@@ -2,13 +2,13 @@
 // with an article, waits for the preview, downloads the PDF, provokes errors, switches to
 // English, uploads a batch. Prints what it saw as JSON; tests/web.rs checks it and the files.
 //
-//   node e2e.mjs BASE_URL ARTICLE.json IMAGE.png UPLOAD_FILE OUT_DIR
+//   node e2e.mjs BASE_URL ARTICLE.json IMAGE.png UPLOAD_FILE OUT_DIR DRAFT.docx
 import { chromium } from "playwright-core";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [base, articlePath, imagePath, uploadPath, out] = process.argv.slice(2);
+const [base, articlePath, imagePath, uploadPath, out, draftPath] = process.argv.slice(2);
 const article = JSON.parse(readFileSync(articlePath, "utf8"));
 const profile = mkdtempSync(join(tmpdir(), "bulletin-chromium-"));
 const seen = { requests: [], consoleErrors: [] };
@@ -129,6 +129,44 @@ try {
   seen.orderRequest = JSON.parse(answer.request().postData()).record;
   await page.selectOption("#template", "jiyao");
   seen.minutesAttendance = await page.isVisible("#attendance-present");
+
+  // A Word draft dropped on the form fills it: the template of its kind, its fields, its
+  // body and picture; the preview is drawn from them.
+  await page.click("#lang-switch");
+  const draftBytes = [...readFileSync(draftPath)];
+  const drop = await page.evaluateHandle((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], "notice.docx",
+      { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }));
+    return transfer;
+  }, draftBytes);
+  const draftPreview = page.waitForResponse((r) =>
+    r.url().endsWith("/api/preview") && (r.request().postData() || "").includes("市教发〔2025〕8号"), { timeout: 20000 });
+  await page.dispatchEvent("#draft-zone", "drop", { dataTransfer: drop });
+  await page.waitForFunction(() => document.querySelector("#title").value !== "" && document.querySelector("#doc_number").value !== "");
+  const draftAnswer = await draftPreview;
+  await page.waitForFunction(() => /共 \d+ 页/.test(document.querySelector("#preview-status").textContent), null, { timeout: 20000 });
+  await page.waitForFunction(() => [...document.querySelectorAll("#pages img")].every((i) => i.complete && i.naturalWidth > 0));
+  seen.draft = {
+    template: await page.inputValue("#template"),
+    title: await page.inputValue("#title"),
+    docNumber: await page.inputValue("#doc_number"),
+    recipients: await page.inputValue("#recipients"),
+    signatureName: await page.inputValue("#signature-name"),
+    signatureDate: await page.inputValue("#signature-date"),
+    cc: await page.inputValue("#cc"),
+    attachments: await page.inputValue("#attachments"),
+    body: await page.inputValue("#body"),
+    images: await page.$$eval("#image-list li", (lis) => lis.length),
+    caption: await page.inputValue("#image-list input"),
+    status: await page.textContent("#draft-status"),
+    warnings: await page.$$eval("#draft-warnings li", (lis) => lis.map((l) => l.textContent)),
+    previewStatus: draftAnswer.status(),
+    previewText: await page.textContent("#preview-status"),
+    pages: await page.$$eval("#pages img", (imgs) => imgs.length),
+  };
+  await page.screenshot({ path: join(out, "draft-imported.png"), fullPage: true });
+  await page.click("#lang-switch");
 
   // A batch dropped on the upload tab comes back as a ZIP of outputs and the report.
   await page.click("#tab-upload");

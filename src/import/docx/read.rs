@@ -413,7 +413,7 @@ impl RunLook {
 
     fn read_property(&mut self, e: &BytesStart) {
         match e.local_name().as_ref() {
-            b"b" | b"bCs" if e.local_name().as_ref() == b"b" => self.bold = Some(on(e)),
+            b"b" => self.bold = Some(on(e)),
             b"sz" => self.size = attr(e, b"val").and_then(|v| v.parse().ok()),
             b"color" => self.red = attr(e, b"val").map(|v| is_red(&v)),
             b"vanish" => self.hidden = Some(on(e)),
@@ -840,10 +840,9 @@ impl<'a, 'z> Walker<'a, 'z> {
     ) -> Result<(), String> {
         match e.local_name().as_ref() {
             b"tab" | b"ptab" if shown => para.text.push('\t'),
-            b"br" if shown => {
-                if !matches!(attr(e, b"type").as_deref(), Some("page" | "column")) {
-                    para.text.push('\n');
-                }
+            // A page or column break is Word's layout, not the text's.
+            b"br" if shown && !matches!(attr(e, b"type").as_deref(), Some("page" | "column")) => {
+                para.text.push('\n')
             }
             b"cr" if shown => para.text.push('\n'),
             b"noBreakHyphen" if shown => para.text.push('-'),
@@ -1131,10 +1130,11 @@ fn count_notes(xml: &[u8], tag: &[u8]) -> usize {
     let mut n = 0;
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e)) if e.local_name().as_ref() == tag => {
-                if attr(&e, b"type").is_none_or(|t| t == "normal") {
-                    n += 1;
-                }
+            Ok(Event::Start(e))
+                if e.local_name().as_ref() == tag
+                    && attr(&e, b"type").is_none_or(|t| t == "normal") =>
+            {
+                n += 1
             }
             Ok(Event::Eof) | Err(_) => return n,
             _ => {}

@@ -21,7 +21,7 @@ const TEXT = {
     attendance: "出席、请假和列席人员（每行一个单位或姓名）", present: "出席", onLeave: "请假", observers: "列席",
     attachments: "附件（每行一个名称）", cc: "抄送机关", printedBy: "印发机关", printedDate: "印发日期",
     body: "正文",
-    bodyHint: "段落之间空一行；“一、”“（一）”“1.”开头的短行作为标题；单独一行写 [图1] 可把第 1 张图片放在该处。表格可从 Excel、WPS 或 Word 直接复制粘贴（单元格以制表符分隔）；合并单元格：格内只写 < 表示并入左边一格，只写 ^ 表示并入上面一格；表格上方紧挨一行“表1 ……”作为表题。",
+    bodyHint: "段落之间空一行；“一、”“（一）”“1.”开头的短行作为标题，不带序号的标题写作“# 标题”（## 为二级）；“- ”开头的连续各行为项目列表，“1. ”“2. ”……连续各行为编号列表；单独一行写 [图1] 可把第 1 张图片放在该处。表格可从 Excel、WPS 或 Word 直接复制粘贴（单元格以制表符分隔）；合并单元格：格内只写 < 表示并入左边一格，只写 ^ 表示并入上面一格；表格上方紧挨一行“表1 ……”作为表题。",
     images: "图片（PNG 或 JPEG）", caption: "图片说明", remove: "移除", placeAt: "放在正文中：",
     options: "选项", optNormalize: "中文里的半角标点改为全角", optPdfa: "归档用 PDF/A",
     optTagged: "带结构标签的 PDF（读屏软件可读）",
@@ -43,6 +43,9 @@ const TEXT = {
     needUrl: "网址应以 http:// 或 https:// 开头，例如 https://www.example.gov.cn/a.html",
     badImageType: "图片须为 PNG 或 JPEG 格式",
     network: "无法连接 bulletin 服务，请确认它仍在运行。",
+    draftHere: "从 Word 文稿（.docx）或保存的网页导入：拖到这里，或点击选择文件",
+    importing: (name) => `正在读取 ${name} ……`,
+    imported: (name) => `已从 ${name} 填入表单，请核对后下载。`,
   },
   en: {
     heading: "Print copies of articles",
@@ -62,7 +65,7 @@ const TEXT = {
     attendance: "Present, on leave, attending (one unit or name a line)", present: "Present (出席)", onLeave: "On leave (请假)", observers: "Attending (列席)",
     attachments: "Attachments (one name per line)", cc: "Copies to", printedBy: "Printed by", printedDate: "Printed on",
     body: "Body",
-    bodyHint: "Leave a blank line between paragraphs; short lines starting 一、 （一） 1. become headings; a line [image 1] places image 1 there. Paste a table straight from Excel, WPS or Word (cells separated by tabs); to merge cells, a cell holding only < joins the cell to its left and one holding only ^ joins the cell above; a line \"表1 …\" just above the table is its caption.",
+    bodyHint: "Leave a blank line between paragraphs; short lines starting 一、 （一） 1. become headings, and \"# Heading\" (## for level 2) one without a number; consecutive lines starting \"- \" are a bulleted list, and \"1. \", \"2. \"… a numbered list; a line [image 1] places image 1 there. Paste a table straight from Excel, WPS or Word (cells separated by tabs); to merge cells, a cell holding only < joins the cell to its left and one holding only ^ joins the cell above; a line \"表1 …\" just above the table is its caption.",
     images: "Images (PNG or JPEG)", caption: "Caption", remove: "Remove", placeAt: "Place in the text: ",
     options: "Options", optNormalize: "Make half-width punctuation in Chinese full-width", optPdfa: "Archival PDF/A",
     optTagged: "Tagged PDF (for screen readers)",
@@ -86,6 +89,9 @@ const TEXT = {
     needUrl: "The address must start with http:// or https://",
     badImageType: "Images must be PNG or JPEG",
     network: "Cannot reach the bulletin server; is it still running?",
+    draftHere: "Import a Word draft (.docx) or a saved web page: drop it here, or click to choose it",
+    importing: (name) => `Reading ${name}…`,
+    imported: (name) => `The form is filled from ${name}; check it, then download.`,
   },
 };
 
@@ -116,6 +122,24 @@ const PLAIN_ZH = [
     const n = msg.match(/^(\d+)/);
     return `中文里有 ${n ? n[1] : ""} 处标点问题（半角标点，或全角标点旁多打的空格），可勾选“中文里的半角标点改为全角”自动改正。`;
   }],
+  [/old Word document \(\.doc/, () => "这是旧版 Word 文档（.doc），请在 Word、WPS 或 LibreOffice 中另存为 .docx 后再导入"],
+  [/protected by a password/, () => "该 Word 文档设有密码，请先在 Word 或 WPS 中取消密码并保存，再导入"],
+  [/not a Word document/, () => "该文件不是 Word 文档（.docx）"],
+  [/Word document is damaged/, () => "该 Word 文档已损坏，无法读取"],
+  [/unpacks to more than/, () => "该 Word 文档解压后过大，已拒绝"],
+  [/tracked changes: (\d+) insertion\(s\) are kept and (\d+) deletion/, (m, msg) => {
+    const d = msg.match(/and (\d+) deletion/);
+    return `文稿含修订：已接受 ${m[1]} 处插入、删去 ${d ? d[1] : ""} 处删除（相当于接受全部修订），请核对正文`;
+  }],
+  [/(\d+) text box\(es\)/, (m) => `文稿有 ${m[1]} 个文本框，其文字已按锚定位置读入正文，请核对顺序`],
+  [/(\d+) comment\(s\)/, (m) => `文稿中的 ${m[1]} 条批注不打印`],
+  [/(\d+) footnote\(s\)/, (m) => `文稿中的 ${m[1]} 条脚注不打印，需要时请写入正文`],
+  [/content of the attachments (.*) cannot be edited on this page/, (m) => `附件 ${m[1]} 的内容无法在网页上编辑，也不会从网页打印；如需打印附件内容，请用命令行 bulletin convert 转换文稿`],
+  [/line breaks inside a paragraph are not kept/, () => "段落内的换行在表单中不保留，相关各行已连成一段"],
+  [/no url given/, () => "未提供网页地址，输出中没有二维码"],
+  [/no publish time/, () => "未找到发布时间，该项留空"],
+  [/taken from the document's properties|taken from when the file was created/, (m, msg) => `${msg.includes("author") ? "作者" : "发布时间"}取自文档属性，请核对`],
+  [/is not a PNG or JPEG image and is left out/, () => "文稿中有一张图片不是 PNG 或 JPEG 格式，已略去；请另存为 PNG 后重新插入"],
   [/no bundled font has these characters/, (m, msg) => `以下字符没有可用字体，将显示为空框：${msg.split(": ").pop()}`],
 ];
 
@@ -466,7 +490,62 @@ async function download(kind, button) {
   }
 }
 
+// A Word draft or saved page: the server reads it, the answer fills the form.
+async function importDraft(file) {
+  showTab("#tab-form");
+  const status = $("#draft-status");
+  const error = $("#draft-error");
+  const list = $("#draft-warnings");
+  error.textContent = "";
+  list.replaceChildren();
+  status.textContent = t("importing")(file.name);
+  try {
+    const response = await post(`/api/import?${new URLSearchParams({ name: file.name })}`, file);
+    const answer = await response.json();
+    fillForm(answer);
+    status.textContent = t("imported")(file.name);
+    for (const warning of answer.warnings) {
+      const li = document.createElement("li");
+      li.textContent = plain(warning);
+      list.append(li);
+    }
+  } catch (e) {
+    status.textContent = "";
+    error.textContent = e.answer ? plain(e.answer.message) : t("network");
+  }
+}
+
+function fillForm(answer) {
+  // A template of the draft's kind: its official format, or a news template.
+  const current = templates.find((x) => x.name === $("#template").value);
+  const fits = (x) => answer.format ? x.document === "official" && x.format === answer.format : x.document !== "official";
+  if (!current || !fits(current)) {
+    const pick = templates.find(fits);
+    if (pick) $("#template").value = pick.name;
+  }
+  templateChanged();
+  for (const el of document.querySelectorAll("#article-form [name]")) {
+    if (el.name === "template" || el.type === "file" || el.type === "checkbox" || el.name === "body") continue;
+    const given = answer.fields[el.name];
+    if (el.tagName === "SELECT") {
+      el.value = given !== undefined && [...el.options].some((o) => o.value === given) ? given : el.options[0].value;
+    } else {
+      el.value = given !== undefined ? given : "";
+    }
+  }
+  $("#body").value = answer.body;
+  for (const image of images) URL.revokeObjectURL(image.url);
+  images = answer.images.map(({ name, data, caption }) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const type = bytes[0] === 0x89 ? "image/png" : "image/jpeg";
+    return { name, data, caption, url: URL.createObjectURL(new Blob([bytes], { type })) };
+  });
+  renderImages();
+  schedulePreview(0);
+}
+
 async function upload(file) {
+  if (/\.(docx|doc)$/i.test(file.name)) { importDraft(file); return; }
   const status = $("#upload-status");
   const error = $("#upload-error");
   error.textContent = "";
@@ -546,6 +625,18 @@ document.addEventListener("DOMContentLoaded", () => {
     e.preventDefault();
     zone.classList.remove("over");
     if (e.dataTransfer.files.length) upload(e.dataTransfer.files[0]);
+  });
+  const draftZone = $("#draft-zone");
+  draftZone.addEventListener("dragover", (e) => { e.preventDefault(); draftZone.classList.add("over"); });
+  draftZone.addEventListener("dragleave", () => draftZone.classList.remove("over"));
+  draftZone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    draftZone.classList.remove("over");
+    if (e.dataTransfer.files.length) importDraft(e.dataTransfer.files[0]);
+  });
+  $("#draft-file").addEventListener("change", (e) => {
+    if (e.target.files.length) importDraft(e.target.files[0]);
+    e.target.value = "";
   });
   $("#upload-file").addEventListener("change", (e) => {
     if (e.target.files.length) upload(e.target.files[0]);
