@@ -191,14 +191,29 @@ fn attendance_line(t: &str) -> Option<(usize, Vec<String>)> {
         .iter()
         .enumerate()
         .find_map(|(i, label)| Some((i, t.strip_prefix(label)?.strip_prefix(['：', ':'])?)))?;
-    let names: Vec<String> = rest
-        .trim_end_matches('。')
+    let names = split_names(rest);
+    (!names.is_empty()).then_some((i, names))
+}
+
+/// "甲、乙，丙。" as its names.
+fn split_names(t: &str) -> Vec<String> {
+    t.trim_end_matches('。')
         .split(['、', '，', ','])
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
-        .collect();
-    (!names.is_empty()).then_some((i, names))
+        .collect()
+}
+
+/// A line that continues a list of names (抄送机关, attendance) broken onto it: no label, no
+/// sentence, not a 印发 line.
+fn is_name_fragment(t: &str) -> bool {
+    !t.is_empty()
+        && t.chars().count() <= 200
+        && !t.trim_end_matches('。').contains('。')
+        && !t.contains(['：', ':'])
+        && !t.ends_with("印发")
+        && as_date(t).is_none()
 }
 
 /// Most attachments a list after the text is looked for in.
@@ -217,37 +232,38 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         parts.doc_number = at(start).map(str::to_owned);
         start += 1;
     }
-    if let Some(r) = at(start) {
-        // Organs' names, never a sentence: no full stop, no dates or figures.
-        let addressee = (r.ends_with('：') || r.ends_with(':'))
+    // Organs' names, never a sentence: no full stop, no dates or figures.
+    let addressee = |r: &str| {
+        (r.ends_with('：') || r.ends_with(':'))
             && r.chars().count() <= 150
             && !r.contains('。')
-            && !r.chars().any(|c| c.is_ascii_digit());
-        if addressee {
+            && !r.chars().any(|c| c.is_ascii_digit())
+    };
+    if let Some(r) = at(start) {
+        if addressee(r) {
             parts.recipients = Some(r.to_owned());
             start += 1;
+        } else if let Some(more) = at(start + 1).filter(|m| {
+            // A long 主送 the writer broke onto a second line ("…各直属机构，" / "各有关企业：").
+            r.ends_with(['，', '、', ','])
+                && r.chars().count() <= 150
+                && !r.contains('。')
+                && !r.chars().any(|c| c.is_ascii_digit())
+                && addressee(m)
+        }) {
+            parts.recipients = Some(format!("{r}{more}"));
+            start += 2;
         }
     }
+    // An order (10.2): its 令号 opens the text. A 纪要 (10.3) has none of these: its attendance
+    // lines close the text (looked for once its 版记 is set apart).
+    let mut minutes = false;
     if parts.doc_number.is_none() && parts.recipients.is_none() {
-        // An order (10.2): its 令号 opens the text.
         if at(start).is_some_and(is_order_number) {
             parts.order_number = at(start).map(str::to_owned);
             start += 1;
         } else {
-            // A 纪要 (10.3) has neither: its attendance lines close the text.
-            let mut end = n;
-            while let Some((i, names)) = end.checked_sub(1).and_then(at).and_then(attendance_line) {
-                if !parts.attendance[i].is_empty() || end <= start + 1 {
-                    break;
-                }
-                parts.attendance[i] = names;
-                end -= 1;
-            }
-            if parts.attendance[0].is_empty() {
-                return None;
-            }
-            body.truncate(end);
-            return Some(parts);
+            minutes = true;
         }
     }
     let mut n = n;
@@ -282,11 +298,16 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
             }
         }
     }
-    if let Some(cc) = n
-        .checked_sub(1)
-        .and_then(at)
-        .and_then(|t| t.strip_prefix("抄送：").or_else(|| t.strip_prefix("抄送:")))
-    {
+    // "抄送：…", its list perhaps broken onto the lines under it.
+    let cc_at = (n.saturating_sub(4).max(start)..n).rev().find(|&k| {
+        at(k).is_some_and(|t| t.starts_with("抄送：") || t.starts_with("抄送:"))
+            && (k + 1..n).all(|j| at(j).is_some_and(is_name_fragment))
+    });
+    if let Some(k) = cc_at {
+        let mut cc = at(k).unwrap_or_default()["抄送：".len()..].to_owned();
+        for j in k + 1..n {
+            cc.push_str(at(j).unwrap_or_default());
+        }
         parts.cc = cc
             .trim_end_matches('。')
             .split(['，', '、', ','])
@@ -294,7 +315,36 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
             .filter(|c| !c.is_empty())
             .map(str::to_owned)
             .collect();
-        n -= 1;
+        n = k;
+    }
+    if minutes {
+        // Attendance lines, each perhaps run onto lines of its own ("出席：甲、乙、" / "丙、丁").
+        let mut end = n;
+        let mut pending: Vec<&str> = Vec::new();
+        let mut k = n;
+        while k > start + 1 {
+            let Some(line) = at(k - 1) else { break };
+            if let Some((i, mut names)) = attendance_line(line) {
+                if !parts.attendance[i].is_empty() {
+                    break;
+                }
+                for more in pending.drain(..).rev() {
+                    names.extend(split_names(more));
+                }
+                parts.attendance[i] = names;
+                end = k - 1;
+            } else if is_name_fragment(line) && pending.len() < 3 {
+                pending.push(line);
+            } else {
+                break;
+            }
+            k -= 1;
+        }
+        if parts.attendance[0].is_empty() {
+            return None;
+        }
+        body.truncate(end);
+        return Some(parts);
     }
     // The attachments' own pages: from the first label followed by something.
     let sections = (start..n).find(|&k| at(k).is_some_and(is_attachment_label) && k + 1 < n);
@@ -333,9 +383,25 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         return Some(parts);
     }
     let mut names = Vec::new();
-    while end > start && names.len() < 5 && at(end - 1).is_some_and(is_organ) {
+    // Organs stacked one a line, or side by side on one line apart by spaces (joint, sealed).
+    let side_by_side = |t: &str| -> Option<Vec<String>> {
+        let organs: Vec<&str> = t
+            .split([' ', '\u{3000}', '\t'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        (organs.len() > 1 && organs.iter().all(|o| is_organ(o)))
+            .then(|| organs.iter().map(|o| (*o).to_owned()).collect())
+    };
+    while end > start && names.len() < 5 {
+        let Some(line) = at(end - 1) else { break };
+        if let Some(row) = side_by_side(line) {
+            names.splice(0..0, row);
+        } else if is_organ(line) {
+            names.insert(0, line.to_owned());
+        } else {
+            break;
+        }
         end -= 1;
-        names.insert(0, at(end).unwrap_or_default().to_owned());
     }
     if names.is_empty() {
         names.push(organ?.to_owned());
@@ -366,7 +432,10 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         .and_then(|t| t.strip_prefix("附件：").or_else(|| t.strip_prefix("附件:")))
     {
         let first = first.trim();
-        notes.push(numbered(first).unwrap_or(first).to_owned());
+        // "附件：" may stand alone over the numbered names.
+        if !first.is_empty() {
+            notes.push(numbered(first).unwrap_or(first).to_owned());
+        }
         for j in k..end {
             let line = at(j).unwrap_or_default();
             match numbered(line) {

@@ -37,7 +37,10 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
                 p.text = clean(&p.text);
                 (!p.text.is_empty() || !p.images.is_empty()).then_some(Item::Para(p))
             }
-            table => Some(table),
+            Item::Table(t) => Some(match head_table(&t) {
+                Some(p) => Item::Para(p),
+                None => Item::Table(t),
+            }),
         })
         .collect();
     let body_size = body_size(&items);
@@ -300,12 +303,37 @@ fn head_line(p: &Para, found: &mut Found) {
     // The mark names the issuing organ ("某某市教育局文件"); a joint mark names several.
     if found.organ.is_none() {
         if let [one] = found.issuer_mark.as_slice() {
-            let organ = one.strip_suffix("文件").unwrap_or(one).trim();
+            let organ = ["文件", "专题会议纪要", "常务会议纪要", "会议纪要", "纪要", "令"]
+                .iter()
+                .find_map(|s| one.strip_suffix(s))
+                .unwrap_or(one)
+                .trim();
             if !organ.is_empty() {
                 found.organ = Some(organ.to_owned());
             }
         }
     }
+}
+
+/// A table that holds only lines of the 版头 (the 发文字号 and 签发人 in two borderless cells,
+/// as 上行文 templates set them), read as one line of them.
+fn head_table(t: &Table) -> Option<Para> {
+    let cells: Vec<&str> = t
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| c.text.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let para = Para {
+        text: clean(&cells.join("\u{3000}")),
+        ..Para::default()
+    };
+    let kinds: Vec<Option<Head>> = head_parts(&para.text).map(|p| head_kind(p, &para)).collect();
+    let useful = kinds
+        .iter()
+        .any(|k| matches!(k, Some(Head::DocNumber | Head::Signer)));
+    (t.rows.len() <= 2 && useful && kinds.iter().all(|k| k.is_some())).then_some(para)
 }
 
 /// Where the title is and how many paragraphs it takes: the Title style, else the first
