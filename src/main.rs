@@ -318,6 +318,12 @@ fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> Ex
     for w in &imported.warnings {
         eprintln!("warning: {}: {w}", page.display());
     }
+    // Nothing is written that `convert` would refuse (too many blocks, an id that cannot name
+    // a file, a picture over the pixel limit).
+    if let Err(e) = bulletin::import::validate(&imported, page) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
     let mut json = serde_json::to_string_pretty(&imported.record).unwrap_or_default();
     json.push('\n');
     // A Word draft's pictures are written beside the record, which names them relative to

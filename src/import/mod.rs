@@ -159,22 +159,35 @@ pub fn import_article(
     options: &ImportOptions,
 ) -> Result<(crate::record::Article, Vec<String>), String> {
     let imported = import_file(path, options)?;
+    let article = validate(&imported, path)?;
+    Ok((article, imported.warnings))
+}
+
+/// Validates an imported record as a record file is validated (its limits, its id as a file
+/// name, its pictures), so that `import` never writes a record that `convert` refuses.
+/// Errors name `path` and the field.
+pub fn validate(imported: &Imported, path: &Path) -> Result<crate::record::Article, String> {
     let json = serde_json::to_string(&imported.record).map_err(|e| e.to_string())?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let images = if is_word(path) {
+    let images = if is_word(path) || !imported.pictures.is_empty() {
         crate::record::ImageBase::Memory(base, &imported.pictures)
     } else {
         crate::record::ImageBase::Confined(base)
     };
-    let article = crate::record::parse_record_in(
+    crate::record::parse_record_in(
         &json,
         crate::record::RecordFormat::Json,
         path,
         &imported.record.id,
         images,
     )
-    .map_err(|e| format!("the imported record does not validate: {e}"))?;
-    Ok((article, imported.warnings))
+    .map_err(|e| {
+        format!(
+            "{}: the record imported from it cannot be converted: {}",
+            path.display(),
+            e.detail()
+        )
+    })
 }
 
 /// Imports `path` (.html/.htm, .txt or .docx). Only a regular file of at most
@@ -210,7 +223,18 @@ pub fn import_bytes(
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut imported =
             assemble(found, id, options).map_err(|e| format!("{}: {e}", path.display()))?;
-        imported.pictures = pictures;
+        // Pictures the recognisers took out with the lines around them (a seal over the
+        // signature) are not written: said, never silently.
+        let text = serde_json::to_string(&imported.record).unwrap_or_default();
+        let (used, unused): (Vec<_>, Vec<_>) = pictures
+            .into_iter()
+            .partition(|(name, _)| text.contains(&format!("\"path\":{}", serde_json::json!(name))));
+        for (name, _) in unused {
+            imported.warnings.push(format!(
+                "the picture `{name}` stood among the document's own parts (a seal beside the signature, a logo in the 版头) and is left out: seals and marks are applied to the printed copy"
+            ));
+        }
+        imported.pictures = used;
         return Ok(imported);
     }
     let empty = || format!("{}: the file is empty", path.display());
@@ -283,10 +307,16 @@ fn decode_text(bytes: &[u8]) -> String {
 
 fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imported, String> {
     let Some(title) = found.title.take() else {
-        return Err("no article found: the page has no title".into());
+        return Err(match found.draft {
+            true => "no title found in the draft: add a centred bold title line above the text (or give the document a title in its properties) and import it again".into(),
+            false => "no article found: the page has no title".into(),
+        });
     };
     if found.body.is_empty() {
-        return Err("no article found: the page has no body text".into());
+        return Err(match found.draft {
+            true => "the draft has a title but no text under it".into(),
+            false => "no article found: the page has no body text".into(),
+        });
     }
     drop_repeated_title(&title, &mut found.body);
     let official = official::recognise(&mut found.body, found.organ.as_deref());

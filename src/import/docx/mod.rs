@@ -126,10 +126,7 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
     }
     // Fallbacks from the document's properties, used by `assemble` for a news article only.
     found.author_fallback = package.core_author.filter(|a| !is_placeholder_author(a));
-    found.published_fallback = package
-        .core_created
-        .as_deref()
-        .and_then(|c| normalize_date(&c.replace('T', " ").replace('Z', "")));
+    found.published_fallback = package.core_created.as_deref().and_then(beijing_time);
     if package.insertions + package.deletions > 0 {
         warnings.push(format!(
             "the draft has tracked changes: {} insertion(s) are kept and {} deletion(s) left out, as if all changes were accepted; check the text",
@@ -154,15 +151,16 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
             package.footnotes
         ));
     }
+    let mut said = std::collections::HashSet::new();
     for image in &package.unreadable_images {
-        warnings.push(format!(
-            "the picture {image} is not a PNG or JPEG image and is left out; insert it again as PNG or JPEG"
-        ));
+        if said.insert(image) {
+            warnings.push(format!("a picture is left out: {image}"));
+        }
     }
-    if package.dropped_in_cells > 0 {
+    if !package.dropped_in_cells.is_empty() {
         warnings.push(format!(
-            "{} picture(s) or table(s) inside table cells: a table's cell holds text only, so their text is kept and pictures are left out",
-            package.dropped_in_cells
+            "a table's cell holds text only: {} inside table cells left out",
+            package.dropped_in_cells.join(", ")
         ));
     }
     found.warnings = warnings;
@@ -663,6 +661,55 @@ fn table_blocks(t: &Table, blocks: &mut Vec<Value>) {
     blocks.push(block);
 }
 
+/// A W3CDTF time of docProps/core.xml ("2025-03-12T16:30:00Z", "…+08:00") as the record
+/// writes times, in Beijing time (UTC+8), which is what an office's dates are in.
+fn beijing_time(w3c: &str) -> Option<String> {
+    let w3c = w3c.trim();
+    let (date, time) = w3c.split_once('T').unwrap_or((w3c, "00:00:00Z"));
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let (clock, offset_minutes) = if let Some(c) = time.strip_suffix('Z') {
+        (c, 0)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let (c, off) = time.split_at(i);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let mut hm = off[1..].split(':').map(|p| p.parse::<i64>().ok());
+        (c, sign * (hm.next()?? * 60 + hm.next().flatten().unwrap_or(0)))
+    } else {
+        (time, 8 * 60)
+    };
+    let mut c = clock.split(':').map(|p| p.parse::<i64>().ok());
+    let (hour, minute) = (c.next()??, c.next()??);
+    // Minutes since the day began, moved to UTC+8; a day over or under is carried.
+    let minutes = hour * 60 + minute - offset_minutes + 8 * 60;
+    let days = days_from_civil(year, month, day) + minutes.div_euclid(24 * 60);
+    let minutes = minutes.rem_euclid(24 * 60);
+    let (y, m, d) = civil_from_days(days);
+    normalize_date(&format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Authors that Word, WPS and generators fill in by themselves, never a byline.
 fn is_placeholder_author(a: &str) -> bool {
     const PLACEHOLDERS: &[&str] = &[
@@ -680,4 +727,25 @@ fn is_placeholder_author(a: &str) -> bool {
     ];
     let a = a.trim().to_lowercase();
     a.is_empty() || PLACEHOLDERS.contains(&a.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creation_times_are_given_in_beijing_time() {
+        assert_eq!(beijing_time("2025-03-12T16:30:00Z").as_deref(), Some("2025-03-13 00:30"));
+        assert_eq!(beijing_time("2024-12-31T20:00:00Z").as_deref(), Some("2025-01-01 04:00"));
+        assert_eq!(beijing_time("2025-03-01T09:15:00+08:00").as_deref(), Some("2025-03-01 09:15"));
+        assert_eq!(beijing_time("2024-02-29T23:00:00-01:00").as_deref(), Some("2024-03-01 08:00"));
+        assert_eq!(beijing_time("not a time"), None);
+    }
+
+    #[test]
+    fn manual_indents_and_tabs_are_layout_not_text() {
+        assert_eq!(clean("\u{3000}\u{3000}为切实保障  "), "为切实保障");
+        assert_eq!(clean("\t内环发〔2025〕1号\t\t签发人：张三"), "内环发〔2025〕1号\u{3000}签发人：张三");
+        assert_eq!(clean("第一行 \n第二行"), "第一行\n第二行");
+    }
 }

@@ -100,8 +100,9 @@ pub struct Package {
     pub footnotes: usize,
     /// Pictures that are not PNG or JPEG (EMF, WMF, GIF …), or whose part is missing.
     pub unreadable_images: Vec<String>,
-    /// Pictures and tables inside table cells, which a record's cell cannot hold.
-    pub dropped_in_cells: usize,
+    /// Pictures (their parts' names) and tables inside table cells, which a record's cell
+    /// cannot hold.
+    pub dropped_in_cells: Vec<String>,
 }
 
 /// Why a file cannot be read as a Word document: said to the user after the file's name.
@@ -709,13 +710,14 @@ impl<'a, 'z> Walker<'a, 'z> {
         let Some(rel) = self.rels.get(id) else {
             self.package
                 .unreadable_images
-                .push(format!("`{id}` (no such relationship)"));
+                .push(format!("`{id}`: the document names no such picture"));
             return Ok(None);
         };
         if rel.external {
-            self.package
-                .unreadable_images
-                .push(format!("`{}` (linked, not embedded)", rel.target));
+            self.package.unreadable_images.push(format!(
+                "`{}`: linked to a file outside the document, not inserted into it; insert the picture itself",
+                rel.target
+            ));
             return Ok(None);
         }
         if let Some(i) = self
@@ -731,10 +733,37 @@ impl<'a, 'z> Walker<'a, 'z> {
             .zip
             .part(&target, crate::record::MAX_IMAGE_BYTES as u64)?
             .unwrap_or_default();
-        let known = data.starts_with(b"\x89PNG\r\n\x1a\n") || data.starts_with(&[0xFF, 0xD8, 0xFF]);
-        if !known {
-            self.package.unreadable_images.push(format!("`{target}`"));
+        let format = if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+            image::ImageFormat::Png
+        } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            image::ImageFormat::Jpeg
+        } else {
+            let why = if data.is_empty() {
+                "the package has no such part"
+            } else {
+                "not a PNG or JPEG image (EMF, WMF, GIF …); insert it again as PNG or JPEG"
+            };
+            self.package.unreadable_images.push(format!("`{target}`: {why}"));
             return Ok(None);
+        };
+        // Its size is read from its header; a phone's 50-megapixel photo is over the limit a
+        // record's picture has, which is said here rather than when it is converted.
+        let size = image::ImageReader::with_format(std::io::Cursor::new(&data), format).into_dimensions();
+        match size {
+            Ok((w, h)) if u64::from(w) * u64::from(h) > crate::record::MAX_IMAGE_PIXELS => {
+                self.package.unreadable_images.push(format!(
+                    "`{target}`: {w} × {h} pixels, more than {} million; make it smaller (say 3000 pixels wide) and insert it again",
+                    crate::record::MAX_IMAGE_PIXELS / 1_000_000
+                ));
+                return Ok(None);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                self.package
+                    .unreadable_images
+                    .push(format!("`{target}`: a damaged picture ({e})"));
+                return Ok(None);
+            }
         }
         self.package.images.push(Picture { part: target, data });
         Ok(Some(self.package.images.len() - 1))
@@ -872,9 +901,10 @@ impl<'a, 'z> Walker<'a, 'z> {
                         para.alts.push(std::mem::take(&mut self.alt));
                     }
                 } else if let Some(link) = attr(e, b"link") {
-                    self.package
-                        .unreadable_images
-                        .push(format!("`{link}` (linked, not embedded)"));
+                    let link = self.rels.get(&link).map_or(link, |r| r.target.clone());
+                    self.package.unreadable_images.push(format!(
+                        "`{link}`: linked to a file outside the document, not inserted into it; insert the picture itself"
+                    ));
                 }
             }
             _ => {}
@@ -1032,8 +1062,11 @@ impl<'a, 'z> Walker<'a, 'z> {
             match item {
                 Item::Para(p) if p.boxed => boxes.push(Item::Para(p)),
                 Item::Para(p) => {
-                    if !p.images.is_empty() {
-                        self.package.dropped_in_cells += p.images.len();
+                    for &i in &p.images {
+                        let part = self.package.images.get(i).map(|x| x.part.clone());
+                        self.package
+                            .dropped_in_cells
+                            .push(format!("the picture `{}`", part.unwrap_or_default()));
                     }
                     let mut text = p.text.trim().to_owned();
                     if let Some((number, true)) = &p.number {
@@ -1044,7 +1077,9 @@ impl<'a, 'z> Walker<'a, 'z> {
                     }
                 }
                 Item::Table(t) => {
-                    self.package.dropped_in_cells += 1;
+                    self.package
+                        .dropped_in_cells
+                        .push("a table (its text is kept)".into());
                     for row in t.rows {
                         let cells: Vec<&str> = row
                             .iter()

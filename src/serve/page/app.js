@@ -139,7 +139,12 @@ const PLAIN_ZH = [
   [/no url given/, () => "未提供网页地址，输出中没有二维码"],
   [/no publish time/, () => "未找到发布时间，该项留空"],
   [/taken from the document's properties|taken from when the file was created/, (m, msg) => `${msg.includes("author") ? "作者" : "发布时间"}取自文档属性，请核对`],
-  [/is not a PNG or JPEG image and is left out/, () => "文稿中有一张图片不是 PNG 或 JPEG 格式，已略去；请另存为 PNG 后重新插入"],
+  [/a picture is left out: `([^`]*)`: not a PNG or JPEG/, (m) => `图片 ${m[1]} 不是 PNG 或 JPEG 格式（如 EMF、WMF），已略去；请另存为 PNG 或 JPEG 后重新插入`],
+  [/a picture is left out: `([^`]*)`: (\d+) × (\d+) pixels, more than (\d+) million/, (m) => `图片 ${m[1]} 有 ${m[2]}×${m[3]} 像素，超过 ${m[4]} 百万像素的上限，已略去；请缩小（如宽 3000 像素）后重新插入`],
+  [/a picture is left out: `([^`]*)`: linked to a file outside/, (m) => `图片 ${m[1]} 是链接到文稿以外的文件，没有插入文稿，已略去；请插入图片本身`],
+  [/a picture is left out: `([^`]*)`/, (m) => `图片 ${m[1]} 无法读取，已略去`],
+  [/the picture `([^`]*)` stood among the document's own parts/, (m) => `图片 ${m[1]} 位于公文要素之中（如落款处的印章、版头的标志），已略去：印章在打印稿上加盖`],
+  [/a table's cell holds text only: (.*) inside table cells left out/, (m) => `表格单元格中只能放文字：单元格中的图片或表格（${m[1]}）已略去，表格中的文字保留`],
   [/no bundled font has these characters/, (m, msg) => `以下字符没有可用字体，将显示为空框：${msg.split(": ").pop()}`],
 ];
 
