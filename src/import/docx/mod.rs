@@ -521,7 +521,7 @@ fn body(
         if let Some(level) = style_level(p) {
             list = None;
             let text = match &p.number {
-                Some((number, true)) => format!("{number}{}", p.text),
+                Some(number) if number.ordered => numbered_text(number, &p.text),
                 _ => p.text.clone(),
             };
             let level = numbering_level(&text).unwrap_or(level);
@@ -529,24 +529,39 @@ fn body(
                 .push(json!({"type": "heading", "level": level, "text": text.replace('\n', " ")}));
             continue;
         }
-        if let Some((number, ordered)) = &p.number {
-            let full = format!("{number}{}", p.text);
-            let convention = number.starts_with(|c: char| "一二三四五六七八九十（(".contains(c));
-            if *ordered && numbering_level(&full).is_some() && (convention || p.bold) {
+        if let Some(number) = &p.number {
+            if number.ordered && (!number.decimal || p.bold) {
+                // A number of the text's own ("一、", "（一）", "第三条", "①"): kept as text,
+                // and a heading when the 公文's numbering says so.
                 list = None;
-                blocks.push(paragraph_block(&full));
+                let full = numbered_text(number, &p.text);
+                match numbering_level(&full) {
+                    Some(_) => blocks.push(paragraph_block(&full)),
+                    None => blocks.push(json!({"type": "paragraph", "text": full})),
+                }
                 continue;
             }
-            match list {
-                Some((o, at)) if o == *ordered => {
+            let continues = match list {
+                Some((o, at)) if o == number.ordered => {
+                    let items = blocks[at]["items"].as_array().map_or(0, Vec::len);
+                    !number.ordered || number.value as usize == items + 1
+                }
+                _ => false,
+            };
+            if continues {
+                if let Some((_, at)) = list {
                     if let Some(items) = blocks[at]["items"].as_array_mut() {
                         items.push(Value::String(p.text.clone()));
                     }
                 }
-                _ => {
-                    blocks.push(json!({"type": "list", "ordered": ordered, "items": [p.text]}));
-                    list = Some((*ordered, blocks.len() - 1));
-                }
+            } else if number.ordered && number.value != 1 {
+                // A list that goes on after other text ("3." after a note): a record's list
+                // counts from 1, so the number Word shows stays in the text.
+                list = None;
+                blocks.push(json!({"type": "paragraph", "text": numbered_text(number, &p.text)}));
+            } else {
+                blocks.push(json!({"type": "list", "ordered": number.ordered, "items": [p.text]}));
+                list = Some((number.ordered, blocks.len() - 1));
             }
             continue;
         }
@@ -554,6 +569,20 @@ fn body(
         blocks.push(paragraph_block(&p.text));
     }
     blocks
+}
+
+/// A list number and the paragraph's text as Word shows them together: "一、总体要求",
+/// "1.开展检查", "第一条　为了规范……" (a full-width space after a number ending in a word).
+fn numbered_text(number: &read::Number, text: &str) -> String {
+    let spaced = number.text.chars().last().is_some_and(|c| {
+        crate::layout::is_cjk(c)
+            && !"、，。：；）】」』".contains(c)
+            && !('\u{2460}'..='\u{24FF}').contains(&c)
+    });
+    match spaced {
+        true => format!("{}\u{3000}{text}", number.text),
+        false => format!("{}{text}", number.text),
+    }
 }
 
 /// A table as a record's table with its spans; a 版记 set as a table (rows of 抄送 and 印发)

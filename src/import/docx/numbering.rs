@@ -127,6 +127,20 @@ impl Numbering {
     }
 }
 
+/// The number Word shows before a list paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// As shown: "一、", "（一）", "1.", "第三条", "•".
+    pub text: String,
+    /// Counted (not a bullet).
+    pub ordered: bool,
+    /// A plain decimal list number ("1.", "1、", "1)", "(1)"), which a record's numbered list
+    /// prints the same; other forms ("①", "a)", "第一条") are kept as text.
+    pub decimal: bool,
+    /// The counter's value at this paragraph's level.
+    pub value: u32,
+}
+
 /// Where each list stands: counters by list definition, as Word continues a list across
 /// `w:num` instances of one definition unless an instance restarts it.
 #[derive(Debug, Default)]
@@ -144,7 +158,7 @@ impl Counters {
         numbering: &Numbering,
         num_id: &str,
         level: u8,
-    ) -> Option<(String, bool)> {
+    ) -> Option<Number> {
         let (abs, starts) = numbering.nums.get(num_id)?;
         let levels = numbering.abstracts.get(abs)?;
         let level = usize::from(level.min(8));
@@ -165,8 +179,14 @@ impl Counters {
         for deeper in counters.iter_mut().skip(level + 1) {
             *deeper = 0;
         }
+        let value = counters[level];
         if def.format == "bullet" {
-            return Some((def.text.clone(), false));
+            return Some(Number {
+                text: def.text.clone(),
+                ordered: false,
+                decimal: false,
+                value,
+            });
         }
         if def.format == "none" || def.text.is_empty() {
             return None;
@@ -189,7 +209,18 @@ impl Counters {
                 _ => shown.push(c),
             }
         }
-        Some((shown, true))
+        let own = format!("%{}", level + 1);
+        let decimal = def.format == "decimal"
+            && !def.legal
+            && ["{}.", "{}、", "{}．", "{})", "({})", "（{}）"]
+                .iter()
+                .any(|form| def.text == form.replace("{}", &own));
+        Some(Number {
+            text: shown,
+            ordered: true,
+            decimal,
+            value,
+        })
     }
 }
 
@@ -346,7 +377,7 @@ mod tests {
         </w:numbering>"#.as_bytes();
         let numbering = Numbering::read(xml).unwrap();
         let mut c = Counters::default();
-        let mut next = |id: &str, l: u8| c.next(&numbering, id, l).map(|n| n.0);
+        let mut next = |id: &str, l: u8| c.next(&numbering, id, l).map(|n| n.text);
         assert_eq!(next("1", 0).as_deref(), Some("一、"));
         assert_eq!(next("1", 1).as_deref(), Some("（一）"));
         assert_eq!(next("1", 1).as_deref(), Some("（二）"));

@@ -7,6 +7,7 @@
 //! Elements are matched by local name, so Transitional and Strict documents read alike. Every
 //! part is read through a size limit (a DOCX is a ZIP: a few KB can inflate to gigabytes).
 
+pub use super::numbering::Number;
 use super::numbering::{Counters, Numbering};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
@@ -40,8 +41,8 @@ pub struct Para {
     pub size: u32,
     /// Some of its text is red.
     pub red: bool,
-    /// The list number Word shows before it (numbering.xml), and whether the list is ordered.
-    pub number: Option<(String, bool)>,
+    /// The list number Word shows before it (numbering.xml).
+    pub number: Option<Number>,
     /// Pictures in it, as indexes into [`Package::images`].
     pub images: Vec<usize>,
     /// Each picture's description (`wp:docPr/@descr`, its alternative text) and whether its
@@ -1069,8 +1070,8 @@ impl<'a, 'z> Walker<'a, 'z> {
                             .push(format!("the picture `{}`", part.unwrap_or_default()));
                     }
                     let mut text = p.text.trim().to_owned();
-                    if let Some((number, true)) = &p.number {
-                        text.insert_str(0, number);
+                    if let Some(number) = p.number.as_ref().filter(|n| n.ordered) {
+                        text.insert_str(0, &number.text);
                     }
                     if !text.is_empty() {
                         lines.push(text);
