@@ -622,7 +622,11 @@ fn a_five_megabyte_page_imports_whole() {
     let mut html = String::from("<html><head><meta name=\"ArticleTitle\" content=\"大页面\"></head><body><div class=\"TRS_Editor\">");
     let mut paragraphs = 0;
     while html.len() < 5_000_000 {
-        html.push_str("<p>全区生态环境系统深入推进污染防治攻坚，持续改善生态环境质量，各项工作取得积极成效。</p>");
+        html.push_str(&format!(
+            "<p>{}</p>",
+            "全区生态环境系统深入推进污染防治攻坚，持续改善生态环境质量，各项工作取得积极成效。"
+                .repeat(10)
+        ));
         paragraphs += 1;
         if paragraphs % 50 == 0 {
             html.push_str("<table><tr><td>盟市</td><td>数量</td></tr><tr><td>呼和浩特市</td><td>12</td></tr></table>");
@@ -641,6 +645,24 @@ fn a_five_megabyte_page_imports_whole() {
         paragraphs + paragraphs / 50,
         "every paragraph and table"
     );
+    // A page of more blocks than a record may have is refused at import, naming the field,
+    // rather than written as a record that convert would refuse.
+    let many = dir.join("many.html");
+    let mut html = String::from("<html><head><meta name=\"ArticleTitle\" content=\"大页面\"></head><body><div class=\"TRS_Editor\">");
+    for _ in 0..12_000 {
+        html.push_str("<p>短段落。</p>");
+    }
+    html.push_str("</div></body></html>");
+    std::fs::write(&many, &html).unwrap();
+    let out = dir.join("many.json");
+    let r = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["import", many.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("field `body`") && stderr.contains("at most 10000"), "{stderr}");
+    assert!(!out.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

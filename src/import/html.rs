@@ -717,10 +717,10 @@ struct Walker<'a> {
     title: Option<String>,
     /// Elements with an image, line break or block somewhere inside (see [`holding_blocks`]).
     holds_blocks: HashSet<NodeId>,
-    /// A numbered heading in bold opening the paragraph being read and run into its first
-    /// sentence ("**（一）加强组织领导。**各地要……"), with its level: it becomes a heading of
-    /// its own.
-    run_in: Option<(String, u8)>,
+    /// The bold text opening the paragraph being read: a numbered heading run into its first
+    /// sentence ("**（一）加强组织领导。**各地要……") becomes a heading of its own
+    /// ([`super::split_run_in`]).
+    run_in: Option<String>,
 }
 
 impl Walker<'_> {
@@ -758,17 +758,7 @@ impl Walker<'_> {
                             } else {
                                 let inner = c.text().collect::<String>();
                                 if matches!(e.name(), "b" | "strong") && clean(&text).is_empty() {
-                                    let run = clean(&inner);
-                                    // The number and words after it ("（一）加强领导。"),
-                                    // not a bare "（一）".
-                                    let words = run.trim_end_matches(['。', '；', '：']);
-                                    let level = super::numbering(&run)
-                                        .filter(|(_, n)| words.chars().count() > *n)
-                                        .map(|(level, _)| level);
-                                    if let Some(level) = level.filter(|_| run.chars().count() <= 40)
-                                    {
-                                        self.run_in = Some((run, level));
-                                    }
+                                    self.run_in = Some(clean(&inner));
                                 }
                                 text.push_str(&inner);
                             }
@@ -843,18 +833,14 @@ impl Walker<'_> {
             return;
         }
         // A bold numbered heading run into the paragraph: the heading, then the paragraph.
-        if let Some((run, level)) = self.run_in.take() {
-            if let Some(rest) = t.strip_prefix(run.as_str()).map(str::trim) {
-                if !rest.is_empty() {
-                    let heading = run.trim_end_matches(['。', '；', '：', ':', ';']);
-                    self.found.body.push(
-                        serde_json::json!({"type": "heading", "level": level, "text": heading}),
-                    );
-                    let mut rest = rest.to_owned();
-                    self.flush(&mut rest);
-                    return;
-                }
-            }
+        if let Some((heading, mut rest)) = self
+            .run_in
+            .take()
+            .and_then(|run| super::split_run_in(&run, &t))
+        {
+            self.found.body.push(heading);
+            self.flush(&mut rest);
+            return;
         }
         // "附件：" before download links; "附件" alone may open an attachment's own content
         // (official::recognise), else it is dropped when the record is assembled.

@@ -863,6 +863,28 @@ fn heading_level(text: &str) -> Option<u8> {
     numbering_level(text)
 }
 
+/// A numbered heading set in bold and run into its paragraph's first sentence
+/// ("**（一）加强组织领导。**各地要……"): `lead` is the bold text opening `text`. Gives the
+/// heading block (its closing mark dropped) and the rest of the paragraph; `None` when the lead
+/// is no numbered heading (a bare "（一）", a whole bold paragraph, over 40 characters).
+pub(crate) fn split_run_in(lead: &str, text: &str) -> Option<(serde_json::Value, String)> {
+    let run = lead.trim();
+    let words = run.trim_end_matches(['。', '；', '：']);
+    let (level, n) = numbering(run)?;
+    if words.chars().count() <= n || run.chars().count() > 40 {
+        return None;
+    }
+    let rest = text.trim().strip_prefix(run)?.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let heading = run.trim_end_matches(['。', '；', '：', ':', ';']);
+    Some((
+        serde_json::json!({"type": "heading", "level": level, "text": heading}),
+        rest.to_owned(),
+    ))
+}
+
 /// The heading level a line's numbering gives it, as GB/T 9704-2012 (7.3.3) numbers the
 /// levels of a document's structure: "一、" 1, "（一）" 2, "1." 3, "（1）" 4.
 pub(crate) fn numbering_level(text: &str) -> Option<u8> {

@@ -13,7 +13,7 @@ pub(super) mod read;
 
 use super::meta::{meta_fields, normalize_date, strong_meta_line};
 use super::official::{as_date, is_doc_number};
-use super::{numbering_level, paragraph_block, pasted, text::apply_meta, Found};
+use super::{heading_level, numbering_level, paragraph_block, pasted, text::apply_meta, Found};
 use read::{Item, Para, Table};
 use serde_json::{json, Value};
 
@@ -566,6 +566,19 @@ fn body(
             continue;
         }
         list = None;
+        // A bold numbered heading, alone or run into its paragraph's first sentence.
+        if let Some((heading, rest)) = super::split_run_in(&clean(&p.bold_lead), &p.text) {
+            blocks.push(heading);
+            blocks.push(paragraph_block(&rest));
+            continue;
+        }
+        if p.bold && p.text.chars().count() <= 40 && !p.text.contains('\n') {
+            let words = p.text.trim_end_matches(['。', '；', '：', ':', ';']);
+            if let Some(level) = numbering_level(words).filter(|_| heading_level(words).is_some()) {
+                blocks.push(json!({"type": "heading", "level": level, "text": words}));
+                continue;
+            }
+        }
         blocks.push(paragraph_block(&p.text));
     }
     blocks

@@ -50,6 +50,10 @@ pub struct Para {
     pub alts: Vec<(Option<String>, bool)>,
     /// Read from a text box or shape (`w:txbxContent`).
     pub boxed: bool,
+    /// The bold text its first runs make (a run-in heading: "**（一）加强领导。**各地要……"),
+    /// and whether a run that is not bold has come since.
+    pub bold_lead: String,
+    pub lead_closed: bool,
 }
 
 /// A table cell: its text (paragraphs joined by `\n`), its span and vertical merge.
@@ -946,6 +950,11 @@ impl<'a, 'z> Walker<'a, 'z> {
             return;
         }
         let bold = look.bold == Some(true);
+        if bold && !para.lead_closed {
+            para.bold_lead.push_str(text);
+        } else {
+            para.lead_closed = true;
+        }
         para.bold = if runs == 1 || para.size == 0 {
             bold
         } else {
