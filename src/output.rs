@@ -121,14 +121,19 @@ fn host_name() -> String {
 
 /// Writes all `files` into `dir` (created if needed), together: either every file is put in
 /// place, or none is and the error is returned. The data reaches the disk before the renames.
+/// The staging directory is removed when nothing else is in it, so no empty `.bulletin-tmp/`
+/// is left beside the files (it would travel into a zipped mailing).
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
     recover(dir);
     let staged = stage(dir, files)?;
     if let Err(e) = sync([&staged]) {
         staged.discard();
+        let _ = fs::remove_dir(dir.join(TEMP_DIR));
         return Err(format!("cannot write to {}: {e}", dir.display()));
     }
-    staged.commit()
+    let done = staged.commit();
+    let _ = fs::remove_dir(dir.join(TEMP_DIR));
+    done
 }
 
 /// As [`write_atomically`], without waiting for the disk: for files whose loss in a crash of

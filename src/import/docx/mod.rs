@@ -29,10 +29,55 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
         ..Found::default()
     };
     let mut warnings = Vec::new();
+    // A table of contents (the "toc N" styles, Word's and WPS's alike) is the document's own
+    // navigation, made again by the outputs (bookmarks); its heading "目录" goes with it. One in a content
+    // control (`w:docPartGallery`) is left out by the reader.
+    let is_toc = |p: &Para| {
+        p.style
+            .as_deref()
+            .is_some_and(|s| s.starts_with("toc") || s == "目录")
+    };
+    let toc_entries = package.items.iter().filter(|i| para(i).is_some_and(is_toc)).count()
+        + package.toc_controls;
+    let mut toc_heading = None;
+    if toc_entries > 0 {
+        if let Some(first) = package.items.iter().position(|i| para(i).is_some_and(is_toc)) {
+            toc_heading = first.checked_sub(1).filter(|&k| {
+                para(&package.items[k]).is_some_and(|p| {
+                    let t: String = p.text.chars().filter(|c| !c.is_whitespace()).collect();
+                    t == "目录" || t.eq_ignore_ascii_case("contents")
+                })
+            });
+        }
+        warnings.push(
+            "the table of contents (目录) is left out: each output makes its own from the headings (PDF bookmarks)"
+                .into(),
+        );
+    }
+    if package.deleted_rows > 0 {
+        warnings.push(format!(
+            "{} table row(s) deleted with changes tracked are left out",
+            package.deleted_rows
+        ));
+    }
+    let mut unknown: Vec<String> = package
+        .unknown_symbols
+        .iter()
+        .map(|(font, code)| format!("{code} of {font}"))
+        .collect();
+    unknown.dedup();
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "symbols of symbol fonts with no Unicode equivalent known here are left out: {}; type them as characters (☑, □, ✓) instead",
+            unknown.join(", ")
+        ));
+    }
     let items: Vec<Item> = package
         .items
         .into_iter()
-        .filter_map(|item| match item {
+        .enumerate()
+        .filter(|(k, item)| Some(*k) != toc_heading && !para(item).is_some_and(is_toc))
+        .filter_map(|(_, item)| match item {
             Item::Para(mut p) => {
                 p.text = clean(&p.text);
                 (!p.text.is_empty() || !p.images.is_empty()).then_some(Item::Para(p))

@@ -19,6 +19,11 @@ use std::io::Read;
 pub const MAX_XML_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// All parts read from one package together, uncompressed.
 pub const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
+/// The markup-compatibility namespaces (their usual prefixes) whose elements are read: an
+/// `mc:Choice` requiring others gives way to its `mc:Fallback` (ECMA-376 Part 3, 10.2).
+const UNDERSTOOD: &[&str] = &[
+    "wps", "wpg", "wpc", "wpi", "wp14", "w14", "w15", "a14", "v", "o", "w10", "m",
+];
 /// Text boxes in tables in text boxes…: deeper nesting than any real document has.
 const MAX_NESTING: usize = 16;
 
@@ -50,6 +55,8 @@ pub struct Para {
     pub alts: Vec<(Option<String>, bool)>,
     /// Read from a text box or shape (`w:txbxContent`).
     pub boxed: bool,
+    /// Its paragraph mark is a tracked deletion: it joins the next paragraph.
+    pub mark_deleted: bool,
     /// The bold text its first runs make (a run-in heading: "**（一）加强领导。**各地要……"),
     /// and whether a run that is not bold has come since.
     pub bold_lead: String,
@@ -108,6 +115,12 @@ pub struct Package {
     /// Pictures (their parts' names) and tables inside table cells, which a record's cell
     /// cannot hold.
     pub dropped_in_cells: Vec<String>,
+    /// Symbol-font characters with no Unicode equivalent known here: (font, code).
+    pub unknown_symbols: Vec<(String, String)>,
+    /// Deleted table rows (tracked), left out.
+    pub deleted_rows: usize,
+    /// Tables of contents in content controls, left out.
+    pub toc_controls: usize,
 }
 
 /// Why a file cannot be read as a Word document: said to the user after the file's name.
@@ -161,6 +174,7 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
         format!("the package names `{main}` as its document, but has no such part")
     })?;
     let mut package = Package::default();
+    let package_symbols;
     {
         let mut walker = Walker {
             reader: Reader::from_reader(document.as_slice()),
@@ -173,10 +187,14 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
             depth: 0,
             cell_props: None,
             alt: (None, false),
+            alternates: Vec::new(),
+            unknown_symbols: Vec::new(),
         };
         walker.reader.config_mut().check_end_names = true;
         walker.body()?;
+        package_symbols = std::mem::take(&mut walker.unknown_symbols);
     }
+    package.unknown_symbols = package_symbols;
     for (kind, count) in [
         ("/comments", &mut package.comments),
         ("/footnotes", &mut package.footnotes),
@@ -557,11 +575,16 @@ struct Walker<'a, 'z> {
     cell_props: Option<(usize, Option<bool>)>,
     /// The description and squareness of the drawing being read (see [`Para::alts`]).
     alt: (Option<String>, bool),
+    /// For each `mc:AlternateContent` open: whether one of its alternatives has been read.
+    alternates: Vec<bool>,
+    /// `w:sym` characters of symbol fonts with no Unicode equivalent known here: (font, code).
+    pub unknown_symbols: Vec<(String, String)>,
 }
 
 /// What a paragraph's properties say (`w:pPr`).
 #[derive(Default)]
 struct ParaProps {
+    mark_deleted: bool,
     style: Option<String>,
     outline: Option<u8>,
     jc: Option<String>,
@@ -575,8 +598,45 @@ impl<'a, 'z> Walker<'a, 'z> {
             Event::Eof => {
                 Err("the Word document is damaged: its document part ends in the middle".into())
             }
+            Event::DocType(_) => Err(
+                "the Word document is damaged: its XML declares a document type, which Word documents never do"
+                    .into(),
+            ),
             e => Ok(e),
         }
+    }
+
+    /// Reads a content control's `w:sdtPr`: whether it holds a table of contents
+    /// (`w:docPartGallery` "Table of Contents", as Word and WPS insert one).
+    fn is_toc_control(&mut self) -> Result<bool, String> {
+        let mut toc = false;
+        loop {
+            match self.event()? {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"docPartGallery" => {
+                    toc |= attr(&e, b"val").is_some_and(|v| v.contains("Table of Contents"));
+                }
+                Event::End(e) if e.local_name().as_ref() == b"sdtPr" => return Ok(toc),
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether to read an `mc:Choice` or `mc:Fallback`: the first Choice whose requirements
+    /// are understood ([`UNDERSTOOD`]), else the Fallback; never two of one AlternateContent.
+    fn take_alternative(&mut self, e: &BytesStart) -> bool {
+        let Some(taken) = self.alternates.last_mut() else {
+            return true;
+        };
+        if *taken {
+            return false;
+        }
+        let take = match e.local_name().as_ref() {
+            b"Choice" => attr(e, b"Requires")
+                .is_some_and(|r| r.split_whitespace().all(|p| UNDERSTOOD.contains(&p))),
+            _ => true,
+        };
+        *taken = take;
+        take
     }
 
     fn skip(&mut self, e: &BytesStart) -> Result<(), String> {
@@ -591,6 +651,9 @@ impl<'a, 'z> Walker<'a, 'z> {
     fn body(&mut self) -> Result<(), String> {
         loop {
             match self.reader.read_event().map_err(xml_error)? {
+                Event::DocType(_) => {
+                    return Err("the Word document is damaged: its XML declares a document type, which Word documents never do".into())
+                }
                 Event::Start(e) if e.local_name().as_ref() == b"body" => {
                     let items = self.blocks(b"body")?;
                     self.package.items = items;
@@ -616,12 +679,22 @@ impl<'a, 'z> Walker<'a, 'z> {
         }
         let mut items = Vec::new();
         let mut open = 0usize;
+        let mut toc_next = false;
         loop {
             match self.event()? {
                 Event::Start(e) => match e.local_name().as_ref() {
                     b"p" => {
                         let (para, boxes) = self.paragraph()?;
-                        items.push(Item::Para(para));
+                        // A deleted paragraph mark (tracked) joins this paragraph to the last.
+                        match items.last_mut() {
+                            Some(Item::Para(last)) if last.mark_deleted && boxes.is_empty() => {
+                                last.text.push_str(&para.text);
+                                last.images.extend(para.images);
+                                last.alts.extend(para.alts);
+                                last.mark_deleted = para.mark_deleted;
+                            }
+                            _ => items.push(Item::Para(para)),
+                        }
                         items.extend(boxes);
                     }
                     b"tbl" => {
@@ -633,8 +706,24 @@ impl<'a, 'z> Walker<'a, 'z> {
                         self.package.deletions += 1;
                         self.skip(&e)?;
                     }
-                    b"sectPr" | b"sdtPr" | b"sdtEndPr" | b"Fallback" | b"tblPr" | b"tblGrid" => {
-                        self.skip(&e)?
+                    b"sectPr" | b"sdtEndPr" | b"tblPr" | b"tblGrid" => self.skip(&e)?,
+                    // A content control: its properties say whether it is a table of contents.
+                    b"sdtPr" => toc_next = self.is_toc_control()?,
+                    b"sdtContent" if toc_next => {
+                        toc_next = false;
+                        self.package.toc_controls += 1;
+                        self.skip(&e)?;
+                    }
+                    b"Choice" | b"Fallback" => {
+                        if self.take_alternative(&e) {
+                            open += 1;
+                        } else {
+                            self.skip(&e)?;
+                        }
+                    }
+                    b"AlternateContent" => {
+                        self.alternates.push(false);
+                        open += 1;
                     }
                     b"ins" | b"moveTo" => {
                         self.package.insertions += 1;
@@ -648,6 +737,9 @@ impl<'a, 'z> Walker<'a, 'z> {
                         self.depth -= 1;
                         return Ok(items);
                     }
+                    if e.local_name().as_ref() == b"AlternateContent" {
+                        self.alternates.pop();
+                    }
                     open = open.saturating_sub(1);
                 }
                 _ => {}
@@ -660,10 +752,19 @@ impl<'a, 'z> Walker<'a, 'z> {
         loop {
             match self.event()? {
                 Event::Start(e) => match e.local_name().as_ref() {
-                    // The paragraph mark's run properties, tracked property changes.
-                    b"rPr" | b"pPrChange" | b"sectPr" => self.skip(&e)?,
+                    // Tracked property changes, a section's properties.
+                    b"pPrChange" | b"sectPr" | b"rPrChange" => self.skip(&e)?,
+                    // The paragraph mark's run properties: read for a deleted mark.
+                    b"rPr" => {}
+                    b"del" | b"moveFrom" => {
+                        props.mark_deleted = true;
+                        self.skip(&e)?;
+                    }
                     _ => props.read(&e),
                 },
+                Event::Empty(e) if matches!(e.local_name().as_ref(), b"del" | b"moveFrom") => {
+                    props.mark_deleted = true;
+                }
                 Event::Empty(e) => props.read(&e),
                 Event::End(e) if e.local_name().as_ref() == b"pPr" => return Ok(props),
                 _ => {}
@@ -698,11 +799,15 @@ impl<'a, 'z> Walker<'a, 'z> {
             match self.event()? {
                 Event::Text(t) => s.push_str(&t.xml10_content().map_err(|e| xml_error(e.into()))?),
                 Event::CData(t) => s.push_str(&String::from_utf8_lossy(&t)),
-                Event::GeneralRef(r) => {
-                    if let Some(c) = entity(&r) {
-                        s.push(c);
+                Event::GeneralRef(r) => match entity(&r) {
+                    Some(c) => s.push(c),
+                    None => {
+                        return Err(format!(
+                            "the Word document is damaged: its XML uses the undefined entity `&{};`",
+                            String::from_utf8_lossy(&r)
+                        ))
                     }
-                }
+                },
                 Event::Start(e) => self.skip(&e)?,
                 Event::End(_) => return Ok(s),
                 _ => {}
@@ -801,7 +906,18 @@ impl<'a, 'z> Walker<'a, 'z> {
                             self.push_run_text(&mut para, &text, &run, &props, looks.len());
                         }
                     }
-                    b"delText" | b"instrText" | b"Fallback" | b"footnotePr" => self.skip(&e)?,
+                    b"delText" | b"instrText" | b"footnotePr" => self.skip(&e)?,
+                    b"Choice" | b"Fallback" => {
+                        if self.take_alternative(&e) {
+                            open += 1;
+                        } else {
+                            self.skip(&e)?;
+                        }
+                    }
+                    b"AlternateContent" => {
+                        self.alternates.push(false);
+                        open += 1;
+                    }
                     b"del" | b"moveFrom" => {
                         self.package.deletions += 1;
                         self.skip(&e)?;
@@ -834,17 +950,28 @@ impl<'a, 'z> Walker<'a, 'z> {
                     if open == 0 && e.local_name().as_ref() == b"p" {
                         break;
                     }
+                    if e.local_name().as_ref() == b"AlternateContent" {
+                        self.alternates.pop();
+                    }
                     open = open.saturating_sub(1);
                 }
                 _ => {}
             }
+        }
+        para.mark_deleted = props.mark_deleted;
+        if para.mark_deleted {
+            self.package.deletions += 1;
         }
         let style_id = props.style.clone().or(self.styles.normal.clone());
         let style = style_id
             .as_deref()
             .map(|id| self.styles.resolved(id))
             .unwrap_or_default();
-        para.style = style.name.clone();
+        // A style the styles part does not define is known by its id ("TOC1", "Heading2").
+        para.style = style
+            .name
+            .clone()
+            .or_else(|| props.style.as_deref().map(str::to_lowercase));
         para.outline = props.outline.or(style.outline).filter(|l| *l < 9);
         let jc = props.jc.or(style.jc);
         para.centred = jc.as_deref() == Some("center");
@@ -881,8 +1008,11 @@ impl<'a, 'z> Walker<'a, 'z> {
             b"cr" if shown => para.text.push('\n'),
             b"noBreakHyphen" if shown => para.text.push('-'),
             b"sym" if shown => {
-                if let Some(c) = attr(e, b"char").and_then(|h| symbol(&h)) {
-                    para.text.push(c);
+                let font = attr(e, b"font").unwrap_or_default();
+                let code = attr(e, b"char").unwrap_or_default();
+                match symbol(&font, &code) {
+                    Some(c) => para.text.push(c),
+                    None => self.unknown_symbols.push((font, code)),
                 }
             }
             b"fldChar" => match attr(e, b"fldCharType").as_deref() {
@@ -995,6 +1125,7 @@ impl<'a, 'z> Walker<'a, 'z> {
         let mut open = 0usize;
         let mut row: Vec<Cell> = Vec::new();
         let (mut header_row, mut grid_before, mut header_run) = (false, 0usize, true);
+        let mut row_deleted = false;
         loop {
             match self.event()? {
                 Event::Start(e) => match e.local_name().as_ref() {
@@ -1002,12 +1133,15 @@ impl<'a, 'z> Walker<'a, 'z> {
                     b"tr" => {
                         row = Vec::new();
                         header_row = false;
+                        row_deleted = false;
                         grid_before = 0;
                         open += 1;
                     }
                     b"trPr" => loop {
                         match self.event()? {
                             Event::Start(p) | Event::Empty(p) => match p.local_name().as_ref() {
+                                b"del" => row_deleted = true,
+                                b"ins" => self.package.insertions += 1,
                                 b"tblHeader" => header_row = on(&p),
                                 b"gridBefore" => {
                                     grid_before =
@@ -1036,13 +1170,20 @@ impl<'a, 'z> Walker<'a, 'z> {
                 Event::End(e) => match e.local_name().as_ref() {
                     b"tbl" if open == 0 => return Ok((table, boxes)),
                     b"tr" => {
+                        open = open.saturating_sub(1);
+                        // A row deleted with changes tracked is left out, as accepted.
+                        if row_deleted {
+                            self.package.deletions += 1;
+                            self.package.deleted_rows += 1;
+                            row.clear();
+                            continue;
+                        }
                         if header_row && header_run {
                             table.header_rows += 1;
                         } else {
                             header_run = false;
                         }
                         table.rows.push(std::mem::take(&mut row));
-                        open = open.saturating_sub(1);
                     }
                     _ => open = open.saturating_sub(1),
                 },
@@ -1148,25 +1289,41 @@ fn entity(r: &quick_xml::events::BytesRef) -> Option<char> {
     }
 }
 
-/// A `w:sym`'s character (17.3.3.30): a hexadecimal code; symbol fonts' private-use codes
-/// (F000–F0FF) are their ASCII position, which shows the symbol's shape only in that font, so
-/// the common ones are mapped and the rest left out.
-fn symbol(hex: &str) -> Option<char> {
+/// A `w:sym`'s character (17.3.3.30): a hexadecimal code, in a symbol font's private-use
+/// range (F020–F0FF: the font's own code points) or a Unicode one. The symbol fonts' codes
+/// are their shapes only in that font, so the shapes offices use are given by their Unicode
+/// equivalents (Symbol: Adobe's Symbol encoding; Wingdings, Wingdings 2: the check boxes,
+/// bullets and marks of forms); the rest is `None`, for a warning.
+fn symbol(font: &str, hex: &str) -> Option<char> {
     let code = u32::from_str_radix(hex, 16).ok()?;
-    let code = if (0xF000..=0xF0FF).contains(&code) {
-        match code - 0xF000 {
-            0xFC => 0x2713, // Wingdings check mark
-            0xFB => 0x2717,
-            0x6C => 0x25CF,
-            0xA8 => 0x25A1,
-            0xFE => 0x2611,
-            0xB7 => 0x00B7,
-            _ => return None,
-        }
-    } else {
-        code
+    let private = (0xF000..=0xF0FF).contains(&code);
+    let local = if private { code - 0xF000 } else { code };
+    let font = font.trim().to_ascii_lowercase();
+    let table: &[(u32, char)] = match font.as_str() {
+        "symbol" => &[
+            (0x2D, '−'), (0x44, 'Δ'), (0x57, 'Ω'), (0x61, 'α'), (0x62, 'β'), (0x63, 'χ'),
+            (0x64, 'δ'), (0x65, 'ε'), (0x66, 'φ'), (0x67, 'γ'), (0x6C, 'λ'), (0x6D, 'μ'),
+            (0x70, 'π'), (0x71, 'θ'), (0x72, 'ρ'), (0x73, 'σ'), (0x74, 'τ'), (0x77, 'ω'),
+            (0xA3, '≤'), (0xA5, '∞'), (0xA7, '♣'), (0xA8, '♦'), (0xA9, '♥'), (0xAA, '♠'),
+            (0xAC, '←'), (0xAD, '↑'), (0xAE, '→'), (0xAF, '↓'), (0xB0, '°'), (0xB1, '±'),
+            (0xB2, '″'), (0xB3, '≥'), (0xB4, '×'), (0xB5, '∝'), (0xB6, '∂'), (0xB7, '•'),
+            (0xB8, '÷'), (0xB9, '≠'), (0xBA, '≡'), (0xBB, '≈'), (0xBC, '…'), (0xC5, '⊕'),
+            (0xC6, '∅'), (0xC7, '∩'), (0xC8, '∪'), (0xCE, '∈'), (0xD2, '®'), (0xD3, '©'),
+            (0xD4, '™'), (0xD6, '√'), (0xD7, '⋅'), (0xD8, '¬'), (0xD9, '∧'), (0xDA, '∨'),
+        ],
+        "wingdings" => &[
+            (0x28, '☎'), (0x2A, '✉'), (0x4A, '☺'), (0x6C, '●'), (0x6E, '■'), (0x6F, '□'),
+            (0x9F, '•'), (0xA1, '○'), (0xA8, '□'), (0xD8, '➢'), (0xFB, '✗'), (0xFC, '✓'),
+            (0xFD, '☒'), (0xFE, '☑'),
+        ],
+        "wingdings 2" => &[
+            (0x4F, '✗'), (0x50, '✓'), (0x52, '☑'), (0x53, '☒'), (0x54, '☒'), (0xA3, '□'),
+        ],
+        _ if private => &[],
+        // A Unicode code point in an ordinary font.
+        _ => return char::from_u32(code).filter(|c| !c.is_control()),
     };
-    char::from_u32(code).filter(|c| !c.is_control())
+    table.iter().find(|(k, _)| *k == local).map(|(_, c)| *c)
 }
 
 /// How many comments or footnotes a part holds (a footnote part's separators not counted).
