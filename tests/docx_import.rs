@@ -405,3 +405,128 @@ fn a_hundred_page_draft_imports_whole() {
     eprintln!("a 100-page draft imported in {took:?}");
     assert!(took.as_secs() < 20, "{took:?}");
 }
+
+const FULL_RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+const DOC_RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/seal.png"/></Relationships>"#;
+
+/// A paragraph of plain text.
+fn p(text: &str) -> String {
+    format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+}
+
+/// A draft holding what Word and WPS write around the text, each in the way a clerk's real
+/// draft has it; the record it imports to is checked piece by piece.
+#[test]
+fn what_word_writes_around_the_text_is_read_as_an_office_means_it() {
+    let body = [
+        // The 发文字号 and 签发人 in a borderless two-cell table, as 上行文 templates set them.
+        r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>X财发〔2025〕9号</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>签发人：赵明</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#.to_owned(),
+        r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:b/><w:sz w:val="44"/></w:rPr><w:t>关于做好防汛工作的通知</w:t></w:r></w:p>"#.to_owned(),
+        // A table of contents in a content control.
+        r#"<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>目录</w:t></w:r></w:p><w:p><w:r><w:t>一、工作要求 1</w:t></w:r></w:p></w:sdtContent></w:sdt>"#.to_owned(),
+        // A 主送 broken onto a second line.
+        p("各县（区）人民政府，市政府各部门，"),
+        p("各有关单位："),
+        p("为做好今年防汛工作，现通知如下。"),
+        // A bold numbered heading run into its paragraph.
+        r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>（一）加强值班值守。</w:t></w:r><w:r><w:t>严格执行24小时值班制度。</w:t></w:r></w:p>"#.to_owned(),
+        // Articles numbered by Word (第%1条), kept as text.
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>各单位应当落实责任。</w:t></w:r></w:p>"#.to_owned(),
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>本通知自印发之日起施行。</w:t></w:r></w:p>"#.to_owned(),
+        // Word's emoji: a Choice needing a namespace not read here gives way to the Fallback.
+        r#"<w:p><w:r><w:t>请带好雨具</w:t></w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="w16se"><w:r><w:t>LEAKED</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>☂</w:t></w:r></mc:Fallback></mc:AlternateContent><w:r><w:t>。</w:t></w:r></w:p>"#.to_owned(),
+        // Symbols of symbol fonts.
+        r#"<w:p><w:r><w:t>已检查</w:t></w:r><w:r><w:sym w:font="Wingdings 2" w:char="F052"/></w:r><w:r><w:t>，水温18</w:t></w:r><w:r><w:sym w:font="Symbol" w:char="F0B0"/></w:r><w:r><w:t>C。</w:t></w:r></w:p>"#.to_owned(),
+        // A paragraph mark deleted with changes tracked joins two paragraphs.
+        r#"<w:p><w:pPr><w:rPr><w:del w:id="1" w:author="a"/></w:rPr></w:pPr><w:r><w:t>各地要</w:t></w:r></w:p>"#.to_owned(),
+        p("及时上报险情。"),
+        // A table with a row deleted with changes tracked.
+        r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>河段</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>责任人</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:trPr><w:del w:id="2" w:author="a"/></w:trPr><w:tc><w:p><w:r><w:t>旧河段</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>某某</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>城区段</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>王强</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#.to_owned(),
+        // "附件：" alone over its names.
+        p("附件："),
+        p("1.防汛责任人名单"),
+        p("2.抢险物资清单"),
+        // Joint organs side by side, a seal floating over them, the date.
+        r#"<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:t>XX市水利局</w:t></w:r><w:r><w:tab/><w:tab/></w:r><w:r><w:t>XX市应急管理局</w:t></w:r><w:r><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><wp:extent cx="1440000" cy="1440000"/><wp:docPr id="3" name="seal"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rId9"/></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>"#.to_owned(),
+        p("2025年6月1日"),
+        // A 抄送 list broken onto a second line, then the 印发 line.
+        p("抄送：市委办公室，市人大常委会办公室，"),
+        p("市政协办公室。"),
+        p("XX市水利局办公室　　2025年6月1日印发"),
+    ]
+    .concat();
+    let document = format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let numbering = r#"<?xml version="1.0"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="3"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/></w:lvl></w:abstractNum><w:num w:numId="7"><w:abstractNumId w:val="3"/></w:num></w:numbering>"#;
+    let seal = std::fs::read(drafts().join("process.png")).unwrap();
+    let dir = fresh_dir("docx", "word-ways");
+    let draft = dir.join("ways.docx");
+    std::fs::write(
+        &draft,
+        zip_of(&[
+            ("_rels/.rels", FULL_RELS.as_bytes()),
+            ("word/_rels/document.xml.rels", DOC_RELS.as_bytes()),
+            ("word/document.xml", document.as_bytes()),
+            ("word/numbering.xml", numbering.as_bytes()),
+            ("word/media/seal.png", &seal),
+        ]),
+    )
+    .unwrap();
+    let (record, stderr) = import(&draft, "ways", &dir);
+    let text = |b: &Value| b["text"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(record["doc_number"], "X财发〔2025〕9号", "{record}");
+    assert_eq!(record["signer"], "赵明");
+    assert_eq!(record["title"], "关于做好防汛工作的通知");
+    assert_eq!(
+        record["recipients"],
+        "各县（区）人民政府，市政府各部门，各有关单位："
+    );
+    assert_eq!(
+        record["signature"]["name"],
+        serde_json::json!(["XX市水利局", "XX市应急管理局"])
+    );
+    assert_eq!(record["signature"]["date"], "2025-06-01");
+    assert_eq!(
+        record["attachments"],
+        serde_json::json!([{"name": "防汛责任人名单"}, {"name": "抢险物资清单"}])
+    );
+    assert_eq!(
+        record["cc"],
+        serde_json::json!(["市委办公室", "市人大常委会办公室", "市政协办公室"])
+    );
+    assert_eq!(record["printed_by"], "XX市水利局办公室");
+    let body = record["body"].as_array().unwrap();
+    let texts: Vec<String> = body.iter().map(text).collect();
+    assert_eq!(
+        texts,
+        [
+            "为做好今年防汛工作，现通知如下。",
+            "（一）加强值班值守",
+            "严格执行24小时值班制度。",
+            "第一条\u{3000}各单位应当落实责任。",
+            "第二条\u{3000}本通知自印发之日起施行。",
+            "请带好雨具☂。",
+            "已检查☑，水温18°C。",
+            "各地要及时上报险情。",
+            "",
+        ],
+        "{body:?}"
+    );
+    assert_eq!(body[1]["type"], "heading");
+    assert_eq!(body[1]["level"], 2);
+    assert_eq!(
+        body[8]["rows"],
+        serde_json::json!([["河段", "责任人"], ["城区段", "王强"]])
+    );
+    // The seal over the signature is not a picture of the text, and is not written.
+    assert!(!dir.join("ways-image1.png").exists());
+    for said in [
+        "table of contents (目录) is left out",
+        "1 table row(s) deleted",
+        "a seal beside the signature",
+    ] {
+        assert!(stderr.contains(said), "no warning `{said}`: {stderr}");
+    }
+    assert!(!record.to_string().contains("LEAKED") && !record.to_string().contains("目录"));
+}

@@ -657,12 +657,20 @@ fn a_five_megabyte_page_imports_whole() {
     std::fs::write(&many, &html).unwrap();
     let out = dir.join("many.json");
     let r = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .args(["import", many.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args([
+            "import",
+            many.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("field `body`") && stderr.contains("at most 10000"), "{stderr}");
+    assert!(
+        stderr.contains("field `body`") && stderr.contains("at most 10000"),
+        "{stderr}"
+    );
     assert!(!out.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

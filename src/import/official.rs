@@ -618,6 +618,41 @@ mod tests {
     }
 
     #[test]
+    fn minutes_attendance_and_lists_run_onto_further_lines() {
+        let mut body = vec![
+            p("会议研究了春耕生产工作。"),
+            p("会议要求，各乡镇要抓好农资供应。"),
+            p("出席：张明、李强、王芳、"),
+            p("赵军、刘洋"),
+            p("请假：孙伟（出差）"),
+            p("列席：县农业农村局、县林草局"),
+            p("抄送：县委办公室，"),
+            p("县人大常委会办公室。"),
+            p("XX县人民政府办公室　2025年3月20日印发"),
+        ];
+        let parts = recognise(&mut body, None).expect("a 纪要");
+        assert_eq!(
+            parts.attendance[0],
+            ["张明", "李强", "王芳", "赵军", "刘洋"].map(String::from)
+        );
+        assert_eq!(parts.attendance[1], ["孙伟（出差）".to_owned()]);
+        assert_eq!(
+            parts.attendance[2],
+            ["县农业农村局", "县林草局"].map(String::from)
+        );
+        assert_eq!(
+            parts.cc,
+            ["县委办公室", "县人大常委会办公室"].map(String::from)
+        );
+        assert_eq!(parts.printed_date.as_deref(), Some("2025-03-20"));
+        assert_eq!(body.len(), 2);
+        // Without attendance lines, no 纪要: the text is left as it is.
+        let mut news = vec![p("会议研究了春耕生产工作。"), p("赵军、刘洋")];
+        assert!(recognise(&mut news, None).is_none());
+        assert_eq!(news.len(), 2);
+    }
+
+    #[test]
     fn numbers_and_dates() {
         assert!(is_doc_number("国办函[2024]12号"));
         assert!(is_doc_number("示政发〔2025〕3号"));

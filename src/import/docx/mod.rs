@@ -37,11 +37,19 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
             .as_deref()
             .is_some_and(|s| s.starts_with("toc") || s == "目录")
     };
-    let toc_entries = package.items.iter().filter(|i| para(i).is_some_and(is_toc)).count()
+    let toc_entries = package
+        .items
+        .iter()
+        .filter(|i| para(i).is_some_and(is_toc))
+        .count()
         + package.toc_controls;
     let mut toc_heading = None;
     if toc_entries > 0 {
-        if let Some(first) = package.items.iter().position(|i| para(i).is_some_and(is_toc)) {
+        if let Some(first) = package
+            .items
+            .iter()
+            .position(|i| para(i).is_some_and(is_toc))
+        {
             toc_heading = first.checked_sub(1).filter(|&k| {
                 para(&package.items[k]).is_some_and(|p| {
                     let t: String = p.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -346,11 +354,18 @@ fn head_line(p: &Para, found: &mut Found) {
     // The mark names the issuing organ ("某某市教育局文件"); a joint mark names several.
     if found.organ.is_none() {
         if let [one] = found.issuer_mark.as_slice() {
-            let organ = ["文件", "专题会议纪要", "常务会议纪要", "会议纪要", "纪要", "令"]
-                .iter()
-                .find_map(|s| one.strip_suffix(s))
-                .unwrap_or(one)
-                .trim();
+            let organ = [
+                "文件",
+                "专题会议纪要",
+                "常务会议纪要",
+                "会议纪要",
+                "纪要",
+                "令",
+            ]
+            .iter()
+            .find_map(|s| one.strip_suffix(s))
+            .unwrap_or(one)
+            .trim();
             if !organ.is_empty() {
                 found.organ = Some(organ.to_owned());
             }
@@ -372,7 +387,9 @@ fn head_table(t: &Table) -> Option<Para> {
         text: clean(&cells.join("\u{3000}")),
         ..Para::default()
     };
-    let kinds: Vec<Option<Head>> = head_parts(&para.text).map(|p| head_kind(p, &para)).collect();
+    let kinds: Vec<Option<Head>> = head_parts(&para.text)
+        .map(|p| head_kind(p, &para))
+        .collect();
     let useful = kinds
         .iter()
         .any(|k| matches!(k, Some(Head::DocNumber | Head::Signer)));
@@ -761,7 +778,10 @@ fn beijing_time(w3c: &str) -> Option<String> {
         let (c, off) = time.split_at(i);
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let mut hm = off[1..].split(':').map(|p| p.parse::<i64>().ok());
-        (c, sign * (hm.next()?? * 60 + hm.next().flatten().unwrap_or(0)))
+        (
+            c,
+            sign * (hm.next()?? * 60 + hm.next().flatten().unwrap_or(0)),
+        )
     } else {
         (time, 8 * 60)
     };
@@ -772,7 +792,11 @@ fn beijing_time(w3c: &str) -> Option<String> {
     let days = days_from_civil(year, month, day) + minutes.div_euclid(24 * 60);
     let minutes = minutes.rem_euclid(24 * 60);
     let (y, m, d) = civil_from_days(days);
-    normalize_date(&format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60))
+    normalize_date(&format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        minutes / 60,
+        minutes % 60
+    ))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -822,17 +846,32 @@ mod tests {
 
     #[test]
     fn creation_times_are_given_in_beijing_time() {
-        assert_eq!(beijing_time("2025-03-12T16:30:00Z").as_deref(), Some("2025-03-13 00:30"));
-        assert_eq!(beijing_time("2024-12-31T20:00:00Z").as_deref(), Some("2025-01-01 04:00"));
-        assert_eq!(beijing_time("2025-03-01T09:15:00+08:00").as_deref(), Some("2025-03-01 09:15"));
-        assert_eq!(beijing_time("2024-02-29T23:00:00-01:00").as_deref(), Some("2024-03-01 08:00"));
+        assert_eq!(
+            beijing_time("2025-03-12T16:30:00Z").as_deref(),
+            Some("2025-03-13 00:30")
+        );
+        assert_eq!(
+            beijing_time("2024-12-31T20:00:00Z").as_deref(),
+            Some("2025-01-01 04:00")
+        );
+        assert_eq!(
+            beijing_time("2025-03-01T09:15:00+08:00").as_deref(),
+            Some("2025-03-01 09:15")
+        );
+        assert_eq!(
+            beijing_time("2024-02-29T23:00:00-01:00").as_deref(),
+            Some("2024-03-01 08:00")
+        );
         assert_eq!(beijing_time("not a time"), None);
     }
 
     #[test]
     fn manual_indents_and_tabs_are_layout_not_text() {
         assert_eq!(clean("\u{3000}\u{3000}为切实保障  "), "为切实保障");
-        assert_eq!(clean("\t内环发〔2025〕1号\t\t签发人：张三"), "内环发〔2025〕1号\u{3000}签发人：张三");
+        assert_eq!(
+            clean("\t内环发〔2025〕1号\t\t签发人：张三"),
+            "内环发〔2025〕1号\u{3000}签发人：张三"
+        );
         assert_eq!(clean("第一行 \n第二行"), "第一行\n第二行");
     }
 }

@@ -153,12 +153,7 @@ pub struct Counters {
 impl Counters {
     /// The number shown before the next paragraph of list `num_id` at `level` (0-based) and
     /// whether the list is ordered; `None` for a list that shows nothing.
-    pub fn next(
-        &mut self,
-        numbering: &Numbering,
-        num_id: &str,
-        level: u8,
-    ) -> Option<Number> {
+    pub fn next(&mut self, numbering: &Numbering, num_id: &str, level: u8) -> Option<Number> {
         let (abs, starts) = numbering.nums.get(num_id)?;
         let levels = numbering.abstracts.get(abs)?;
         let level = usize::from(level.min(8));

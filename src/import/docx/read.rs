@@ -612,7 +612,9 @@ impl<'a, 'z> Walker<'a, 'z> {
         let mut toc = false;
         loop {
             match self.event()? {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"docPartGallery" => {
+                Event::Start(e) | Event::Empty(e)
+                    if e.local_name().as_ref() == b"docPartGallery" =>
+                {
                     toc |= attr(&e, b"val").is_some_and(|v| v.contains("Table of Contents"));
                 }
                 Event::End(e) if e.local_name().as_ref() == b"sdtPr" => return Ok(toc),
@@ -801,12 +803,10 @@ impl<'a, 'z> Walker<'a, 'z> {
                 Event::CData(t) => s.push_str(&String::from_utf8_lossy(&t)),
                 Event::GeneralRef(r) => match entity(&r) {
                     Some(c) => s.push(c),
-                    None => {
-                        return Err(format!(
-                            "the Word document is damaged: its XML uses the undefined entity `&{};`",
-                            String::from_utf8_lossy(&r)
-                        ))
-                    }
+                    None => return Err(format!(
+                        "the Word document is damaged: its XML uses the undefined entity `&{};`",
+                        String::from_utf8_lossy(&r)
+                    )),
                 },
                 Event::Start(e) => self.skip(&e)?,
                 Event::End(_) => return Ok(s),
@@ -853,12 +853,15 @@ impl<'a, 'z> Walker<'a, 'z> {
             } else {
                 "not a PNG or JPEG image (EMF, WMF, GIF …); insert it again as PNG or JPEG"
             };
-            self.package.unreadable_images.push(format!("`{target}`: {why}"));
+            self.package
+                .unreadable_images
+                .push(format!("`{target}`: {why}"));
             return Ok(None);
         };
         // Its size is read from its header; a phone's 50-megapixel photo is over the limit a
         // record's picture has, which is said here rather than when it is converted.
-        let size = image::ImageReader::with_format(std::io::Cursor::new(&data), format).into_dimensions();
+        let size =
+            image::ImageReader::with_format(std::io::Cursor::new(&data), format).into_dimensions();
         match size {
             Ok((w, h)) if u64::from(w) * u64::from(h) > crate::record::MAX_IMAGE_PIXELS => {
                 self.package.unreadable_images.push(format!(
@@ -1301,23 +1304,84 @@ fn symbol(font: &str, hex: &str) -> Option<char> {
     let font = font.trim().to_ascii_lowercase();
     let table: &[(u32, char)] = match font.as_str() {
         "symbol" => &[
-            (0x2D, '−'), (0x44, 'Δ'), (0x57, 'Ω'), (0x61, 'α'), (0x62, 'β'), (0x63, 'χ'),
-            (0x64, 'δ'), (0x65, 'ε'), (0x66, 'φ'), (0x67, 'γ'), (0x6C, 'λ'), (0x6D, 'μ'),
-            (0x70, 'π'), (0x71, 'θ'), (0x72, 'ρ'), (0x73, 'σ'), (0x74, 'τ'), (0x77, 'ω'),
-            (0xA3, '≤'), (0xA5, '∞'), (0xA7, '♣'), (0xA8, '♦'), (0xA9, '♥'), (0xAA, '♠'),
-            (0xAC, '←'), (0xAD, '↑'), (0xAE, '→'), (0xAF, '↓'), (0xB0, '°'), (0xB1, '±'),
-            (0xB2, '″'), (0xB3, '≥'), (0xB4, '×'), (0xB5, '∝'), (0xB6, '∂'), (0xB7, '•'),
-            (0xB8, '÷'), (0xB9, '≠'), (0xBA, '≡'), (0xBB, '≈'), (0xBC, '…'), (0xC5, '⊕'),
-            (0xC6, '∅'), (0xC7, '∩'), (0xC8, '∪'), (0xCE, '∈'), (0xD2, '®'), (0xD3, '©'),
-            (0xD4, '™'), (0xD6, '√'), (0xD7, '⋅'), (0xD8, '¬'), (0xD9, '∧'), (0xDA, '∨'),
+            (0x2D, '−'),
+            (0x44, 'Δ'),
+            (0x57, 'Ω'),
+            (0x61, 'α'),
+            (0x62, 'β'),
+            (0x63, 'χ'),
+            (0x64, 'δ'),
+            (0x65, 'ε'),
+            (0x66, 'φ'),
+            (0x67, 'γ'),
+            (0x6C, 'λ'),
+            (0x6D, 'μ'),
+            (0x70, 'π'),
+            (0x71, 'θ'),
+            (0x72, 'ρ'),
+            (0x73, 'σ'),
+            (0x74, 'τ'),
+            (0x77, 'ω'),
+            (0xA3, '≤'),
+            (0xA5, '∞'),
+            (0xA7, '♣'),
+            (0xA8, '♦'),
+            (0xA9, '♥'),
+            (0xAA, '♠'),
+            (0xAC, '←'),
+            (0xAD, '↑'),
+            (0xAE, '→'),
+            (0xAF, '↓'),
+            (0xB0, '°'),
+            (0xB1, '±'),
+            (0xB2, '″'),
+            (0xB3, '≥'),
+            (0xB4, '×'),
+            (0xB5, '∝'),
+            (0xB6, '∂'),
+            (0xB7, '•'),
+            (0xB8, '÷'),
+            (0xB9, '≠'),
+            (0xBA, '≡'),
+            (0xBB, '≈'),
+            (0xBC, '…'),
+            (0xC5, '⊕'),
+            (0xC6, '∅'),
+            (0xC7, '∩'),
+            (0xC8, '∪'),
+            (0xCE, '∈'),
+            (0xD2, '®'),
+            (0xD3, '©'),
+            (0xD4, '™'),
+            (0xD6, '√'),
+            (0xD7, '⋅'),
+            (0xD8, '¬'),
+            (0xD9, '∧'),
+            (0xDA, '∨'),
         ],
         "wingdings" => &[
-            (0x28, '☎'), (0x2A, '✉'), (0x4A, '☺'), (0x6C, '●'), (0x6E, '■'), (0x6F, '□'),
-            (0x9F, '•'), (0xA1, '○'), (0xA8, '□'), (0xD8, '➢'), (0xFB, '✗'), (0xFC, '✓'),
-            (0xFD, '☒'), (0xFE, '☑'),
+            (0x28, '☎'),
+            (0x2A, '✉'),
+            (0x4A, '☺'),
+            (0x6C, '●'),
+            (0x6E, '■'),
+            (0x6F, '□'),
+            (0x9F, '•'),
+            (0xA1, '○'),
+            (0xA8, '□'),
+            (0xD8, '➢'),
+            (0xFB, '✗'),
+            (0xFC, '✓'),
+            (0xFD, '☒'),
+            (0xFE, '☑'),
         ],
         "wingdings 2" => &[
-            (0x4F, '✗'), (0x50, '✓'), (0x52, '☑'), (0x53, '☒'), (0x54, '☒'), (0xA3, '□'),
+            (0x4F, '✗'),
+            (0x50, '✓'),
+            (0x52, '☑'),
+            (0x53, '☒'),
+            (0x54, '☒'),
+            (0xA3, '□'),
         ],
         _ if private => &[],
         // A Unicode code point in an ordinary font.
