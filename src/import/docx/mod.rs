@@ -23,7 +23,13 @@ pub type Pictures = Vec<(String, Vec<u8>)>;
 /// Reads a DOCX into what an importer found. `prefix` starts the names given to its pictures.
 /// Errors say what is wrong with the file (the caller names it).
 pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), String> {
-    let package = read::read(bytes)?;
+    let package = read::read(bytes).map_err(|e| {
+        if e.contains("is damaged") {
+            format!("{e}; if Word or WPS still opens it, save it there again as .docx (另存为) and import that copy")
+        } else {
+            e
+        }
+    })?;
     let mut found = Found {
         draft: true,
         ..Found::default()
