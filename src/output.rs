@@ -69,14 +69,18 @@ fn hold_lock(temp_dir: &Path) -> std::io::Result<()> {
 }
 
 /// Removes this process's lock files (and so releases the locks): called when a command has
-/// written everything, so that a finished run leaves nothing in the temporary directories.
-/// A run killed before leaves its lock file, which the next run removes.
+/// written everything, so that a finished run leaves nothing in the temporary directories,
+/// nor the directories themselves when nothing else is in them (an empty `.bulletin-tmp/`
+/// would travel into a zipped mailing). A run killed before leaves its lock file, which the
+/// next run removes.
 pub fn release_locks() {
     if let Some(held) = HELD.get() {
         let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
         for (dir, file) in held.drain() {
             let _ = fs::remove_file(dir.join(format!("{}{LOCK_SUFFIX}", owner())));
             drop(file);
+            // Only an empty directory is removed; another run's files keep it.
+            let _ = fs::remove_dir(&dir);
         }
     }
 }
@@ -121,19 +125,14 @@ fn host_name() -> String {
 
 /// Writes all `files` into `dir` (created if needed), together: either every file is put in
 /// place, or none is and the error is returned. The data reaches the disk before the renames.
-/// The staging directory is removed when nothing else is in it, so no empty `.bulletin-tmp/`
-/// is left beside the files (it would travel into a zipped mailing).
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, String> {
     recover(dir);
     let staged = stage(dir, files)?;
     if let Err(e) = sync([&staged]) {
         staged.discard();
-        let _ = fs::remove_dir(dir.join(TEMP_DIR));
         return Err(format!("cannot write to {}: {e}", dir.display()));
     }
-    let done = staged.commit();
-    let _ = fs::remove_dir(dir.join(TEMP_DIR));
-    done
+    staged.commit()
 }
 
 /// As [`write_atomically`], without waiting for the disk: for files whose loss in a crash of

@@ -109,6 +109,61 @@ fn a_draft_converts_in_one_step_as_its_record_does() {
         std::fs::read(from_record.join("notice.pdf")).unwrap(),
         std::fs::read(from_draft.join("notice.pdf")).unwrap()
     );
+    // Where GB/T 9704-2012 puts each part, measured on the PDF made from the draft.
+    if common::runs("python3", &["-c", "import pdfplumber"]) {
+        let out = Command::new("python3")
+            .arg(root().join("tests/support/page_geometry.py"))
+            .arg(from_draft.join("notice.pdf"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let pages: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let find = |text: &str| -> (usize, Value) {
+            pages
+                .iter()
+                .enumerate()
+                .find_map(|(n, p)| {
+                    p["lines"]
+                        .as_array()?
+                        .iter()
+                        .find(|l| l["text"].as_str().is_some_and(|t| t.starts_with(text)))
+                        .map(|l| (n, l.clone()))
+                })
+                .unwrap_or_else(|| panic!("{text} not printed"))
+        };
+        let mm = |v: &Value| v.as_f64().unwrap();
+        let char_mm = 156.0 / 28.0;
+        // 发文字号 centred (7.2.5), 主送 flush left (7.3.2).
+        let (_, number) = find("市教发〔2025〕8号");
+        assert!(
+            ((mm(&number["x0"]) + mm(&number["x1"])) / 2.0 - 106.0).abs() < 0.5,
+            "{number}"
+        );
+        let (_, recipients) = find("各区教育局，市直各学校：");
+        assert_eq!(mm(&recipients["x0"]), 28.0, "{recipients}");
+        // The date four characters from the right (7.3.5.1), the 附注 two characters in.
+        let (_, date) = find("2025年2月20日");
+        assert!(
+            (mm(&date["x1"]) - (184.0 - 4.0 * char_mm)).abs() < 0.3,
+            "{date}"
+        );
+        let (_, note) = find("（此件公开发布）");
+        assert!(
+            (mm(&note["x0"]) - (28.0 + 2.0 * char_mm)).abs() < 0.3,
+            "{note}"
+        );
+        // Each attachment opens a page of its own (7.3.7); the 版记 is on an even page.
+        let (label_page, _) = find("附件1");
+        let (second_page, _) = find("附件2");
+        assert!(label_page >= 1 && second_page > label_page);
+        let (imprint_page, _) = find("抄送：");
+        assert_eq!(
+            (imprint_page + 1) % 2,
+            0,
+            "the 版记 on page {}",
+            imprint_page + 1
+        );
+    }
     if !common::have("pdftotext") {
         return;
     }

@@ -8,6 +8,14 @@ use crate::record::Timestamp;
 const LABELS: &[(&str, Field)] = &[
     ("发布时间", Field::Published),
     ("发布日期", Field::Published),
+    // Traditional Chinese pages and drafts (Taiwan, Hong Kong, Macao).
+    ("發佈時間", Field::Published),
+    ("發布時間", Field::Published),
+    ("發佈日期", Field::Published),
+    ("發布日期", Field::Published),
+    ("發稿時間", Field::Published),
+    ("資料來源", Field::Source),
+    ("來源", Field::Source),
     ("发稿时间", Field::Published),
     ("时间", Field::Published),
     ("日期", Field::Published),
@@ -60,6 +68,13 @@ pub fn strong_meta_line(line: &str) -> bool {
         "来源",
         "Published:",
         "Source:",
+        "發佈時間",
+        "發布時間",
+        "發佈日期",
+        "發布日期",
+        "發稿時間",
+        "資料來源",
+        "來源",
     ];
     let line = line.trim().trim_start_matches(['【', '[']).trim();
     STRONG.iter().any(|l| line.starts_with(l))
@@ -160,6 +175,19 @@ pub fn normalize_date(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traditional_chinese_meta_lines() {
+        assert_eq!(
+            meta_fields("發佈時間：2025年4月8日 10:00　來源：市政府新聞處　作者：陳美玲"),
+            vec![
+                (Field::Published, "2025年4月8日 10:00".into()),
+                (Field::Source, "市政府新聞處".into()),
+                (Field::Author, "陳美玲".into()),
+            ]
+        );
+        assert!(strong_meta_line("發布日期：2025-04-08"));
+    }
 
     #[test]
     fn meta_lines() {

@@ -217,7 +217,10 @@ pub fn import_bytes(
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
     {
         if bytes.is_empty() {
-            return Err(format!("{}: the file is empty", path.display()));
+            return Err(format!(
+                "{}: the file is empty; save the draft again from Word or WPS",
+                path.display()
+            ));
         }
         let (found, pictures) = docx::extract(bytes, &format!("{id}-"))
             .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -185,6 +185,36 @@ fn signer_line(t: &str) -> Option<(String, String)> {
     .then(|| (title.to_owned(), name.to_owned()))
 }
 
+/// The 印发 line of a 版记 (7.4.3): its organ and date, as written in any of the orders
+/// offices use — "某某办公室　2025年2月8日印发" (the standard's), "2025年2月8日印发　某某办公室",
+/// "某某办公室　印发日期：2025年2月8日".
+fn printed_line(t: &str) -> Option<(Option<String>, String)> {
+    let organ = |s: &str| {
+        let s = s.trim().trim_matches('\u{3000}').trim();
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    let date_start = |s: &str| {
+        s.char_indices()
+            .find(|(_, c)| c.is_ascii_digit() || "〇二".contains(*c))
+            .map(|(i, _)| i)
+    };
+    if let Some((by, date)) = t
+        .split_once("印发日期：")
+        .or_else(|| t.split_once("印发日期:"))
+    {
+        return Some((organ(by), as_date(date.trim())?));
+    }
+    let (before, after) = t.rsplit_once("印发")?;
+    if after.trim().trim_matches('\u{3000}').is_empty() {
+        // "某某办公室　2025年2月8日印发"
+        let i = date_start(before)?;
+        return Some((organ(&before[..i]), as_date(before[i..].trim())?));
+    }
+    // "2025年2月8日印发　某某办公室"
+    let date = as_date(before.trim())?;
+    Some((organ(after), date))
+}
+
 /// A 纪要's attendance line: its list (0 出席, 1 请假, 2 列席) and the names.
 fn attendance_line(t: &str) -> Option<(usize, Vec<String>)> {
     let (i, rest) = ["出席", "请假", "列席"]
@@ -212,7 +242,7 @@ fn is_name_fragment(t: &str) -> bool {
         && t.chars().count() <= 200
         && !t.trim_end_matches('。').contains('。')
         && !t.contains(['：', ':'])
-        && !t.ends_with("印发")
+        && !t.contains("印发")
         && as_date(t).is_none()
 }
 
@@ -284,19 +314,10 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         }
     }
     // The 版记 at the page's end: "抄送：…" and "… 2025年2月8日印发" (7.4).
-    if let Some(last) = n.checked_sub(1).and_then(at) {
-        if let Some(rest) = last.strip_suffix("印发") {
-            let date_at = rest
-                .char_indices()
-                .find(|(_, c)| c.is_ascii_digit() || "〇二".contains(*c))
-                .map(|(i, _)| i);
-            if let Some((i, date)) = date_at.and_then(|i| as_date(&rest[i..]).map(|d| (i, d))) {
-                let by = rest[..i].trim().trim_matches('\u{3000}').trim();
-                parts.printed_by = (!by.is_empty()).then(|| by.to_owned());
-                parts.printed_date = Some(date);
-                n -= 1;
-            }
-        }
+    if let Some((by, date)) = n.checked_sub(1).and_then(at).and_then(printed_line) {
+        parts.printed_by = by;
+        parts.printed_date = Some(date);
+        n -= 1;
     }
     // "抄送：…", its list perhaps broken onto the lines under it.
     let cc_at = (n.saturating_sub(4).max(start)..n).rev().find(|&k| {
@@ -650,6 +671,16 @@ mod tests {
         let mut news = vec![p("会议研究了春耕生产工作。"), p("赵军、刘洋")];
         assert!(recognise(&mut news, None).is_none());
         assert_eq!(news.len(), 2);
+    }
+
+    #[test]
+    fn the_printing_line_in_the_orders_offices_write_it() {
+        let line = |t: &str| printed_line(t).map(|(by, date)| (by.unwrap_or_default(), date));
+        let want = Some(("某某市教育局办公室".to_owned(), "2025-06-03".to_owned()));
+        assert_eq!(line("某某市教育局办公室　　2025年6月3日印发"), want);
+        assert_eq!(line("2025年6月3日印发　　　　某某市教育局办公室"), want);
+        assert_eq!(line("某某市教育局办公室　　印发日期：2025年6月3日"), want);
+        assert_eq!(line("各单位要印发实施方案"), None);
     }
 
     #[test]

@@ -217,9 +217,21 @@ pub(super) fn extract(bytes: &[u8], prefix: &str) -> Result<(Found, Pictures), S
         }
     }
     if !package.dropped_in_cells.is_empty() {
+        // Each kind once, with how many: "a table (its text is kept) ×14".
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for d in &package.dropped_in_cells {
+            match kinds.iter_mut().find(|(k, _)| k == d) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((d.clone(), 1)),
+            }
+        }
+        let named: Vec<String> = kinds
+            .into_iter()
+            .map(|(k, n)| if n > 1 { format!("{k} ×{n}") } else { k })
+            .collect();
         warnings.push(format!(
             "a table's cell holds text only: {} inside table cells left out",
-            package.dropped_in_cells.join(", ")
+            named.join(", ")
         ));
     }
     found.warnings = warnings;
@@ -495,6 +507,14 @@ fn body(
     qr_url: &mut Option<String>,
 ) -> Vec<Value> {
     let mut blocks: Vec<Value> = Vec::new();
+    // Numbered lists with items below their first level.
+    let nested_lists: std::collections::HashSet<&str> = items
+        .iter()
+        .filter_map(para)
+        .filter_map(|p| p.number.as_ref())
+        .filter(|n| n.ordered && n.level > 0)
+        .map(|n| n.list.as_str())
+        .collect();
     // The list being filled: (ordered, index of its block).
     let mut list: Option<(bool, usize)> = None;
     let mut k = 0;
@@ -598,14 +618,18 @@ fn body(
             continue;
         }
         if let Some(number) = &p.number {
-            if number.ordered && (!number.decimal || p.bold) {
-                // A number of the text's own ("一、", "（一）", "第三条", "①"): kept as text,
-                // and a heading when the 公文's numbering says so.
+            let nested = number.ordered && nested_lists.contains(number.list.as_str());
+            if number.ordered && (!number.decimal || p.bold || nested) {
+                // A number of the text's own ("一、", "（一）", "第三条", "①", "1.1"), or a
+                // list of several levels (a record's lists have one): kept as text, and a
+                // heading when the number is exactly one of the 公文's ("（1）", not "1.1").
                 list = None;
                 let full = numbered_text(number, &p.text);
-                match numbering_level(&full) {
-                    Some(_) => blocks.push(paragraph_block(&full)),
-                    None => blocks.push(json!({"type": "paragraph", "text": full})),
+                let convention =
+                    super::numbering(&full).is_some_and(|(_, n)| n == number.text.chars().count());
+                match convention {
+                    true => blocks.push(paragraph_block(&full)),
+                    false => blocks.push(json!({"type": "paragraph", "text": full})),
                 }
                 continue;
             }
@@ -653,17 +677,21 @@ fn body(
 }
 
 /// A list number and the paragraph's text as Word shows them together: "一、总体要求",
-/// "1.开展检查", "第一条　为了规范……" (a full-width space after a number ending in a word).
+/// "1.开展检查", "3. Train volunteers", "第一条　为了规范……" (the tab or space Word puts after
+/// a number: a space before Latin text, a full-width space after a number ending in a word,
+/// nothing after a mark).
 fn numbered_text(number: &read::Number, text: &str) -> String {
-    let spaced = number.text.chars().last().is_some_and(|c| {
-        crate::layout::is_cjk(c)
-            && !"、，。：；）】」』".contains(c)
-            && !('\u{2460}'..='\u{24FF}').contains(&c)
-    });
-    match spaced {
-        true => format!("{}\u{3000}{text}", number.text),
-        false => format!("{}{text}", number.text),
-    }
+    let last = number.text.chars().last();
+    let separator = if !number.spaced || last.is_none() {
+        ""
+    } else if text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        " "
+    } else if last.is_some_and(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        "\u{3000}"
+    } else {
+        ""
+    };
+    format!("{}{separator}{text}", number.text)
 }
 
 /// A table as a record's table with its spans; a 版记 set as a table (rows of 抄送 and 印发)

@@ -17,6 +17,8 @@ struct Level {
     text: String,
     /// `w:isLgl`: every level's number shown in Arabic digits.
     legal: bool,
+    /// `w:suff` is "nothing": no tab or space between the number and the text.
+    bare: bool,
 }
 
 /// The list definitions: `w:num` instances and the `w:abstractNum`s they use.
@@ -69,6 +71,11 @@ impl Numbering {
                     b"lvlText" => {
                         if let Some((_, l)) = level.as_mut() {
                             l.text = attr(e, b"val").unwrap_or_default();
+                        }
+                    }
+                    b"suff" => {
+                        if let Some((_, l)) = level.as_mut() {
+                            l.bare = attr(e, b"val").as_deref() == Some("nothing");
                         }
                     }
                     b"isLgl" => {
@@ -134,11 +141,17 @@ pub struct Number {
     pub text: String,
     /// Counted (not a bullet).
     pub ordered: bool,
-    /// A plain decimal list number ("1.", "1、", "1)", "(1)"), which a record's numbered list
-    /// prints the same; other forms ("①", "a)", "第一条") are kept as text.
+    /// A plain decimal list number ("1.", "1、", "1)"), which a record's numbered list prints
+    /// the same; other forms ("（1）" of the 公文's fourth level, "①", "a)", "第一条") are kept
+    /// as text.
     pub decimal: bool,
     /// The counter's value at this paragraph's level.
     pub value: u32,
+    /// The list it belongs to (its definition) and its level there (0 the outermost).
+    pub list: String,
+    pub level: u8,
+    /// A tab or space follows the number (`w:suff`, a tab unless it says otherwise).
+    pub spaced: bool,
 }
 
 /// Where each list stands: counters by list definition, as Word continues a list across
@@ -181,6 +194,9 @@ impl Counters {
                 ordered: false,
                 decimal: false,
                 value,
+                list: abs.clone(),
+                level: level as u8,
+                spaced: !def.bare,
             });
         }
         if def.format == "none" || def.text.is_empty() {
@@ -207,7 +223,7 @@ impl Counters {
         let own = format!("%{}", level + 1);
         let decimal = def.format == "decimal"
             && !def.legal
-            && ["{}.", "{}、", "{}．", "{})", "({})", "（{}）"]
+            && ["{}.", "{}、", "{}．", "{})"]
                 .iter()
                 .any(|form| def.text == form.replace("{}", &own));
         Some(Number {
@@ -215,6 +231,9 @@ impl Counters {
             ordered: true,
             decimal,
             value,
+            list: abs.clone(),
+            level: level as u8,
+            spaced: !def.bare,
         })
     }
 }

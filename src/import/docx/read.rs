@@ -144,7 +144,7 @@ pub fn not_a_docx(bytes: &[u8]) -> Option<String> {
         });
     }
     if !bytes.starts_with(b"PK") {
-        return Some("this is not a Word document (.docx): it is not a ZIP package".into());
+        return Some("this is not a Word document (.docx): it is not a ZIP package; open it in Word or WPS and save it as a Word document (.docx)".into());
     }
     None
 }
@@ -306,7 +306,7 @@ fn not_word(zip: &mut Zip) -> String {
     } else {
         ""
     };
-    format!("this is a ZIP package but not a Word document: it has no WordprocessingML document part{what}")
+    format!("this is a ZIP package but not a Word document: it has no WordprocessingML document part{what}; open the draft in Word or WPS and save it as a Word document (.docx)")
 }
 
 #[derive(Debug, Clone)]
@@ -676,7 +676,7 @@ impl<'a, 'z> Walker<'a, 'z> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             return Err(format!(
-                "the Word document nests tables and text boxes more than {MAX_NESTING} deep"
+                "the Word document nests tables and text boxes more than {MAX_NESTING} deep; take the inner tables out of their cells (or the text out of its boxes) and import it again"
             ));
         }
         let mut items = Vec::new();
@@ -803,10 +803,12 @@ impl<'a, 'z> Walker<'a, 'z> {
                 Event::CData(t) => s.push_str(&String::from_utf8_lossy(&t)),
                 Event::GeneralRef(r) => match entity(&r) {
                     Some(c) => s.push(c),
-                    None => return Err(format!(
+                    None => {
+                        return Err(format!(
                         "the Word document is damaged: its XML uses the undefined entity `&{};`",
                         String::from_utf8_lossy(&r)
-                    )),
+                    ))
+                    }
                 },
                 Event::Start(e) => self.skip(&e)?,
                 Event::End(_) => return Ok(s),
