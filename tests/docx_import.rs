@@ -355,9 +355,12 @@ fn bad_word_files_are_refused_naming_the_file_and_nothing_is_written() {
             b"<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>a</w:r></w:p>",
         ),
     ]);
+    // A real password-protected DOCX (tests/fixtures/docx/make.sh), and a minimal container.
+    let locked = std::fs::read(drafts().join("locked.docx")).unwrap();
     for (name, bytes, said) in [
         ("old.doc", old_doc, "old Word document (.doc"),
-        ("locked.docx", encrypted, "protected by a password"),
+        ("locked.docx", locked, "protected by a password"),
+        ("locked-minimal.docx", encrypted, "protected by a password"),
         ("cut.docx", cut, "damaged"),
         ("book.docx", workbook, "not a Word document"),
         ("bomb.docx", bomb, "unpacks to more than"),
