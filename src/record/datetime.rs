@@ -17,9 +17,13 @@ pub struct Timestamp {
 impl Timestamp {
     pub fn parse(s: &str) -> Result<Timestamp, String> {
         let s = s.trim();
+        // Dates as people write them ("2025年2月18日", "2025/2/18", "2025-2-18 9:30",
+        // "2025-02-18T18:03"), read as the form below.
+        let written = as_written(s);
+        let s = written.as_deref().unwrap_or(s);
         let err = || {
             format!(
-                "`{s}` is not a date; use \"2025-02-18 18:03\", \"2025-02-18\" or RFC 3339 (\"2025-02-18T18:03:00+08:00\")"
+                "`{s}` is not a date; use \"2025-02-18 18:03\", \"2025-02-18\", \"2025年2月18日\" or RFC 3339 (\"2025-02-18T18:03:00+08:00\")"
             )
         };
         // The date part is ASCII digits and dashes: anything else is no date (and slicing
@@ -164,6 +168,52 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
+/// A date written as people write it, in the form [`Timestamp::parse`] reads: "2025年2月18日",
+/// "2025/2/18", "2025.2.18" and "2025-2-18" (with a time "18:03" or "9:30" after a space, or
+/// after "T" without a zone: Beijing time, as every time here) → "2025-02-18[ 18:03]". `None`
+/// when `s` is already in that form or is no such date.
+pub fn as_written(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (date, time) = match s.find([' ', '\u{3000}', 'T']) {
+        Some(i) => (
+            &s[..i],
+            s[i..].trim_start_matches([' ', '\u{3000}', 'T']).trim(),
+        ),
+        None => (s, ""),
+    };
+    let date = date.strip_suffix('日').unwrap_or(date);
+    let parts: Vec<&str> = date.split(['年', '月', '/', '.', '-']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |p: &str, max: usize| {
+        !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if y.len() != 4 || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+        return None;
+    }
+    let mut out = format!("{y}-{:0>2}-{:0>2}", m, d);
+    if !time.is_empty() {
+        let zoned = time.contains(['Z', 'z', '+']) || time.chars().skip(1).any(|c| c == '-');
+        if zoned {
+            // An RFC 3339 time keeps its "T" and zone.
+            out.push('T');
+            out.push_str(time);
+        } else {
+            let mut clock = time.split(':');
+            let (h, rest) = (clock.next()?, clock.collect::<Vec<_>>());
+            if !digits(h, 2)
+                || rest.is_empty()
+                || rest.iter().any(|p| !digits(p, 2) || p.len() != 2)
+            {
+                return None;
+            }
+            out.push_str(&format!(" {h:0>2}:{}", rest.join(":")));
+        }
+    }
+    (out != s).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +241,34 @@ mod tests {
                 .utc_offset_minutes,
             Some(0)
         );
+    }
+
+    #[test]
+    fn dates_as_people_write_them_are_read_as_the_documented_forms() {
+        for (written, read) in [
+            ("2025年2月18日", "2025-02-18"),
+            ("2025/2/18", "2025-02-18"),
+            ("2025-2-18", "2025-02-18"),
+            ("2025.02.18", "2025-02-18"),
+            ("2025-02-18T18:03", "2025-02-18 18:03"),
+            ("2025年2月18日 18:03", "2025-02-18 18:03"),
+            ("2025/2/18 9:30", "2025-02-18 09:30"),
+        ] {
+            assert_eq!(as_written(written).as_deref(), Some(read), "{written}");
+            assert_eq!(
+                Timestamp::parse(written).unwrap().to_string(),
+                read,
+                "{written}"
+            );
+        }
+        // Already in the documented form, or RFC 3339: nothing to read differently.
+        for given in [
+            "2025-02-18",
+            "2025-02-18 18:03",
+            "2025-02-18T18:03:00+08:00",
+        ] {
+            assert_eq!(as_written(given), None, "{given}");
+        }
     }
 
     #[test]
@@ -222,8 +300,9 @@ mod tests {
             "2025-13-01",
             "18/02/2025",
             "2025-02-18 25:00",
-            "2025-02-18T18:03",
-            "2025年2月18日",
+            "2025年2月30日",
+            "2025/2/18 上午9:30",
+            "25/2/18",
             "",
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad} accepted");
