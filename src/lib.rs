@@ -124,6 +124,24 @@ pub fn gb_t_9704_findings(article: &Article, template: Option<&Template>) -> Vec
     out
 }
 
+/// What `check` says of a record with `template`: the notes (as [`gb_t_9704_findings`], the
+/// format's warnings included) and, apart, what the template's format refuses (an error:
+/// `convert` would not make the document).
+pub fn check_findings(
+    article: &Article,
+    template: Option<&Template>,
+) -> (Vec<String>, Option<String>) {
+    let mut notes = gb_t_9704_findings(article, None);
+    let mut refused = None;
+    if let Some(t) = template {
+        if let Err((_, message)) = compose::unprinted_fields(article, t) {
+            refused = Some(message);
+        }
+        notes.extend(compose::format_warnings(article, t));
+    }
+    (notes, refused)
+}
+
 /// The findings of [`gb_t_9704_findings`] as warnings of a conversion with an official template
 /// (none for other templates; what the format refuses is an error there, not a warning).
 pub fn official_warnings(article: &Article, template: &Template) -> Vec<String> {

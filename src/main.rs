@@ -93,6 +93,8 @@ enum Command {
     },
     /// Convert many records in parallel: directories, NDJSON files (or - for stdin), record files.
     Batch {
+        /// Record files, directories of them (read recursively), NDJSON files (.ndjson, .jsonl:
+        /// one record a line), or `-` for NDJSON on standard input.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
         #[command(flatten)]
@@ -139,17 +141,19 @@ enum Command {
         /// Job counts to measure batch throughput at.
         #[arg(long, default_value = "1,2", value_delimiter = ',')]
         jobs: Vec<usize>,
+        /// Directory holding the bundled fonts (default: found next to the binary).
         #[arg(long, value_name = "DIR")]
         font_dir: Option<PathBuf>,
     },
     /// Serve the local web page: fill in a form or drop record files, preview, download.
     Serve {
         /// Address to listen on; other than loopback, the page is reachable from other machines.
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT", value_parser = listen_addr)]
         addr: std::net::SocketAddr,
         /// Directory of user templates (*.toml), offered beside the built-in ones.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Directory holding the bundled fonts (default: found next to the binary).
         #[arg(long, value_name = "DIR")]
         font_dir: Option<PathBuf>,
         /// Largest upload, in megabytes.
@@ -175,13 +179,18 @@ enum Command {
     /// from GB/T 9704-2012 (the 发文字号's form, attachment names), with positions.
     /// With --template, also what that template's format refuses or says of the record
     /// (a 令号 outside the 命令 format, an order's mark without 令, …), as convert would.
-    /// Exit 0 when every record is valid and clean, 1 otherwise.
+    /// Exit 1 when a record is invalid or its template's format refuses it; notes alone exit 0
+    /// (1 with --strict), so that scripts can tell them apart.
     Check {
+        /// Record files (.json, .yaml, .yml, .toml).
         #[arg(required = true, value_name = "RECORD")]
         records: Vec<PathBuf>,
         /// The template the records are meant for (a built-in name or a .toml file).
         #[arg(long, value_name = "NAME|FILE")]
         template: Option<String>,
+        /// Notes (punctuation, GB/T 9704 forms) fail the check too (exit 1).
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -189,6 +198,27 @@ enum Command {
 enum TemplatesAction {
     /// Print a built-in template's TOML.
     Show { name: String },
+}
+
+/// `--addr`: an IP address and port, or a host name ("localhost:9000") resolved to its first
+/// IPv4 address (else its first address).
+fn listen_addr(s: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<std::net::SocketAddr> = s
+        .to_socket_addrs()
+        .map_err(|e| {
+            format!("`{s}` is not HOST:PORT or IP:PORT ({e}); for example 127.0.0.1:8080")
+        })?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("`{s}` names no address"))
 }
 
 fn main() -> ExitCode {
@@ -201,7 +231,11 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> ExitCode {
     match command {
-        Command::Check { records, template } => check(&records, template.as_deref()),
+        Command::Check {
+            records,
+            template,
+            strict,
+        } => check(&records, template.as_deref(), strict),
         Command::Templates { action } => templates(action),
         Command::Bench {
             records,
@@ -542,12 +576,13 @@ fn bench(records: usize, chars: usize, jobs: &[usize], font_dir: Option<&Path>) 
     }
 }
 
-fn check(records: &[PathBuf], template: Option<&str>) -> ExitCode {
+fn check(records: &[PathBuf], template: Option<&str>, strict: bool) -> ExitCode {
     let template = match template.map(Template::load).transpose() {
         Ok(t) => t,
         Err(e) => return usage_error(&e),
     };
-    let mut problems = 0usize;
+    // Invalid records and refusals (exit 1), and records with notes only (exit 0 unless strict).
+    let (mut failed, mut noted) = (0usize, 0usize);
     for path in records {
         let loaded =
             bulletin::panics::catch(|| load_record(path, false).map_err(|e| e.to_string()))
@@ -556,7 +591,7 @@ fn check(records: &[PathBuf], template: Option<&str>) -> ExitCode {
         match loaded {
             Err(e) => {
                 eprintln!("error: {e}");
-                problems += 1;
+                failed += 1;
             }
             Ok(article) => {
                 let spots = article.punctuation_spots();
@@ -569,14 +604,18 @@ fn check(records: &[PathBuf], template: Option<&str>) -> ExitCode {
                         s.describe()
                     );
                 }
-                let official = bulletin::gb_t_9704_findings(&article, template.as_ref());
+                let (official, refused) = bulletin::check_findings(&article, template.as_ref());
                 for s in &official {
                     say!("{}: {s}", path.display());
                 }
-                if spots.is_empty() && official.is_empty() {
+                if let Some(refused) = &refused {
+                    say!("{}: {refused}", path.display());
+                    failed += 1;
+                }
+                if spots.is_empty() && official.is_empty() && refused.is_none() {
                     say!("{}: ok", path.display());
-                } else {
-                    problems += 1;
+                } else if !spots.is_empty() || !official.is_empty() {
+                    noted += 1;
                     if !spots.is_empty() {
                         say!(
                             "{}: {} punctuation problems in Chinese text; correct them with --normalize-punctuation",
@@ -595,7 +634,7 @@ fn check(records: &[PathBuf], template: Option<&str>) -> ExitCode {
             }
         }
     }
-    if problems > 0 {
+    if failed > 0 || (strict && noted > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -691,7 +691,7 @@ print(json.dumps({"names": names, "widths": widths, "suffix": "".join(c["text"] 
 fn check_names_a_document_number_in_the_wrong_form() {
     let case = root().join("tests/fixtures/cases/doc-number-brackets.json");
     let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .arg("check")
+        .args(["check", "--strict"])
         .arg(&case)
         .output()
         .unwrap();
@@ -1831,7 +1831,7 @@ fn special_formats_are_listed_and_their_examples_check_clean() {
     let path = dir.join("order.json");
     std::fs::write(&path, record.to_string()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .arg("check")
+        .args(["check", "--strict"])
         .arg(&path)
         .output()
         .unwrap();

@@ -683,7 +683,7 @@ for k, v in sorted(seen.items()):
         .unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).contains("写林， “林”"));
     let check = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .arg("check")
+        .args(["check", "--strict"])
         .arg(&record)
         .output()
         .unwrap();

@@ -440,8 +440,17 @@ pub fn read_record_text(path: &Path) -> Result<(String, RecordFormat), RecordErr
         message,
     };
     // A missing path is said as such, whatever its name.
-    if let Err(e) = std::fs::metadata(path) {
-        return Err(error(format!("cannot read the file: {e}")));
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(error("no such file".into()))
+        }
+        Err(e) => return Err(error(format!("cannot read the file: {e}"))),
+        Ok(m) if m.is_dir() => {
+            return Err(error(
+                "this is a directory; convert takes record files — convert a directory's records with `bulletin batch DIR --out OUT`".into(),
+            ))
+        }
+        Ok(_) => {}
     }
     let format = RecordFormat::from_path(path).ok_or_else(|| {
         error("unknown record format: the file name must end in .json, .yaml, .yml or .toml".into())
@@ -1659,7 +1668,7 @@ mod tests {
                 r#"{"title":"T","signature":{"name":"厅","date":"3月3日"}}"#,
                 "signature.date",
             ),
-            (r#"{"title":"T","printed_date":"2025/3/3"}"#, "printed_date"),
+            (r#"{"title":"T","printed_date":"3/3/2025"}"#, "printed_date"),
             (
                 r#"{"title":"T","body":[{"type":"table","rows":[["a","b"],["c"]]}]}"#,
                 "body[0].rows[1]",
