@@ -441,9 +441,6 @@ pub fn read_record_text(path: &Path) -> Result<(String, RecordFormat), RecordErr
     };
     // A missing path is said as such, whatever its name.
     match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(error("no such file".into()))
-        }
         Err(e) => return Err(error(format!("cannot read the file: {e}"))),
         Ok(m) if m.is_dir() => {
             return Err(error(
