@@ -329,13 +329,7 @@ pub(super) fn recognise(body: &mut Vec<Value>, organ: Option<&str>) -> Option<Of
         for j in k + 1..n {
             cc.push_str(at(j).unwrap_or_default());
         }
-        parts.cc = cc
-            .trim_end_matches('。')
-            .split(['，', '、', ','])
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .collect();
+        parts.cc = split_names(&cc);
         n = k;
     }
     if minutes {

@@ -174,7 +174,6 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
         format!("the package names `{main}` as its document, but has no such part")
     })?;
     let mut package = Package::default();
-    let package_symbols;
     {
         let mut walker = Walker {
             reader: Reader::from_reader(document.as_slice()),
@@ -188,13 +187,10 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
             cell_props: None,
             alt: (None, false),
             alternates: Vec::new(),
-            unknown_symbols: Vec::new(),
         };
         walker.reader.config_mut().check_end_names = true;
         walker.body()?;
-        package_symbols = std::mem::take(&mut walker.unknown_symbols);
     }
-    package.unknown_symbols = package_symbols;
     for (kind, count) in [
         ("/comments", &mut package.comments),
         ("/footnotes", &mut package.footnotes),
@@ -577,8 +573,6 @@ struct Walker<'a, 'z> {
     alt: (Option<String>, bool),
     /// For each `mc:AlternateContent` open: whether one of its alternatives has been read.
     alternates: Vec<bool>,
-    /// `w:sym` characters of symbol fonts with no Unicode equivalent known here: (font, code).
-    pub unknown_symbols: Vec<(String, String)>,
 }
 
 /// What a paragraph's properties say (`w:pPr`).
@@ -620,6 +614,40 @@ impl<'a, 'z> Walker<'a, 'z> {
                 Event::End(e) if e.local_name().as_ref() == b"sdtPr" => return Ok(toc),
                 _ => {}
             }
+        }
+    }
+
+    /// An element that may wrap content in a body or a paragraph alike: a tracked deletion
+    /// (skipped) or insertion, markup compatibility's alternatives (see
+    /// [`Walker::take_alternative`]). Whether the caller goes on into it (reading its content,
+    /// to its end tag); an element of no such kind is gone into too.
+    fn enter(&mut self, e: &BytesStart) -> Result<bool, String> {
+        let skip = match e.local_name().as_ref() {
+            b"del" | b"moveFrom" => {
+                self.package.deletions += 1;
+                true
+            }
+            b"ins" | b"moveTo" => {
+                self.package.insertions += 1;
+                false
+            }
+            b"AlternateContent" => {
+                self.alternates.push(false);
+                false
+            }
+            b"Choice" | b"Fallback" => !self.take_alternative(e),
+            _ => false,
+        };
+        if skip {
+            self.skip(e)?;
+        }
+        Ok(!skip)
+    }
+
+    /// The end of an element [`Walker::enter`] went into.
+    fn leave(&mut self, e: &quick_xml::events::BytesEnd) {
+        if e.local_name().as_ref() == b"AlternateContent" {
+            self.alternates.pop();
         }
     }
 
@@ -704,10 +732,6 @@ impl<'a, 'z> Walker<'a, 'z> {
                         items.push(Item::Table(table));
                         items.extend(boxes);
                     }
-                    b"del" | b"moveFrom" => {
-                        self.package.deletions += 1;
-                        self.skip(&e)?;
-                    }
                     b"sectPr" | b"sdtEndPr" | b"tblPr" | b"tblGrid" => self.skip(&e)?,
                     // A content control: its properties say whether it is a table of contents.
                     b"sdtPr" => toc_next = self.is_toc_control()?,
@@ -716,32 +740,19 @@ impl<'a, 'z> Walker<'a, 'z> {
                         self.package.toc_controls += 1;
                         self.skip(&e)?;
                     }
-                    b"Choice" | b"Fallback" => {
-                        if self.take_alternative(&e) {
+                    b"tcPr" => self.cell_props = Some(self.cell_properties()?),
+                    _ => {
+                        if self.enter(&e)? {
                             open += 1;
-                        } else {
-                            self.skip(&e)?;
                         }
                     }
-                    b"AlternateContent" => {
-                        self.alternates.push(false);
-                        open += 1;
-                    }
-                    b"ins" | b"moveTo" => {
-                        self.package.insertions += 1;
-                        open += 1;
-                    }
-                    b"tcPr" => self.cell_props = Some(self.cell_properties()?),
-                    _ => open += 1,
                 },
                 Event::End(e) => {
                     if open == 0 && e.local_name().as_ref() == end {
                         self.depth -= 1;
                         return Ok(items);
                     }
-                    if e.local_name().as_ref() == b"AlternateContent" {
-                        self.alternates.pop();
-                    }
+                    self.leave(&e);
                     open = open.saturating_sub(1);
                 }
                 _ => {}
@@ -912,25 +923,6 @@ impl<'a, 'z> Walker<'a, 'z> {
                         }
                     }
                     b"delText" | b"instrText" | b"footnotePr" => self.skip(&e)?,
-                    b"Choice" | b"Fallback" => {
-                        if self.take_alternative(&e) {
-                            open += 1;
-                        } else {
-                            self.skip(&e)?;
-                        }
-                    }
-                    b"AlternateContent" => {
-                        self.alternates.push(false);
-                        open += 1;
-                    }
-                    b"del" | b"moveFrom" => {
-                        self.package.deletions += 1;
-                        self.skip(&e)?;
-                    }
-                    b"ins" | b"moveTo" => {
-                        self.package.insertions += 1;
-                        open += 1;
-                    }
                     b"txbxContent" => {
                         let items = self.blocks(b"txbxContent")?;
                         // A 版记 set in a frame at the page's foot is the document's own part.
@@ -945,9 +937,12 @@ impl<'a, 'z> Walker<'a, 'z> {
                         }
                     }
                     _ => {
-                        // Some writers give an empty element an end tag (`<a:blip …></a:blip>`).
-                        self.leaf(&e, &mut para, &mut fields, shown)?;
-                        open += 1;
+                        if self.enter(&e)? {
+                            // Some writers give an empty element an end tag
+                            // (`<a:blip …></a:blip>`).
+                            self.leaf(&e, &mut para, &mut fields, shown)?;
+                            open += 1;
+                        }
                     }
                 },
                 Event::Empty(e) => self.leaf(&e, &mut para, &mut fields, shown)?,
@@ -955,9 +950,7 @@ impl<'a, 'z> Walker<'a, 'z> {
                     if open == 0 && e.local_name().as_ref() == b"p" {
                         break;
                     }
-                    if e.local_name().as_ref() == b"AlternateContent" {
-                        self.alternates.pop();
-                    }
+                    self.leave(&e);
                     open = open.saturating_sub(1);
                 }
                 _ => {}
@@ -1017,7 +1010,7 @@ impl<'a, 'z> Walker<'a, 'z> {
                 let code = attr(e, b"char").unwrap_or_default();
                 match symbol(&font, &code) {
                     Some(c) => para.text.push(c),
-                    None => self.unknown_symbols.push((font, code)),
+                    None => self.package.unknown_symbols.push((font, code)),
                 }
             }
             b"fldChar" => match attr(e, b"fldCharType").as_deref() {
