@@ -646,7 +646,7 @@ fn templates(action: Option<TemplatesAction>) -> ExitCode {
         None => {
             for name in Template::builtin_names() {
                 match Template::load(name) {
-                    Ok(t) => say!("{name}\t{}", t.description),
+                    Ok(t) => say!("{name}\t{}", t.description.get(false).unwrap_or("")),
                     Err(e) => say!("{name}\t(broken: {e})"),
                 }
             }

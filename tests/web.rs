@@ -558,6 +558,18 @@ fn templates_list_builtins_and_the_users_own() {
         1,
     );
     std::fs::write(dir.join("office.toml"), own).expect("write");
+    // A template made from a built-in one gives its own names, in one language or both;
+    // the base's are not inherited.
+    std::fs::write(
+        dir.join("huiyi.toml"),
+        "extends = \"jiyao\"\nname = \"huiyi\"\ntitle = \"局务会议纪要\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("plain.toml"),
+        "extends = \"gongwen\"\nname = \"plain\"\n",
+    )
+    .expect("write");
     std::fs::write(dir.join("broken.toml"), "name = ").expect("write");
     let server = Server::start("templates", &["--templates", dir.to_str().expect("path")]);
     let list = server.get("/api/templates").json();
@@ -582,9 +594,31 @@ fn templates_list_builtins_and_the_users_own() {
             ("xinhan", "official", true),
             ("mingling", "official", true),
             ("jiyao", "official", true),
-            ("office", "news", false)
+            ("huiyi", "official", false),
+            ("office", "news", false),
+            ("plain", "official", false)
         ]
     );
+    let titles: Vec<String> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|t| format!("{}|{}|{}", t["name"], t["title"]["zh"], t["title"]["en"]))
+        .collect();
+    for want in [
+        r#""gongwen"|"公文（GB/T 9704）"|"Official document (GB/T 9704)""#,
+        r#""bulletin"|"新闻稿（A4）"|"News article (A4)""#,
+        r#""huiyi"|"局务会议纪要"|"局务会议纪要""#,
+        r#""plain"|"plain"|"plain""#,
+    ] {
+        assert!(titles.iter().any(|t| t == want), "{want} not in {titles:?}");
+    }
+    let gongwen = &list[1];
+    assert!(gongwen["description"]["zh"]
+        .as_str()
+        .is_some_and(|d| d.contains("GB/T 9704-2012")));
+    assert_eq!(list[8]["name"], "plain");
+    assert_eq!(list[8]["description"]["zh"], "", "{}", list[8]);
     // The user template converts like a built-in one.
     let answer = server.post_json(
         "/api/preview",
@@ -1404,7 +1438,7 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
     assert_eq!(seen["zipName"], "batch-bulletin.zip");
     assert_eq!(
         seen["uploadStatus"],
-        "1 converted, 1 failed: see bulletin-report.json in the ZIP."
+        "1 converted, 1 failed (see below, and bulletin-report.json in the ZIP)."
     );
     let zip = std::fs::read(out.join("batch.zip")).expect("zip");
     let names = zip_entries(&zip);
@@ -1498,4 +1532,327 @@ fn the_preview_refuses_what_the_format_does_not_print_and_warns_as_check_does() 
         warnings.contains("doc_number") && warnings.contains("〔2025〕"),
         "{warnings}"
     );
+}
+
+/// Screenshots of the clerk's test that docs/使用说明.md shows (scripts/screenshots).
+const GUIDE_SHOTS: [&str; 5] = [
+    "guide-form.png",
+    "guide-restored.png",
+    "guide-official.png",
+    "guide-errors.png",
+    "guide-upload.png",
+];
+
+#[test]
+fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
+    let browser_dir = root().join("tests/browser");
+    let usable = Path::new("/usr/bin/chromium").exists()
+        && browser_dir.join("node_modules/playwright-core").exists()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !common::checker("chromium + node + playwright-core", usable) {
+        return;
+    }
+    let server = Server::start("clerk", &[]);
+    let out = fresh_dir("web", "clerk-out");
+    let batch = out.join("月度稿件.ndjson");
+    std::fs::write(
+        &batch,
+        "{\"title\":\"第一篇\",\"id\":\"first\",\"url\":\"https://www.example.gov.cn/first.html\",\"body\":\"正文一。\"}\n{\"title\":\"第二篇\",\"url\":\"ftp://bad\"}\n",
+    )
+    .expect("write batch");
+    let not_an_image = out.join("扫描件.pdf");
+    std::fs::write(
+        &not_an_image,
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+    )
+    .expect("write pdf");
+    let result = Command::new("node")
+        .arg(browser_dir.join("clerk.mjs"))
+        .arg(format!("http://{}/", server.addr))
+        .arg(root().join("examples/images/process.png"))
+        .arg(&not_an_image)
+        .arg(&batch)
+        .arg(&out)
+        .output()
+        .expect("node runs");
+    assert!(
+        result.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON summary");
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+
+    // Template names in Chinese, in English when switched; a description in Chinese.
+    let names = seen["templateNames"].to_string();
+    for name in [
+        "新闻稿（A4）",
+        "宣传单（A5）",
+        "公文（GB/T 9704）",
+        "纪要（GB/T 9704 纪要格式）",
+    ] {
+        assert!(names.contains(name), "{name} not in {names}");
+    }
+    assert!(!names.contains("\"gongwen\""), "{names}");
+    assert!(seen["templateNamesEn"]
+        .to_string()
+        .contains("Official document (GB/T 9704)"));
+    assert!(s(&seen["templateDescription"]).contains("二维码"), "{seen}");
+
+    // The tabs by keyboard.
+    assert_eq!(
+        seen["tabsRight"],
+        serde_json::json!({"focused": "tab-upload", "selected": "true", "uploadShown": true})
+    );
+    assert_eq!(seen["tabsLeft"], "tab-form true");
+
+    // Dates as people write them, and what was understood.
+    assert_eq!(seen["understood"], "理解为 2025-02-18 18:03");
+    assert_eq!(seen["zoomHint"], "点击页面（或按回车键）放大或缩小");
+    assert_eq!(seen["zoomedByKey"], true);
+    assert_eq!(
+        seen["previewLive"],
+        serde_json::json!({"asideLive": null, "statusRole": "status"})
+    );
+
+    // File names from the title and the 发文字号; one status line, not a growing one.
+    assert_eq!(
+        seen["newsPdfName"],
+        "关于做好春节期间安全生产工作的通知.pdf"
+    );
+    assert_eq!(seen["officialPdfName"], "某应急发〔2025〕12号.pdf");
+    assert_eq!(
+        seen["downloadStatus"],
+        "已下载 关于做好春节期间安全生产工作的通知.docx。"
+    );
+
+    // The reload asked first, then restored the draft exactly, and said so.
+    assert_eq!(seen["dialogs"][0], "beforeunload", "{}", seen["dialogs"]);
+    assert!(
+        s(&seen["restoredText"]).contains("已恢复上次的草稿"),
+        "{seen}"
+    );
+    assert_eq!(seen["restoredSame"], true);
+
+    // The official template shows no news-only field and explains 发文机关 for itself.
+    assert_eq!(seen["officialHides"], serde_json::json!([]));
+    assert!(
+        s(&seen["issuerLabel"]).contains("不打印"),
+        "{}",
+        seen["issuerLabel"]
+    );
+
+    // 保存记录 then 打开记录: the same form, the dates now in the record's own form.
+    assert_eq!(seen["recordName"], "某应急发〔2025〕12号.zip");
+    assert_eq!(seen["clearedTitle"], "");
+    let differs = seen["reopenedDiffers"].as_array().expect("list");
+    let mut fields: Vec<(String, String)> = differs
+        .iter()
+        .map(|d| (s(&d["field"]), s(&d["reopened"])))
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            ("printed_date".to_owned(), "2025-02-18".to_owned()),
+            ("published".to_owned(), "2025-02-18 18:03".to_owned()),
+            ("signature.date".to_owned(), "2025-02-18".to_owned()),
+        ],
+        "{differs:?}"
+    );
+    assert_eq!(seen["reopenedCaption"], "图1 值班流程");
+    assert!(s(&seen["recordStatus"]).contains("已打开"), "{seen}");
+    let record = zip_entry(
+        &std::fs::read(out.join("saved-record.zip")).expect("saved"),
+        "某应急发〔2025〕12号.json",
+    );
+    let record: serde_json::Value = serde_json::from_slice(&record).expect("record JSON");
+    assert_eq!(record["signature"]["date"], "2025-02-18");
+    assert_eq!(record["signature"]["sealed"], false);
+    assert_eq!(record["secrecy_period"], "1年");
+
+    // Every message provoked is Chinese and sits at its field.
+    let messages = &seen["messages"];
+    assert_eq!(messages["emptySignatureDate"], "请填写成文日期");
+    assert_eq!(
+        messages["pdfaWithoutDate"],
+        "归档用 PDF/A 须有日期：请填写发布时间，或不勾选“归档用 PDF/A”"
+    );
+    assert!(
+        s(&messages["pdfaMissingChar"]).starts_with("归档用 PDF/A 不允许没有字体的字符")
+            && s(&messages["pdfaMissingChar"]).contains("𠀀"),
+        "{messages}"
+    );
+    assert_eq!(
+        messages["pdfAsImage"],
+        "扫描件.pdf: 图片须为 PNG 或 JPEG 格式"
+    );
+    assert_eq!(messages["pdfAsImageLater"], messages["pdfAsImage"]);
+    assert!(
+        s(&messages["longId"]).starts_with("文件名太长（201 字节）"),
+        "{messages}"
+    );
+    assert_eq!(messages["emptyTitle"], "请填写标题");
+    assert_eq!(seen["focusedAfterError"], "title");
+    for text in seen["errorTexts"].as_array().expect("errors") {
+        let text = s(text);
+        assert!(
+            text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                && !text.contains('`')
+                && !text.contains("--"),
+            "not plain Chinese: {text}"
+        );
+    }
+
+    // The failed record of an upload is listed on the page, in Chinese.
+    assert_eq!(seen["zipName"], "月度稿件-bulletin.zip");
+    assert!(
+        s(&seen["uploadStatus"]).starts_with("已转换 1 篇，1 篇失败"),
+        "{seen}"
+    );
+    let failures = seen["uploadFailures"].to_string();
+    assert!(
+        failures.contains("月度稿件.ndjson 第 2 行")
+            && failures.contains("网址应以 http:// 或 https:// 开头"),
+        "{failures}"
+    );
+
+    // Nothing wider than the window at 1366×768 or at 390 px.
+    for size in ["laptop", "phone"] {
+        let layout = &seen["layout"][size];
+        assert!(
+            layout["scrollWidth"].as_u64() <= layout["innerWidth"].as_u64(),
+            "{size}: {layout}"
+        );
+    }
+    assert_eq!(seen["consoleErrors"], serde_json::json!([]));
+    for shot in GUIDE_SHOTS {
+        assert!(
+            std::fs::metadata(out.join(shot)).is_ok_and(|m| m.len() > 10_000),
+            "{shot}"
+        );
+    }
+    if let Some(keep) = std::env::var_os("BULLETIN_SCREENSHOTS") {
+        for shot in GUIDE_SHOTS
+            .iter()
+            .chain(&["page-laptop.png", "page-phone.png"])
+        {
+            let _ = std::fs::copy(out.join(shot), Path::new(&keep).join(shot));
+        }
+    }
+    std::fs::remove_dir_all(&out).ok();
+}
+
+/// 保存记录 and 打开记录 over HTTP: the form becomes a record file `convert` reads (dates in
+/// the record's form), a record of any format opens back into the form's fields, and a record
+/// that cannot be converted is refused in the record's own words, naming the field.
+#[test]
+fn records_are_saved_from_the_form_and_opened_back_into_it() {
+    let server = Server::start("records", &[]);
+    let dir = fresh_dir("web", "records-files");
+    let form = serde_json::json!({
+        "template": "gongwen",
+        "record": {"title": "关于开展安全检查的通知", "doc_number": "某发〔2025〕3号",
+                   "published": "2025/3/3", "signature": {"name": "某局", "date": "2025年3月3日", "sealed": false}},
+        "body": "一、检查内容\n\n全面检查。",
+    });
+    let saved = server.post_json("/api/record", &form);
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert!(
+        saved
+            .header("content-disposition")
+            .is_some_and(|d| d.contains("%E6%9F%90%E5%8F%91%E3%80%942025%E3%80%953%E5%8F%B7.json")),
+        "named from the 发文字号: {:?}",
+        saved.header("content-disposition")
+    );
+    let record = saved.json();
+    assert_eq!(record["published"], "2025-03-03");
+    assert_eq!(record["signature"]["date"], "2025-03-03");
+    assert_eq!(record["body"][0]["type"], "heading");
+    // `convert` reads it.
+    let path = dir.join("saved.json");
+    std::fs::write(&path, &saved.body).expect("write");
+    let converted = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args([
+            "convert",
+            path.to_str().expect("path"),
+            "--template",
+            "gongwen",
+            "--formats",
+            "pdf",
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("convert");
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+
+    // It opens back into the form, and so does a YAML record.
+    let opened = server.post("/api/import?name=saved.json", &saved.body);
+    assert_eq!(opened.status, 200, "{}", opened.text());
+    let answer = opened.json();
+    assert_eq!(answer["format"], "document");
+    assert_eq!(answer["fields"]["signature.sealed"], false);
+    assert_eq!(answer["fields"]["doc_number"], "某发〔2025〕3号");
+    assert_eq!(answer["body"], "一、检查内容\n\n全面检查。");
+    let yaml = std::fs::read(root().join("examples/official-request.yaml")).expect("example");
+    let opened = server
+        .post("/api/import?name=official-request.yaml", &yaml)
+        .json();
+    assert_eq!(opened["fields"]["signer"], "赵世德");
+    assert_eq!(
+        opened["fields"]["attachments"],
+        "草原生态环境监测能力建设项目清单"
+    );
+    assert!(opened["body"]
+        .as_str()
+        .is_some_and(|b| b.ends_with("妥否，请批示。")));
+
+    // A record that cannot be converted, and a ZIP of two, are refused.
+    let bad = server.post(
+        "/api/import?name=bad.json",
+        br#"{"title": "t", "published": "2025-02-30"}"#,
+    );
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.text().contains("bad.json")
+            && bad.text().contains("published")
+            && bad.text().contains("not a real calendar date"),
+        "{}",
+        bad.text()
+    );
+    let two = zip_of(&[
+        ("a.json", br#"{"title": "a"}"#),
+        ("b.json", br#"{"title": "b"}"#),
+    ]);
+    let refused = server.post("/api/import?name=two.zip", &two);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("holds 2 records; the form takes one"),
+        "{}",
+        refused.text()
+    );
+
+    // A batch's failures come back in a header, for the page to list.
+    let batch = b"{\"title\":\"a\",\"id\":\"a\"}\n{\"title\":\"b\",\"url\":\"ftp://x\"}\n";
+    let answer = server.post(
+        "/api/batch?name=two.ndjson&template=bulletin&formats=pdf",
+        batch,
+    );
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let header = answer
+        .header("x-bulletin-failures")
+        .expect("failures header");
+    assert!(
+        header.starts_with("%5B%7B") && header.contains("two.ndjson"),
+        "{header}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

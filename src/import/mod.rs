@@ -49,6 +49,9 @@ pub struct ImportedRecord {
     pub copy_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<String>,
+    /// 保密期限, printed after 密级 with "★" (GB/T 9704-2012 7.2.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrecy_period: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub urgency: Option<String>,
     /// 发文字号, 签发人, 主送机关 of an official document (see [`official`]).
@@ -83,6 +86,98 @@ pub struct ImportedRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub printed_date: Option<String>,
     pub body: Vec<serde_json::Value>,
+}
+
+impl ImportedRecord {
+    /// A bulletin record (already validated, as a JSON value of any of its formats) in this
+    /// shape, as the web page's form is filled from it: a field given as a string or a list
+    /// becomes the one this shape has (`issuer_mark`, `cc` and attendance lists one entry a
+    /// line; `channel` split at `>`), and a body given as a string its paragraphs (blank
+    /// lines between them, as README's record reference says).
+    pub fn from_record(value: &serde_json::Value) -> ImportedRecord {
+        use serde_json::Value;
+        let text = |key: &str| match value.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let list = |v: Option<&Value>, split: &dyn Fn(&str) -> Vec<String>| match v {
+            Some(Value::String(s)) => split(s),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let by_line = |s: &str| -> Vec<String> {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let whole = |s: &str| -> Vec<String> { vec![s.to_owned()] };
+        let by_step = |s: &str| -> Vec<String> {
+            s.split(['>', '＞'])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let attendance = value.get("attendance").map(|a| {
+            let mut out = serde_json::Map::new();
+            for key in ["present", "on_leave", "observers"] {
+                let names = list(a.get(key), &by_line);
+                if !names.is_empty() {
+                    out.insert(key.into(), Value::from(names));
+                }
+            }
+            Value::Object(out)
+        });
+        let body = match value.get("body") {
+            Some(Value::Array(blocks)) => blocks.clone(),
+            Some(Value::String(s)) => s
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| serde_json::json!({"type": "paragraph", "text": p}))
+                .collect(),
+            _ => Vec::new(),
+        };
+        ImportedRecord {
+            id: text("id").unwrap_or_default(),
+            title: text("title").unwrap_or_default(),
+            subtitle: text("subtitle"),
+            channel: list(value.get("channel"), &by_step),
+            published: text("published"),
+            source: text("source"),
+            author: text("author"),
+            issuer: text("issuer"),
+            issuer_mark: list(value.get("issuer_mark"), &by_line),
+            copy_number: text("copy_number"),
+            classification: text("classification"),
+            secrecy_period: text("secrecy_period"),
+            urgency: text("urgency"),
+            doc_number: text("doc_number"),
+            signer: text("signer"),
+            order_number: text("order_number"),
+            recipients: text("recipients"),
+            url: text("url"),
+            language: text("language").unwrap_or_default(),
+            attachments: value
+                .get("attachments")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            signature: value.get("signature").cloned(),
+            note: text("note"),
+            attendance,
+            cc: list(value.get("cc"), &whole),
+            printed_by: text("printed_by"),
+            printed_date: text("printed_date"),
+            body,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -448,6 +543,7 @@ fn assemble(mut found: Found, id: String, options: &ImportOptions) -> Result<Imp
         issuer_mark: found.issuer_mark,
         copy_number: found.copy_number,
         classification: found.classification,
+        secrecy_period: None,
         urgency: found.urgency,
         signer: found.signer,
         order_number,

@@ -17,6 +17,11 @@ pub struct Timestamp {
 impl Timestamp {
     pub fn parse(s: &str) -> Result<Timestamp, String> {
         let s = s.trim();
+        if s.is_empty() {
+            return Err(
+                "the date is empty; give one, e.g. \"2025-02-18\" or \"2025年2月18日\"".into(),
+            );
+        }
         // Dates as people write them ("2025年2月18日", "2025/2/18", "2025-2-18 9:30",
         // "2025-02-18T18:03"), read as the form below.
         let written = as_written(s);
@@ -222,6 +227,14 @@ mod tests {
     fn non_ascii_in_the_date_is_an_error_not_a_panic() {
         for text in ["202é0-02-18", "2025-0é-18", "2025-02-1é", "２０２５-02-18"] {
             assert!(Timestamp::parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_empty_date_is_called_empty_not_malformed() {
+        for text in ["", "  ", "\u{3000}"] {
+            let e = Timestamp::parse(text).unwrap_err();
+            assert!(e.starts_with("the date is empty"), "{text:?}: {e}");
         }
     }
 

@@ -67,6 +67,27 @@ impl Glyph for PdfGlyph<'_> {
     }
 }
 
+/// PDF/A's refusal of characters no bundled font has (ISO 19005-2 6.2.11.4: every glyph
+/// shown comes from an embedded font), naming them.
+pub fn pdfa_missing_chars(missing: &[char]) -> String {
+    format!(
+        "PDF/A allows no character without a font, and no bundled font has these: {}; \
+         remove them or convert without --pdfa",
+        crate::char_list(missing)
+    )
+}
+
+/// PDF/A's refusal of an undated document (its metadata needs a creation date, ISO 19005-2
+/// 6.6.2), in the record's terms; `None` when the record has a date
+/// ([`super::document_date`]).
+pub fn pdfa_undated(article: &Article) -> Option<String> {
+    super::document_date(article).is_none().then(|| {
+        "PDF/A needs a document date: give the record `published` (or, for an official \
+         document, `signature.date` or `printed_date`)"
+            .to_owned()
+    })
+}
+
 /// Writes the PDF. `pdfa` asks for PDF/A (2b, or 2a when tagged); `tagged` writes the
 /// structure tree and checks PDF/UA-1. Any violation krilla's validators find is an error,
 /// never a silently non-conforming file.
@@ -81,18 +102,10 @@ pub fn render(
         // PDF/A allows neither empty boxes nor an undated document: say so in the record's
         // terms before krilla's validator does in its own.
         if !pages.missing_chars.is_empty() {
-            let list = crate::char_list(&pages.missing_chars);
-            return Err(format!(
-                "PDF/A allows no character without a font, and no bundled font has these: {list}; \
-                 remove them or convert without --pdfa"
-            ));
+            return Err(pdfa_missing_chars(&pages.missing_chars));
         }
-        if super::document_date(article).is_none() {
-            return Err(
-                "PDF/A needs a document date: give the record `published` (or, for an official \
-                 document, `signature.date` or `printed_date`)"
-                    .into(),
-            );
+        if let Some(message) = pdfa_undated(article) {
+            return Err(message);
         }
     }
     let mut settings = SerializeSettings::default();

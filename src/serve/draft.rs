@@ -5,6 +5,7 @@
 
 use super::{query, ApiError, AppState, QueryResult};
 use crate::import::{form_text, import_bytes, ImportOptions, ImportedRecord};
+use crate::record::{ImageBase, RecordFormat};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -51,7 +52,10 @@ pub(super) async fn import(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "draft.docx".to_owned());
         state
-            .run(move |_, workspace| {
+            .run(move |state, workspace| {
+                if is_record_file(&file_name) {
+                    return record_answer(&bytes, &file_name, workspace.path(), state);
+                }
                 // Only the name's extension and stem are used; nothing is read from the path.
                 let path = workspace.path().join(&file_name);
                 let imported =
@@ -68,6 +72,136 @@ pub(super) async fn import(
         Ok(answer) => super::json_response(&answer),
         Err(e) => e.into_response(),
     }
+}
+
+/// Whether the page opens `name` as a bulletin record (打开记录) rather than importing it:
+/// `.json`, `.yaml`, `.yml`, `.toml`, or a `.zip` of one with its images (what 保存记录
+/// downloads).
+fn is_record_file(name: &str) -> bool {
+    let path = Path::new(name);
+    RecordFormat::from_path(path).is_some()
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// A record file as the form's answer. It is validated as `convert` would (a record that
+/// cannot be converted is refused with the record's own message, naming the field); its
+/// images come back with their captions.
+fn record_answer(
+    bytes: &[u8],
+    file_name: &str,
+    dir: &Path,
+    state: &AppState,
+) -> Result<DraftAnswer, ApiError> {
+    let refuse = |message: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+    let record_path = if RecordFormat::from_path(Path::new(file_name)).is_some() {
+        let path = dir.join(file_name);
+        std::fs::write(&path, bytes).map_err(|e| ApiError::internal(e.to_string()))?;
+        path
+    } else {
+        super::upload::unzip(bytes, dir, state.limits.max_body.saturating_mul(10), 1000)?;
+        let mut found = Vec::new();
+        for entry in walkdir(dir) {
+            if RecordFormat::from_path(&entry).is_some() {
+                found.push(entry);
+            }
+        }
+        match found.len() {
+            1 => found.remove(0),
+            0 => return Err(refuse(format!("{file_name} holds no record file"))),
+            n => {
+                return Err(refuse(format!(
+                    "{file_name} holds {n} records; the form takes one (convert several on the upload tab)"
+                )))
+            }
+        }
+    };
+    let shown = record_path
+        .strip_prefix(dir)
+        .map_or_else(|_| file_name.to_owned(), |p| p.display().to_string());
+    let format =
+        RecordFormat::from_path(&record_path).ok_or_else(|| ApiError::internal("not a record"))?;
+    let text = std::fs::read_to_string(&record_path)
+        .map_err(|e| refuse(format!("{shown}: the record is not UTF-8 text: {e}")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let base = record_path.parent().unwrap_or(dir);
+    let stem = record_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("article");
+    // Refused as `convert` refuses it, in the same words.
+    crate::record::parse_record_in(
+        text,
+        format,
+        Path::new(&shown),
+        stem,
+        ImageBase::Confined(base),
+    )
+    .map_err(|e| refuse(e.to_string()))?;
+    let value: Value = match format {
+        RecordFormat::Json => serde_json::from_str(text).map_err(|e| refuse(e.to_string()))?,
+        RecordFormat::Yaml => serde_norway::from_str(text).map_err(|e| refuse(e.to_string()))?,
+        RecordFormat::Toml => toml::from_str(text).map_err(|e| refuse(e.to_string()))?,
+    };
+    let record = crate::import::ImportedRecord::from_record(&value);
+    let mut pictures = Vec::new();
+    for block in &record.body {
+        if let Some(path) = block.get("path").and_then(Value::as_str) {
+            if let Ok(data) = std::fs::read(base.join(path)) {
+                pictures.push((path.to_owned(), data));
+            }
+        }
+    }
+    let mut answer = answer(crate::import::Imported {
+        record,
+        warnings: Vec::new(),
+        pictures,
+    });
+    // Pictures after the text need no marker: the form puts unplaced pictures there, in
+    // order (so the form that saved the record had none).
+    let mut n = answer.images.len();
+    while n > 0 {
+        let marker = format!("[图{n}]");
+        let Some(rest) = answer.body.trim_end().strip_suffix(&marker) else {
+            break;
+        };
+        answer.body = rest.trim_end().to_owned();
+        n -= 1;
+    }
+    // A language the form would detect itself is left to it ("自动识别"), as the form
+    // that saved the record had it.
+    let title = answer
+        .fields
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let detected = crate::import::detect_language(&format!("{title}{}", answer.body));
+    if answer.fields.get("language").and_then(Value::as_str) == Some(detected.tag()) {
+        answer.fields.remove("language");
+    }
+    Ok(answer)
+}
+
+/// Every file under `dir`, in name order.
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn answer(imported: crate::import::Imported) -> DraftAnswer {
@@ -120,6 +254,7 @@ fn answer(imported: crate::import::Imported) -> DraftAnswer {
 /// The record's fields by the form's names.
 fn fields(r: &ImportedRecord) -> Map<String, Value> {
     let mut f = Map::new();
+    let mut sealed = None;
     let mut put = |name: &str, value: Option<String>| {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             f.insert(name.to_owned(), Value::String(v));
@@ -138,6 +273,7 @@ fn fields(r: &ImportedRecord) -> Map<String, Value> {
     put("issuer_mark", Some(r.issuer_mark.join("\n")));
     put("copy_number", r.copy_number.clone());
     put("classification", r.classification.clone());
+    put("secrecy_period", r.secrecy_period.clone());
     put("urgency", r.urgency.clone());
     put("doc_number", r.doc_number.clone());
     put("signer", r.signer.clone());
@@ -184,6 +320,7 @@ fn fields(r: &ImportedRecord) -> Map<String, Value> {
             })
             .collect();
         put("signature.signers", Some(signers.join("\n")));
+        sealed = s.get("sealed").and_then(Value::as_bool);
     }
     if let Some(a) = &r.attendance {
         for key in ["present", "on_leave", "observers"] {
@@ -195,6 +332,9 @@ fn fields(r: &ImportedRecord) -> Map<String, Value> {
                 .collect();
             put(&format!("attendance.{key}"), Some(names.join("\n")));
         }
+    }
+    if let Some(sealed) = sealed {
+        f.insert("signature.sealed".into(), Value::Bool(sealed));
     }
     f
 }

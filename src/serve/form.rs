@@ -64,6 +64,19 @@ struct Prepared {
     article: Article,
     template: Template,
     warnings: Vec<String>,
+    /// The record as built from the form, before validation: what 保存记录 downloads, its
+    /// images named as [`save_images`] wrote them.
+    record: Map<String, Value>,
+    /// Dates typed in another form than the record's, with how they were read:
+    /// `("signature.date", "2025-02-18")` for "2025年2月18日".
+    understood: Vec<Note>,
+}
+
+/// A remark on one form field, shown beside it.
+#[derive(Serialize)]
+struct Note {
+    field: String,
+    message: String,
 }
 
 /// Where each body block of the built record came from, to put errors next to the right field.
@@ -79,6 +92,10 @@ struct PreviewAnswer {
     pages: usize,
     previews: Vec<String>,
     warnings: Vec<String>,
+    /// What a download would refuse, placed at its field (PDF/A without a date).
+    problems: Vec<Note>,
+    /// Dates as they were understood (see [`Prepared::understood`]).
+    understood: Vec<Note>,
 }
 
 pub(super) async fn preview(
@@ -93,13 +110,27 @@ pub(super) async fn preview(
         state
             .run(move |state, workspace| {
                 let prepared = prepare(state, request, workspace.path())?;
+                let mut problems = Vec::new();
+                if let Err(e) = pdfa_dated(&prepared) {
+                    problems.extend(e.problems.into_iter().map(|p| Note {
+                        field: p.field,
+                        message: p.message,
+                    }));
+                }
                 let article = &prepared.article;
                 let qr = qr_matrix(article)?;
                 let pages =
                     crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref())
                         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
                 let mut warnings = prepared.warnings;
-                warnings.extend(crate::missing_chars_warning(&pages.missing_chars));
+                if prepared.template.pdf.pdfa && !pages.missing_chars.is_empty() {
+                    problems.push(Note {
+                        field: "body".into(),
+                        message: crate::render::pdf::pdfa_missing_chars(&pages.missing_chars),
+                    });
+                } else {
+                    warnings.extend(crate::missing_chars_warning(&pages.missing_chars));
+                }
                 let previews = (0..pages.pages.len().min(state.limits.preview_pages))
                     .filter_map(|i| crate::render::svg::page(&pages, i, &state.fonts))
                     .collect();
@@ -108,6 +139,8 @@ pub(super) async fn preview(
                     pages: pages.pages.len(),
                     previews,
                     warnings,
+                    problems,
+                    understood: prepared.understood,
                 })
             })
             .await
@@ -134,6 +167,9 @@ pub(super) async fn convert(
         state
             .run(move |state, workspace| {
                 let prepared = prepare(state, request, workspace.path())?;
+                if format.formats().pdf {
+                    pdfa_dated(&prepared)?;
+                }
                 if format == Download::Qr && prepared.article.url.is_none() {
                     return Err(ApiError::field(
                         StatusCode::UNPROCESSABLE_ENTITY,
@@ -172,6 +208,62 @@ pub(super) async fn convert(
                         download(&wanted, single.mime(), bytes, headers)
                     }
                 })
+            })
+            .await
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /api/record`: the form as a bulletin record file (保存记录), validated as a download
+/// is: `ID.json`, or `ID.zip` holding `ID.json` and its images (`image-1.png`, …) when it has
+/// images. The page opens either back into the form (打开记录, `POST /api/import`), and
+/// `bulletin convert` or `batch` converts it.
+pub(super) async fn record(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let max_body = state.limits.max_body;
+    let result = async {
+        json_content(&headers)?;
+        let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
+        state
+            .run(move |state, workspace| {
+                let prepared = prepare(state, request, workspace.path())?;
+                let id = prepared.article.id.clone();
+                let images: Vec<String> = prepared
+                    .record
+                    .get("body")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|b| b.get("path").and_then(Value::as_str).map(str::to_owned))
+                    .collect();
+                let json = serde_json::to_vec_pretty(&Value::Object(prepared.record))
+                    .map_err(|e| ApiError::internal(e.to_string()))?;
+                if images.is_empty() {
+                    return Ok(download(
+                        &format!("{id}.json"),
+                        "application/json",
+                        json,
+                        HeaderMap::new(),
+                    ));
+                }
+                let mut files = vec![(format!("{id}.json"), json)];
+                for name in images {
+                    let bytes = std::fs::read(workspace.path().join(&name))
+                        .map_err(|e| ApiError::internal(e.to_string()))?;
+                    files.push((name, bytes));
+                }
+                let archive =
+                    crate::output::zip_archive(files, |_| true).map_err(ApiError::internal)?;
+                Ok(download(
+                    &format!("{id}.zip"),
+                    "application/zip",
+                    archive,
+                    HeaderMap::new(),
+                ))
             })
             .await
     }
@@ -340,11 +432,27 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
     if !blocks.is_empty() {
         record.insert("body".into(), Value::Array(blocks));
     }
-    let default_id = record
-        .get("url")
-        .and_then(Value::as_str)
+    // Files are named after the page's address, else the 发文字号, else the title.
+    let text_of = |key: &str| record.get(key).and_then(Value::as_str);
+    let default_id = text_of("url")
         .and_then(id_from_url)
+        .or_else(|| text_of("doc_number").and_then(id_from_text))
+        .or_else(|| text_of("title").and_then(id_from_text))
         .unwrap_or_else(|| "article".to_owned());
+    let typed_dates: Vec<(&str, String)> = [
+        ("published", text_of("published")),
+        ("printed_date", text_of("printed_date")),
+        (
+            "signature.date",
+            record
+                .get("signature")
+                .and_then(|s| s.get("date"))
+                .and_then(Value::as_str),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, typed)| Some((field, typed?.trim().to_owned())))
+    .collect();
     let text = serde_json::to_string(&record).map_err(|e| ApiError::internal(e.to_string()))?;
     let mut article = parse_record_in(
         &text,
@@ -360,6 +468,35 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
     crate::compose::unprinted_fields(&article, &template).map_err(|(field, message)| {
         ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, message)
     })?;
+    let understood = typed_dates
+        .into_iter()
+        .filter_map(|(field, typed)| {
+            let read = match field {
+                "published" => article.published.as_ref(),
+                "printed_date" => article.official.printed_date.as_ref(),
+                _ => article.official.signature.as_ref().map(|s| &s.date),
+            }?;
+            let shown = if read.utc_offset_minutes.is_some() {
+                read.to_iso()
+            } else {
+                read.to_string()
+            };
+            (shown != typed).then(|| Note {
+                field: field.to_owned(),
+                message: shown,
+            })
+        })
+        .collect::<Vec<_>>();
+    // The record keeps dates in its documented form (what 保存记录 writes).
+    for note in &understood {
+        let slot = match note.field.split_once('.') {
+            Some((outer, inner)) => record.get_mut(outer).and_then(|o| o.get_mut(inner)),
+            None => record.get_mut(&note.field),
+        };
+        if let Some(slot) = slot {
+            *slot = Value::String(note.message.clone());
+        }
+    }
     let mut warnings = crate::official_warnings(&article, &template);
     if request.options.normalize_punctuation || template.typography.normalize_punctuation {
         article.normalize_punctuation();
@@ -380,7 +517,53 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
         article,
         template,
         warnings,
+        record,
+        understood,
     })
+}
+
+/// PDF/A's refusal of an undated document, placed at the date the template prints: the
+/// 成文日期 of an official document, else 发布时间.
+fn pdfa_dated(prepared: &Prepared) -> Result<(), ApiError> {
+    if !prepared.template.pdf.pdfa {
+        return Ok(());
+    }
+    match crate::render::pdf::pdfa_undated(&prepared.article) {
+        None => Ok(()),
+        Some(message) => {
+            let field = if prepared.template.official_setup().is_some() {
+                "signature.date"
+            } else {
+                "published"
+            };
+            Err(ApiError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                field,
+                message,
+            ))
+        }
+    }
+}
+
+/// A file name from a 发文字号 or title: the characters no file system refuses, spaces as
+/// '-', at most 40 characters ("关于做好春节期间安全生产工作的通知", "内环发〔2025〕12号").
+fn id_from_text(text: &str) -> Option<String> {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_whitespace() || "/\\:*?\"<>|".contains(c) {
+            if !id.is_empty() && !id.ends_with('-') {
+                id.push('-');
+            }
+        } else if !c.is_control() {
+            id.push(c);
+        }
+        if id.chars().count() >= 40 {
+            break;
+        }
+    }
+    let id = id.trim_start_matches('.').trim_end_matches(['-', '.']);
+    let id = id.replace("..", ".");
+    (!id.is_empty()).then_some(id)
 }
 
 /// Writes the uploaded images into the request's directory; returns their file names.
@@ -401,7 +584,12 @@ fn save_images(images: &[FormImage], dir: &Path) -> Result<Vec<String>, ApiError
                     format!("image {} was not sent as base64: {e}", describe(image, i)),
                 )
             })?;
-        let name = format!("image-{}", i + 1);
+        let extension = if bytes.starts_with(b"\x89PNG") {
+            "png"
+        } else {
+            "jpg"
+        };
+        let name = format!("image-{}.{extension}", i + 1);
         std::fs::write(dir.join(&name), bytes).map_err(|e| ApiError::internal(e.to_string()))?;
         names.push(name);
     }
@@ -521,6 +709,20 @@ mod tests {
             id_from_url("https://example.gov.cn/news/a-1.shtml?x=1").as_deref(),
             Some("a-1")
         );
+    }
+
+    #[test]
+    fn file_names_come_from_a_document_number_or_title() {
+        assert_eq!(
+            id_from_text("内环发〔2025〕12号").as_deref(),
+            Some("内环发〔2025〕12号")
+        );
+        assert_eq!(id_from_text(" ../a/b: c?  d. ").as_deref(), Some("a-b-c-d"));
+        let long =
+            "关于做好二〇二五年春节和元宵节期间全市安全生产和消防安全工作的通知的补充通知再补充";
+        let id = id_from_text(long).expect("an id");
+        assert_eq!(id.chars().count(), 40);
+        assert_eq!(id_from_text("???"), None);
     }
 
     #[test]

@@ -443,6 +443,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/api/convert", post(form::convert))
         .route("/api/batch", post(upload::batch))
         .route("/api/import", post(draft::import))
+        .route("/api/record", post(form::record))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
@@ -614,11 +615,29 @@ async fn not_found() -> ApiError {
 #[derive(Serialize)]
 struct TemplateInfo<'a> {
     name: &'a str,
-    description: &'a str,
+    /// The template's `title` in Chinese and English (its `name` when it gives none).
+    title: Both<'a>,
+    /// Its `description` in Chinese and English (empty when it gives none).
+    description: Both<'a>,
     document: &'static str,
     /// The official format (`document`, `letter`, `order`, `minutes`); none for news templates.
     format: Option<&'static str>,
     builtin: bool,
+}
+
+#[derive(Serialize)]
+struct Both<'a> {
+    zh: &'a str,
+    en: &'a str,
+}
+
+impl<'a> Both<'a> {
+    fn of(text: &'a crate::template::Localized, default: &'a str) -> Both<'a> {
+        Both {
+            zh: text.get(true).unwrap_or(default),
+            en: text.get(false).unwrap_or(default),
+        }
+    }
 }
 
 async fn list_templates(State(state): State<Arc<AppState>>) -> Response {
@@ -627,7 +646,8 @@ async fn list_templates(State(state): State<Arc<AppState>>) -> Response {
         .iter()
         .map(|t| TemplateInfo {
             name: &t.name,
-            description: &t.template.description,
+            title: Both::of(&t.template.title, &t.name),
+            description: Both::of(&t.template.description, ""),
             document: match t.template.document {
                 DocumentKind::News => "news",
                 DocumentKind::Official => "official",
@@ -667,14 +687,7 @@ fn download(name: &str, mime: &'static str, bytes: Vec<u8>, extra: HeaderMap) ->
             }
         })
         .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let encoded = percent_encode(name);
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut response = (
         [
@@ -690,6 +703,20 @@ fn download(name: &str, mime: &'static str, bytes: Vec<u8>, extra: HeaderMap) ->
         .into_response();
     response.headers_mut().extend(extra);
     response
+}
+
+/// `text` with every byte but ASCII letters, digits and `-_.` written `%XX` (RFC 3986), as
+/// header values carry UTF-8 text (RFC 5987's `filename*`, `x-bulletin-failures`).
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    encoded
 }
 
 /// Query parameters shared by the conversion endpoints.

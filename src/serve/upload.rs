@@ -16,6 +16,38 @@ use std::sync::Arc;
 
 const RECORD_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "toml"];
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
+/// The first [`FAILURES_SHOWN`] failed records as the page shows them, `[{source, line,
+/// error}]` in JSON, percent-encoded (RFC 3986) to fit a header; each error cut at 400
+/// characters. The whole report is in the ZIP.
+fn failures_header(records: &[batch::RecordReport]) -> Option<axum::http::HeaderValue> {
+    #[derive(serde::Serialize)]
+    struct Failure<'a> {
+        source: &'a str,
+        line: Option<usize>,
+        error: String,
+    }
+    let failures: Vec<Failure> = records
+        .iter()
+        .filter_map(|r| {
+            let error = r.error.as_deref()?;
+            Some(Failure {
+                source: &r.source,
+                line: r.line,
+                error: error.chars().take(400).collect(),
+            })
+        })
+        .take(FAILURES_SHOWN)
+        .collect();
+    if failures.is_empty() {
+        return None;
+    }
+    let json = serde_json::to_string(&failures).ok()?;
+    super::percent_encode(&json).parse().ok()
+}
+
+/// How many failed records the page lists (the rest are counted).
+const FAILURES_SHOWN: usize = 20;
+
 /// The report's name inside the answer's ZIP.
 pub const REPORT_NAME: &str = "bulletin-report.json";
 
@@ -136,6 +168,9 @@ pub(super) async fn batch(
                     if let Ok(v) = value.to_string().parse() {
                         headers.insert(key, v);
                     }
+                }
+                if let Some(v) = failures_header(&report.records) {
+                    headers.insert("x-bulletin-failures", v);
                 }
                 let stem = Path::new(&name)
                     .file_stem()
@@ -274,7 +309,7 @@ fn shown(name: &str) -> String {
 /// bytes), two entries that would unpack to one file, or a file where another entry needs a
 /// directory are refused, naming the entry (422), and so is an archive with more than
 /// `max_records` records (413). Unpacking stops at `max_bytes` (413).
-fn unzip(
+pub(super) fn unzip(
     bytes: &[u8],
     dir: &Path,
     max_bytes: usize,

@@ -96,8 +96,15 @@ impl<'de> Deserialize<'de> for Color {
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub name: String,
+    /// What the web page lists the template as, in Chinese and English: `title = { zh =
+    /// "公文（GB/T 9704）", en = "Official document (GB/T 9704)" }`, or one string for both.
+    /// Not inherited through `extends`; without it the page shows `name`.
     #[serde(default)]
-    pub description: String,
+    pub title: Localized,
+    /// What the template is for, in the same two forms as `title` (a plain string is the
+    /// English text); `bulletin templates` lists the English. Not inherited through `extends`.
+    #[serde(default)]
+    pub description: Localized,
     /// `news` (breadcrumb, meta line, QR code) or `official` (GB/T 9704 head and tail).
     #[serde(default)]
     pub document: DocumentKind,
@@ -119,6 +126,54 @@ pub struct Template {
     /// The TOML it was read from (part of the batch's content hash).
     #[serde(skip)]
     pub source: String,
+}
+
+/// A text in Simplified Chinese and English, either possibly missing. In TOML a table
+/// `{ zh = "…", en = "…" }`, or a plain string, which serves both languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Localized {
+    pub zh: Option<String>,
+    pub en: Option<String>,
+}
+
+impl Localized {
+    /// The text in Chinese (`zh = true`) or English, else in the other language.
+    pub fn get(&self, zh: bool) -> Option<&str> {
+        let (first, second) = if zh {
+            (&self.zh, &self.en)
+        } else {
+            (&self.en, &self.zh)
+        };
+        first.as_deref().or(second.as_deref())
+    }
+}
+
+impl<'de> Deserialize<'de> for Localized {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Both {
+            zh: Option<String>,
+            en: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            One(String),
+            Both(Both),
+        }
+        match Given::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "write a text, or a table of the text in each language: { zh = \"…\", en = \"…\" }",
+            )
+        })? {
+            Given::One(text) => Ok(Localized {
+                zh: Some(text.clone()),
+                en: Some(text),
+            }),
+            Given::Both(Both { zh, en }) => Ok(Localized { zh, en }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -674,6 +729,9 @@ impl Template {
             ));
         }
         let mut merged = Template::resolve(base_text, name, depth + 1)?;
+        // The base's names describe the base, not a template made from it.
+        merged.remove("title");
+        merged.remove("description");
         merge(&mut merged, table);
         Ok(merged)
     }
@@ -1056,6 +1114,41 @@ mod tests {
         }
         let t = Template::load("bulletin").unwrap();
         assert!((t.page.width.pt() - 595.2756).abs() < 0.01);
+    }
+
+    #[test]
+    fn names_are_given_in_both_languages_and_not_inherited() {
+        for name in Template::builtin_names() {
+            let t = Template::load(name).unwrap();
+            assert!(t.title.zh.is_some() && t.title.en.is_some(), "{name}");
+            assert!(
+                t.description.zh.is_some() && t.description.en.is_some(),
+                "{name}"
+            );
+        }
+        let one = Template::from_toml(
+            "extends = \"gongwen\"\nname = \"x\"\ntitle = \"局内通知\"\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(one.title.get(true), Some("局内通知"));
+        assert_eq!(one.title.get(false), Some("局内通知"));
+        assert_eq!(one.description.get(true), None, "not the base's");
+        let zh_only = Template::from_toml(
+            "extends = \"gongwen\"\nname = \"x\"\ntitle = { zh = \"通知\" }\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(
+            zh_only.title.get(false),
+            Some("通知"),
+            "the other language stands in"
+        );
+        let wrong = Template::from_toml(
+            "extends = \"gongwen\"\nname = \"x\"\ntitle = { fr = \"avis\" }\n",
+            "x",
+        );
+        assert!(wrong.is_err_and(|e| e.contains("title") && e.contains("zh =")));
     }
 
     /// A template that `extends` a built-in one has the base's settings where it says

@@ -11,7 +11,7 @@ const TEXT = {
     channelHint: "首页 > 新闻中心 > 工作动态", published: "发布时间", source: "来源", author: "作者",
     url: "网页地址（二维码链接）", id: "文件名", idHint: "默认取网页地址的文件名",
     language: "语言", langAuto: "自动识别",
-    officialLegend: "公文要素（GB/T 9704-2012）", issuer: "发布机关（页眉；公文的发文机关）", issuerMark: "发文机关标志",
+    officialLegend: "公文要素（GB/T 9704-2012）", issuer: "发布机关（印在页眉）", issuerMark: "发文机关标志",
     copyNumber: "份号", classification: "密级", secrecyPeriod: "保密期限", urgency: "紧急程度", none: "无", note: "附注", noteHint: "如：此件公开发布",
     issuerMarkHint: "如：某某市人民政府文件（联合行文：每行一个机关）", signatureNameHint: "联合行文：每行一个机关", docNumber: "发文字号", signer: "签发人",
     recipients: "主送机关", signatureName: "署名（发文机关）", signatureDate: "成文日期",
@@ -29,13 +29,15 @@ const TEXT = {
     downloadPdf: "下载 PDF", downloadDocx: "下载 Word 文档", downloadQr: "下载二维码", downloadOfd: "下载 OFD",
     downloadZip: "全部打包下载（ZIP）",
     preview: "预览", previewEmpty: "填写标题和正文后在此显示前两页。", previewBusy: "正在排版……",
+    previewStale: "预览未更新：请先改正标出的内容。",
+    zoomHint: "点击页面（或按回车键）放大或缩小",
     previewPages: (n, shown) => shown < n ? `共 ${n} 页，显示前 ${shown} 页。` : `共 ${n} 页。`,
     pageAlt: (n) => `第 ${n} 页预览`,
     uploadIntro: "上传一个记录文件（JSON、YAML、TOML）、一个 NDJSON 批量文件（每行一篇），或一个包含记录文件及其图片的 ZIP 压缩包。转换结果和转换报告打包为 ZIP 下载。",
     dropHere: "把文件拖到这里，或点击选择文件",
     uploading: (name) => `正在转换 ${name} ……`,
     uploaded: (n, failed) => failed > 0
-      ? `已转换 ${n - failed} 篇，${failed} 篇失败，原因见压缩包中的 bulletin-report.json。`
+      ? `已转换 ${n - failed} 篇，${failed} 篇失败（原因见下，另见压缩包中的 bulletin-report.json）。`
       : `已转换 ${n} 篇，结果已下载。`,
     downloading: "正在生成……", downloaded: (name) => `已下载 ${name}。`,
     fixFields: "请先改正标出的内容。",
@@ -46,6 +48,17 @@ const TEXT = {
     draftHere: "从 Word 文稿（.docx）或保存的网页导入：拖到这里，或点击选择文件",
     importing: (name) => `正在读取 ${name} ……`,
     imported: (name) => `已从 ${name} 填入表单，请核对后下载。`,
+    issuerOfficial: "发文机关（写入文件属性，不打印；版头请填“发文机关标志”，落款请填“署名”）",
+    restored: (when) => `已恢复上次的草稿（${when}）。`,
+    clearForm: "清空表单", clearConfirm: "清空表单中的全部内容？",
+    saveRecord: "保存记录", openRecord: "打开记录",
+    recordHint: "保存为记录文件（JSON；有图片时为 ZIP），以后可在此打开继续编辑，或用 bulletin 批量转换。",
+    recordSaved: (name) => `已保存 ${name}。`, recordOpened: (name) => `已打开 ${name}。`,
+    understood: (value) => `理解为 ${value}`,
+    leaving: "表单中有尚未保存的内容，离开后草稿仍保存在本浏览器中。",
+    failure: (source, line, error) => `${source}${line ? ` 第 ${line} 行` : ""}：${error}`,
+    moreFailures: (n) => `另有 ${n} 篇失败，见 bulletin-report.json。`,
+    notSaved: "浏览器的存储空间不足，草稿中的图片未能保存（文字已保存）。",
   },
   en: {
     heading: "Print copies of articles",
@@ -55,7 +68,7 @@ const TEXT = {
     channelHint: "Home > News > Updates", published: "Published", source: "Source", author: "Author",
     url: "Page address (QR code link)", id: "File name", idHint: "Default: the page address's file name",
     language: "Language", langAuto: "Detect",
-    officialLegend: "Official document (GB/T 9704-2012)", issuer: "Issuing body (page header; issuer of official documents)", issuerMark: "Issuer mark",
+    officialLegend: "Official document (GB/T 9704-2012)", issuer: "Issuing body (printed in the page header)", issuerMark: "Issuer mark",
     copyNumber: "Copy number", classification: "Classification", secrecyPeriod: "Secrecy period", urgency: "Urgency", none: "None", note: "Note", noteHint: "e.g. 此件公开发布",
     issuerMarkHint: "e.g. 某某市人民政府文件 (red title of the first page; joint documents: one organ per line)", signatureNameHint: "Joint documents: one organ per line", docNumber: "Document number", signer: "Signed by",
     recipients: "Addressees", signatureName: "Signature (issuing body)", signatureDate: "Date written",
@@ -81,7 +94,7 @@ const TEXT = {
     dropHere: "Drop a file here, or click to choose one",
     uploading: (name) => `Converting ${name}…`,
     uploaded: (n, failed) => failed > 0
-      ? `${n - failed} converted, ${failed} failed: see bulletin-report.json in the ZIP.`
+      ? `${n - failed} converted, ${failed} failed (see below, and bulletin-report.json in the ZIP).`
       : `${n} converted; the ZIP is downloaded.`,
     downloading: "Making the file…", downloaded: (name) => `Downloaded ${name}.`,
     fixFields: "Please correct the marked fields first.",
@@ -92,11 +105,34 @@ const TEXT = {
     draftHere: "Import a Word draft (.docx) or a saved web page: drop it here, or click to choose it",
     importing: (name) => `Reading ${name}…`,
     imported: (name) => `The form is filled from ${name}; check it, then download.`,
+    issuerOfficial: "Issuing organ (in the file's properties, not printed; the head uses the issuer mark, the signature its own field)",
+    restored: (when) => `Your last draft is restored (${when}).`,
+    clearForm: "Clear the form", clearConfirm: "Clear everything in the form?",
+    saveRecord: "Save record", openRecord: "Open record",
+    recordHint: "Saves a record file (JSON; a ZIP when there are images) to open here again, or to convert with bulletin.",
+    recordSaved: (name) => `Saved ${name}.`, recordOpened: (name) => `Opened ${name}.`,
+    understood: (value) => `Read as ${value}`,
+    leaving: "The form has unsaved changes; the draft stays in this browser.",
+    failure: (source, line, error) => `${source}${line ? `, line ${line}` : ""}: ${error}`,
+    moreFailures: (n) => `${n} more failed; see bulletin-report.json.`,
+    notSaved: "The browser's storage is full: the draft's images were not kept (its text was).",
   },
 };
 
 // Server messages in plain Chinese; anything not listed is shown as the server wrote it.
+const DATE_NAMES = { published: "发布时间", "signature.date": "成文日期", printed_date: "印发日期" };
 const PLAIN_ZH = [
+  [/the date is empty/, (m, msg, field) => `请填写${DATE_NAMES[field] || "日期"}`],
+  [/PDF\/A needs a document date/, (m, msg, field) => `归档用 PDF/A 须有日期：请填写${field === "signature.date" ? "成文日期" : "发布时间"}，或不勾选“归档用 PDF/A”`],
+  [/PDF\/A allows no character without a font, and no bundled font has these: (.*); remove them/, (m) => `归档用 PDF/A 不允许没有字体的字符，以下字符没有可用字体：${m[1]}。请删去这些字符，或不勾选“归档用 PDF/A”`],
+  [/the issuing body's name is empty/, () => "请填写署名（发文机关）"],
+  [/the id is (\d+) bytes long; ids may be at most (\d+) bytes/, (m) => `文件名太长（${m[1]} 字节），最多 ${m[2]} 字节（约 ${Math.floor(m[2] / 3)} 个汉字）`],
+  [/the record's images come to more than (\d+) MB/, (m) => `图片合计超过 ${m[1]} MB 的上限，请缩小或减少图片`],
+  [/the record's images have more than (\d+) million pixels together/, (m) => `图片合计超过 ${m[1]} 百万像素的上限，请缩小或减少图片`],
+  [/claims (\d+) x (\d+) pixels; images may have at most (\d+) million/, (m) => `图片有 ${m[1]}×${m[2]} 像素，超过 ${m[3]} 百万像素的上限，请缩小（如宽 3000 像素）后重新添加`],
+  [/` is ([^;]+); images may be at most (.+)$/, (m) => `图片有 ${m[1]}，超过 ${m[2]} 的上限，请压缩后重新添加`],
+  [/holds no record file/, () => "压缩包中没有记录文件（.json .yaml .toml）"],
+  [/holds (\d+) records; the form takes one/, (m) => `压缩包中有 ${m[1]} 个记录文件，表单一次只能打开一个；多篇请在“上传记录文件”中转换`],
   [/is not a date/, () => "日期格式不对，应写作 2025-02-18 或 2025-02-18 10:30"],
   [/not a real calendar date/, () => "没有这一天，请检查日期"],
   [/impossible time of day/, () => "时间不对，请检查"],
@@ -160,6 +196,9 @@ const PLAIN_ZH = [
 ];
 
 let lang = localStorage.getItem("bulletin-lang") === "en" ? "en" : "zh";
+const DRAFT_KEY = "bulletin-draft";
+let dirty = false; // changed since the last 保存记录 (the draft itself is kept in localStorage)
+let draftTimer = null;
 let templates = [];
 let images = []; // {name, data, caption, url}
 let previewTimer = null;
@@ -169,11 +208,19 @@ let previewUrls = [];
 const $ = (selector) => document.querySelector(selector);
 const t = (key) => TEXT[lang][key];
 
-function plain(message) {
-  if (lang !== "zh") return message;
-  for (const [pattern, say] of PLAIN_ZH) {
+// English for the few server messages written for a record's author rather than for the page.
+const PLAIN_EN = [
+  [/the date is empty/, () => "Please give the date"],
+  [/PDF\/A needs a document date/, (m, msg, field) => `Archival PDF/A needs a date: fill in ${field === "signature.date" ? "Date written" : "Published"}, or untick Archival PDF/A`],
+  [/PDF\/A allows no character without a font, and no bundled font has these: (.*); remove them/, (m) => `Archival PDF/A allows no character without a font, and no bundled font has these: ${m[1]}. Remove them, or untick Archival PDF/A`],
+  [/the issuing body's name is empty/, () => "Please give the signature's issuing body"],
+];
+
+/// A server message in the page's language; `field` is the form field it is shown at.
+function plain(message, field = "") {
+  for (const [pattern, say] of lang === "zh" ? PLAIN_ZH : PLAIN_EN) {
     const m = message.match(pattern);
-    if (m) return say(m, message);
+    if (m) return say(m, message, field);
   }
   return message;
 }
@@ -192,6 +239,7 @@ function applyLanguage() {
   sw.textContent = lang === "zh" ? "English" : "中文";
   sw.lang = lang === "zh" ? "en" : "zh-Hans";
   renderImages();
+  renderTemplates();
   schedulePreview(0);
 }
 
@@ -227,9 +275,11 @@ function lines(name) {
 function formRequest() {
   const record = {};
   for (const name of ["title", "subtitle", "published", "source", "author", "issuer", "url", "id", "language"]) {
-    record[name] = value(name);
+    if (shownForFormat(name)) record[name] = value(name);
   }
-  record.channel = value("channel").split(/\s*(?:>|＞|»|›|\/|／)\s*/).filter(Boolean);
+  if (shownForFormat("channel")) {
+    record.channel = value("channel").split(/\s*(?:>|＞|»|›|\/|／)\s*/).filter(Boolean);
+  }
   if (isOfficial()) {
     for (const name of ["issuer_mark", "copy_number", "classification", "secrecy_period", "urgency", "doc_number", "signer", "order_number", "recipients", "note", "cc", "printed_by", "printed_date"]) {
       if (shownForFormat(name)) record[name] = value(name);
@@ -277,8 +327,30 @@ function formRequest() {
 // ---- errors next to their fields -------------------------------------------------------
 
 function clearErrors() {
-  for (const el of document.querySelectorAll(".error")) el.textContent = "";
+  // Errors the page found itself (a PDF given as an image) stay until that input changes.
+  for (const el of document.querySelectorAll(".error:not([data-local])")) el.textContent = "";
   for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of document.querySelectorAll(".understood")) el.remove();
+}
+
+/// Brings the first field marked wrong into view and puts the cursor in it.
+function focusFirstProblem() {
+  const input = document.querySelector('#article-form [aria-invalid="true"]');
+  if (!input) return;
+  input.scrollIntoView({ block: "center" });
+  input.focus({ preventScroll: true });
+}
+
+/// Dates typed in another form, with how they were read ("理解为 2025-02-18").
+function showUnderstood(notes) {
+  for (const note of notes || []) {
+    const target = document.querySelector(`[data-error-for="${CSS.escape(note.field)}"]`);
+    if (!target) continue;
+    const p = document.createElement("p");
+    p.className = "understood";
+    p.textContent = t("understood")(note.message);
+    target.before(p);
+  }
 }
 
 function showProblem(field, message) {
@@ -286,7 +358,7 @@ function showProblem(field, message) {
   if (!target && field === "signature") target = document.querySelector('[data-error-for="signature.name"]');
   if (!target && /^images\[\d+\]$/.test(field)) target = document.querySelector('[data-error-for="images"]');
   if (!target) return false;
-  target.textContent = plain(message);
+  target.textContent = plain(message, field);
   const input = target.parentElement.querySelector("input, textarea, select");
   if (input) input.setAttribute("aria-invalid", "true");
   return true;
@@ -368,6 +440,8 @@ async function updatePreview() {
     const answer = await response.json();
     clearErrors();
     showPages(answer);
+    for (const p of answer.problems || []) showProblem(p.field, p.message);
+    showUnderstood(answer.understood);
     status.textContent = t("previewPages")(answer.pages, answer.previews.length);
   } catch (e) {
     if (signal.aborted) return;
@@ -393,7 +467,15 @@ function showPages(answer) {
     img.alt = t("pageAlt")(i + 1);
     img.dataset.page = String(i + 1);
     img.title = t("zoomHint");
-    img.addEventListener("click", () => pages.classList.toggle("zoomed"));
+    img.tabIndex = 0;
+    const zoom = () => {
+      pages.classList.toggle("zoomed");
+      img.scrollIntoView({ block: "nearest" });
+    };
+    img.addEventListener("click", zoom);
+    img.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); zoom(); }
+    });
     const caption = document.createElement("figcaption");
     caption.textContent = `${i + 1}`;
     figure.append(img, caption);
@@ -438,6 +520,8 @@ function renderImages() {
       images.splice(i, 1);
       renderImages();
       schedulePreview();
+      dirty = true;
+      scheduleDraft();
     });
     info.append(name, caption, error);
     li.append(thumb, info, remove);
@@ -481,6 +565,8 @@ async function addImages(files) {
   }
   renderImages();
   schedulePreview(0);
+  dirty = true;
+  scheduleDraft();
 }
 
 // ---- downloads and uploads -------------------------------------------------------------
@@ -488,19 +574,28 @@ async function addImages(files) {
 async function download(kind, button) {
   clearErrors();
   const general = $("#form-error");
-  if (!checkLocally()) { general.textContent = t("fixFields"); return; }
+  const status = $("#download-status");
+  status.textContent = "";
+  if (!checkLocally()) { general.textContent = t("fixFields"); focusFirstProblem(); return; }
   button.disabled = true;
-  const status = $("#preview-status");
-  const before = status.textContent;
   status.textContent = t("downloading");
   try {
-    const response = await post(`/api/convert?format=${kind}`, formRequest());
+    const response = kind === "record"
+      ? await post("/api/record", formRequest())
+      : await post(`/api/convert?format=${kind}`, formRequest());
     const name = await save(response, `article.${kind}`);
-    status.textContent = `${before} ${t("downloaded")(name)}`;
+    if (kind === "record") {
+      dirty = false;
+      status.textContent = "";
+      $("#record-status").textContent = t("recordSaved")(name);
+    } else {
+      status.textContent = t("downloaded")(name);
+    }
   } catch (e) {
-    status.textContent = before;
+    status.textContent = "";
     if (e.answer) showError(e.answer, general);
     else general.textContent = t("network");
+    focusFirstProblem();
   } finally {
     button.disabled = false;
   }
@@ -519,7 +614,7 @@ async function importDraft(file) {
     const response = await post(`/api/import?${new URLSearchParams({ name: file.name })}`, file);
     const answer = await response.json();
     fillForm(answer);
-    status.textContent = t("imported")(file.name);
+    status.textContent = isRecordFile(file.name) ? t("recordOpened")(file.name) : t("imported")(file.name);
     for (const warning of answer.warnings) {
       const li = document.createElement("li");
       li.textContent = plain(warning);
@@ -541,8 +636,12 @@ function fillForm(answer) {
   }
   templateChanged();
   for (const el of document.querySelectorAll("#article-form [name]")) {
-    if (el.name === "template" || el.type === "file" || el.type === "checkbox" || el.name === "body") continue;
+    if (el.name === "template" || el.type === "file" || el.name === "body") continue;
     const given = answer.fields[el.name];
+    if (el.type === "checkbox") {
+      el.checked = typeof given === "boolean" ? given : el.defaultChecked;
+      continue;
+    }
     if (el.tagName === "SELECT") {
       el.value = given !== undefined && [...el.options].some((o) => o.value === given) ? given : el.options[0].value;
     } else {
@@ -558,13 +657,20 @@ function fillForm(answer) {
   });
   renderImages();
   schedulePreview(0);
+  scheduleDraft();
+}
+
+function isRecordFile(name) {
+  return /\.(json|ya?ml|toml|zip)$/i.test(name);
 }
 
 async function upload(file) {
   if (/\.(docx|doc)$/i.test(file.name)) { importDraft(file); return; }
   const status = $("#upload-status");
   const error = $("#upload-error");
+  const failures = $("#upload-failures");
   error.textContent = "";
+  failures.replaceChildren();
   status.textContent = t("uploading")(file.name);
   const query = new URLSearchParams({ name: file.name, template: $("#upload-template").value });
   try {
@@ -573,6 +679,19 @@ async function upload(file) {
     const failed = Number(response.headers.get("X-Bulletin-Failed") || 0);
     await save(response, "records-bulletin.zip");
     status.textContent = t("uploaded")(records, failed);
+    let listed = [];
+    try { listed = JSON.parse(decodeURIComponent(response.headers.get("X-Bulletin-Failures") || "[]")); } catch { listed = []; }
+    for (const f of listed) {
+      const li = document.createElement("li");
+      const message = f.error.startsWith(`${f.source}: `) ? f.error.slice(f.source.length + 2) : f.error;
+      li.textContent = t("failure")(f.source, f.line, plain(message));
+      failures.append(li);
+    }
+    if (failed > listed.length) {
+      const li = document.createElement("li");
+      li.textContent = t("moreFailures")(failed - listed.length);
+      failures.append(li);
+    }
   } catch (e) {
     status.textContent = "";
     error.textContent = e.answer ? plain(e.answer.message) : t("network");
@@ -581,17 +700,35 @@ async function upload(file) {
 
 // ---- wiring ------------------------------------------------------------------------------
 
+const TABS = [["#tab-form", "#panel-form"], ["#tab-upload", "#panel-upload"]];
+
 function showTab(which) {
-  for (const [tab, panel] of [["#tab-form", "#panel-form"], ["#tab-upload", "#panel-upload"]]) {
+  for (const [tab, panel] of TABS) {
     const active = tab === which;
     $(tab).setAttribute("aria-selected", String(active));
+    $(tab).tabIndex = active ? 0 : -1; // one tab stop for the tab list (WAI-ARIA tabs pattern)
     $(panel).hidden = !active;
   }
+}
+
+/// Arrow keys, Home and End move between the tabs and show the one reached.
+function tabKeys(e) {
+  const i = TABS.findIndex(([tab]) => $(tab) === e.target);
+  if (i < 0) return;
+  const n = TABS.length;
+  const next = { ArrowRight: (i + 1) % n, ArrowLeft: (i + n - 1) % n, Home: 0, End: n - 1 }[e.key];
+  if (next === undefined) return;
+  e.preventDefault();
+  showTab(TABS[next][0]);
+  $(TABS[next][0]).focus();
 }
 
 function templateChanged() {
   const chosen = templates.find((x) => x.name === $("#template").value);
   $("#official-fields").hidden = !isOfficial();
+  // Fields the official templates never print (breadcrumb, source, author, QR address).
+  for (const el of document.querySelectorAll("[data-news-only]")) el.hidden = isOfficial();
+  $("#issuer-label").textContent = isOfficial() ? t("issuerOfficial") : t("issuer");
   const format = officialFormat();
   for (const el of document.querySelectorAll("[data-formats]")) {
     el.hidden = !el.dataset.formats.split(" ").includes(format);
@@ -599,21 +736,106 @@ function templateChanged() {
   for (const el of document.querySelectorAll("[data-not-formats]")) {
     el.hidden = el.dataset.notFormats.split(" ").includes(format);
   }
-  $("#template-description").textContent = chosen ? chosen.description : "";
+  $("#template-description").textContent = chosen ? chosen.description[lang] : "";
   schedulePreview(0);
+}
+
+/// The template lists in the page's language: each template's own title (its name when it
+/// gives none).
+function renderTemplates() {
+  if (!templates.length) return;
+  for (const select of [$("#template"), $("#upload-template")]) {
+    const chosen = select.value;
+    select.replaceChildren(...templates.map((x) => {
+      const option = document.createElement("option");
+      option.value = x.name;
+      option.textContent = x.title[lang];
+      return option;
+    }));
+    if (chosen) select.value = chosen;
+  }
+  templateChanged();
 }
 
 async function loadTemplates() {
   const response = await fetch("/api/templates");
   templates = await response.json();
-  for (const select of [$("#template"), $("#upload-template")]) {
-    select.replaceChildren(...templates.map((x) => {
-      const option = document.createElement("option");
-      option.value = x.name;
-      option.textContent = x.name;
-      return option;
-    }));
+  renderTemplates();
+}
+
+// ---- the draft kept in the browser -------------------------------------------------------
+
+function formState() {
+  const fields = {};
+  for (const el of document.querySelectorAll("#article-form [name], #article-form input[type=checkbox]")) {
+    if (el.type === "file") continue;
+    fields[el.name || el.id] = el.type === "checkbox" ? el.checked : el.value;
   }
+  return { fields, images: images.map(({ name, data, caption }) => ({ name, data, caption })) };
+}
+
+function hasContent() {
+  return Boolean(value("title") || value("body") || images.length);
+}
+
+function saveDraft() {
+  if (!hasContent()) { localStorage.removeItem(DRAFT_KEY); return; }
+  const state = { saved: new Date().toISOString(), ...formState() };
+  try {
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(state));
+  } catch {
+    // Over the browser's quota (pictures): keep the text at least, and say so.
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({ ...state, images: [] }));
+      $("[data-error-for=images]").textContent = t("notSaved");
+    } catch { /* nothing can be kept */ }
+  }
+}
+
+function scheduleDraft() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(saveDraft, 300);
+}
+
+function restoreDraft() {
+  let state;
+  try { state = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null"); } catch { state = null; }
+  if (!state || !state.fields) return;
+  const template = state.fields.template;
+  if (templates.some((x) => x.name === template)) $("#template").value = template;
+  templateChanged();
+  for (const el of document.querySelectorAll("#article-form [name], #article-form input[type=checkbox]")) {
+    const given = state.fields[el.name || el.id];
+    if (el.type === "file" || el.name === "template" || given === undefined) continue;
+    if (el.type === "checkbox") el.checked = Boolean(given);
+    else el.value = given;
+  }
+  images = (state.images || []).map(({ name, data, caption }) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const type = bytes[0] === 0x89 ? "image/png" : "image/jpeg";
+    return { name, data, caption, url: URL.createObjectURL(new Blob([bytes], { type })) };
+  });
+  renderImages();
+  if (!hasContent()) return;
+  const when = new Date(state.saved);
+  const shown = isNaN(when) ? "" : when.toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { dateStyle: "short", timeStyle: "short" });
+  $("#restored-text").textContent = t("restored")(shown);
+  $("#restored").hidden = false;
+  schedulePreview(0);
+}
+
+function clearForm() {
+  if (!window.confirm(t("clearConfirm"))) return;
+  $("#article-form").reset();
+  for (const image of images) URL.revokeObjectURL(image.url);
+  images = [];
+  renderImages();
+  localStorage.removeItem(DRAFT_KEY);
+  $("#restored").hidden = true;
+  dirty = false;
+  clearErrors();
+  $("#pages").replaceChildren();
+  $("#warnings").replaceChildren();
   templateChanged();
 }
 
@@ -625,10 +847,34 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#tab-form").addEventListener("click", () => showTab("#tab-form"));
   $("#tab-upload").addEventListener("click", () => showTab("#tab-upload"));
+  $(".tabs").addEventListener("keydown", tabKeys);
   $("#template").addEventListener("change", templateChanged);
   const form = $("#article-form");
-  form.addEventListener("input", (e) => { if (e.target.type !== "file") schedulePreview(); });
-  form.addEventListener("change", (e) => { if (e.target.type === "checkbox" || e.target.tagName === "SELECT") schedulePreview(0); });
+  form.addEventListener("input", (e) => {
+    if (e.target.type === "file") return;
+    schedulePreview();
+    dirty = true;
+    scheduleDraft();
+  });
+  form.addEventListener("change", (e) => {
+    if (e.target.type === "checkbox" || e.target.tagName === "SELECT") {
+      schedulePreview(0);
+      dirty = true;
+      scheduleDraft();
+    }
+  });
+  $("#save-record").addEventListener("click", (e) => download("record", e.currentTarget));
+  $("#open-record").addEventListener("change", (e) => {
+    if (e.target.files.length) importDraft(e.target.files[0]);
+    e.target.value = "";
+  });
+  $("#clear-form").addEventListener("click", clearForm);
+  window.addEventListener("beforeunload", (e) => {
+    if (!dirty || !hasContent()) return;
+    saveDraft();
+    e.preventDefault();
+    e.returnValue = t("leaving");
+  });
   form.addEventListener("submit", (e) => e.preventDefault());
   $("#images").addEventListener("change", (e) => { addImages([...e.target.files]); e.target.value = ""; });
   for (const button of document.querySelectorAll("[data-download]")) {
@@ -659,5 +905,7 @@ document.addEventListener("DOMContentLoaded", () => {
     e.target.value = "";
   });
   applyLanguage();
-  loadTemplates().catch(() => { $("#form-error").textContent = t("network"); });
+  loadTemplates()
+    .then(restoreDraft)
+    .catch(() => { $("#form-error").textContent = t("network"); });
 });
