@@ -561,7 +561,7 @@ fn id_from_text(text: &str) -> Option<String> {
             break;
         }
     }
-    let id = id.trim_start_matches('.').trim_end_matches(['-', '.']);
+    let id = id.trim_start_matches(['.', '-']).trim_end_matches(['-', '.']);
     let id = id.replace("..", ".");
     (!id.is_empty()).then_some(id)
 }
