@@ -169,6 +169,10 @@ enum Command {
         /// connection, in seconds (default: 15 for headers and idle connections, 30 for a body).
         #[arg(long, value_name = "SECONDS")]
         io_timeout: Option<f64>,
+        /// Open the page in the default browser once the server listens ($BROWSER when set,
+        /// else xdg-open on Linux, open on macOS, start on Windows).
+        #[arg(long)]
+        open: bool,
     },
     /// List the built-in templates, or print one (`templates show NAME`) to copy and edit.
     Templates {
@@ -255,8 +259,10 @@ fn run(command: Command) -> ExitCode {
             max_records,
             timeout,
             io_timeout,
+            open,
         } => serve(
             addr,
+            open,
             templates.as_deref(),
             font_dir.as_deref(),
             bulletin::serve::Limits {
@@ -293,6 +299,7 @@ fn run(command: Command) -> ExitCode {
 
 fn serve(
     addr: std::net::SocketAddr,
+    open: bool,
     templates: Option<&Path>,
     font_dir: Option<&Path>,
     limits: bulletin::serve::Limits,
@@ -309,6 +316,7 @@ fn serve(
     for w in warnings {
         eprintln!("warning: {w}");
     }
+    let font_dir = fonts.dir().to_path_buf();
     let options = bulletin::serve::ServeOptions {
         addr,
         fonts,
@@ -328,6 +336,12 @@ fn serve(
             bound.to_string()
         };
         say!("bulletin serve: open http://{shown}/ in a browser (Ctrl-C stops)");
+        say!("bulletin serve: fonts from {}", font_dir.display());
+        if open {
+            if let Err(e) = open_browser(&format!("http://{shown}/")) {
+                eprintln!("warning: cannot open a browser ({e}); open http://{shown}/ yourself");
+            }
+        }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -336,6 +350,35 @@ fn serve(
             ExitCode::from(2)
         }
     }
+}
+
+/// Starts the default browser on `url` and leaves it running: `$BROWSER` when set (the
+/// convention on Unix desktops), else the desktop's opener (`xdg-open`, macOS `open`,
+/// Windows `start` through `cmd`). The opener's output is discarded.
+fn open_browser(url: &str) -> Result<(), String> {
+    use std::process::Stdio;
+    let mut command = if let Some(browser) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+        std::process::Command::new(browser)
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(|mut child| {
+            // Reaped when it exits (an opener hands the page to the browser and ends).
+            std::thread::spawn(move || child.wait());
+        })
+        .map_err(|e| e.to_string())
 }
 
 fn import_page(page: &Path, options: ImportOptions, output: Option<&Path>) -> ExitCode {
@@ -594,6 +637,16 @@ fn check(records: &[PathBuf], template: Option<&str>, strict: bool) -> ExitCode 
                 failed += 1;
             }
             Ok(article) => {
+                // Dates written as people write them: said how they were read (no note).
+                for d in &article.dates_read {
+                    say!(
+                        "{}: field `{}`: `{}` is read as {}",
+                        path.display(),
+                        d.field,
+                        d.written,
+                        d.shown()
+                    );
+                }
                 let spots = article.punctuation_spots();
                 for s in &spots {
                     say!(

@@ -339,6 +339,11 @@ fn expect_failure(dir: &Path, file: &str, content: &[u8], wanted: &[&str]) {
     for w in wanted {
         assert!(stderr.contains(w), "{file}: error lacks `{w}`: {stderr}");
     }
+    // The file is named once, and no field is named when none is known.
+    assert!(
+        !stderr.contains(&format!("{file}: {file}")) && !stderr.contains("field `?`"),
+        "{file}: {stderr}"
+    );
     let leftovers = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(leftovers, 0, "{file}: output left behind");
 }
@@ -351,6 +356,12 @@ fn bad_records_get_clear_errors_and_leave_no_output() {
         "malformed.json",
         b"{\"title\": \"T\",\n \"body\": [\n",
         &["malformed.json:3:"],
+    );
+    expect_failure(
+        &dir,
+        "cut-short.json",
+        b"{\"title\": \"T\",\n",
+        &["cut-short.json:2:", "EOF while parsing"],
     );
     expect_failure(
         &dir,
@@ -613,4 +624,34 @@ fn titles_and_headings_use_real_bold_faces() {
         assert!(fonts.contains("FandolHei-Bold"), "{fonts}");
     }
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// Dates as people write them are read as the documented forms, and `check` says how.
+#[test]
+fn check_says_how_dates_written_as_people_write_them_were_read() {
+    let dir = fresh_dir("e2e", "dates-read");
+    let record = dir.join("dates.json");
+    std::fs::write(
+        &record,
+        r#"{"title":"通知","published":"2025年2月18日 18:03","body":"正文。",
+            "signature":{"name":"某局","date":"2025/2/18"},"printed_date":"2025-02-18"}"#,
+    )
+    .unwrap();
+    let out = run(bulletin().arg("check").arg(&record));
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("field `published`: `2025年2月18日 18:03` is read as 2025-02-18 18:03"),
+        "{said}"
+    );
+    assert!(
+        said.contains("field `signature.date`: `2025/2/18` is read as 2025-02-18"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("printed_date"),
+        "the documented form is not remarked: {said}"
+    );
+    assert!(said.contains("dates.json: ok"), "{said}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -35,6 +35,31 @@ pub struct Article {
     pub body: Vec<Block>,
     /// Head and tail of an official document (GB/T 9704-2012); printed by official templates.
     pub official: Official,
+    /// Dates the record wrote as people write them ("2025年2月18日", "2025/2/18"), with how
+    /// they were read, in the order of the record's fields; `check` and the web page say them.
+    pub dates_read: Vec<DateRead>,
+}
+
+/// A date written in another form than the documented ones, and how it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateRead {
+    /// The record field: `published`, `signature.date` or `printed_date`.
+    pub field: String,
+    /// As written, trimmed.
+    pub written: String,
+    pub read: Timestamp,
+}
+
+impl DateRead {
+    /// How the date was read, in the record's documented form: "2025-02-18 18:03",
+    /// "2025-02-18", or RFC 3339 when it has a zone.
+    pub fn shown(&self) -> String {
+        if self.read.utc_offset_minutes.is_some() {
+            self.read.to_iso()
+        } else {
+            self.read.to_string()
+        }
+    }
 }
 
 /// The optional elements of an official document's head (版头) and tail (版记).

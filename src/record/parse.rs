@@ -507,7 +507,8 @@ pub fn parse_record_in(
 fn deserialize(text: &str, format: RecordFormat, file: &Path) -> Result<RawRecord, RecordError> {
     let fail = |path: String, position: Option<(usize, usize)>, message: String| RecordError {
         file: file.to_path_buf(),
-        field: (!path.is_empty() && path != ".").then_some(path),
+        // serde_path_to_error says "?" where it knows no field (the text ended early).
+        field: (!path.is_empty() && path != "." && path != "?").then_some(path),
         position,
         message: with_hint(&message),
     };
@@ -678,12 +679,24 @@ fn validate(
             default_id.to_owned()
         }
     };
+    // Dates written as people write them are read, and said (`Article::dates_read`).
+    let mut dates_read = Vec::new();
+    let mut read_date = |field: &str, text: &str| {
+        let read = Timestamp::parse(text).map_err(|m| err(field, m))?;
+        if super::datetime::as_written(text).is_some() {
+            dates_read.push(super::DateRead {
+                field: field.to_owned(),
+                written: text.trim().to_owned(),
+                read,
+            });
+        }
+        Ok::<_, RecordError>(read)
+    };
     let published = raw
         .published
         .as_deref()
-        .map(Timestamp::parse)
-        .transpose()
-        .map_err(|m| err("published", m))?;
+        .map(|t| read_date("published", t))
+        .transpose()?;
     let url = raw
         .url
         .map(|u| check_url(&u).map(|_| u.trim().to_owned()))
@@ -806,7 +819,7 @@ fn validate(
                     "`sealed` is said of the organs' seals (GB/T 9704-2012 7.3.5.1, 7.3.5.2); signers sign with their signature seals (7.3.5.3): leave `sealed` out".into(),
                 ));
             }
-            let date = Timestamp::parse(&sig.date).map_err(|m| err("signature.date", m))?;
+            let date = read_date("signature.date", &sig.date)?;
             Some(super::Signature {
                 names,
                 signers,
@@ -856,9 +869,8 @@ fn validate(
     let printed_date = raw
         .printed_date
         .as_deref()
-        .map(Timestamp::parse)
-        .transpose()
-        .map_err(|m| err("printed_date", m))?;
+        .map(|t| read_date("printed_date", t))
+        .transpose()?;
     let cc: Vec<String> = raw
         .cc
         .map(|l| {
@@ -924,6 +936,7 @@ fn validate(
         attachments,
         body,
         official,
+        dates_read,
     };
     for text in article.texts_mut() {
         if let Some(normal) = super::normalize_line_breaks(text) {

@@ -439,20 +439,6 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
         .or_else(|| text_of("doc_number").and_then(id_from_text))
         .or_else(|| text_of("title").and_then(id_from_text))
         .unwrap_or_else(|| "article".to_owned());
-    let typed_dates: Vec<(&str, String)> = [
-        ("published", text_of("published")),
-        ("printed_date", text_of("printed_date")),
-        (
-            "signature.date",
-            record
-                .get("signature")
-                .and_then(|s| s.get("date"))
-                .and_then(Value::as_str),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(field, typed)| Some((field, typed?.trim().to_owned())))
-    .collect();
     let text = serde_json::to_string(&record).map_err(|e| ApiError::internal(e.to_string()))?;
     let mut article = parse_record_in(
         &text,
@@ -468,25 +454,14 @@ fn prepare(state: &AppState, request: FormRequest, dir: &Path) -> Result<Prepare
     crate::compose::unprinted_fields(&article, &template).map_err(|(field, message)| {
         ApiError::field(StatusCode::UNPROCESSABLE_ENTITY, field, message)
     })?;
-    let understood = typed_dates
-        .into_iter()
-        .filter_map(|(field, typed)| {
-            let read = match field {
-                "published" => article.published.as_ref(),
-                "printed_date" => article.official.printed_date.as_ref(),
-                _ => article.official.signature.as_ref().map(|s| &s.date),
-            }?;
-            let shown = if read.utc_offset_minutes.is_some() {
-                read.to_iso()
-            } else {
-                read.to_string()
-            };
-            (shown != typed).then(|| Note {
-                field: field.to_owned(),
-                message: shown,
-            })
+    let understood: Vec<Note> = article
+        .dates_read
+        .iter()
+        .map(|d| Note {
+            field: d.field.clone(),
+            message: d.shown(),
         })
-        .collect::<Vec<_>>();
+        .collect();
     // The record keeps dates in its documented form (what 保存记录 writes).
     for note in &understood {
         let slot = match note.field.split_once('.') {
@@ -561,7 +536,9 @@ fn id_from_text(text: &str) -> Option<String> {
             break;
         }
     }
-    let id = id.trim_start_matches(['.', '-']).trim_end_matches(['-', '.']);
+    let id = id
+        .trim_start_matches(['.', '-'])
+        .trim_end_matches(['-', '.']);
     let id = id.replace("..", ".");
     (!id.is_empty()).then_some(id)
 }

@@ -101,6 +101,7 @@ try {
   await page.keyboard.press("Enter");
   seen.zoomedByKey = await page.evaluate(() => document.querySelector("#pages").classList.contains("zoomed"));
   await page.keyboard.press("Enter");
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(out, "guide-form.png") });
 
   // Downloads are named from the title, and the status line says only the last one.

@@ -24,8 +24,38 @@ pub fn checker(name: &str, usable: bool) -> bool {
             "{name} is required in CI; .ci/run installs it"
         );
         eprintln!("note: {name} not available, check skipped");
+        record_skip(name);
     }
     usable
+}
+
+/// Where skipped checks are listed, one line each (test binary, checker), for `.ci/run`'s
+/// summary at the end of the run: `cargo test` shows a passing test's notes to nobody.
+pub fn skipped_checks_file() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped-checks.txt")
+}
+
+fn record_skip(name: &str) {
+    use std::io::Write;
+    let test = std::env::args()
+        .next()
+        .and_then(|a| {
+            Path::new(&a)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    let test = test
+        .rsplit_once('-')
+        .map_or(test.as_str(), |(t, _)| t)
+        .to_owned();
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(skipped_checks_file())
+    {
+        let _ = writeln!(file, "{test}: {name}");
+    }
 }
 
 /// Whether `tool` is on the PATH; in CI its absence fails the test.
