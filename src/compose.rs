@@ -1030,7 +1030,7 @@ pub fn unprinted_fields(
     template: &Template,
 ) -> Result<(), (&'static str, String)> {
     let Some(setup) = template.official_setup() else {
-        return Ok(());
+        return news_unprinted(article, template);
     };
     let off = &article.official;
     let format = setup.format;
@@ -1099,6 +1099,51 @@ pub fn unprinted_fields(
                 "field `{field}`: template `{}` ({}) does not print it: {why}",
                 template.name,
                 format.chinese()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The official fields a news template has no place for: the 版头's elements (7.2: 发文机关标志,
+/// 份号, 密级, 紧急程度, 签发人), a 令号 (10.2) and a 纪要's attendance (10.3). A news template
+/// prints the rest of an official record (发文字号, 主送, 落款, 附注, 附件, 版记) in its own
+/// layout; these it would drop, so the record is refused, naming the field and the template
+/// that prints it.
+fn news_unprinted(article: &Article, template: &Template) -> Result<(), (&'static str, String)> {
+    let off = &article.official;
+    let head = "the 版头 of an official document (GB/T 9704-2012 7.2)";
+    let fields: [(&'static str, bool, &str, &str); 7] = [
+        ("issuer_mark", !off.issuer_mark.is_empty(), head, "gongwen"),
+        ("copy_number", off.copy_number.is_some(), head, "gongwen"),
+        (
+            "classification",
+            off.classification.is_some(),
+            head,
+            "gongwen",
+        ),
+        ("urgency", off.urgency.is_some(), head, "gongwen"),
+        ("signer", off.signer.is_some(), head, "gongwen"),
+        (
+            "order_number",
+            off.order_number.is_some(),
+            "the 命令（令）格式 (GB/T 9704-2012 10.2)",
+            "mingling",
+        ),
+        (
+            "attendance",
+            !off.attendance.is_empty(),
+            "the 纪要格式 (GB/T 9704-2012 10.3)",
+            "jiyao",
+        ),
+    ];
+    match fields.iter().find(|(_, given, _, _)| *given) {
+        Some((field, _, what, fits)) => Err((
+            field,
+            format!(
+                "field `{field}`: the news template `{}` does not print it: it belongs to {what}; \
+                 convert with `--template {fits}`",
+                template.name
             ),
         )),
         None => Ok(()),

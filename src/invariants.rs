@@ -160,6 +160,14 @@ pub fn convert_any_record(data: &[u8], fonts: &FontBook) {
     let Ok(template) = Template::load(names[(selector as usize / 3) % names.len()]) else {
         panic!("a built-in template does not load");
     };
+    // A field the template has no place for is refused, naming it (never dropped).
+    if let Err((field, message)) = crate::compose::unprinted_fields(&article, &template) {
+        assert!(
+            message.starts_with(&format!("field `{field}`")),
+            "{message}"
+        );
+        return;
+    }
     let Ok(pages) = lay_out(&article, &template, fonts) else {
         return;
     };

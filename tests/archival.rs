@@ -17,7 +17,7 @@ fn convert(args: &[&str]) -> std::process::Output {
 #[test]
 fn pdfa_2b_validates_and_keeps_text_fonts_and_qr() {
     let dir = fresh_dir("archival", "pdfa");
-    let records: Vec<String> = common::example_records()
+    let records: Vec<String> = common::examples_for("bulletin")
         .iter()
         .map(|p| p.display().to_string())
         .collect();

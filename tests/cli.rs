@@ -218,8 +218,10 @@ fn sample_article_converts_to_pdf_docx_and_qr() {
 #[test]
 fn every_example_converts_and_reads_back() {
     let out = fresh_dir("e2e", "examples");
-    let records = common::example_records();
-    assert!(records.len() >= 4);
+    let (official, records): (Vec<PathBuf>, Vec<PathBuf>) = common::example_records()
+        .into_iter()
+        .partition(|p| common::is_official(p));
+    assert!(records.len() >= 4 && official.len() >= 4);
     let refs: Vec<&Path> = records.iter().map(PathBuf::as_path).collect();
     let result = convert(&refs, &out, &[]);
     assert!(
@@ -227,6 +229,25 @@ fn every_example_converts_and_reads_back() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    // The official examples have a 版头 the default news template cannot print: each is
+    // refused, naming the field and the template that prints it, and nothing is written.
+    for record in &official {
+        let refused_dir = out.join("refused");
+        let result = convert(&[record.as_path()], &refused_dir, &[]);
+        let said = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{said}");
+        assert!(
+            said.contains("the news template `bulletin` does not print it")
+                && said.contains("--template "),
+            "{said}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&refused_dir)
+                .map(|d| d.count())
+                .unwrap_or(0),
+            0
+        );
+    }
     // A header of "{issuer}" is left out of the DOCX for a record without issuer.
     let has_header = |id: &str| {
         let file = std::fs::File::open(out.join(format!("{id}.docx"))).unwrap();

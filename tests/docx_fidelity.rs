@@ -421,7 +421,8 @@ fn embedded_subsets_of_two_documents_stay_apart_in_one_libreoffice() {
     let dir = fresh_dir("docx-fidelity", "two-subsets");
     let records = [
         root().join("examples/nmg-sthjt-2025-02-18.json"),
-        root().join("examples/official-notice.json"),
+        // The official example's text in the news template, which has no place for its 版头.
+        common::headless("official-notice.json", &dir).0,
     ];
     let out = dir.join("out");
     let result = convert(&[
@@ -853,7 +854,7 @@ fn a_header_left_off_the_first_page_is_left_off_in_the_docx_too() {
         "extends = \"bulletin\"\nname = \"first\"\n[header]\non_first_page = false\n",
     )
     .unwrap();
-    let record = root().join("examples/official-notice.json");
+    let record = root().join("examples/nmg-sthjt-2025-02-18.json");
     let result = convert(&[
         s(&record),
         "--template",
@@ -865,7 +866,7 @@ fn a_header_left_off_the_first_page_is_left_off_in_the_docx_too() {
         s(&dir),
     ]);
     assert!(result.status.success(), "{result:?}");
-    let id = "official-notice-2025-12";
+    let id = "nmg-sthjt-2025-02-18";
     let header = "内蒙古自治区生态环境厅";
     let first_lines = |pdf: &Path| -> Vec<String> {
         let out = Command::new("pdftotext")

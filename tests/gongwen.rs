@@ -204,8 +204,18 @@ fn docx_grid_and_footers_are_what_word_needs() {
     // hangs them, turns it off.
     assert!(!styles.contains("w:overflowPunct"), "{styles}");
     let news_dir = dir.join("news");
-    bulletin(&["--formats", "docx"], &news_dir);
-    let news = docx_part(&news_dir.join(format!("{ID}.docx")), "word/styles.xml");
+    let news = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .arg("convert")
+        .arg(root().join("examples/nmg-sthjt-2025-02-18.json"))
+        .args(["--formats", "docx", "--out"])
+        .arg(&news_dir)
+        .output()
+        .unwrap();
+    assert!(news.status.success(), "{news:?}");
+    let news = docx_part(
+        &news_dir.join("nmg-sthjt-2025-02-18.docx"),
+        "word/styles.xml",
+    );
     assert!(news.contains(r#"<w:overflowPunct w:val="0"/>"#), "{news}");
     assert!(docx_part(&docx, "word/settings.xml").contains("<w:evenAndOddHeaders/>"));
     let odd = docx_part(&docx, "word/footer1.xml");

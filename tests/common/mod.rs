@@ -104,16 +104,45 @@ pub fn special_format(record: &Path) -> Option<&'static str> {
     }
 }
 
-/// The examples `template` converts: a special format's template its own example; the
-/// others every example but those a special format alone prints (gongwen refuses a 令号 and
-/// attendance lists, naming them; news templates print the article).
+/// Whether an example is an official document (`official-*`): it has a 版头, which the news
+/// templates refuse, naming the field.
+pub fn is_official(record: &Path) -> bool {
+    record
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("official-"))
+}
+
+/// A copy of an official example in `dir` without its 版头 (issuer_mark, copy_number,
+/// classification, urgency, signer), which the news templates refuse: the official text in a
+/// news layout. Returns the copy's path and its JSON.
+pub fn headless(example: &str, dir: &Path) -> (PathBuf, serde_json::Value) {
+    let text = std::fs::read_to_string(root().join("examples").join(example)).unwrap();
+    let mut record: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for head in [
+        "issuer_mark",
+        "copy_number",
+        "classification",
+        "urgency",
+        "signer",
+    ] {
+        record.as_object_mut().unwrap().remove(head);
+    }
+    let path = dir.join(format!("headless-{example}"));
+    std::fs::write(&path, record.to_string()).unwrap();
+    (path, record)
+}
+
+/// The examples `template` converts: a special format's template its own example; gongwen
+/// every example but those a special format alone prints (it refuses a 令号 and attendance
+/// lists, naming them); the news templates the news examples (they refuse a 版头).
 pub fn examples_for(template: &str) -> Vec<PathBuf> {
     let special = ["xinhan", "mingling", "jiyao"];
     example_records()
         .into_iter()
         .filter(|r| match special_format(r) {
             _ if special.contains(&template) => special_format(r) == Some(template),
-            Some("mingling" | "jiyao") => template != "gongwen",
+            _ if template != "gongwen" => !is_official(r),
+            Some("mingling" | "jiyao") => false,
             _ => true,
         })
         .collect()
