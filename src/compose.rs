@@ -219,6 +219,23 @@ pub struct TableGeometry {
     pub size: f32,
 }
 
+/// The 抄送机关 as the 版记 prints them (GB/T 9704-2012 7.4.2: "抄送机关间用逗号隔开，回行时
+/// 与冒号后的首字对齐。最后一个抄送机关后标句号"): joined by "，", one "。" at the end, however
+/// the record ended them ("甲，乙。" is not printed "甲，乙。。").
+pub fn cc_list(cc: &[String]) -> String {
+    let trim = |s: &str| {
+        s.trim()
+            .trim_end_matches(['。', '，', ',', '、', '；', ';', '.'])
+            .to_owned()
+    };
+    let organs: Vec<String> = cc
+        .iter()
+        .map(|c| trim(c))
+        .filter(|c| !c.is_empty())
+        .collect();
+    format!("{}。", organs.join("，"))
+}
+
 /// The news attachment list: a label, then numbered names, each linked to its url.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttachmentList {
@@ -568,7 +585,7 @@ pub fn compose<'a>(
         }
         let mut imprint = Vec::new();
         if !off.cc.is_empty() {
-            imprint.push(format!("抄送：{}。", off.cc.join("，")));
+            imprint.push(format!("抄送：{}", cc_list(&off.cc)));
         }
         let printed = [
             off.printed_by.clone(),
@@ -847,8 +864,7 @@ pub fn compose<'a>(
                 attachment_indent: 2.0,
                 lines_before_attachments: 1,
                 signature,
-                cc: (!off.cc.is_empty())
-                    .then(|| (setup.cc_label.clone(), format!("{}。", off.cc.join("，")))),
+                cc: (!off.cc.is_empty()).then(|| (setup.cc_label.clone(), cc_list(&off.cc))),
                 printed_by: off.printed_by.clone(),
                 printed_date: off
                     .printed_date
@@ -1757,6 +1773,17 @@ fn table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cc_list_ends_in_one_full_stop() {
+        let list = |v: &[&str]| cc_list(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            list(&["市委办公室，市人大常委会办公室。"]),
+            "市委办公室，市人大常委会办公室。"
+        );
+        assert_eq!(list(&["甲局。", "乙局，"]), "甲局，乙局。");
+        assert_eq!(list(&["甲局"]), "甲局。");
+    }
     use crate::record::{Signer, Timestamp};
 
     /// Every character one em of 16 pt: the widths the arrangement depends on.

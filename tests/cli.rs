@@ -362,7 +362,9 @@ fn expect_failure(dir: &Path, file: &str, content: &[u8], wanted: &[&str]) {
     }
     // The file is named once, and no field is named when none is known.
     assert!(
-        !stderr.contains(&format!("{file}: {file}")) && !stderr.contains("field `?`"),
+        !stderr.contains(&format!("{file}: {file}"))
+            && !stderr.contains("field `?`")
+            && !stderr.contains("struct Raw"),
         "{file}: {stderr}"
     );
     let leftovers = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
@@ -413,6 +415,15 @@ fn bad_records_get_clear_errors_and_leave_no_output() {
         "typo.json",
         br#"{"title":"T","pubished":"2025-01-01"}"#,
         &["unknown field `pubished`", "did you mean `published`"],
+    );
+    expect_failure(
+        &dir,
+        "string-attachment.json",
+        r#"{"title":"T","attachments":["1.安排表"]}"#.as_bytes(),
+        &[
+            "field `attachments[0]`",
+            r#"expected an attachment, {"name": "…", "url": "…"}"#,
+        ],
     );
     expect_failure(
         &dir,
@@ -674,5 +685,51 @@ fn check_says_how_dates_written_as_people_write_them_were_read() {
         "the documented form is not remarked: {said}"
     );
     assert!(said.contains("dates.json: ok"), "{said}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// What offices type around the 附件说明 and 抄送 is printed once: a sequence number typed
+/// before an attachment's name is the one printed (GB/T 9704-2012 7.3.3), and a 抄送 list
+/// ending in "。" gets no second one (7.4.2).
+#[test]
+fn typed_attachment_numbers_and_a_final_full_stop_are_not_printed_twice() {
+    if !have("pdftotext") {
+        return;
+    }
+    let dir = fresh_dir("e2e", "typed-numbers");
+    let record = dir.join("typed.json");
+    std::fs::write(
+        &record,
+        r#"{"title":"关于做好春节期间值班工作的通知","body":"请认真做好值班工作。",
+            "signature":{"name":"某某局","date":"2025-02-18"},
+            "attachments":[{"name":"1.春节值班安排表"},{"name":"2、联系人名单"}],
+            "cc":["市委办公室，市人大常委会办公室。"]}"#,
+    )
+    .unwrap();
+    let result = convert(
+        &[&record],
+        &dir,
+        &["--template", "gongwen", "--formats", "pdf,docx"],
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let text = squeeze(&stdout(
+        Command::new("pdftotext")
+            .arg(dir.join("typed.pdf"))
+            .arg("-"),
+    ));
+    assert!(
+        text.contains("附件：1.春节值班安排表2.联系人名单"),
+        "{text}"
+    );
+    assert!(!text.contains("1.1.") && !text.contains("2.2、"), "{text}");
+    assert!(
+        text.contains("抄送：市委办公室，市人大常委会办公室。"),
+        "{text}"
+    );
+    assert!(!text.contains("。。"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -2,11 +2,14 @@
 //! converts a record from another working directory with its own fonts, and its start script
 //! serves the page on loopback and opens the browser on it.
 
+#![cfg(unix)] // the start script and process groups are Unix's
+
 mod common;
 
 use common::{fresh_dir, root};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -154,6 +157,7 @@ fn the_package_unpacked_anywhere_converts_and_serves_with_its_own_fonts() {
         .arg(&browser)
         .status()
         .expect("chmod");
+    // Its own process group, so that the script and the server it starts are stopped together.
     let mut server = Command::new(package.join("启动 bulletin.sh"))
         .args(["--addr", "127.0.0.1:0"])
         .current_dir(&work)
@@ -161,8 +165,10 @@ fn the_package_unpacked_anywhere_converts_and_serves_with_its_own_fonts() {
         .env_remove("BULLETIN_FONT_DIR")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .expect("the start script runs");
+    let group = server.id();
     let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
     let mut said = Vec::new();
     while said.len() < 3 {
@@ -193,7 +199,20 @@ fn the_package_unpacked_anywhere_converts_and_serves_with_its_own_fonts() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let opened_url = std::fs::read_to_string(&opened).unwrap_or_default();
-    let _ = server.kill();
+
+    // A second start on the same port says, in Chinese, that the port is taken.
+    let second = address.as_deref().map(|addr| {
+        Command::new(package.join("启动 bulletin.sh"))
+            .args(["--addr", addr])
+            .current_dir(&work)
+            .env("BROWSER", &browser)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the start script runs")
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &format!("-{group}")])
+        .status();
     let _ = server.wait();
 
     let address = address.unwrap_or_else(|| panic!("no address in {said:?}"));
@@ -205,6 +224,14 @@ fn the_package_unpacked_anywhere_converts_and_serves_with_its_own_fonts() {
         opened_url,
         format!("http://{address}/"),
         "--open opened the page"
+    );
+    let second = second.expect("a second start");
+    let said = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(2), "{said}");
+    assert!(said.contains("端口已被占用"), "{said}");
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("the port is in use"),
+        "{second:?}"
     );
     let fonts_dir = package.join("fonts");
     assert_eq!(

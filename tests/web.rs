@@ -1557,7 +1557,7 @@ fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
     let batch = out.join("月度稿件.ndjson");
     std::fs::write(
         &batch,
-        "{\"title\":\"第一篇\",\"id\":\"first\",\"url\":\"https://www.example.gov.cn/first.html\",\"body\":\"正文一。\"}\n{\"title\":\"第二篇\",\"url\":\"ftp://bad\"}\n",
+        "{\"title\":\"第一篇\",\"id\":\"first\",\"url\":\"https://www.example.gov.cn/first.html\",\"body\":\"正文一。\"}\n{\"title\":\"第二篇\",\"url\":\"ftp://bad\"}\n{\"titel\":\"第三篇\"}\n{\"title\":\"第四篇\",\"published\":\"2025-02-30\"}\n",
     )
     .expect("write batch");
     let not_an_image = out.join("扫描件.pdf");
@@ -1708,15 +1708,29 @@ fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
     // The failed record of an upload is listed on the page, in Chinese.
     assert_eq!(seen["zipName"], "月度稿件-bulletin.zip");
     assert!(
-        s(&seen["uploadStatus"]).starts_with("已转换 1 篇，1 篇失败"),
+        s(&seen["uploadStatus"]).starts_with("已转换 1 篇，3 篇失败"),
         "{seen}"
     );
-    let failures = seen["uploadFailures"].to_string();
-    assert!(
-        failures.contains("月度稿件.ndjson 第 2 行")
-            && failures.contains("网址应以 http:// 或 https:// 开头"),
-        "{failures}"
+    let failures: Vec<String> = seen["uploadFailures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .map(s)
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            "月度稿件.ndjson 第 2 行：网页地址：网址应以 http:// 或 https:// 开头，例如 https://www.example.gov.cn/a.html",
+            "月度稿件.ndjson 第 3 行：没有“titel”这一项，应为“title”吗？",
+            "月度稿件.ndjson 第 4 行：发布时间：没有这一天，请检查日期",
+        ]
     );
+    assert_eq!(
+        seen["orderShowsSignatureName"], false,
+        "命令 is signed by its signers"
+    );
+    assert_eq!(messages["qrWithoutUrl"], "生成二维码需要填写网页地址");
+    assert_eq!(messages["qrWithoutUrlLater"], messages["qrWithoutUrl"]);
 
     // Nothing wider than the window at 1366×768 or at 390 px.
     for size in ["laptop", "phone"] {

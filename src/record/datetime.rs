@@ -173,7 +173,8 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// A date written as people write it, in the form [`Timestamp::parse`] reads: "2025年2月18日",
+/// A date written as people write it, in the form [`Timestamp::parse`] reads: "2025年2月18日"
+/// (or "…18号"),
 /// "2025/2/18", "2025.2.18" and "2025-2-18" (with a time "18:03" or "9:30" after a space, or
 /// after "T" without a zone: Beijing time, as every time here) → "2025-02-18[ 18:03]". `None`
 /// when `s` is already in that form or is no such date.
@@ -186,7 +187,11 @@ pub fn as_written(s: &str) -> Option<String> {
         ),
         None => (s, ""),
     };
-    let date = date.strip_suffix('日').unwrap_or(date);
+    // "18日", and "18号" as it is said and often written.
+    let date = date
+        .strip_suffix('日')
+        .or_else(|| date.strip_suffix('号'))
+        .unwrap_or(date);
     let parts: Vec<&str> = date.split(['年', '月', '/', '.', '-']).collect();
     let [y, m, d] = parts.as_slice() else {
         return None;
@@ -260,6 +265,7 @@ mod tests {
     fn dates_as_people_write_them_are_read_as_the_documented_forms() {
         for (written, read) in [
             ("2025年2月18日", "2025-02-18"),
+            ("2025年2月18号", "2025-02-18"),
             ("2025/2/18", "2025-02-18"),
             ("2025-2-18", "2025-02-18"),
             ("2025.02.18", "2025-02-18"),

@@ -603,6 +603,38 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Adds "did you mean" to serde's unknown-field message when a known field is close.
 fn with_hint(message: &str) -> String {
+    // serde names the Rust type it expected; say what the record should hold instead.
+    const SHAPES: [(&str, &str); 6] = [
+        (
+            "struct RawAttachment",
+            r#"an attachment, {"name": "…", "url": "…"}"#,
+        ),
+        (
+            "struct RawSignature",
+            r#"a signature, {"name": "…", "date": "2025-02-18"}"#,
+        ),
+        (
+            "struct RawSigner",
+            r#"a signer, {"title": "市长", "name": "…"}"#,
+        ),
+        (
+            "struct RawAttendance",
+            r#"attendance lists, {"present": […], "on_leave": […], "observers": […]}"#,
+        ),
+        (
+            "struct RawBlock",
+            r#"a block, {"type": "paragraph", "text": "…"}"#,
+        ),
+        (
+            "struct RawRecord",
+            "a record, a map of fields such as `title` and `body`",
+        ),
+    ];
+    let mut owned = message.to_owned();
+    for (rust, record) in SHAPES {
+        owned = owned.replace(rust, record);
+    }
+    let message = owned.as_str();
     let Some(rest) = message.strip_prefix("unknown field `") else {
         return message.to_owned();
     };
@@ -617,7 +649,9 @@ fn with_hint(message: &str) -> String {
         .min();
     match best {
         Some((d, name)) if d <= 2 || name.contains(unknown) || unknown.contains(name) => {
-            format!("{message} (did you mean `{name}`?)")
+            // The guess first, before the long list of fields, so that a cut message keeps it.
+            let list = &rest[end + 1..];
+            format!("unknown field `{unknown}` (did you mean `{name}`?){list}")
         }
         _ => message.to_owned(),
     }
@@ -751,7 +785,7 @@ fn validate(
             ));
         }
         attachments.push(Attachment {
-            name: a.name,
+            name: without_sequence_number(&a.name, i + 1).unwrap_or(a.name),
             url: a.url,
             body,
         });
@@ -1541,6 +1575,33 @@ fn decode_image(rel: &str, path: PathBuf, data: Vec<u8>) -> Result<ImageBlock, S
     })
 }
 
+/// An attachment's name without the sequence number an office typed before it ("1.春节值班
+/// 安排表", "2、联系人名单", "（3）…", "4．…"): the 附件说明 numbers the attachments itself
+/// (GB/T 9704-2012 7.3.3: "使用阿拉伯数字标注附件顺序号"), so the number typed is the one
+/// printed, not a second one. Only the attachment's own position `n` is taken, and only when
+/// a separator follows it ("1.5万元补助明细" keeps its number).
+fn without_sequence_number(name: &str, n: usize) -> Option<String> {
+    let name = name.trim_start();
+    let number = n.to_string();
+    let (rest, closing) = match name.strip_prefix(['(', '（']) {
+        Some(inner) => (inner, Some([')', '）'])),
+        None => (name, None),
+    };
+    let rest = rest.strip_prefix(number.as_str())?;
+    let rest = match closing {
+        Some(close) => rest.strip_prefix(close)?,
+        None => {
+            let after = rest.strip_prefix(['.', '．', '、', ' ', '\u{3000}'])?;
+            if after.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            after
+        }
+    };
+    let rest = rest.trim_start();
+    (!rest.is_empty()).then(|| rest.to_owned())
+}
+
 fn check_id(id: &str) -> Result<(), String> {
     // File systems take 255 bytes a name; the longest suffix bulletin adds is ".qr.png".
     if id.len() > MAX_ID_BYTES {
@@ -1583,6 +1644,26 @@ fn check_url(url: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn attachment_names_lose_the_sequence_number_an_office_typed() {
+        let strip = |name: &str, n| without_sequence_number(name, n);
+        assert_eq!(
+            strip("1.春节值班安排表", 1).as_deref(),
+            Some("春节值班安排表")
+        );
+        assert_eq!(strip("2、联系人名单", 2).as_deref(), Some("联系人名单"));
+        assert_eq!(strip("（3）检查表", 3).as_deref(), Some("检查表"));
+        assert_eq!(strip("4． 汇总表", 4).as_deref(), Some("汇总表"));
+        assert_eq!(
+            strip("1.5万元补助明细", 1),
+            None,
+            "a number, not a sequence number"
+        );
+        assert_eq!(strip("2.联系人名单", 1), None, "not its own position");
+        assert_eq!(strip("2025年工作计划", 2), None);
+        assert_eq!(strip("1.", 1), None, "nothing would be left");
+    }
+
     use super::*;
 
     fn parse(text: &str, format: RecordFormat) -> Result<Article, RecordError> {

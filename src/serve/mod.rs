@@ -298,7 +298,7 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.addr)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
+            .map_err(|e| listen_error(options.addr, &e))?;
         let addr = listener
             .local_addr()
             .map_err(|e| format!("cannot listen on {}: {e}", options.addr))?;
@@ -344,6 +344,25 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
 /// do not arrive within `header_timeout`. On Ctrl-C, no new connection is taken, requests
 /// under way are answered, and connections with none (idle, or still sending headers) are
 /// closed at once, before the server stops, so the upload directory is removed with it.
+/// Why the server cannot listen, and what to do: a port in use most often means bulletin is
+/// already running there.
+fn listen_error(addr: SocketAddr, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::AddrInUse {
+        let shown = if addr.ip().is_unspecified() {
+            format!("127.0.0.1:{}", addr.port())
+        } else {
+            addr.to_string()
+        };
+        format!(
+            "cannot listen on {addr}: the port is in use. If bulletin is already running, \
+             open http://{shown}/ ; else choose another port: --addr 127.0.0.1:{}",
+            addr.port().wrapping_add(10)
+        )
+    } else {
+        format!("cannot listen on {addr}: {e}")
+    }
+}
+
 async fn serve(listener: tokio::net::TcpListener, app: Router, header_timeout: Duration) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use std::sync::atomic::{AtomicUsize, Ordering};

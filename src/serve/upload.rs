@@ -17,7 +17,7 @@ use std::sync::Arc;
 const RECORD_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "toml"];
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg"];
 /// The first [`FAILURES_SHOWN`] failed records as the page shows them, `[{source, line,
-/// error}]` in JSON, percent-encoded (RFC 3986) to fit a header; each error cut at 400
+/// error}]` in JSON, percent-encoded (RFC 3986) to fit a header; each error cut at 600
 /// characters. The whole report is in the ZIP.
 fn failures_header(records: &[batch::RecordReport]) -> Option<axum::http::HeaderValue> {
     #[derive(serde::Serialize)]
@@ -33,7 +33,7 @@ fn failures_header(records: &[batch::RecordReport]) -> Option<axum::http::Header
             Some(Failure {
                 source: &r.source,
                 line: r.line,
-                error: error.chars().take(400).collect(),
+                error: error.chars().take(600).collect(),
             })
         })
         .take(FAILURES_SHOWN)

@@ -104,6 +104,15 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(out, "guide-form.png") });
 
+  // A QR code asked for at once after typing, before the preview answers: the message about
+  // the missing address stays (the pending preview does not wipe it).
+  await page.fill("#subtitle", "副标题");
+  await page.click("[data-download=qr]");
+  seen.messages.qrWithoutUrl = await errorAt(page, "url");
+  await page.waitForTimeout(1200);
+  seen.messages.qrWithoutUrlLater = await page.textContent('[data-error-for="url"]');
+  await page.fill("#subtitle", "");
+
   // Downloads are named from the title, and the status line says only the last one.
   seen.newsPdfName = await download(page, "[data-download=pdf]", null);
   await download(page, "[data-download=docx]", null);
@@ -121,6 +130,8 @@ try {
 
   // An official document: the news-only fields go, the official ones come.
   await page.fill("#source", "");
+  await page.selectOption("#template", "mingling");
+  seen.orderShowsSignatureName = await page.isVisible("#signature-name");
   await page.selectOption("#template", "gongwen");
   seen.officialHides = await page.evaluate(() =>
     ["channel", "source", "author", "url"].filter((id) => document.getElementById(id).offsetParent !== null));

@@ -121,6 +121,28 @@ const TEXT = {
 
 // Server messages in plain Chinese; anything not listed is shown as the server wrote it.
 const DATE_NAMES = { published: "发布时间", "signature.date": "成文日期", printed_date: "印发日期" };
+// Record fields as the form names them, for messages about a record file.
+const FIELD_NAMES = {
+  title: "标题", subtitle: "副标题", channel: "栏目", published: "发布时间", source: "来源", author: "作者",
+  issuer: "发布机关", url: "网页地址", id: "文件名", language: "语言", body: "正文",
+  issuer_mark: "发文机关标志", copy_number: "份号", classification: "密级", secrecy_period: "保密期限",
+  urgency: "紧急程度", doc_number: "发文字号", signer: "签发人", order_number: "令号", recipients: "主送机关",
+  "signature.name": "署名", "signature.date": "成文日期", "signature.signers": "签发人职务和签名章",
+  note: "附注", attachments: "附件", cc: "抄送机关", printed_by: "印发机关", printed_date: "印发日期",
+  attendance: "出席、请假和列席人员",
+};
+
+/// A record file's error as the upload tab lists it: the field named as the form names it
+/// ("（发布时间）"), then the message in the page's language.
+function recordProblem(error) {
+  const m = error.match(/^(?:\d+:\d+: )?field `([^`]+)`: (.*)$/s);
+  if (!m) return plain(error);
+  const field = m[1].replace(/\[\d+\].*$/, "").replace(/^(signature\.\w+).*$/, "$1");
+  const said = plain(m[2], field);
+  const name = lang === "zh" ? FIELD_NAMES[field] : null;
+  if (said !== m[2] || !name) return name ? `${name}：${said}` : plain(error);
+  return `${name}：${said}`;
+}
 const PLAIN_ZH = [
   [/the date is empty/, (m, msg, field) => `请填写${DATE_NAMES[field] || "日期"}`],
   [/PDF\/A needs a document date/, (m, msg, field) => `归档用 PDF/A 须有日期：请填写${field === "signature.date" ? "成文日期" : "发布时间"}，或不勾选“归档用 PDF/A”`],
@@ -131,6 +153,12 @@ const PLAIN_ZH = [
   [/the record's images have more than (\d+) million pixels together/, (m) => `图片合计超过 ${m[1]} 百万像素的上限，请缩小或减少图片`],
   [/claims (\d+) x (\d+) pixels; images may have at most (\d+) million/, (m) => `图片有 ${m[1]}×${m[2]} 像素，超过 ${m[3]} 百万像素的上限，请缩小（如宽 3000 像素）后重新添加`],
   [/` is ([^;]+); images may be at most (.+)$/, (m) => `图片有 ${m[1]}，超过 ${m[2]} 的上限，请压缩后重新添加`],
+  [/give the issuing organs \(`name`\) or the signers with their signature seals \(`signers`\), not both/, () => "署名（发文机关）和签发人职务签名章只填其一：命令（令）只填签发人职务和签名章"],
+  [/^(?:\d+:\d+: )?(?:field `[^`]+`: )?unknown field `([^`]+)` \(did you mean `([^`]+)`/, (m) => `没有“${m[1]}”这一项，应为“${m[2]}”吗？`],
+  [/^(?:\d+:\d+: )?(?:field `[^`]*`: )?unknown field `([^`]+)`/, (m) => `没有“${m[1]}”这一项，请检查拼写`],
+  [/^(\d+):(\d+): .*(?:EOF while parsing|expected `,` or `[}\]]`|expected value|key must be a string|trailing comma|control character|invalid escape|expected `:`)/, (m) => `第 ${m[1]} 行第 ${m[2]} 列附近格式有误（JSON 的引号、逗号或括号不对），请检查`],
+  [/^(?:\d+:\d+: )?field `([^`]+)`: missing required field: every record needs a title/, () => "缺少标题（title）"],
+  [/(?:^|: )the date is empty/, (m, msg, field) => `请填写${DATE_NAMES[field] || "日期"}`],
   [/holds no record file/, () => "压缩包中没有记录文件（.json .yaml .toml）"],
   [/holds (\d+) records; the form takes one/, (m) => `压缩包中有 ${m[1]} 个记录文件，表单一次只能打开一个；多篇请在“上传记录文件”中转换`],
   [/is not a date/, () => "日期格式不对，应写作 2025-02-18 或 2025-02-18 10:30"],
@@ -194,6 +222,9 @@ const PLAIN_ZH = [
   [/a table's cell holds text only: (.*) inside table cells left out/, (m) => `表格单元格中只能放文字：单元格中的图片或表格（${m[1]}）已略去，表格中的文字保留`],
   [/no bundled font has these characters/, (m, msg) => `以下字符没有可用字体，将显示为空框：${msg.split(": ").pop()}`],
 ];
+
+// A reload shows the page from its top (where a restored draft is announced).
+if ("scrollRestoration" in history) history.scrollRestoration = "manual";
 
 let lang = localStorage.getItem("bulletin-lang") === "en" ? "en" : "zh";
 const DRAFT_KEY = "bulletin-draft";
@@ -284,7 +315,7 @@ function formRequest() {
     for (const name of ["issuer_mark", "copy_number", "classification", "secrecy_period", "urgency", "doc_number", "signer", "order_number", "recipients", "note", "cc", "printed_by", "printed_date"]) {
       if (shownForFormat(name)) record[name] = value(name);
     }
-    const name = value("signature.name");
+    const name = shownForFormat("signature.name") ? value("signature.name") : "";
     const date = value("signature.date");
     // "市长 李明华": the title, then the name after the last space.
     const signers = lines("signature.signers").map((line) => {
@@ -446,9 +477,14 @@ async function updatePreview() {
   } catch (e) {
     if (signal.aborted) return;
     clearErrors();
-    if (e.answer) showError(e.answer, $("#form-error"));
-    else $("#form-error").textContent = t("network");
-    status.textContent = $("#pages").childElementCount ? t("previewStale") : "";
+    if (e.answer) {
+      showError(e.answer, $("#form-error"));
+      status.textContent = $("#pages").childElementCount ? t("previewStale") : "";
+    } else {
+      // Not the form's fault: the server cannot be reached.
+      $("#form-error").textContent = t("network");
+      status.textContent = t("network");
+    }
   }
 }
 
@@ -576,6 +612,9 @@ async function download(kind, button) {
   const general = $("#form-error");
   const status = $("#download-status");
   status.textContent = "";
+  // A preview still pending would clear this download's error when it answers.
+  clearTimeout(previewTimer);
+  if (previewRequest) previewRequest.abort();
   if (!checkLocally()) { general.textContent = t("fixFields"); focusFirstProblem(); return; }
   button.disabled = true;
   status.textContent = t("downloading");
@@ -596,9 +635,12 @@ async function download(kind, button) {
     if (e.answer) showError(e.answer, general);
     else general.textContent = t("network");
     focusFirstProblem();
-  } finally {
+    $("#preview-status").textContent = e.answer ? t("previewStale") : t("network");
     button.disabled = false;
+    return;
   }
+  button.disabled = false;
+  schedulePreview(0);
 }
 
 // A Word draft or saved page: the server reads it, the answer fills the form.
@@ -609,6 +651,8 @@ async function importDraft(file) {
   const list = $("#draft-warnings");
   error.textContent = "";
   list.replaceChildren();
+  $("#record-status").textContent = "";
+  $("#download-status").textContent = "";
   status.textContent = t("importing")(file.name);
   try {
     const response = await post(`/api/import?${new URLSearchParams({ name: file.name })}`, file);
@@ -684,7 +728,7 @@ async function upload(file) {
     for (const f of listed) {
       const li = document.createElement("li");
       const message = f.error.startsWith(`${f.source}: `) ? f.error.slice(f.source.length + 2) : f.error;
-      li.textContent = t("failure")(f.source, f.line, plain(message));
+      li.textContent = t("failure")(f.source, f.line, recordProblem(message));
       failures.append(li);
     }
     if (failed > listed.length) {
@@ -821,6 +865,8 @@ function restoreDraft() {
   const shown = isNaN(when) ? "" : when.toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { dateStyle: "short", timeStyle: "short" });
   $("#restored-text").textContent = t("restored")(shown);
   $("#restored").hidden = false;
+  // The browser keeps the old scroll position on a reload: show the notice.
+  window.scrollTo(0, 0);
   schedulePreview(0);
 }
 
