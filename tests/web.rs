@@ -1294,6 +1294,34 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Whether the page can be driven in Chromium here (in CI its absence fails the test).
+fn browser_usable() -> bool {
+    let usable = Path::new("/usr/bin/chromium").exists()
+        && root()
+            .join("tests/browser/node_modules/playwright-core")
+            .exists()
+        && Command::new("node").arg("--version").output().is_ok();
+    common::checker("chromium + node + playwright-core", usable)
+}
+
+/// Runs `tests/browser/SCRIPT` against the server with `args` after its address; returns
+/// the JSON summary it prints of what it saw.
+fn browser_script(script: &str, server: &Server, args: &[&Path]) -> serde_json::Value {
+    let result = Command::new("node")
+        .arg(root().join("tests/browser").join(script))
+        .arg(format!("http://{}/", server.addr))
+        .args(args)
+        .output()
+        .expect("node runs");
+    assert!(
+        result.status.success(),
+        "browser test {script} failed:\n{}\n{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    serde_json::from_slice(&result.stdout).expect("JSON summary")
+}
+
 const SCREENSHOTS: [&str; 5] = [
     "form-zh.png",
     "form-image.png",
@@ -1304,11 +1332,7 @@ const SCREENSHOTS: [&str; 5] = [
 
 #[test]
 fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
-    let browser_dir = root().join("tests/browser");
-    let usable = Path::new("/usr/bin/chromium").exists()
-        && browser_dir.join("node_modules/playwright-core").exists()
-        && Command::new("node").arg("--version").output().is_ok();
-    if !common::checker("chromium + node + playwright-core", usable) {
+    if !browser_usable() {
         return;
     }
     let server = Server::start("browser", &[]);
@@ -1319,23 +1343,17 @@ fn a_person_fills_the_form_in_chromium_and_downloads_the_pdf() {
         "{\"title\":\"第一篇\",\"id\":\"first\",\"url\":\"https://www.example.gov.cn/first.html\",\"body\":\"正文一。\"}\n{\"title\":\"第二篇\",\"url\":\"ftp://bad\"}\n",
     )
     .expect("write batch");
-    let result = Command::new("node")
-        .arg(browser_dir.join("e2e.mjs"))
-        .arg(format!("http://{}/", server.addr))
-        .arg(root().join("examples/nmg-sthjt-2025-02-18.json"))
-        .arg(root().join("examples/images/process.png"))
-        .arg(&batch)
-        .arg(&out)
-        .arg(root().join("tests/fixtures/docx/notice.docx"))
-        .output()
-        .expect("node runs");
-    assert!(
-        result.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
+    let seen = browser_script(
+        "e2e.mjs",
+        &server,
+        &[
+            &root().join("examples/nmg-sthjt-2025-02-18.json"),
+            &root().join("examples/images/process.png"),
+            &batch,
+            &out,
+            &root().join("tests/fixtures/docx/notice.docx"),
+        ],
     );
-    let seen: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON summary");
 
     assert_eq!(seen["heading"], "bulletin 文章打印稿");
     // The dropped Word draft filled the form for the 公文 template and was previewed.
@@ -1545,11 +1563,7 @@ const GUIDE_SHOTS: [&str; 5] = [
 
 #[test]
 fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
-    let browser_dir = root().join("tests/browser");
-    let usable = Path::new("/usr/bin/chromium").exists()
-        && browser_dir.join("node_modules/playwright-core").exists()
-        && Command::new("node").arg("--version").output().is_ok();
-    if !common::checker("chromium + node + playwright-core", usable) {
+    if !browser_usable() {
         return;
     }
     let server = Server::start("clerk", &[]);
@@ -1566,22 +1580,16 @@ fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
         b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
     )
     .expect("write pdf");
-    let result = Command::new("node")
-        .arg(browser_dir.join("clerk.mjs"))
-        .arg(format!("http://{}/", server.addr))
-        .arg(root().join("examples/images/process.png"))
-        .arg(&not_an_image)
-        .arg(&batch)
-        .arg(&out)
-        .output()
-        .expect("node runs");
-    assert!(
-        result.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
+    let seen = browser_script(
+        "clerk.mjs",
+        &server,
+        &[
+            &root().join("examples/images/process.png"),
+            &not_an_image,
+            &batch,
+            &out,
+        ],
     );
-    let seen: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON summary");
     let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
 
     // Template names in Chinese, in English when switched; a description in Chinese.
@@ -1694,6 +1702,10 @@ fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
         "{messages}"
     );
     assert_eq!(messages["emptyTitle"], "请填写标题");
+    assert_eq!(
+        messages["tableJoin"],
+        "第 3 行（表格第 1 行第 1 格）：“<”表示并入左边一格，但这是该行第一格"
+    );
     assert_eq!(seen["focusedAfterError"], "title");
     for text in seen["errorTexts"].as_array().expect("errors") {
         let text = s(text);

@@ -195,6 +195,10 @@ try {
   await page.fill("#id", "a".repeat(201));
   seen.messages.longId = await errorAt(page, "id");
   await page.fill("#id", "");
+  // A table's join mark with nothing to join, named by its line and cell.
+  await page.fill("#body", "正文。\n\n<\t甲\n乙\t丙");
+  seen.messages.tableJoin = await errorAt(page, "body");
+  await page.fill("#body", "正文。");
   // An error off-screen is scrolled to and focused.
   await page.fill("#title", "");
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
