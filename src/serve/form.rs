@@ -103,48 +103,39 @@ pub(super) async fn preview(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let max_body = state.limits.max_body;
-    let result = async {
-        json_content(&headers)?;
-        let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
-        state
-            .run(move |state, workspace| {
-                let prepared = prepare(state, request, workspace.path())?;
-                let mut problems = Vec::new();
-                if let Err(e) = pdfa_dated(&prepared) {
-                    problems.extend(e.problems.into_iter().map(|p| Note {
-                        field: p.field,
-                        message: p.message,
-                    }));
-                }
-                let article = &prepared.article;
-                let qr = qr_matrix(article)?;
-                let pages =
-                    crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref())
-                        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-                let mut warnings = prepared.warnings;
-                if prepared.template.pdf.pdfa && !pages.missing_chars.is_empty() {
-                    problems.push(Note {
-                        field: "body".into(),
-                        message: crate::render::pdf::pdfa_missing_chars(&pages.missing_chars),
-                    });
-                } else {
-                    warnings.extend(crate::missing_chars_warning(&pages.missing_chars));
-                }
-                let previews = (0..pages.pages.len().min(state.limits.preview_pages))
-                    .filter_map(|i| crate::render::svg::page(&pages, i, &state.fonts))
-                    .collect();
-                Ok(PreviewAnswer {
-                    id: article.id.clone(),
-                    pages: pages.pages.len(),
-                    previews,
-                    warnings,
-                    problems,
-                    understood: prepared.understood,
-                })
-            })
-            .await
-    }
+    let result = with_form(&state, &headers, body, |state, prepared, _| {
+        let mut problems = Vec::new();
+        if let Err(e) = pdfa_dated(&prepared) {
+            problems.extend(e.problems.into_iter().map(|p| Note {
+                field: p.field,
+                message: p.message,
+            }));
+        }
+        let article = &prepared.article;
+        let qr = qr_matrix(article)?;
+        let pages = crate::layout::layout(article, &prepared.template, &state.fonts, qr.as_ref())
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+        let mut warnings = prepared.warnings;
+        if prepared.template.pdf.pdfa && !pages.missing_chars.is_empty() {
+            problems.push(Note {
+                field: "body".into(),
+                message: crate::render::pdf::pdfa_missing_chars(&pages.missing_chars),
+            });
+        } else {
+            warnings.extend(crate::missing_chars_warning(&pages.missing_chars));
+        }
+        let previews = (0..pages.pages.len().min(state.limits.preview_pages))
+            .filter_map(|i| crate::render::svg::page(&pages, i, &state.fonts))
+            .collect();
+        Ok(PreviewAnswer {
+            id: article.id.clone(),
+            pages: pages.pages.len(),
+            previews,
+            warnings,
+            problems,
+            understood: prepared.understood,
+        })
+    })
     .await;
     match result {
         Ok(answer) => super::json_response(&answer),
@@ -158,61 +149,75 @@ pub(super) async fn convert(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let max_body = state.limits.max_body;
     let result = async {
-        json_content(&headers)?;
         let params = query(params)?;
         let format = Download::parse(params.format.as_deref().unwrap_or("zip"))?;
-        let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
-        state
-            .run(move |state, workspace| {
-                let prepared = prepare(state, request, workspace.path())?;
-                if format.formats().pdf {
-                    pdfa_dated(&prepared)?;
+        with_form(&state, &headers, body, move |state, prepared, _| {
+            if format.formats().pdf {
+                pdfa_dated(&prepared)?;
+            }
+            if format == Download::Qr && prepared.article.url.is_none() {
+                return Err(ApiError::field(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "url",
+                    "a QR code needs the article's url",
+                ));
+            }
+            let outputs = convert_article(
+                &prepared.article,
+                &prepared.template,
+                &state.fonts,
+                format.formats(),
+            )
+            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
+            let id = prepared.article.id.clone();
+            let mut headers = HeaderMap::new();
+            if let Ok(v) = outputs.pages.to_string().parse() {
+                headers.insert("x-bulletin-pages", v);
+            }
+            Ok(match format {
+                Download::Zip => {
+                    let archive =
+                        crate::output::zip_archive(outputs.files, |name| name.ends_with(".png"))
+                            .map_err(ApiError::internal)?;
+                    download(&format!("{id}.zip"), "application/zip", archive, headers)
                 }
-                if format == Download::Qr && prepared.article.url.is_none() {
-                    return Err(ApiError::field(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "url",
-                        "a QR code needs the article's url",
-                    ));
+                single => {
+                    let wanted = format!("{id}.{}", single.extension());
+                    let bytes = outputs
+                        .files
+                        .into_iter()
+                        .find(|(name, _)| *name == wanted)
+                        .map(|(_, bytes)| bytes)
+                        .ok_or_else(|| ApiError::internal("the output was not made"))?;
+                    download(&wanted, single.mime(), bytes, headers)
                 }
-                let outputs = convert_article(
-                    &prepared.article,
-                    &prepared.template,
-                    &state.fonts,
-                    format.formats(),
-                )
-                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
-                let id = prepared.article.id.clone();
-                let mut headers = HeaderMap::new();
-                if let Ok(v) = outputs.pages.to_string().parse() {
-                    headers.insert("x-bulletin-pages", v);
-                }
-                Ok(match format {
-                    Download::Zip => {
-                        let archive = crate::output::zip_archive(outputs.files, |name| {
-                            name.ends_with(".png")
-                        })
-                        .map_err(ApiError::internal)?;
-                        download(&format!("{id}.zip"), "application/zip", archive, headers)
-                    }
-                    single => {
-                        let wanted = format!("{id}.{}", single.extension());
-                        let bytes = outputs
-                            .files
-                            .into_iter()
-                            .find(|(name, _)| *name == wanted)
-                            .map(|(_, bytes)| bytes)
-                            .ok_or_else(|| ApiError::internal("the output was not made"))?;
-                        download(&wanted, single.mime(), bytes, headers)
-                    }
-                })
             })
-            .await
+        })
+        .await
     }
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// What the form's endpoints share: the body checked to be JSON (see [`json_content`]) and
+/// parsed, then, on a worker with its own workspace, the form built into a validated record
+/// ([`prepare`]) and handed to `answer` with the workspace's directory.
+async fn with_form<T: Send + 'static>(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    answer: impl FnOnce(&AppState, Prepared, &Path) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    json_content(headers)?;
+    let max_body = state.limits.max_body;
+    let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
+    state
+        .run(move |state, workspace| {
+            let prepared = prepare(state, request, workspace.path())?;
+            answer(state, prepared, workspace.path())
+        })
+        .await
 }
 
 /// `POST /api/record`: the form as a bulletin record file (保存记录), validated as a download
@@ -224,49 +229,40 @@ pub(super) async fn record(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let max_body = state.limits.max_body;
-    let result = async {
-        json_content(&headers)?;
-        let request = parse_request(body.map_err(|r| ApiError::body(r, max_body))?)?;
-        state
-            .run(move |state, workspace| {
-                let prepared = prepare(state, request, workspace.path())?;
-                let id = prepared.article.id.clone();
-                let images: Vec<String> = prepared
-                    .record
-                    .get("body")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|b| b.get("path").and_then(Value::as_str).map(str::to_owned))
-                    .collect();
-                let json = serde_json::to_vec_pretty(&Value::Object(prepared.record))
-                    .map_err(|e| ApiError::internal(e.to_string()))?;
-                if images.is_empty() {
-                    return Ok(download(
-                        &format!("{id}.json"),
-                        "application/json",
-                        json,
-                        HeaderMap::new(),
-                    ));
-                }
-                let mut files = vec![(format!("{id}.json"), json)];
-                for name in images {
-                    let bytes = std::fs::read(workspace.path().join(&name))
-                        .map_err(|e| ApiError::internal(e.to_string()))?;
-                    files.push((name, bytes));
-                }
-                let archive =
-                    crate::output::zip_archive(files, |_| true).map_err(ApiError::internal)?;
-                Ok(download(
-                    &format!("{id}.zip"),
-                    "application/zip",
-                    archive,
-                    HeaderMap::new(),
-                ))
-            })
-            .await
-    }
+    let result = with_form(&state, &headers, body, |_, prepared, workspace| {
+        let id = prepared.article.id.clone();
+        let images: Vec<String> = prepared
+            .record
+            .get("body")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b.get("path").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        let json = serde_json::to_vec_pretty(&Value::Object(prepared.record))
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        if images.is_empty() {
+            return Ok(download(
+                &format!("{id}.json"),
+                "application/json",
+                json,
+                HeaderMap::new(),
+            ));
+        }
+        let mut files = vec![(format!("{id}.json"), json)];
+        for name in images {
+            let bytes = std::fs::read(workspace.join(&name))
+                .map_err(|e| ApiError::internal(e.to_string()))?;
+            files.push((name, bytes));
+        }
+        let archive = crate::output::zip_archive(files, |_| true).map_err(ApiError::internal)?;
+        Ok(download(
+            &format!("{id}.zip"),
+            "application/zip",
+            archive,
+            HeaderMap::new(),
+        ))
+    })
     .await;
     result.unwrap_or_else(IntoResponse::into_response)
 }
