@@ -1707,6 +1707,10 @@ fn a_clerks_day_in_chromium_keeps_the_draft_and_speaks_chinese_at_each_field() {
         "第 3 行（表格第 1 行第 1 格）：“<”表示并入左边一格，但这是该行第一格"
     );
     assert_eq!(seen["focusedAfterError"], "title");
+    assert_eq!(
+        seen["titleErrorAfterFix"], "",
+        "a corrected field's error goes"
+    );
     for text in seen["errorTexts"].as_array().expect("errors") {
         let text = s(text);
         assert!(

@@ -221,7 +221,9 @@ try {
 
   // The page at a common laptop size and at a phone's width: nothing wider than the window.
   await page.fill("#title", "关于做好春节期间安全生产工作的通知");
+  await page.waitForFunction(() => /共 \d+ 页/.test(document.querySelector("#preview-status").textContent), null, { timeout: 20000 });
   await settled(page);
+  seen.titleErrorAfterFix = await page.textContent('[data-error-for="title"]');
   seen.layout = {};
   for (const [name, width, height] of [["laptop", 1366, 768], ["phone", 390, 844]]) {
     await page.setViewportSize({ width, height });
