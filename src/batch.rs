@@ -315,7 +315,7 @@ fn for_each_line(mut reader: impl BufRead, file: &Path, send: &mut impl FnMut(So
 /// real directories are searched before any link to a directory is followed, and entries in
 /// sorted order, so which path a directory is searched under never depends on the order the
 /// file system lists it in.
-fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+pub(crate) fn record_files(dir: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     let mut seen: HashMap<(u64, u64), PathBuf> = HashMap::new();
     let mut real = vec![dir.to_path_buf()];

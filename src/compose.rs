@@ -1773,6 +1773,7 @@ fn table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{Signer, Timestamp};
 
     #[test]
     fn the_cc_list_ends_in_one_full_stop() {
@@ -1784,7 +1785,6 @@ mod tests {
         assert_eq!(list(&["甲局。", "乙局，"]), "甲局，乙局。");
         assert_eq!(list(&["甲局"]), "甲局。");
     }
-    use crate::record::{Signer, Timestamp};
 
     /// Every character one em of 16 pt: the widths the arrangement depends on.
     fn arrange(s: &crate::record::Signature) -> Vec<Vec<(String, f32, Anchor)>> {

@@ -330,16 +330,12 @@ fn serve(
                  reach it can convert documents here. Use --addr 127.0.0.1:PORT to keep it local."
             );
         }
-        let shown = if bound.ip().is_unspecified() {
-            format!("127.0.0.1:{}", bound.port())
-        } else {
-            bound.to_string()
-        };
-        say!("bulletin serve: open http://{shown}/ in a browser (Ctrl-C stops)");
+        let url = bulletin::serve::page_url(bound);
+        say!("bulletin serve: open {url} in a browser (Ctrl-C stops)");
         say!("bulletin serve: fonts from {}", font_dir.display());
         if open {
-            if let Err(e) = open_browser(&format!("http://{shown}/")) {
-                eprintln!("warning: cannot open a browser ({e}); open http://{shown}/ yourself");
+            if let Err(e) = open_browser(&url) {
+                eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
             }
         }
     });

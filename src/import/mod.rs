@@ -92,8 +92,8 @@ impl ImportedRecord {
     /// A bulletin record (already validated, as a JSON value of any of its formats) in this
     /// shape, as the web page's form is filled from it: a field given as a string or a list
     /// becomes the one this shape has (`issuer_mark`, `cc` and attendance lists one entry a
-    /// line; `channel` split at `>`), and a body given as a string its paragraphs (blank
-    /// lines between them, as README's record reference says).
+    /// line; `channel` split at `>`), and a body given as a string its paragraphs as
+    /// `convert` reads them ([`crate::record::split_paragraphs`]).
     pub fn from_record(value: &serde_json::Value) -> ImportedRecord {
         use serde_json::Value;
         let text = |key: &str| match value.get(key) {
@@ -136,10 +136,9 @@ impl ImportedRecord {
         });
         let body = match value.get("body") {
             Some(Value::Array(blocks)) => blocks.clone(),
-            Some(Value::String(s)) => s
-                .split("\n\n")
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
+            // As `convert` reads it.
+            Some(Value::String(s)) => crate::record::split_paragraphs(s)
+                .into_iter()
                 .map(|p| serde_json::json!({"type": "paragraph", "text": p}))
                 .collect(),
             _ => Vec::new(),
@@ -1022,6 +1021,27 @@ pub(crate) fn numbering(text: &str) -> Option<(u8, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A record opened into the form reads as `convert` reads it: a body string's lines
+    /// within a paragraph are one paragraph, lists given as strings are one entry a line.
+    #[test]
+    fn a_record_is_read_into_the_forms_shape_as_convert_reads_it() {
+        let record = serde_json::json!({
+            "title": "通知", "body": "第一段\n接着写。\n\n第二段。",
+            "issuer_mark": "甲局\n乙局", "cc": ["市委办公室", "市政府办公室"],
+            "channel": "首页 > 通知公告", "attendance": {"present": "张三\n李四"},
+        });
+        let r = ImportedRecord::from_record(&record);
+        let texts: Vec<&str> = r.body.iter().filter_map(|b| b["text"].as_str()).collect();
+        assert_eq!(texts, ["第一段接着写。", "第二段。"]);
+        assert_eq!(r.issuer_mark, ["甲局", "乙局"]);
+        assert_eq!(r.cc, ["市委办公室", "市政府办公室"]);
+        assert_eq!(r.channel, ["首页", "通知公告"]);
+        assert_eq!(
+            r.attendance,
+            Some(serde_json::json!({"present": ["张三", "李四"]}))
+        );
+    }
 
     #[test]
     fn a_title_repeated_at_the_top_is_dropped_once() {

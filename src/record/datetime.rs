@@ -15,7 +15,14 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
+    /// A date in one of the documented forms, or as people write it (see [`as_written`]).
     pub fn parse(s: &str) -> Result<Timestamp, String> {
+        Timestamp::read(s).map(|(t, _)| t)
+    }
+
+    /// [`Timestamp::parse`], and whether `s` was written as people write dates rather than in
+    /// a documented form (what `check` and the web page say they read).
+    pub fn read(s: &str) -> Result<(Timestamp, bool), String> {
         let s = s.trim();
         if s.is_empty() {
             return Err(
@@ -25,7 +32,12 @@ impl Timestamp {
         // Dates as people write them ("2025年2月18日", "2025/2/18", "2025-2-18 9:30",
         // "2025-02-18T18:03"), read as the form below.
         let written = as_written(s);
-        let s = written.as_deref().unwrap_or(s);
+        let rewritten = written.is_some();
+        Timestamp::parse_documented(written.as_deref().unwrap_or(s)).map(|t| (t, rewritten))
+    }
+
+    /// A date in a documented form: "2025-02-18 18:03", "2025-02-18" or RFC 3339.
+    fn parse_documented(s: &str) -> Result<Timestamp, String> {
         let err = || {
             format!(
                 "`{s}` is not a date; use \"2025-02-18 18:03\", \"2025-02-18\", \"2025年2月18日\" or RFC 3339 (\"2025-02-18T18:03:00+08:00\")"

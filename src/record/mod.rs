@@ -8,9 +8,10 @@ mod parse;
 
 pub use datetime::Timestamp;
 pub use parse::{
-    load_record, parse_record, parse_record_in, read_record_text, ImageBase, RecordFormat,
-    MAX_BLOCKS, MAX_FIELD_CHARS, MAX_ID_BYTES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LIST_ENTRIES,
-    MAX_RECORD_BYTES, MAX_RECORD_IMAGE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT_CHARS,
+    load_record, parse_record, parse_record_in, read_record_text, split_paragraphs, ImageBase,
+    RecordFormat, MAX_BLOCKS, MAX_FIELD_CHARS, MAX_ID_BYTES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS,
+    MAX_LIST_ENTRIES, MAX_RECORD_BYTES, MAX_RECORD_IMAGE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS,
+    MAX_TEXT_CHARS,
 };
 
 use std::fmt;

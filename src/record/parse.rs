@@ -601,7 +601,9 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Adds "did you mean" to serde's unknown-field message when a known field is close.
+/// serde's message in the record's terms: the shape expected instead of a Rust type's name
+/// (`struct RawAttachment`), and "did you mean" after an unknown field when a known one is
+/// close.
 fn with_hint(message: &str) -> String {
     // serde names the Rust type it expected; say what the record should hold instead.
     const SHAPES: [(&str, &str); 6] = [
@@ -716,8 +718,8 @@ fn validate(
     // Dates written as people write them are read, and said (`Article::dates_read`).
     let mut dates_read = Vec::new();
     let mut read_date = |field: &str, text: &str| {
-        let read = Timestamp::parse(text).map_err(|m| err(field, m))?;
-        if super::datetime::as_written(text).is_some() {
+        let (read, rewritten) = Timestamp::read(text).map_err(|m| err(field, m))?;
+        if rewritten {
             dates_read.push(super::DateRead {
                 field: field.to_owned(),
                 written: text.trim().to_owned(),
@@ -1249,7 +1251,7 @@ fn check_sizes(raw: &RawRecord) -> Result<(), (String, String)> {
 
 /// Paragraphs of a plain-text body: separated by blank lines; single newlines inside a
 /// paragraph are joined (without a space between CJK characters).
-fn split_paragraphs(text: &str) -> Vec<String> {
+pub fn split_paragraphs(text: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
     let mut current = String::new();
     for line in text.lines() {
@@ -1644,6 +1646,8 @@ fn check_url(url: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn attachment_names_lose_the_sequence_number_an_office_typed() {
         let strip = |name: &str, n| without_sequence_number(name, n);
@@ -1663,8 +1667,6 @@ mod tests {
         assert_eq!(strip("2025年工作计划", 2), None);
         assert_eq!(strip("1.", 1), None, "nothing would be left");
     }
-
-    use super::*;
 
     fn parse(text: &str, format: RecordFormat) -> Result<Article, RecordError> {
         parse_record(text, format, Path::new("r.json"), "r", Path::new("."))

@@ -101,12 +101,11 @@ fn record_answer(
         path
     } else {
         super::upload::unzip(bytes, dir, state.limits.max_body.saturating_mul(10), 1000)?;
-        let mut found = Vec::new();
-        for entry in walkdir(dir) {
-            if RecordFormat::from_path(&entry).is_some() {
-                found.push(entry);
-            }
-        }
+        // The records as the upload tab finds them in the same ZIP (hidden entries skipped).
+        let mut found: Vec<std::path::PathBuf> = crate::batch::record_files(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
         match found.len() {
             1 => found.remove(0),
             0 => return Err(refuse(format!("{file_name} holds no record file"))),
@@ -181,27 +180,6 @@ fn record_answer(
         answer.fields.remove("language");
     }
     Ok(answer)
-}
-
-/// Every file under `dir`, in name order.
-fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn answer(imported: crate::import::Imported) -> DraftAnswer {

@@ -339,23 +339,24 @@ pub fn run(options: ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(), 
     })
 }
 
-/// Accepts connections until Ctrl-C (SIGINT), serving each with hyper's HTTP/1 connection,
-/// which closes it when a request's headers (or the next request on a kept-alive connection)
-/// do not arrive within `header_timeout`. On Ctrl-C, no new connection is taken, requests
-/// under way are answered, and connections with none (idle, or still sending headers) are
-/// closed at once, before the server stops, so the upload directory is removed with it.
+/// The page's address for a browser on this machine, `http://HOST:PORT/`: a server bound to
+/// every address (`0.0.0.0`, `::`) is reached at 127.0.0.1.
+pub fn page_url(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", addr.port())
+    } else {
+        format!("http://{addr}/")
+    }
+}
+
 /// Why the server cannot listen, and what to do: a port in use most often means bulletin is
 /// already running there.
 fn listen_error(addr: SocketAddr, e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::AddrInUse {
-        let shown = if addr.ip().is_unspecified() {
-            format!("127.0.0.1:{}", addr.port())
-        } else {
-            addr.to_string()
-        };
         format!(
             "cannot listen on {addr}: the port is in use. If bulletin is already running, \
-             open http://{shown}/ ; else choose another port: --addr 127.0.0.1:{}",
+             open {} ; else choose another port: --addr 127.0.0.1:{}",
+            page_url(addr),
             addr.port().wrapping_add(10)
         )
     } else {
@@ -363,6 +364,11 @@ fn listen_error(addr: SocketAddr, e: &std::io::Error) -> String {
     }
 }
 
+/// Accepts connections until Ctrl-C (SIGINT), serving each with hyper's HTTP/1 connection,
+/// which closes it when a request's headers (or the next request on a kept-alive connection)
+/// do not arrive within `header_timeout`. On Ctrl-C, no new connection is taken, requests
+/// under way are answered, and connections with none (idle, or still sending headers) are
+/// closed at once, before the server stops, so the upload directory is removed with it.
 async fn serve(listener: tokio::net::TcpListener, app: Router, header_timeout: Duration) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -119,9 +119,7 @@ const TEXT = {
   },
 };
 
-// Server messages in plain Chinese; anything not listed is shown as the server wrote it.
-const DATE_NAMES = { published: "发布时间", "signature.date": "成文日期", printed_date: "印发日期" };
-// Record fields as the form names them, for messages about a record file.
+// Record fields as the form names them, for messages about a field or a record file.
 const FIELD_NAMES = {
   title: "标题", subtitle: "副标题", channel: "栏目", published: "发布时间", source: "来源", author: "作者",
   issuer: "发布机关", url: "网页地址", id: "文件名", language: "语言", body: "正文",
@@ -131,6 +129,8 @@ const FIELD_NAMES = {
   note: "附注", attachments: "附件", cc: "抄送机关", printed_by: "印发机关", printed_date: "印发日期",
   attendance: "出席、请假和列席人员",
 };
+
+// Server messages in plain Chinese; anything not listed is shown as the server wrote it.
 
 /// A record file's error as the upload tab lists it: the field named as the form names it
 /// ("（发布时间）"), then the message in the page's language.
@@ -144,7 +144,7 @@ function recordProblem(error) {
   return `${name}：${said}`;
 }
 const PLAIN_ZH = [
-  [/the date is empty/, (m, msg, field) => `请填写${DATE_NAMES[field] || "日期"}`],
+  [/the date is empty/, (m, msg, field) => `请填写${FIELD_NAMES[field] || "日期"}`],
   [/PDF\/A needs a document date/, (m, msg, field) => `归档用 PDF/A 须有日期：请填写${field === "signature.date" ? "成文日期" : "发布时间"}，或不勾选“归档用 PDF/A”`],
   [/PDF\/A allows no character without a font, and no bundled font has these: (.*); remove them/, (m) => `归档用 PDF/A 不允许没有字体的字符，以下字符没有可用字体：${m[1]}。请删去这些字符，或不勾选“归档用 PDF/A”`],
   [/the issuing body's name is empty/, () => "请填写署名（发文机关）"],
@@ -158,7 +158,6 @@ const PLAIN_ZH = [
   [/^(?:\d+:\d+: )?(?:field `[^`]*`: )?unknown field `([^`]+)`/, (m) => `没有“${m[1]}”这一项，请检查拼写`],
   [/^(\d+):(\d+): .*(?:EOF while parsing|expected `,` or `[}\]]`|expected value|key must be a string|trailing comma|control character|invalid escape|expected `:`)/, (m) => `第 ${m[1]} 行第 ${m[2]} 列附近格式有误（JSON 的引号、逗号或括号不对），请检查`],
   [/^(?:\d+:\d+: )?field `([^`]+)`: missing required field: every record needs a title/, () => "缺少标题（title）"],
-  [/(?:^|: )the date is empty/, (m, msg, field) => `请填写${DATE_NAMES[field] || "日期"}`],
   [/line (\d+): the table's row (\d+), cell (\d+): `<` joins a cell to the one on its left, but this is the row's first cell/, (m) => `第 ${m[1]} 行（表格第 ${m[2]} 行第 ${m[3]} 格）：“<”表示并入左边一格，但这是该行第一格`],
   [/line (\d+): the table's row (\d+), cell (\d+): `\^` joins a cell to the one above it, but this is the first row/, (m) => `第 ${m[1]} 行（表格第 ${m[2]} 行第 ${m[3]} 格）：“^”表示并入上面一格，但这是表格第一行`],
   [/line (\d+): the table's row (\d+), cell (\d+): the cells joined to `([^`]*)` with `<` and `\^` do not make a rectangle/, (m) => `第 ${m[1]} 行（表格第 ${m[2]} 行第 ${m[3]} 格）：与“${m[4]}”合并的单元格（< 和 ^）拼不成一个矩形，请检查`],
@@ -572,6 +571,14 @@ function renderImages() {
   });
 }
 
+/// A picture sent as base64 (a draft's, a record's, the kept draft's) as the form holds it,
+/// with a URL for its thumbnail.
+function imageFromData({ name, data, caption }) {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const type = bytes[0] === 0x89 ? "image/png" : "image/jpeg";
+  return { name, data, caption, url: URL.createObjectURL(new Blob([bytes], { type })) };
+}
+
 function readImage(file) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -701,11 +708,7 @@ function fillForm(answer) {
   }
   $("#body").value = answer.body;
   for (const image of images) URL.revokeObjectURL(image.url);
-  images = answer.images.map(({ name, data, caption }) => {
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const type = bytes[0] === 0x89 ? "image/png" : "image/jpeg";
-    return { name, data, caption, url: URL.createObjectURL(new Blob([bytes], { type })) };
-  });
+  images = answer.images.map(imageFromData);
   renderImages();
   schedulePreview(0);
   scheduleDraft();
@@ -816,9 +819,12 @@ async function loadTemplates() {
 
 // ---- the draft kept in the browser -------------------------------------------------------
 
+// The form's controls a kept draft holds: the named fields, and the option checkboxes.
+const KEPT_CONTROLS = "#article-form [name], #article-form input[type=checkbox]";
+
 function formState() {
   const fields = {};
-  for (const el of document.querySelectorAll("#article-form [name], #article-form input[type=checkbox]")) {
+  for (const el of document.querySelectorAll(KEPT_CONTROLS)) {
     if (el.type === "file") continue;
     fields[el.name || el.id] = el.type === "checkbox" ? el.checked : el.value;
   }
@@ -855,17 +861,13 @@ function restoreDraft() {
   const template = state.fields.template;
   if (templates.some((x) => x.name === template)) $("#template").value = template;
   templateChanged();
-  for (const el of document.querySelectorAll("#article-form [name], #article-form input[type=checkbox]")) {
+  for (const el of document.querySelectorAll(KEPT_CONTROLS)) {
     const given = state.fields[el.name || el.id];
     if (el.type === "file" || el.name === "template" || given === undefined) continue;
     if (el.type === "checkbox") el.checked = Boolean(given);
     else el.value = given;
   }
-  images = (state.images || []).map(({ name, data, caption }) => {
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const type = bytes[0] === 0x89 ? "image/png" : "image/jpeg";
-    return { name, data, caption, url: URL.createObjectURL(new Blob([bytes], { type })) };
-  });
+  images = (state.images || []).map(imageFromData);
   renderImages();
   if (!hasContent()) return;
   const when = new Date(state.saved);
